@@ -1,0 +1,37 @@
+import { defineCheck } from '../../src/engine/types.js';
+
+export default defineCheck({
+  id: 'tags/latest-tag',
+  title: 'Base images name a version tag, not latest',
+  category: 'tags',
+  severity: 'warning',
+  aliases: ['DL3006', 'DL3007', 'DS001'],
+  messages: {
+    noTag: '{image} has no tag, so it means :latest and changes under you',
+    latest: '{image} uses the latest tag, so every build may get a different base',
+  },
+  docs: {
+    why: `\`FROM node\` and \`FROM node:latest\` name whatever was pushed last. Two builds of the same
+commit can get different bases, a rebuild can pull a new major version, and nobody can say which base
+a running image came from. Name a version (\`node:20.11-slim\`), and pin a digest where it matters.`,
+    bad: `FROM python:latest
+USER 1000
+CMD ["python3", "-m", "http.server"]
+`,
+    good: `FROM python:3.12-slim
+USER 1000
+CMD ["python3", "-m", "http.server"]
+`,
+    related: ['tags/no-digest'],
+  },
+  dockerfile: (ctx) => ({
+    FROM(ins) {
+      const image = ins.stage?.image;
+      if (!image || image.unresolved || image.digest || image.repository === 'scratch' || image.resolved === '') return;
+      const arg = ins.args[0];
+      if (!arg) return;
+      if (image.tag === null) ctx.report({ messageId: 'noTag', data: { image: image.resolved }, at: arg });
+      else if (image.tag === 'latest') ctx.report({ messageId: 'latest', data: { image: image.resolved }, at: arg });
+    },
+  }),
+});

@@ -1,0 +1,186 @@
+/** The shipshape command line. */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { analyzeDockerfile, looksLikeDockerfile, selectChecks } from '../api.js';
+import { directoryReader } from '../dockerfile/context.js';
+import { checks as allChecks } from '../../checks/index.js';
+import { inputsOf, SEVERITY_RANK, type Severity } from '../engine/types.js';
+import { resolveTarget, type Input } from './targets.js';
+import { renderJson, VERSION } from '../report/json.js';
+import { renderText } from '../report/text.js';
+import type { TargetResult } from '../report/model.js';
+import { analyzeImage, ImageReadError } from '../image/analyze.js';
+import { renderRuleDoc } from '../engine/docs.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: () => Buffer;
+  isTTY: boolean;
+}
+
+type Format = 'text' | 'json';
+type FailOn = Severity | 'none';
+
+interface CheckOptions {
+  format: Format;
+  failOn: FailOn;
+  minSeverity: Severity;
+  ignore: string[];
+  context?: string;
+  platform?: string;
+}
+
+class UsageError extends Error {}
+
+function collect(value: string, prev: string[]): string[] {
+  return [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
+  const known = new Set<string>([...allChecks.map((c) => c.id), ...allChecks.map((c) => c.category), ...allChecks.flatMap((c) => c.aliases ?? [])]);
+  for (const r of opts.ignore) if (!known.has(r)) throw new UsageError(`--ignore ${r}: no such rule or category (see \`shipshape rules\`)`);
+  const checks = selectChecks(opts.ignore);
+  const inputs: Input[] = targets.flatMap((t) => resolveTarget(t, opts.context ?? null, io.stdin));
+  const results: TargetResult[] = [];
+  for (const input of inputs) {
+    if (input.kind === 'error') {
+      results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [] });
+      continue;
+    }
+    if (input.kind === 'image') {
+      try {
+        const imageOpts = { checks, ...(opts.platform ? { platform: opts.platform } : {}) };
+        const r = await analyzeImage(input, imageOpts);
+        for (const one of r.results) results.push({ path: one.path, kind: 'image', error: null, findings: one.findings });
+      } catch (e) {
+        if (!(e instanceof ImageReadError)) throw e;
+        results.push({ path: input.path, kind: 'image', error: e.message, findings: [] });
+      }
+      continue;
+    }
+    const contextDir = opts.context ?? input.contextDir;
+    const { facts, findings } = await analyzeDockerfile(input.text, {
+      path: input.path,
+      checks,
+      ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
+    });
+    if (!looksLikeDockerfile(facts)) {
+      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: no Dockerfile instruction in it`, findings: [] });
+      continue;
+    }
+    results.push({ path: input.path, kind: 'dockerfile', error: null, findings });
+  }
+  const min = SEVERITY_RANK[opts.minSeverity];
+  const shown = results.map((r) => ({ ...r, findings: r.findings.filter((f) => SEVERITY_RANK[f.severity] >= min) }));
+  io.stdout(opts.format === 'json' ? renderJson(shown) : renderText(shown, io.isTTY));
+  if (results.some((r) => r.error !== null)) {
+    if (opts.format === 'json') for (const r of results) if (r.error !== null) io.stderr(`shipshape: ${r.error}\n`);
+    return 2;
+  }
+  if (opts.failOn === 'none') return 0;
+  const threshold = SEVERITY_RANK[opts.failOn];
+  return results.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+}
+
+function runRules(format: Format, io: Io): number {
+  const rules = allChecks.map((c) => ({
+    id: c.id,
+    category: c.category,
+    severity: c.severity,
+    title: c.title,
+    inputs: inputsOf(c),
+    aliases: [...(c.aliases ?? [])],
+    fixable: c.fixable ?? false,
+  }));
+  if (format === 'json') io.stdout(JSON.stringify({ rules }, null, 2) + '\n');
+  else {
+    const w = Math.max(...rules.map((r) => r.id.length));
+    for (const r of rules) io.stdout(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.title}${r.aliases.length ? `  (${r.aliases.join(', ')})` : ''}\n`);
+  }
+  return 0;
+}
+
+function runExplain(rule: string, io: Io): number {
+  const c = allChecks.find((x) => x.id === rule || (x.aliases ?? []).includes(rule));
+  if (!c) throw new UsageError(`explain ${rule}: no such rule (see \`shipshape rules\`)`);
+  io.stdout(renderRuleDoc(c));
+  return 0;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit status. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let status = 0;
+  const program = new Command('shipshape');
+  program
+    .description('Best-practice analyzer for containers: Dockerfiles and saved image tarballs')
+    .version(VERSION, '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError(false);
+
+  const severities = ['error', 'warning', 'info'];
+  program
+    .command('check', { isDefault: true })
+    .description('analyze Dockerfiles, directories holding them, image tarballs, or - for stdin')
+    .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive) or -')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...severities, 'none']).default('warning'))
+    .addOption(new Option('--min-severity <severity>', 'show findings at or above this severity').choices(severities).default('info'))
+    .option('--ignore <rule>', 'skip a rule id, a category or a peer id (repeatable, comma-separated)', collect, [])
+    .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
+    .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
+    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .')
+    .action(async (targets: string[], opts: CheckOptions) => {
+      status = await runCheck(targets, opts, io);
+    });
+
+  program
+    .command('rules')
+    .description('list every check')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((opts: { format: Format }) => {
+      status = runRules(opts.format, io);
+    });
+
+  program
+    .command('explain')
+    .description('print the documentation of a rule')
+    .argument('<rule>', 'rule id (pid1/shell-form-command) or peer id (DL3025)')
+    .action((rule: string) => {
+      status = runExplain(rule, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`shipshape: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shipshape') || process.argv[1]?.endsWith('cli.js');
+if (isMain) {
+  run(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    stdin: () => readFileSync(0),
+    isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`shipshape: internal error: ${(e as Error).message?.split('\n', 1)[0] ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * The build context: `.dockerignore`, and the scripts the Dockerfile copies in and then runs as
+ * ENTRYPOINT or CMD, so the pid1 checks can read them. All context I/O goes through a reader.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join, posix, resolve, sep } from 'node:path';
+import type { DockerfileFacts, Instruction, Stage } from './model.js';
+import type { ShellScript } from './shell.js';
+
+/** Reads files of a build context; returns null for a file that is missing, unreadable, binary or too large. */
+export interface ContextReader {
+  root: string;
+  read(relative: string): string | null;
+}
+
+/** A script from the context that the image runs as its ENTRYPOINT or CMD. */
+export interface ScriptFile {
+  /** Path in the build context, relative to its root. */
+  path: string;
+  /** Where the image has it. */
+  imagePath: string;
+  text: string;
+  shell: ShellScript | null;
+  /** The ENTRYPOINT or CMD that runs it. */
+  runBy: Instruction;
+}
+
+export interface BuildContext {
+  /** The context directory, when there is one. */
+  root: string | null;
+  /** The patterns of `.dockerignore`; null when the context has none. */
+  dockerignore: string[] | null;
+  scripts: ScriptFile[];
+}
+
+export function emptyContext(): BuildContext {
+  return { root: null, dockerignore: null, scripts: [] };
+}
+
+const MAX_SCRIPT = 256 * 1024;
+
+/** A reader over a directory on disk; it never leaves the directory. */
+export function directoryReader(root: string): ContextReader {
+  const base = resolve(root);
+  return {
+    root: base,
+    read(relative) {
+      const full = resolve(join(base, relative));
+      if (full !== base && !full.startsWith(base + sep)) return null;
+      try {
+        const st = statSync(full);
+        if (!st.isFile() || st.size > MAX_SCRIPT) return null;
+        const buf = readFileSync(full);
+        if (buf.includes(0)) return null;
+        return buf.toString('utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** A reader over files held in memory (tests, stdin). */
+export function memoryReader(files: Record<string, string>, root = '.'): ContextReader {
+  return { root, read: (p) => files[posix.normalize(p).replace(/^\.\//, '')] ?? null };
+}
+
+const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+/** The program an ENTRYPOINT/CMD runs first, and a script it hands to a shell (`["sh", "x.sh"]`). */
+function executableOf(ins: Instruction): string | null {
+  const argv = ins.json ?? ins.body.split(/\s+/).filter(Boolean);
+  const first = argv[0];
+  if (!first) return null;
+  const base = first.split('/').pop()!;
+  if (SHELL_NAMES.has(base)) {
+    const script = argv.slice(1).find((a) => !a.startsWith('-'));
+    if (script && argv.indexOf('-c') < 0) return script;
+    return null;
+  }
+  if (['tini', 'dumb-init', 'tini-static', 'gosu', 'su-exec'].includes(base)) {
+    const rest = argv.slice(1).filter((a) => a !== '--' && !a.startsWith('-'));
+    return rest[base === 'gosu' || base === 'su-exec' ? 1 : 0] ?? null;
+  }
+  return first;
+}
+
+function workdirAt(stage: Stage, ins: Instruction): string {
+  let wd = '/';
+  const chain: Stage[] = [];
+  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
+  for (const s of chain) {
+    for (const i of s.instructions) {
+      if (i === ins) return wd;
+      if (i.keyword === 'WORKDIR' && i.args[0]) wd = posix.resolve(wd, i.args[0].value);
+    }
+  }
+  return wd;
+}
+
+/** Finds a context file that a COPY/ADD (not from another stage or image) put at `imagePath`. */
+function sourceFor(stage: Stage, imagePath: string): { source: string } | null {
+  for (let s: Stage | null = stage; s; s = s.parent) {
+    for (const i of [...s.instructions].reverse()) {
+      if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.some((f) => f.name === 'from')) continue;
+      const parts = i.json ?? i.args.map((a) => a.value);
+      if (parts.length < 2) continue;
+      const srcs = parts.slice(0, -1);
+      const destRaw = parts[parts.length - 1]!;
+      const dest = posix.resolve(workdirAt(s, i), destRaw);
+      const intoDir = destRaw.endsWith('/') || srcs.length > 1 || destRaw === '.';
+      for (const src of srcs) {
+        if (/[*?[]/.test(src) || /^https?:/.test(src)) {
+          if (posix.dirname(imagePath) === dest || dest === imagePath) {
+            const name = posix.basename(imagePath);
+            const dir = posix.dirname(src);
+            return { source: posix.join(dir, name) };
+          }
+          continue;
+        }
+        if (!intoDir && dest === imagePath) return { source: src };
+        if (posix.join(dest, posix.basename(src)) === imagePath) return { source: src };
+        if (src === '.' || src === './') {
+          if (imagePath.startsWith(dest + '/')) return { source: imagePath.slice(dest.length + 1) };
+        } else if (imagePath.startsWith(dest + '/')) {
+          const tail = imagePath.slice(dest.length + 1);
+          // COPY dir/ /app/ copies the contents of dir
+          return { source: posix.join(src, tail) };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** Reads what the checks need from the build context of a parsed Dockerfile. */
+export function readContext(facts: DockerfileFacts, reader: ContextReader): BuildContext {
+  const ignore = reader.read('.dockerignore');
+  const ctx: BuildContext = {
+    root: reader.root,
+    dockerignore: ignore === null ? null : ignore.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')),
+    scripts: [],
+  };
+  const stage = facts.finalStage;
+  if (!stage) return ctx;
+  const seen = new Set<string>();
+  for (let s: Stage | null = stage; s; s = s.parent) {
+    for (const kw of ['ENTRYPOINT', 'CMD']) {
+      const ins = [...s.instructions].reverse().find((i) => i.keyword === kw);
+      if (!ins) continue;
+      const exe = executableOf(ins);
+      if (!exe || exe.includes('$')) continue;
+      const imagePath = posix.resolve(workdirAt(s, ins), exe);
+      if (seen.has(imagePath)) continue;
+      seen.add(imagePath);
+      const src = sourceFor(stage, imagePath);
+      if (!src) continue;
+      const rel = posix.normalize(src.source).replace(/^\/+/, '');
+      const text = reader.read(rel);
+      if (text === null) continue;
+      const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+      const interp = shebang ? (shebang[1]!.endsWith('/env') ? shebang[2] ?? '' : shebang[1]!).split('/').pop()! : 'sh';
+      if (!SHELL_NAMES.has(interp)) continue;
+      ctx.scripts.push({ path: rel, imagePath, text, shell: null, runBy: ins });
+    }
+    if (s !== stage) break;
+  }
+  return ctx;
+}

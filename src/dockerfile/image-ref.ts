@@ -1,0 +1,29 @@
+import type { ImageRef } from './model.js';
+
+/** Splits `registry/repo:tag@digest` into its parts, after ARG substitution. */
+export function parseImageRef(raw: string, resolved: string, unresolved: boolean): ImageRef {
+  let rest = resolved;
+  let digest: string | null = null;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let registry: string | null = null;
+  const slash = rest.indexOf('/');
+  if (slash > 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+      registry = first;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  let tag: string | null = null;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const repository = rest.replace(/^library\//, '');
+  return { raw, resolved, unresolved, registry, repository: registry === null || registry === 'docker.io' ? repository : repository, tag: tag === '' ? null : tag, digest };
+}

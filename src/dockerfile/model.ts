@@ -1,0 +1,113 @@
+/** The Dockerfile model checks read: stages, instructions with 1-based ranges, parsed shell bodies. */
+import type { MappedText, Range, LineIndex } from './text.js';
+import type { ShellScript } from './shell.js';
+import type { BuildContext } from './context.js';
+
+export const KNOWN_INSTRUCTIONS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
+  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+
+export interface Arg {
+  value: string;
+  range: Range;
+}
+
+export interface Flag {
+  name: string;
+  value: string | null;
+  range: Range;
+}
+
+export interface Property {
+  name: string;
+  value: string | null;
+  range: Range;
+}
+
+export interface Heredoc {
+  name: string;
+  body: string;
+}
+
+export interface Instruction {
+  /** Upper-case keyword (`RUN`). */
+  keyword: string;
+  /** The keyword as written (`run`). */
+  written: string;
+  range: Range;
+  keywordRange: Range;
+  /** Arguments after the flags, as dockerfile-ast splits them (quotes kept). */
+  args: Arg[];
+  flags: Flag[];
+  /** The text after keyword and flags, line continuations and inner comments removed. */
+  body: string;
+  bodyText: MappedText;
+  /** The array of an exec-form (JSON) instruction, null in shell form. */
+  json: string[] | null;
+  /** The arguments start with `[` but are not a valid JSON array of strings. */
+  jsonError: boolean;
+  heredocs: Heredoc[];
+  /** Parsed commands of a shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK body; null when not shell or skipped. */
+  shell: ShellScript | null;
+  /** The stage holding it; null before the first FROM. */
+  stage: Stage | null;
+  /** ARG/ENV/LABEL key-value pairs. */
+  properties: Property[];
+  /** For ONBUILD: the trigger instruction. */
+  trigger: Instruction | null;
+  /** This instruction is the trigger of an ONBUILD. */
+  onbuild: boolean;
+  /** Variables (ARG and ENV) known at this instruction, with their values where known. */
+  vars: ReadonlyMap<string, string | null>;
+}
+
+export interface ImageRef {
+  /** As written, before substitution. */
+  raw: string;
+  /** After ARG substitution. */
+  resolved: string;
+  /** Some variable in it has no known value. */
+  unresolved: boolean;
+  registry: string | null;
+  /** Repository path without registry (`library/node` is given as `node`). */
+  repository: string;
+  tag: string | null;
+  digest: string | null;
+}
+
+export interface Stage {
+  index: number;
+  /** The `AS name`, lower-cased as BuildKit treats it; null when unnamed. */
+  name: string | null;
+  nameRange: Range | null;
+  from: Instruction;
+  /** The base image; null when FROM names an earlier stage. */
+  image: ImageRef | null;
+  /** The earlier stage FROM names. */
+  parent: Stage | null;
+  /** Instructions after FROM, in order. */
+  instructions: Instruction[];
+  platform: string | null;
+  /** The shell is not POSIX (`SHELL ["powershell"…]`, Windows images): shell bodies are not parsed. */
+  nonPosixShell: boolean;
+  /** Stages that use this one (FROM, COPY --from, RUN --mount from=). */
+  usedBy: Set<number>;
+  isFinal: boolean;
+}
+
+export interface DockerfileFacts {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  escape: string;
+  directives: Map<string, { value: string; range: Range }>;
+  /** Every instruction, including those before the first FROM. */
+  instructions: Instruction[];
+  stages: Stage[];
+  finalStage: Stage | null;
+  /** ARGs declared before the first FROM, with their defaults. */
+  globalArgs: Map<string, string | null>;
+  comments: { text: string; range: Range }[];
+  context: BuildContext;
+}

@@ -1,0 +1,334 @@
+/**
+ * dockerfile-ast -> the shipshape model. The only module that reads dockerfile-ast's 0-based ranges;
+ * everything after it speaks 1-based `Range`s.
+ */
+import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+
+interface AstRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
+import { expand, PLATFORM_ARGS } from './vars.js';
+import { parseImageRef } from './image-ref.js';
+import { loadShellParser, parseShell } from './shell.js';
+import { emptyContext, readContext, type ContextReader } from './context.js';
+import type { DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
+
+const FLAGGED = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
+const JSON_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'COPY', 'ADD', 'VOLUME']);
+const SHELL_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
+const POSIX_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
+const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
+
+/** Removes line continuations, and the comment and empty lines inside them; after the first logical line (heredoc bodies) text is kept as is. */
+export function unfold(src: string, start: number, end: number, escape: string): MappedText {
+  let text = '';
+  const map: number[] = [];
+  let i = start;
+  while (i < end) {
+    const ch = src[i];
+    if (ch === escape) {
+      let j = i + 1;
+      while (j < end && (src[j] === ' ' || src[j] === '\t')) j++;
+      if (j < end && src[j] === '\r') j++;
+      if (j >= end || src[j] === '\n') {
+        i = j + 1;
+        for (;;) {
+          let k = i;
+          while (k < end && (src[k] === ' ' || src[k] === '\t')) k++;
+          if (k < end && src[k] === '#') {
+            while (k < end && src[k] !== '\n') k++;
+            i = k + 1;
+          } else if (k < end && (src[k] === '\n' || (src[k] === '\r' && src[k + 1] === '\n'))) {
+            i = src[k] === '\r' ? k + 2 : k + 1;
+          } else break;
+        }
+        continue;
+      }
+    }
+    if (ch === '\n') {
+      for (let k = i; k < end; k++) {
+        if (src[k] === '\r' && src[k + 1] === '\n') continue;
+        text += src[k];
+        map.push(k);
+      }
+      break;
+    }
+    if (!(ch === '\r' && src[i + 1] === '\n')) {
+      text += ch;
+      map.push(i);
+    }
+    i++;
+  }
+  map.push(end);
+  return { text, map };
+}
+
+function slice(mt: MappedText, start: number, end = mt.text.length): MappedText {
+  return { text: mt.text.slice(start, end), map: mt.map.slice(start, end + 1) };
+}
+
+function trimStart(mt: MappedText): MappedText {
+  const m = /^\s*/.exec(mt.text);
+  return m && m[0].length ? slice(mt, m[0].length) : mt;
+}
+
+function trimEnd(mt: MappedText): MappedText {
+  const m = /\s*$/.exec(mt.text);
+  return m && m[0].length ? slice(mt, 0, mt.text.length - m[0].length) : mt;
+}
+
+/** Options for building Dockerfile facts. */
+export interface ParseOptions {
+  path?: string;
+  /** Reads the build context; without it the context is empty. */
+  reader?: ContextReader;
+  /** `--build-arg` values. */
+  buildArgs?: ReadonlyMap<string, string>;
+}
+
+/** Parses a Dockerfile into the model. Shell bodies are parsed too (the parser loads on first need). */
+export async function parseDockerfile(text: string, options: ParseOptions = {}): Promise<DockerfileFacts> {
+  const facts = buildModel(text, options);
+  if (options.reader) facts.context = readContext(facts, options.reader);
+  const needShell = facts.instructions.some((i) => needsShell(i) || (i.trigger && needsShell(i.trigger)));
+  if (needShell || facts.context.scripts.length > 0) {
+    await loadShellParser();
+    parseShellBodies(facts);
+  }
+  return facts;
+}
+
+function needsShell(i: Instruction): boolean {
+  return SHELL_FORMS.has(i.keyword) && i.json === null && i.body.length > 0 && !(i.stage?.nonPosixShell ?? false);
+}
+
+function parseShellBodies(facts: DockerfileFacts): void {
+  for (const ins of facts.instructions) {
+    for (const i of ins.trigger ? [ins, ins.trigger] : [ins]) {
+      if (!needsShell(i)) continue;
+      let body = i.bodyText;
+      if (i.keyword === 'HEALTHCHECK') {
+        const m = /^CMD\s+/i.exec(body.text);
+        if (!m) continue;
+        body = slice(body, m[0].length);
+      }
+      if (i.heredocs.length && i.keyword === 'RUN') {
+        const firstLine = body.text.split('\n', 1)[0] ?? '';
+        if (firstLine.replace(HEREDOC, '').trim() === '') {
+          // `RUN <<EOF` alone: the heredoc body is the script.
+          const nl = body.text.indexOf('\n');
+          const rest = nl >= 0 ? slice(body, nl + 1) : slice(body, body.text.length);
+          const lines = rest.text.split('\n');
+          const terminator = i.heredocs[0]!.name;
+          let endAt = rest.text.length;
+          let off = 0;
+          for (const l of lines) {
+            if (l.trim() === terminator) {
+              endAt = off;
+              break;
+            }
+            off += l.length + 1;
+          }
+          body = slice(rest, 0, endAt);
+          if (/^#!(?!.*\b(sh|bash|ash|dash|zsh|ksh)\b)/.test(body.text)) continue;
+        }
+      }
+      i.shell = parseShell(body, facts.lines);
+    }
+  }
+  for (const s of facts.context.scripts) s.shell = parseShell({ text: s.text, map: [...Array(s.text.length + 1).keys()] }, new LineIndex(s.text));
+}
+
+/** Builds the model without parsing shell (synchronous). */
+export function buildModel(text: string, options: ParseOptions = {}): DockerfileFacts {
+  const lines = new LineIndex(text);
+  const ast = DockerfileParser.parse(text);
+  const escape = ast.getEscapeCharacter();
+  const toRange = (r: AstRange): Range => lines.range(lines.offsetOf(r.start.line, r.start.character), lines.offsetOf(r.end.line, r.end.character));
+
+  const directives = new Map<string, { value: string; range: Range }>();
+  for (const d of ast.getDirectives()) directives.set(d.getName().toLowerCase(), { value: d.getValue(), range: toRange(d.getRange()) });
+
+  const comments = ast.getComments().map((c) => ({ text: c.getContent() ?? '', range: toRange(c.getRange()) }));
+
+  const facts: DockerfileFacts = {
+    path: options.path ?? 'Dockerfile',
+    text,
+    lines,
+    escape,
+    directives,
+    instructions: [],
+    stages: [],
+    finalStage: null,
+    globalArgs: new Map(),
+    comments,
+    context: emptyContext(),
+  };
+
+  const convert = (ai: AstInstruction, stage: Stage | null, vars: ReadonlyMap<string, string | null>, onbuild: boolean): Instruction => {
+    const keyword = ai.getKeyword().toUpperCase();
+    const r = ai.getRange();
+    const kr = ai.getInstructionRange();
+    const start = lines.offsetOf(kr.end.line, kr.end.character);
+    const end = lines.offsetOf(r.end.line, r.end.character);
+    let rest = unfold(text, start, end, escape);
+    const flags: Flag[] = [];
+    if (FLAGGED.has(keyword)) {
+      for (;;) {
+        const m = /^(\s*)--([A-Za-z][A-Za-z0-9-]*)(?:=("[^"]*"|\S*))?(?=\s|$)/.exec(rest.text);
+        if (!m) break;
+        const s = m[1]!.length;
+        const raw = m[3];
+        flags.push({ name: m[2]!, value: raw === undefined ? null : raw.replace(/^"(.*)"$/, '$1'), range: mappedRange(lines, rest, s, m[0].length) });
+        rest = slice(rest, m[0].length);
+      }
+    }
+    const bodyText = trimEnd(trimStart(rest));
+    const body = bodyText.text;
+    let json: string[] | null = null;
+    let jsonError = false;
+    const jsonBody = keyword === 'HEALTHCHECK' ? body.replace(/^CMD\s+/i, '') : body;
+    if (JSON_FORMS.has(keyword) && jsonBody.startsWith('[')) {
+      const firstLine = jsonBody.split('\n', 1)[0]!.trim();
+      try {
+        const v: unknown = JSON.parse(firstLine);
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) json = v as string[];
+        else jsonError = true;
+      } catch {
+        jsonError = true;
+      }
+    }
+    const heredocs: Heredoc[] = [];
+    if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
+      const first = body.split('\n', 1)[0] ?? '';
+      const restLines = body.split('\n').slice(1);
+      for (const m of first.matchAll(HEREDOC)) {
+        const name = m[3]!;
+        const strip = m[1] === '-';
+        const idx = restLines.findIndex((l) => (strip ? l.trim() : l.trimEnd()) === name);
+        const bodyLines = idx >= 0 ? restLines.splice(0, idx + 1).slice(0, -1) : restLines.splice(0);
+        heredocs.push({ name, body: bodyLines.join('\n') });
+      }
+    }
+    const properties: Property[] = [];
+    if (keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL') {
+      const withProps = ai as unknown as { getProperties?: () => { getName(): string; getValue(): string | null; getRange(): AstRange }[]; getProperty?: () => { getName(): string; getValue(): string | null; getRange(): AstRange } | null };
+      const props = withProps.getProperties ? withProps.getProperties() : [];
+      for (const p of props) properties.push({ name: p.getName(), value: p.getValue(), range: toRange(p.getRange()) });
+    }
+    const ins: Instruction = {
+      keyword,
+      written: ai.getInstruction(),
+      range: toRange(r),
+      keywordRange: toRange(kr),
+      args: ai.getArguments().map((a) => ({ value: a.getValue(), range: toRange(a.getRange()) })).filter((a) => !flags.some((f) => f.range.line === a.range.line && f.range.column === a.range.column)),
+      flags,
+      body,
+      bodyText,
+      json,
+      jsonError,
+      heredocs,
+      shell: null,
+      stage,
+      properties,
+      trigger: null,
+      onbuild,
+      vars,
+    };
+    if (keyword === 'ONBUILD') {
+      const t = (ai as unknown as { getTriggerInstruction(): AstInstruction | null }).getTriggerInstruction();
+      if (t) ins.trigger = convert(t, stage, vars, true);
+    }
+    return ins;
+  };
+
+  const global = new Map<string, string | null>();
+  for (const a of PLATFORM_ARGS) global.set(a, null);
+  for (const [k, v] of options.buildArgs ?? []) global.set(k, v);
+  let vars = new Map<string, string | null>(global);
+  let stage: Stage | null = null;
+  const stageVars = new Map<number, Map<string, string | null>>();
+
+  for (const ai of ast.getInstructions()) {
+    const keyword = ai.getKeyword().toUpperCase();
+    if (keyword === 'FROM') {
+      if (stage) stageVars.set(stage.index, vars);
+      const ins = convert(ai, null, global, false);
+      const imageArg = ins.args[0]?.value ?? '';
+      const nameIdx = ins.args.findIndex((a) => a.value.toLowerCase() === 'as');
+      const nameArg = nameIdx >= 1 ? ins.args[nameIdx + 1] : undefined;
+      const resolved = expand(imageArg, global);
+      const parent = facts.stages.find((s) => s.name !== null && s.name === resolved.value.toLowerCase()) ?? null;
+      const platformFlag = ins.flags.find((f) => f.name === 'platform');
+      const s: Stage = {
+        index: facts.stages.length,
+        name: nameArg ? nameArg.value.toLowerCase() : null,
+        nameRange: nameArg ? nameArg.range : null,
+        from: ins,
+        image: parent ? null : parseImageRef(imageArg, resolved.value, resolved.unresolved),
+        parent,
+        instructions: [],
+        platform: platformFlag?.value ?? null,
+        nonPosixShell: parent ? parent.nonPosixShell : escape === '`' || /windows|nanoserver|servercore/i.test(resolved.value),
+        usedBy: new Set(),
+        isFinal: false,
+      };
+      ins.stage = s;
+      parent?.usedBy.add(s.index);
+      facts.stages.push(s);
+      facts.instructions.push(ins);
+      stage = s;
+      vars = new Map(parent ? (stageVars.get(parent.index) ?? []) : []);
+      for (const a of PLATFORM_ARGS) if (!vars.has(a)) vars.set(a, null);
+      continue;
+    }
+    const ins = convert(ai, stage, vars, false);
+    facts.instructions.push(ins);
+    if (stage) stage.instructions.push(ins);
+    if (keyword === 'ARG' || keyword === 'ENV') {
+      const next = new Map(vars);
+      for (const p of ins.properties) {
+        let value: string | null = p.value === null ? null : expand(p.value, vars).value;
+        if (keyword === 'ARG') {
+          if (options.buildArgs?.has(p.name)) value = options.buildArgs.get(p.name)!;
+          else if (value === null && global.has(p.name) && stage) value = global.get(p.name)!;
+        }
+        next.set(p.name, value);
+        if (!stage && keyword === 'ARG') global.set(p.name, value);
+      }
+      vars = next;
+      ins.vars = next;
+    }
+    if (keyword === 'SHELL' && stage && ins.json) {
+      const exe = (ins.json[0] ?? '').replace(/\\/g, '/').split('/').pop()!.toLowerCase().replace(/\.exe$/, '');
+      stage.nonPosixShell = !POSIX_SHELLS.has(exe);
+    }
+  }
+  for (const [k, v] of global) facts.globalArgs.set(k, v);
+  for (const a of PLATFORM_ARGS) if (facts.globalArgs.get(a) === null) facts.globalArgs.delete(a);
+
+  const byName = new Map(facts.stages.filter((s) => s.name).map((s) => [s.name!, s]));
+  for (const s of facts.stages) {
+    for (const i of s.instructions) {
+      const refs: string[] = [];
+      if (i.keyword === 'COPY' || i.keyword === 'ADD') for (const f of i.flags) if (f.name === 'from' && f.value) refs.push(f.value);
+      if (i.keyword === 'RUN') {
+        for (const f of i.flags) {
+          if (f.name !== 'mount' || !f.value) continue;
+          const m = /(?:^|,)from=([^,]+)/.exec(f.value);
+          if (m) refs.push(m[1]!);
+        }
+      }
+      for (const ref of refs) {
+        const target = /^\d+$/.test(ref) ? facts.stages[Number(ref)] : byName.get(expand(ref, i.vars).value.toLowerCase());
+        if (target && target.index < s.index) target.usedBy.add(s.index);
+      }
+    }
+  }
+  const final = facts.stages[facts.stages.length - 1] ?? null;
+  if (final) final.isFinal = true;
+  facts.finalStage = final;
+  return facts;
+}

@@ -1,0 +1,455 @@
+/**
+ * The shell front end: RUN bodies, shell-form CMD/ENTRYPOINT/HEALTHCHECK and entrypoint scripts are
+ * parsed here, once each, with tree-sitter-bash, into flat lists of commands that checks query.
+ * This is the only module that touches tree-sitter.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Parser, Language, type Node } from 'web-tree-sitter';
+import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
+
+/** One word of a command line. */
+export interface Word {
+  /** The text as written (quotes included). */
+  text: string;
+  /** The value after quote removal; expansions are kept as written. */
+  value: string;
+  /** False when the word holds an expansion or substitution, so its value is not known. */
+  literal: boolean;
+  range: Range;
+}
+
+export type Operator = '&&' | '||' | ';' | '|' | '&';
+
+/** One simple command, as the shell would run it. */
+export interface ShellCommand {
+  /** The command name's value (`/usr/bin/apt-get`), '' when it is not literal. */
+  name: string;
+  /** The basename of the name (`apt-get`). */
+  base: string;
+  nameRange: Range;
+  args: Word[];
+  /** Argument values, for quick tests. */
+  argv: string[];
+  /** `VAR=value` prefixes. */
+  assignments: string[];
+  range: Range;
+  /** The command that runs this one (`exec`, `sudo`, `sh -c`…), when it is an operand of another. */
+  wrappedBy: ShellCommand | null;
+  /** The statement is sent to the background with `&`. */
+  background: boolean;
+  /** Position in a pipeline, when it is part of one of two or more commands. */
+  pipeline: { index: number; size: number } | null;
+  /** The operator before and after this command in its list (`a && b`: a.after = '&&'). */
+  before: Operator | null;
+  after: Operator | null;
+  /** Inside a condition, loop, function, subshell or substitution, so it may not run as written. */
+  nested: boolean;
+  /** Index of the top-level statement it belongs to. */
+  statement: number;
+}
+
+/** The parsed commands of one shell body. */
+export interface ShellScript {
+  commands: ShellCommand[];
+  /** Number of top-level statements. */
+  statements: number;
+  /** True when tree-sitter found a syntax error. */
+  hasError: boolean;
+}
+
+const WRAPPERS: Record<string, { valueOptions: string[]; positionalsToSkip: number }> = {
+  exec: { valueOptions: ['-a'], positionalsToSkip: 0 },
+  sudo: { valueOptions: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '--user', '--group'], positionalsToSkip: 0 },
+  env: { valueOptions: ['-u', '--unset', '-C', '--chdir', '-S'], positionalsToSkip: 0 },
+  nohup: { valueOptions: [], positionalsToSkip: 0 },
+  time: { valueOptions: ['-f', '-o'], positionalsToSkip: 0 },
+  command: { valueOptions: [], positionalsToSkip: 0 },
+  nice: { valueOptions: ['-n'], positionalsToSkip: 0 },
+  timeout: { valueOptions: ['-s', '-k', '--signal', '--kill-after'], positionalsToSkip: 1 },
+  setsid: { valueOptions: [], positionalsToSkip: 0 },
+  stdbuf: { valueOptions: ['-i', '-o', '-e'], positionalsToSkip: 0 },
+  gosu: { valueOptions: [], positionalsToSkip: 1 },
+  'su-exec': { valueOptions: [], positionalsToSkip: 1 },
+  chpst: { valueOptions: ['-u', '-U', '-e', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t', '-/'], positionalsToSkip: 0 },
+  tini: { valueOptions: ['-p', '-e', '-l'], positionalsToSkip: 0 },
+  'dumb-init': { valueOptions: ['-r', '--rewrite'], positionalsToSkip: 0 },
+  xargs: { valueOptions: ['-I', '-n', '-P', '-d', '-a', '-E', '-L', '-s'], positionalsToSkip: 0 },
+};
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
+
+let parser: Parser | undefined;
+let loading: Promise<Parser> | undefined;
+
+function locate(file: string, pkg: string): string {
+  const beside = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  if (existsSync(beside)) return beside;
+  return createRequire(import.meta.url).resolve(`${pkg}/${file}`);
+}
+
+/** Loads tree-sitter and the bash grammar, once; later calls share the same parser. */
+export function loadShellParser(): Promise<Parser> {
+  if (parser) return Promise.resolve(parser);
+  loading ??= (async () => {
+    await Parser.init({ locateFile: () => locate('tree-sitter.wasm', 'web-tree-sitter') });
+    const bash = await Language.load(locate('tree-sitter-bash.wasm', 'tree-sitter-bash'));
+    const p = new Parser();
+    p.setLanguage(bash);
+    parser = p;
+    return p;
+  })();
+  return loading;
+}
+
+/** True once the parser is loaded, so the synchronous `parseShell` may be called. */
+export function shellParserReady(): boolean {
+  return parser !== undefined;
+}
+
+/**
+ * Parses a shell body into commands. `source` maps every character back to the file it came from,
+ * so every command's range points into that file. Call `loadShellParser()` first.
+ */
+export function parseShell(source: MappedText, index: LineIndex): ShellScript {
+  if (!parser) throw new Error('shell parser not loaded');
+  const tree = parser.parse(source.text);
+  if (!tree) return { commands: [], statements: 0, hasError: true };
+  const b = new Builder(source, index);
+  try {
+    b.block(tree.rootNode, false);
+    return { commands: b.commands, statements: b.statement, hasError: tree.rootNode.hasError };
+  } finally {
+    tree.delete();
+  }
+}
+
+function kids(n: Node): Node[] {
+  return n.children.filter((c): c is Node => c !== null);
+}
+
+function named(n: Node): Node[] {
+  return n.namedChildren.filter((c): c is Node => c !== null);
+}
+
+/** A mapped text whose characters all come from one file offset range (for nested `sh -c`). */
+function pinned(text: string, at: Range, index: LineIndex): { mt: MappedText; index: LineIndex } {
+  const offset = index.offsetOf(at.line - 1, at.column - 1);
+  return { mt: { text, map: Array.from({ length: text.length + 1 }, () => offset) }, index };
+}
+
+class Builder {
+  commands: ShellCommand[] = [];
+  statement = 0;
+  constructor(
+    private readonly src: MappedText,
+    private readonly index: LineIndex,
+  ) {}
+
+  range(n: Node): Range {
+    return mappedRange(this.index, this.src, n.startIndex, n.endIndex);
+  }
+
+  /** A sequence of statements separated by `;`, `&` or newlines. */
+  block(n: Node, nested: boolean, topLevel = !nested): void {
+    const list = kids(n);
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i];
+      if (!k || !k.isNamed || k.type === 'comment') continue;
+      const first = this.commands.length;
+      this.stmt(k, nested);
+      const sep = list[i + 1];
+      const bg = sep?.type === '&';
+      for (let j = first; j < this.commands.length; j++) {
+        const c = this.commands[j];
+        if (!c) continue;
+        if (bg) c.background = true;
+        if (topLevel && c.statement < 0) c.statement = this.statement;
+      }
+      const last = this.lastTopCommand(first);
+      if (last && (sep?.type === ';' || bg)) {
+        last.after = bg ? '&' : ';';
+        const next = this.commands.length;
+        this.pendingBefore = { op: last.after, at: next };
+      }
+      if (topLevel) this.statement++;
+    }
+  }
+
+  private pendingBefore: { op: Operator; at: number } | null = null;
+
+  private lastTopCommand(from: number): ShellCommand | undefined {
+    for (let j = this.commands.length - 1; j >= from; j--) {
+      const c = this.commands[j];
+      if (c && !c.wrappedBy) return c;
+    }
+    return undefined;
+  }
+
+  stmt(n: Node, nested: boolean): void {
+    switch (n.type) {
+      case 'command':
+        this.command(n, nested);
+        return;
+      case 'declaration_command':
+      case 'unset_command':
+        this.declaration(n, nested);
+        return;
+      case 'list': {
+        const [left, op, right] = kids(n);
+        if (!left || !op || !right) return this.children(n, nested);
+        this.stmt(left, nested);
+        const leftLast = this.lastTopCommand(0);
+        const mark = this.commands.length;
+        this.stmt(right, nested);
+        const o = op.type as Operator;
+        if (leftLast && (o === '&&' || o === '||')) leftLast.after = o;
+        const firstRight = this.commands.slice(mark).find((c) => !c.wrappedBy);
+        if (firstRight && (o === '&&' || o === '||')) firstRight.before = o;
+        return;
+      }
+      case 'pipeline': {
+        const parts = kids(n).filter((c) => c.isNamed && c.type !== 'comment');
+        parts.forEach((p, i) => {
+          const mark = this.commands.length;
+          this.stmt(p, nested);
+          const c = this.commands.slice(mark).find((x) => !x.wrappedBy);
+          if (c) {
+            c.pipeline = { index: i, size: parts.length };
+            if (i > 0) c.before = '|';
+            if (i < parts.length - 1) c.after = '|';
+          }
+        });
+        return;
+      }
+      case 'redirected_statement': {
+        const body = n.childForFieldName('body');
+        if (body) this.stmt(body, nested);
+        for (const c of kids(n)) if (c !== body) this.substitutions(c);
+        return;
+      }
+      case 'negated_command':
+        return this.children(n, nested);
+      case 'variable_assignment':
+      case 'variable_assignments':
+        this.substitutions(n);
+        return;
+      default:
+        // if/while/for/case/function/subshell/compound: commands inside may not run as written.
+        this.children(n, true);
+    }
+  }
+
+  private children(n: Node, nested: boolean): void {
+    const list = kids(n).filter((c) => c.isNamed);
+    const isSeq = list.length > 1 && ['program', 'compound_statement', 'subshell', 'do_group', 'else_clause', 'elif_clause', 'if_statement', 'case_item'].includes(n.type);
+    if (isSeq) {
+      this.block(n, nested, false);
+      return;
+    }
+    for (const k of list) {
+      if (k.type === 'comment') continue;
+      if (['command_substitution', 'process_substitution'].includes(k.type)) this.block(k, true, false);
+      else this.stmt(k, nested);
+    }
+  }
+
+  /** Commands inside `$(…)` and backticks within a word. */
+  private substitutions(n: Node): void {
+    if (n.type === 'command_substitution' || n.type === 'process_substitution') {
+      this.block(n, true, false);
+      return;
+    }
+    for (const c of named(n)) if (c) this.substitutions(c);
+  }
+
+  private word(n: Node): Word {
+    const { value, literal } = wordValue(n);
+    return { text: n.text, value, literal, range: this.range(n) };
+  }
+
+  private declaration(n: Node, nested: boolean): void {
+    const kw = kids(n)[0];
+    if (!kw) return;
+    const args = kids(n).slice(1).filter((c) => c.isNamed).map((c) => this.word(c));
+    this.push({ name: kw.text, nameRange: this.range(kw), args, assignments: [], range: this.range(n), nested, wrappedBy: null });
+    for (const c of named(n)) if (c) this.substitutions(c);
+  }
+
+  private command(n: Node, nested: boolean): void {
+    const nameNode = n.childForFieldName('name');
+    const assignments: string[] = [];
+    const args: Word[] = [];
+    for (const c of named(n)) {
+      if (!c) continue;
+      if (c.type === 'variable_assignment') assignments.push(c.text);
+      this.substitutions(c);
+    }
+    if (!nameNode) return;
+    let seenName = false;
+    for (const c of kids(n)) {
+      if (c === nameNode || c.id === nameNode.id) {
+        seenName = true;
+        continue;
+      }
+      if (!seenName || !c.isNamed) continue;
+      if (c.type === 'file_redirect' || c.type === 'heredoc_redirect' || c.type === 'herestring_redirect' || c.type === 'comment') continue;
+      args.push(this.word(c));
+    }
+    const cmd = this.push({ name: wordValue(nameNode).value, nameRange: this.range(nameNode), args, assignments, range: this.range(n), nested, wrappedBy: null });
+    this.unwrap(cmd);
+  }
+
+  private push(p: Pick<ShellCommand, 'name' | 'nameRange' | 'args' | 'assignments' | 'range' | 'nested' | 'wrappedBy'>): ShellCommand {
+    const cmd: ShellCommand = {
+      ...p,
+      base: p.name.slice(p.name.lastIndexOf('/') + 1),
+      argv: p.args.map((a) => a.value),
+      background: false,
+      pipeline: null,
+      before: null,
+      after: null,
+      statement: -1,
+    };
+    if (this.pendingBefore && this.pendingBefore.at === this.commands.length && !p.wrappedBy) {
+      cmd.before = this.pendingBefore.op;
+      this.pendingBefore = null;
+    }
+    this.commands.push(cmd);
+    return cmd;
+  }
+
+  /** `exec foo`, `sudo foo`, `sh -c "foo"`: the operand is a command of its own. */
+  private unwrap(cmd: ShellCommand): void {
+    const spec = WRAPPERS[cmd.base];
+    if (spec) {
+      let i = 0;
+      let skip = spec.positionalsToSkip;
+      while (i < cmd.args.length) {
+        const a = cmd.args[i]!.value;
+        if (cmd.base === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) i++;
+        else if (a === '--') {
+          i++;
+          break;
+        } else if (a.startsWith('-') && a.length > 1) i += spec.valueOptions.includes(a) ? 2 : 1;
+        else if (skip > 0) {
+          skip--;
+          i++;
+        } else break;
+      }
+      const rest = cmd.args.slice(i);
+      const head = rest[0];
+      if (!head) return;
+      const inner = this.push({
+        name: head.value,
+        nameRange: head.range,
+        args: rest.slice(1),
+        assignments: [],
+        range: { ...head.range, endLine: cmd.range.endLine, endColumn: cmd.range.endColumn },
+        nested: cmd.nested,
+        wrappedBy: cmd,
+      });
+      inner.statement = cmd.statement;
+      this.unwrap(inner);
+      return;
+    }
+    if (SHELLS.has(cmd.base)) {
+      const ci = cmd.args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a.value));
+      const script = ci >= 0 ? cmd.args[ci + 1] : undefined;
+      if (!script || !script.literal || !parser) return;
+      const { mt, index } = pinned(script.value, script.range, this.index);
+      const tree = parser.parse(mt.text);
+      if (!tree) return;
+      try {
+        const inner = new Builder(mt, index);
+        inner.block(tree.rootNode, cmd.nested);
+        for (const c of inner.commands) {
+          if (!c.wrappedBy) c.wrappedBy = cmd;
+          c.nested ||= cmd.nested;
+          c.background ||= cmd.background;
+          c.statement = cmd.statement;
+          this.commands.push(c);
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+  }
+}
+
+/** The value of a word after quote removal; expansions are kept as written and mark it non-literal. */
+export function wordValue(n: Node): { value: string; literal: boolean } {
+  switch (n.type) {
+    case 'word':
+    case 'number':
+      return { value: n.text.replace(/\\(.)/g, '$1'), literal: true };
+    case 'raw_string':
+      return { value: n.text.slice(1, -1), literal: true };
+    case 'ansi_c_string':
+      return { value: n.text.slice(2, -1), literal: true };
+    case 'string': {
+      let value = '';
+      let literal = true;
+      for (const c of named(n)) {
+        if (!c) continue;
+        if (c.type === 'string_content') value += c.text.replace(/\\([$`"\\\n])/g, '$1');
+        else {
+          value += c.text;
+          literal = false;
+        }
+      }
+      // string_content may be omitted for plain text between expansions: fall back to the raw text
+      if (named(n).length === 0) value = n.text.slice(1, -1);
+      else if (literal === false) value = n.text.slice(1, -1);
+      return { value, literal };
+    }
+    case 'concatenation': {
+      let value = '';
+      let literal = true;
+      for (const c of kids(n)) {
+        if (!c) continue;
+        const v = wordValue(c);
+        value += v.value;
+        literal &&= v.literal;
+      }
+      return { value, literal };
+    }
+    case 'command_name': {
+      const c = named(n)[0];
+      return c ? wordValue(c) : { value: n.text, literal: true };
+    }
+    default:
+      return { value: n.text, literal: false };
+  }
+}
+
+/** True when a command has one of the options: long ones as `--name` or `--name=…`, short ones alone or bundled (`-qy`). */
+export function hasOption(cmd: ShellCommand, short: string, ...long: string[]): boolean {
+  for (const a of cmd.argv) {
+    if (a === '--') return false;
+    if (a.startsWith('--')) {
+      const name = a.split('=', 1)[0]!;
+      if (long.includes(name)) return true;
+    } else if (short && a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
+      for (const s of short) if (a.slice(1).includes(s)) return true;
+    }
+  }
+  return false;
+}
+
+/** Arguments that are not options, skipping the values of options that take one. */
+export function positionals(cmd: ShellCommand, valueOptions: readonly string[] = []): Word[] {
+  const out: Word[] = [];
+  let afterDashDash = false;
+  for (let i = 0; i < cmd.args.length; i++) {
+    const w = cmd.args[i]!;
+    const a = w.value;
+    if (afterDashDash) out.push(w);
+    else if (a === '--') afterDashDash = true;
+    else if (a.startsWith('-') && a.length > 1) {
+      if (valueOptions.includes(a)) i++;
+    } else out.push(w);
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+/** The runner: facts in, findings out. Each check gets fresh visitors for each input. */
+import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
+import type { ImageFacts } from '../image/facts.js';
+import type { Check, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
+
+/** Fills `{name}` placeholders. */
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+function locate(d: ReportDescriptor<string>): Location {
+  if (d.image) return { kind: 'image', ...d.image };
+  const r = d.at ? ('range' in d.at ? d.at.range : d.at) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  if (d.file) return { kind: 'file', file: d.file, range: r };
+  return { kind: 'dockerfile', range: r };
+}
+
+function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity) {
+  return (d: ReportDescriptor<M>): void => {
+    const template = check.messages[d.messageId];
+    const finding: Finding = {
+      rule: check.id,
+      category: check.category,
+      severity: d.severity ?? severityOf(check as Check),
+      message: formatMessage(template, d.data),
+      messageId: d.messageId,
+      location: locate(d),
+    };
+    if (d.detail) finding.detail = d.detail;
+    out.push(finding);
+  };
+}
+
+export interface RunOptions {
+  /** Severity per rule id, overriding the check's default. */
+  severity?: (check: Check) => Severity;
+}
+
+const defaultSeverity = (c: Check): Severity => c.severity;
+
+function call(v: DockerfileVisitor, ins: Instruction): void {
+  v.instruction?.(ins);
+  const hook = v[ins.keyword as 'RUN'];
+  if (typeof hook === 'function') hook(ins);
+  if (ins.trigger?.keyword === 'RUN') v.RUN?.(ins.trigger);
+}
+
+/** Runs the Dockerfile side of the checks over one Dockerfile's facts. */
+export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Check[], options: RunOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const severityOf = options.severity ?? defaultSeverity;
+  const visitors: DockerfileVisitor[] = [];
+  for (const check of checks) {
+    if (!check.dockerfile) continue;
+    visitors.push(check.dockerfile({ facts, report: reporter(check, findings, severityOf) }));
+  }
+  let stage = null as DockerfileFacts['stages'][number] | null;
+  for (const ins of facts.instructions) {
+    if (ins.keyword === 'FROM' && stage) for (const v of visitors) v.stageEnd?.(stage);
+    for (const v of visitors) call(v, ins);
+    if (ins.keyword === 'FROM' && ins.stage) {
+      stage = ins.stage;
+      for (const v of visitors) v.stage?.(stage);
+    }
+  }
+  if (stage) for (const v of visitors) v.stageEnd?.(stage);
+  for (const v of visitors) v.end?.();
+  return findings;
+}
+
+/** Runs the image side of the checks over one image's facts. */
+export function runImageChecks(image: ImageFacts, dockerfile: DockerfileFacts | null, checks: readonly Check[], options: RunOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const severityOf = options.severity ?? defaultSeverity;
+  for (const check of checks) {
+    if (!check.image) continue;
+    check.image({ image, dockerfile, report: reporter(check, findings, severityOf) });
+  }
+  return findings;
+}
+
+/** Sorts findings by position, then rule. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding): [number, number] => (f.location.kind === 'image' ? [f.location.layer ?? -1, 0] : [f.location.range.line, f.location.range.column]);
+  return findings.sort((a, b) => {
+    const fa = a.location.kind === 'file' ? a.location.file : '';
+    const fb = b.location.kind === 'file' ? b.location.file : '';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const [la, ca] = key(a);
+    const [lb, cb] = key(b);
+    return la - lb || ca - cb || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+  });
+}

@@ -1,0 +1,121 @@
+/** The check contract: what a check declares and what it receives. */
+import type { Range } from '../dockerfile/text.js';
+import type { DockerfileFacts, Instruction, Stage } from '../dockerfile/model.js';
+import type { ImageFacts } from '../image/facts.js';
+
+export const CATEGORIES = [
+  'one-app', 'pid1', 'cache', 'multi-stage', 'tools', 'user', 'tags', 'size', 'reproducibility', 'security', 'correctness',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Where a finding points. */
+export type Location =
+  | { kind: 'dockerfile'; range: Range }
+  | { kind: 'file'; file: string; range: Range }
+  | { kind: 'image'; path?: string; layer?: number; field?: string };
+
+/** One finding, as reporters receive it. */
+export interface Finding {
+  rule: string;
+  category: Category;
+  severity: Severity;
+  message: string;
+  messageId: string;
+  location: Location;
+  /** Extra facts for reporters (layer digest, created_by, base-image origin…). */
+  detail?: Record<string, string | number | boolean>;
+}
+
+export interface CheckDocs {
+  /** Why the practice matters, in a paragraph or two of Markdown. */
+  why: string;
+  /** A Dockerfile that breaks the practice; the check must fire on it. */
+  bad: string;
+  /** The same Dockerfile done right; the check must be silent on it. */
+  good: string;
+  /** Files of the build context the examples need (path -> content). */
+  context?: Record<string, string>;
+  related?: string[];
+}
+
+/** Something a finding can point at: a Dockerfile range, or an object that has one. */
+export type Target = Range | { range: Range };
+
+export interface ReportDescriptor<M extends string> {
+  messageId: M;
+  data?: Record<string, string | number>;
+  /** A Dockerfile position; an instruction, a shell command or a word carry their own. */
+  at?: Target;
+  /** A file of the build context (an entrypoint script) and a range in it. */
+  file?: string;
+  /** A place in an image. */
+  image?: { path?: string; layer?: number; field?: string };
+  severity?: Severity;
+  detail?: Record<string, string | number | boolean>;
+}
+
+export interface DockerfileContext<M extends string> {
+  readonly facts: DockerfileFacts;
+  report(d: ReportDescriptor<M>): void;
+}
+
+export interface ImageContext<M extends string> {
+  readonly image: ImageFacts;
+  /** The Dockerfile the image was built from, when both are given. */
+  readonly dockerfile: DockerfileFacts | null;
+  report(d: ReportDescriptor<M>): void;
+}
+
+type InstructionHook = (ins: Instruction) => void;
+
+/** Visitors for one Dockerfile; state lives in the closure that made them. */
+export interface DockerfileVisitor {
+  /** Every instruction, in order (ONBUILD triggers excluded). */
+  instruction?: InstructionHook;
+  /** Called for each keyword; RUN is called for ONBUILD RUN triggers too (`ins.onbuild`). */
+  FROM?: InstructionHook; RUN?: InstructionHook; CMD?: InstructionHook; ENTRYPOINT?: InstructionHook;
+  COPY?: InstructionHook; ADD?: InstructionHook; ENV?: InstructionHook; ARG?: InstructionHook;
+  USER?: InstructionHook; WORKDIR?: InstructionHook; EXPOSE?: InstructionHook; LABEL?: InstructionHook;
+  HEALTHCHECK?: InstructionHook; SHELL?: InstructionHook; ONBUILD?: InstructionHook; MAINTAINER?: InstructionHook;
+  VOLUME?: InstructionHook; STOPSIGNAL?: InstructionHook;
+  /** A stage begins (after its FROM was visited) and ends. */
+  stage?: (stage: Stage) => void;
+  stageEnd?: (stage: Stage) => void;
+  /** After the last instruction. */
+  end?: () => void;
+}
+
+export type Input = 'dockerfile' | 'image';
+
+export interface Check<M extends string = string> {
+  /** `category/name`, equal to the file path under checks/. */
+  id: string;
+  title: string;
+  category: Category;
+  severity: Severity;
+  messages: Record<M, string>;
+  docs: CheckDocs;
+  /** Peer rule ids this check covers (hadolint `DL3025`, Trivy `DS002`, BuildKit `JSONArgsRecommended`). */
+  aliases?: readonly string[];
+  fixable?: boolean;
+  dockerfile?: (ctx: DockerfileContext<M>) => DockerfileVisitor;
+  image?: (ctx: ImageContext<M>) => void;
+}
+
+/** Declares a check; the type ties message ids to the messages it declares. */
+export function defineCheck<M extends string>(check: Check<M>): Check<M> {
+  return check;
+}
+
+/** The inputs a check reads. */
+export function inputsOf(check: Check): Input[] {
+  const out: Input[] = [];
+  if (check.dockerfile) out.push('dockerfile');
+  if (check.image) out.push('image');
+  return out;
+}

@@ -1,0 +1,39 @@
+/** The JSON report: DESIGN.md's stable contract. */
+import type { Finding } from '../engine/types.js';
+import { summarize, type TargetResult } from './model.js';
+
+export const VERSION = '0.1.0';
+
+/** One finding as the JSON contract spells it. */
+export function jsonFinding(f: Finding): Record<string, unknown> {
+  const out: Record<string, unknown> = { rule: f.rule, category: f.category, severity: f.severity, message: f.message };
+  const loc = f.location;
+  if (loc.kind === 'file') out.file = loc.file;
+  if (loc.kind === 'image') {
+    if (loc.path !== undefined) out.path = loc.path;
+    if (loc.layer !== undefined) out.layer = loc.layer;
+    if (loc.field !== undefined) out.field = loc.field;
+  } else {
+    out.line = loc.range.line;
+    out.column = loc.range.column;
+    out.endLine = loc.range.endLine;
+    out.endColumn = loc.range.endColumn;
+  }
+  out.messageId = f.messageId;
+  if (f.detail) Object.assign(out, { detail: f.detail });
+  return out;
+}
+
+export function renderJson(results: readonly TargetResult[]): string {
+  const doc = {
+    tool: { name: 'shipshape', version: VERSION },
+    targets: results.map((r) => ({
+      path: r.path,
+      kind: r.kind,
+      error: r.error === null ? null : { message: r.error },
+      findings: r.findings.map(jsonFinding),
+    })),
+    summary: summarize(results),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

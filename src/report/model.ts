@@ -1,0 +1,16 @@
+/** What reporters receive: one result per target. */
+import type { Finding, Severity } from '../engine/types.js';
+
+export interface TargetResult {
+  path: string;
+  kind: 'dockerfile' | 'image';
+  /** Set when the target could not be read; then there are no findings. */
+  error: string | null;
+  findings: Finding[];
+}
+
+export function summarize(results: readonly TargetResult[]): Record<Severity, number> {
+  const s: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const r of results) for (const f of r.findings) s[f.severity]++;
+  return s;
+}

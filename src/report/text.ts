@@ -1,0 +1,61 @@
+/** The text report: findings grouped by file, `line:col severity rule message`, a count line. */
+import type { Finding, Severity } from '../engine/types.js';
+import { summarize, type TargetResult } from './model.js';
+
+const COLORS: Record<Severity | 'dim' | 'bold', [number, number]> = {
+  error: [31, 39],
+  warning: [33, 39],
+  info: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+function where(f: Finding): string {
+  const l = f.location;
+  if (l.kind === 'image') {
+    const parts = [];
+    if (l.layer !== undefined) parts.push(`layer ${l.layer}`);
+    if (l.path !== undefined) parts.push(l.path);
+    if (l.field !== undefined) parts.push(`config ${l.field}`);
+    return parts.join(' ') || 'image';
+  }
+  return `${l.range.line}:${l.range.column}`;
+}
+
+export function renderText(results: readonly TargetResult[], color: boolean): string {
+  const paint = (k: keyof typeof COLORS, s: string): string => (color ? `\u001b[${COLORS[k][0]}m${s}\u001b[${COLORS[k][1]}m` : s);
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.error !== null) {
+      out.push(`${paint('bold', r.path)}`, `  ${paint('error', 'error')}  ${r.error}`, '');
+      continue;
+    }
+    if (r.findings.length === 0) continue;
+    const groups = new Map<string, Finding[]>();
+    for (const f of r.findings) {
+      const file = f.location.kind === 'file' ? `${r.path} -> ${f.location.file}` : r.path;
+      const g = groups.get(file) ?? [];
+      g.push(f);
+      groups.set(file, g);
+    }
+    for (const [file, fs] of groups) {
+      out.push(paint('bold', file));
+      const w = Math.max(...fs.map((f) => where(f).length));
+      const sw = Math.max(...fs.map((f) => f.severity.length));
+      const rw = Math.max(...fs.map((f) => f.rule.length));
+      for (const f of fs) {
+        out.push(`  ${paint('dim', where(f).padEnd(w))}  ${paint(f.severity, f.severity.padEnd(sw))}  ${paint('dim', f.rule.padEnd(rw))}  ${f.message}`);
+      }
+      out.push('');
+    }
+  }
+  const s = summarize(results);
+  const total = s.error + s.warning + s.info;
+  const errors = results.filter((r) => r.error !== null).length;
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  let line = total === 0 ? 'no problems' : `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info)`;
+  line += ` in ${plural(results.length, 'target')}`;
+  if (errors) line += `, ${errors} could not be read`;
+  out.push(total === 0 && errors === 0 ? paint('bold', line) : paint(s.error || errors ? 'error' : 'warning', line));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,131 @@
+/** The bundled CLI end to end, as a user runs it: `node dist/cli.js …`. */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, chmodSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist/cli.js');
+
+function run(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let tmp = '';
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build');
+  tmp = mkdtempSync(join(tmpdir(), 'shipshape-cli-'));
+});
+
+describe('shipshape check', () => {
+  it('reports the bundled sample with positions and exits 1', () => {
+    const r = run(['sample-images/node-app/Dockerfile']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('sample-images/node-app/Dockerfile');
+    expect(r.stdout).toMatch(/2:6 +warning +tags\/latest-tag +node:latest uses the latest tag/);
+    expect(r.stdout).toMatch(/7:1 +warning +pid1\/shell-form-command/);
+    expect(r.stdout).toMatch(/\d+ problems? \(/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints the JSON contract', () => {
+    const r = run(['--format', 'json', 'sample-images/node-app/Dockerfile']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.tool).toEqual({ name: 'shipshape', version: '0.1.0' });
+    expect(doc.targets).toHaveLength(1);
+    const t = doc.targets[0];
+    expect(t).toMatchObject({ path: 'sample-images/node-app/Dockerfile', kind: 'dockerfile', error: null });
+    const f = t.findings.find((x: { rule: string }) => x.rule === 'pid1/shell-form-command');
+    expect(f).toMatchObject({ category: 'pid1', severity: 'warning', line: 7, column: 1, endLine: 7 });
+    const total = t.findings.length;
+    expect(doc.summary.error + doc.summary.warning + doc.summary.info).toBe(total);
+  });
+
+  it('finds Dockerfiles in a directory', () => {
+    const r = run(['--format', 'json', 'sample-images/node-app']);
+    expect(JSON.parse(r.stdout).targets[0].path).toBe(join('sample-images/node-app', 'Dockerfile'));
+  });
+
+  it('reads stdin with -', () => {
+    const r = run(['--format', 'json', '-'], 'FROM alpine\n');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.targets[0].path).toBe('<stdin>');
+    expect(doc.targets[0].findings.map((f: { rule: string }) => f.rule)).toContain('tags/latest-tag');
+  });
+
+  it('--fail-on decides only the exit status; --min-severity what is shown', () => {
+    expect(run(['--fail-on', 'none', 'sample-images/node-app/Dockerfile']).code).toBe(0);
+    const r = run(['--format', 'json', '--min-severity', 'error', 'sample-images/node-app/Dockerfile']);
+    for (const f of JSON.parse(r.stdout).targets[0].findings) expect(f.severity).toBe('error');
+  });
+
+  it('--ignore skips a rule, a category or a peer id', () => {
+    const ids = (args: string[]) => JSON.parse(run(['--format', 'json', ...args, 'sample-images/node-app/Dockerfile']).stdout).targets[0].findings.map((f: { rule: string }) => f.rule);
+    expect(ids(['--ignore', 'tags/latest-tag'])).not.toContain('tags/latest-tag');
+    expect(ids(['--ignore', 'pid1'])).not.toContain('pid1/shell-form-command');
+    expect(ids(['--ignore', 'DL3025'])).not.toContain('pid1/shell-form-command');
+  });
+});
+
+describe('bad input: one line naming the file, exit 2, no stack trace', () => {
+  const cases: [string, () => string, RegExp][] = [
+    ['missing path', () => join(tmp, 'nope'), /nope: no such file or directory/],
+    ['directory without a Dockerfile', () => { const d = join(tmp, 'empty-dir'); mkdirSync(d, { recursive: true }); return d; }, /empty-dir: no Dockerfile/],
+    ['binary file', () => { const p = join(tmp, 'bin'); writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0, 3])); return p; }, /bin: is a binary file/],
+    ['huge file', () => { const p = join(tmp, 'huge'); writeFileSync(p, 'RUN echo hi\n'.repeat(50 * 1024 * 1024 / 12)); return p; }, /huge: is 50\.0 MB/],
+    ['not a Dockerfile', () => { const p = join(tmp, 'notes.txt'); writeFileSync(p, 'Just some notes.\nNothing to build here.\n'); return p; }, /notes\.txt: does not look like a Dockerfile/],
+  ];
+  if (process.getuid?.() !== 0) {
+    cases.push(['unreadable file', () => { const p = join(tmp, 'locked'); writeFileSync(p, 'FROM alpine\n'); chmodSync(p, 0); return p; }, /locked: permission denied/]);
+  }
+  for (const [name, make, msg] of cases) {
+    it(name, () => {
+      const p = make();
+      const t = run([p]);
+      expect(t.code).toBe(2);
+      expect(t.stdout + t.stderr).toMatch(msg);
+      expect(t.stdout + t.stderr).not.toMatch(/\n\s+at /);
+      const j = run(['--format', 'json', p]);
+      expect(j.code).toBe(2);
+      const doc = JSON.parse(j.stdout);
+      expect(doc.targets[0].error.message).toMatch(msg);
+      expect(doc.targets[0].findings).toEqual([]);
+      expect(j.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('an empty file is a Dockerfile with an error, reported as a finding', () => {
+    const p = join(tmp, 'Dockerfile.empty');
+    writeFileSync(p, '');
+    const r = run(['--format', 'json', p]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).targets[0].findings.map((f: { rule: string }) => f.rule)).toEqual(['correctness/empty-file']);
+  });
+
+  it('an unknown flag and an unknown rule are usage errors', () => {
+    const a = run(['--frobnicate', 'Dockerfile']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/unknown option '--frobnicate'/);
+    const b = run(['--ignore', 'no/such-rule', 'sample-images/node-app/Dockerfile']);
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toBe('shipshape: --ignore no/such-rule: no such rule or category (see `shipshape rules`)');
+  });
+});
+
+describe('shipshape rules and explain', () => {
+  it('lists rules as JSON', () => {
+    const doc = JSON.parse(run(['rules', '--format', 'json']).stdout);
+    const r = doc.rules.find((x: { id: string }) => x.id === 'pid1/shell-form-command');
+    expect(r).toEqual({ id: 'pid1/shell-form-command', category: 'pid1', severity: 'warning', title: expect.any(String), inputs: ['dockerfile'], aliases: ['DL3025', 'JSONArgsRecommended'], fixable: false });
+  });
+
+  it('explains a rule by id or peer id', () => {
+    const a = run(['explain', 'DL3025']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('# pid1/shell-form-command');
+    expect(a.stdout).toContain('## Bad');
+    expect(run(['explain', 'nope']).code).toBe(2);
+  });
+});

@@ -1,0 +1,62 @@
+/** A table-driven check tester: valid cases are clean, invalid cases give exactly the listed findings. */
+import { describe, expect, it } from 'vitest';
+import { analyzeDockerfile } from '../../src/api.js';
+import { memoryReader } from '../../src/dockerfile/context.js';
+import type { Check, Finding } from '../../src/engine/types.js';
+
+export interface ExpectedFinding {
+  messageId: string;
+  line: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** For a finding in another file of the build context. */
+  file?: string;
+  severity?: string;
+}
+
+export interface Case {
+  name?: string;
+  code: string;
+  context?: Record<string, string>;
+}
+
+export interface InvalidCase extends Case {
+  errors: ExpectedFinding[];
+}
+
+/** Runs only `check` over `code` and returns its findings. */
+export async function findingsOf(check: Check, code: string, context?: Record<string, string>): Promise<Finding[]> {
+  const { findings } = await analyzeDockerfile(code, { checks: [check], ...(context ? { reader: memoryReader(context) } : {}) });
+  return findings;
+}
+
+function shape(f: Finding, want: ExpectedFinding): ExpectedFinding {
+  const loc = f.location;
+  const out: ExpectedFinding = { messageId: f.messageId, line: loc.kind === 'image' ? -1 : loc.range.line };
+  if (want.column !== undefined && loc.kind !== 'image') out.column = loc.range.column;
+  if (want.endLine !== undefined && loc.kind !== 'image') out.endLine = loc.range.endLine;
+  if (want.endColumn !== undefined && loc.kind !== 'image') out.endColumn = loc.range.endColumn;
+  if (want.file !== undefined && loc.kind === 'file') out.file = loc.file;
+  if (want.severity !== undefined) out.severity = f.severity;
+  return out;
+}
+
+export function testCheck(check: Check, cases: { valid: (string | Case)[]; invalid: InvalidCase[] }): void {
+  describe(check.id, () => {
+    for (const [i, v] of cases.valid.entries()) {
+      const c = typeof v === 'string' ? { code: v } : v;
+      it(`valid #${i + 1}${c.name ? `: ${c.name}` : ''}`, async () => {
+        const fs = await findingsOf(check, c.code, c.context);
+        expect(fs.map((f) => `${f.messageId}: ${f.message}`)).toEqual([]);
+      });
+    }
+    for (const [i, c] of cases.invalid.entries()) {
+      it(`invalid #${i + 1}${c.name ? `: ${c.name}` : ''}`, async () => {
+        const fs = await findingsOf(check, c.code, c.context);
+        expect(fs.map((f, j) => shape(f, c.errors[j] ?? { messageId: '', line: 0 }))).toEqual(c.errors);
+        for (const f of fs) expect(f.message).not.toMatch(/\{\w+\}/);
+      });
+    }
+  });
+}

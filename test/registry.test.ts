@@ -1,0 +1,54 @@
+/** One registry: the files under checks/ = the registry = the pages under docs/rules/, and every check's docs behave. */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { checks } from '../checks/index.js';
+import { renderAllDocs } from '../src/engine/docs.js';
+import { CATEGORIES } from '../src/engine/types.js';
+import { findingsOf } from './helpers/tester.js';
+
+const root = join(import.meta.dirname, '..');
+
+function filesUnder(dir: string, ext: string): string[] {
+  const out: string[] = [];
+  for (const cat of readdirSync(join(root, dir), { withFileTypes: true })) {
+    if (!cat.isDirectory()) continue;
+    for (const f of readdirSync(join(root, dir, cat.name))) if (f.endsWith(ext)) out.push(`${cat.name}/${f.slice(0, -ext.length)}`);
+  }
+  return out.sort();
+}
+
+describe('registry', () => {
+  it('lists exactly the files under checks/, each id equal to its path', () => {
+    expect(checks.map((c) => c.id)).toEqual(filesUnder('checks', '.ts'));
+  });
+
+  it('has a docs page for each check and no other, identical to the generated text (npm run docs)', () => {
+    const pages = renderAllDocs(checks);
+    expect(filesUnder('docs/rules', '.md')).toEqual(checks.map((c) => c.id));
+    for (const [rel, text] of pages) {
+      const p = join(root, 'docs/rules', rel);
+      expect(existsSync(p), `${rel} is missing: run npm run docs`).toBe(true);
+      expect(readFileSync(p, 'utf8'), `${rel} drifted from its check: run npm run docs`).toBe(text);
+    }
+  });
+
+  it('gives each check a known category that matches its id, and unique aliases per check', () => {
+    for (const c of checks) {
+      expect(CATEGORIES).toContain(c.category);
+      expect(c.id.split('/')[0]).toBe(c.category);
+      expect(new Set(c.aliases ?? []).size).toBe((c.aliases ?? []).length);
+    }
+  });
+});
+
+describe('docs examples', () => {
+  for (const c of checks.filter((x) => x.dockerfile)) {
+    it(`${c.id}: the bad example fires and the good example is clean`, async () => {
+      const bad = await findingsOf(c, c.docs.bad, c.docs.context);
+      expect(bad.length, `bad example of ${c.id} gives no finding`).toBeGreaterThan(0);
+      const good = await findingsOf(c, c.docs.good, c.docs.context);
+      expect(good.map((f) => f.message)).toEqual([]);
+    });
+  }
+});
