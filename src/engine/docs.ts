@@ -40,12 +40,7 @@ export function renderRuleDoc(c: Check): string {
   return lines.join('\n');
 }
 
-/** docs/rules/<category>/<name>.md for every check, plus the index page. */
+/** docs/rules/<category>/<name>.md for every check. */
 export function renderAllDocs(checks: readonly Check[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const c of checks) out.set(`${c.id}.md`, renderRuleDoc(c));
-  const idx = ['# Rules', '', 'Generated from the check modules by `npm run docs`; do not edit.', '', '| rule | category | severity | title | peer ids |', '|---|---|---|---|---|'];
-  for (const c of checks) idx.push(`| [${c.id}](${c.id}.md) | ${c.category} | ${c.severity} | ${c.title} | ${(c.aliases ?? []).join(', ')} |`);
-  out.set('README.md', idx.join('\n') + '\n');
-  return out;
+  return new Map(checks.map((c) => [`${c.id}.md`, renderRuleDoc(c)]));
 }
