@@ -44,6 +44,7 @@ const common = {
 const entries = [
   ['src/cli/main.ts', 'dist/cli.js'],
   ['scripts/gen-docs.ts', 'dist/gen-docs.js'],
+  ['conformance/run.ts', 'dist/conformance.js'],
 ];
 for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'dist/action.js']);
 await Promise.all(
