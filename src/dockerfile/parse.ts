@@ -79,6 +79,68 @@ function trimEnd(mt: MappedText): MappedText {
   return m && m[0].length ? slice(mt, 0, mt.text.length - m[0].length) : mt;
 }
 
+/** Splits an instruction's arguments on white space outside quotes; tokens keep their quotes. */
+export function splitArgs(mt: MappedText, escape: string): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
+  const t = mt.text;
+  let i = 0;
+  while (i < t.length) {
+    while (i < t.length && /\s/.test(t[i]!)) i++;
+    if (i >= t.length) break;
+    const start = i;
+    let quote = '';
+    while (i < t.length) {
+      const ch = t[i]!;
+      if (ch === escape && i + 1 < t.length) {
+        i += 2;
+        continue;
+      }
+      if (quote) {
+        if (ch === quote) quote = '';
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (/\s/.test(ch)) break;
+      i++;
+    }
+    out.push({ text: t.slice(start, i), start, end: i });
+  }
+  return out;
+}
+
+/** Removes quotes and escapes from a token, as the builder does for ARG/ENV/LABEL values. */
+export function unquote(token: string, escape: string): string {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < token.length; i++) {
+    const ch = token[i]!;
+    if (ch === escape && i + 1 < token.length && quote !== "'") {
+      const next = token[i + 1]!;
+      if (quote === '"' && next !== '"' && next !== escape && next !== '$') out += ch;
+      out += next;
+      i++;
+    } else if (quote) {
+      if (ch === quote) quote = '';
+      else out += ch;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else out += ch;
+  }
+  return out;
+}
+
+function propertiesOf(keyword: string, line: MappedText, args: { value: string; range: Range }[], escape: string): Property[] {
+  const first = args[0];
+  if (!first) return [];
+  if (keyword !== 'ARG' && !first.value.includes('=')) {
+    // legacy `ENV key value with spaces`
+    const rest = line.text.slice(first.value.length).trim();
+    return [{ name: first.value, value: unquote(rest, escape), range: { ...first.range, endLine: args[args.length - 1]!.range.endLine, endColumn: args[args.length - 1]!.range.endColumn } }];
+  }
+  return args.map((a) => {
+    const eq = a.value.indexOf('=');
+    if (eq < 0) return { name: unquote(a.value, escape), value: null, range: a.range };
+    return { name: unquote(a.value.slice(0, eq), escape), value: unquote(a.value.slice(eq + 1), escape), range: a.range };
+  });
+}
+
 /** Options for building Dockerfile facts. */
 export interface ParseOptions {
   path?: string;
@@ -212,18 +274,15 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
         heredocs.push({ name, body: bodyLines.join('\n') });
       }
     }
-    const properties: Property[] = [];
-    if (keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL') {
-      const withProps = ai as unknown as { getProperties?: () => { getName(): string; getValue(): string | null; getRange(): AstRange }[]; getProperty?: () => { getName(): string; getValue(): string | null; getRange(): AstRange } | null };
-      const props = withProps.getProperties ? withProps.getProperties() : [];
-      for (const p of props) properties.push({ name: p.getName(), value: p.getValue(), range: toRange(p.getRange()) });
-    }
+    const firstLine = heredocs.length ? slice(bodyText, 0, body.indexOf('\n') < 0 ? body.length : body.indexOf('\n')) : bodyText;
+    const args = splitArgs(firstLine, escape).map((t) => ({ value: t.text, range: mappedRange(lines, firstLine, t.start, t.end) }));
+    const properties: Property[] = keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL' ? propertiesOf(keyword, firstLine, args, escape) : [];
     const ins: Instruction = {
       keyword,
       written: ai.getInstruction(),
       range: toRange(r),
       keywordRange: toRange(kr),
-      args: ai.getArguments().map((a) => ({ value: a.getValue(), range: toRange(a.getRange()) })).filter((a) => !flags.some((f) => f.range.line === a.range.line && f.range.column === a.range.column)),
+      args,
       flags,
       body,
       bodyText,
