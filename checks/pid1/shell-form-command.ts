@@ -29,7 +29,7 @@ CMD ["node", "/app/server.js"]
   },
   dockerfile: (ctx) => {
     const visit = (ins: Instruction): void => {
-      if (ins.json !== null || ins.body === '' || ins.stage?.nonPosixShell) return;
+      if (ins.json !== null || ins.body === '' || ins.nonPosixShell) return;
       const program = ins.shell?.commands.find((c) => !c.wrappedBy)?.name || 'the program';
       ctx.report({ messageId: 'shellForm', data: { keyword: ins.keyword, program }, at: ins });
     };

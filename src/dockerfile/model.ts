@@ -58,6 +58,8 @@ export interface Instruction {
   trigger: Instruction | null;
   /** This instruction is the trigger of an ONBUILD. */
   onbuild: boolean;
+  /** The shell in force here is not POSIX (`SHELL ["powershell"…]`, a Windows base): the body is not parsed as shell. */
+  nonPosixShell: boolean;
   /** Variables (ARG and ENV) known at this instruction, with their values where known. */
   vars: ReadonlyMap<string, string | null>;
 }

@@ -163,7 +163,7 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
 }
 
 function needsShell(i: Instruction): boolean {
-  return SHELL_FORMS.has(i.keyword) && i.json === null && i.body.length > 0 && !(i.stage?.nonPosixShell ?? false);
+  return SHELL_FORMS.has(i.keyword) && i.json === null && i.body.length > 0 && !i.nonPosixShell;
 }
 
 function parseShellBodies(facts: DockerfileFacts): void {
@@ -294,6 +294,7 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
       properties,
       trigger: null,
       onbuild,
+      nonPosixShell: stage?.nonPosixShell ?? false,
       vars,
     };
     if (keyword === 'ONBUILD') {
