@@ -45,6 +45,7 @@ const entries = [
   ['src/cli/main.ts', 'dist/cli.js'],
   ['scripts/gen-docs.ts', 'dist/gen-docs.js'],
   ['conformance/run.ts', 'dist/conformance.js'],
+  ['src/api.ts', 'dist/api.js'],
 ];
 for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'dist/action.js']);
 await Promise.all(
