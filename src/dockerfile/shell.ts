@@ -303,13 +303,19 @@ class Builder {
 
   private push(p: Pick<ShellCommand, 'name' | 'nameRange' | 'args' | 'assignments' | 'range' | 'nested' | 'wrappedBy'>): ShellCommand {
     const cmd: ShellCommand = {
-      ...p,
+      name: p.name,
       base: p.name.slice(p.name.lastIndexOf('/') + 1),
+      nameRange: p.nameRange,
+      args: p.args,
       argv: p.args.map((a) => a.value),
+      assignments: p.assignments,
+      range: p.range,
+      wrappedBy: p.wrappedBy,
       background: false,
       pipeline: null,
       before: null,
       after: null,
+      nested: p.nested,
       statement: -1,
     };
     if (this.pendingBefore && this.pendingBefore.at === this.commands.length && !p.wrappedBy) {
