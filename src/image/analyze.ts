@@ -1,21 +1,110 @@
-/** Image targets: read an archive and run the image checks. */
-import type { Check, Finding } from '../engine/types.js';
+/** Image targets: read an archive in one streaming pass and run the image checks. */
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Check, Finding, Severity } from '../engine/types.js';
 import type { DockerfileFacts } from '../dockerfile/model.js';
+import { runImageChecks, sortFindings } from '../engine/run.js';
+import type { ImageFacts } from './facts.js';
+import { ImageReadError, indexArchive, sniffBlob, zstdStream } from './read.js';
+import { findImages, type ImageSpec } from './layout.js';
+import { assemble } from './assemble.js';
+
+export { ImageReadError };
 
 export interface ImageTarget {
   path: string;
   data?: Buffer;
 }
 
-export interface ImageAnalyzeOptions {
-  checks: readonly Check[];
+export interface ImageReadOptions {
+  /** `os/arch[/variant]` to pick from a multi-platform index; default: the host's. */
   platform?: string;
-  dockerfile?: DockerfileFacts | null;
+  /** Analyze only the image with this tag (or ref name, or image id prefix) when the archive holds several. */
+  imageRef?: string;
 }
 
-/** An error that names the archive and what is wrong with it, in one line. */
-export class ImageReadError extends Error {}
+export interface ImageAnalyzeOptions extends ImageReadOptions {
+  checks: readonly Check[];
+  dockerfile?: DockerfileFacts | null;
+  severity?: (check: Check) => Severity;
+}
 
-export async function analyzeImage(target: ImageTarget, _options: ImageAnalyzeOptions): Promise<{ results: { path: string; findings: Finding[] }[] }> {
-  throw new ImageReadError(`${target.path}: image archives are not supported yet`);
+export interface ImageResult {
+  path: string;
+  findings: Finding[];
+  image: ImageFacts;
+  /** Things the user should know about how the archive was read (the platform chosen…). */
+  notes: string[];
+}
+
+function head(target: ImageTarget): Buffer {
+  if (target.data) return target.data.subarray(0, 512);
+  let fd: number;
+  try {
+    fd = openSync(target.path, 'r');
+  } catch (e) {
+    throw new ImageReadError(`${target.path}: ${(e as Error).message.split('\n', 1)[0]}`);
+  }
+  try {
+    const buf = Buffer.alloc(512);
+    return buf.subarray(0, readSync(fd, buf, 0, 512, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function open(target: ImageTarget): Readable {
+  return target.data ? Readable.from([target.data]) : createReadStream(target.path, { highWaterMark: 1 << 20 });
+}
+
+function matchesRef(spec: ImageSpec, ref: string, id: string): boolean {
+  const short = (t: string): string => t.replace(/^(docker\.io\/)?(library\/)?/, '');
+  if (spec.tags.some((t) => t === ref || short(t) === short(ref) || short(t) === short(`${ref}:latest`))) return true;
+  const hex = ref.replace(/^sha256:/, '');
+  return hex.length >= 6 && /^[a-f0-9]+$/.test(hex) && id.startsWith(hex);
+}
+
+/** Reads every image of an archive (or the one chosen with `imageRef`) into facts. */
+export async function readImages(target: ImageTarget, options: ImageReadOptions = {}): Promise<ImageFacts[]> {
+  const label = target.path;
+  const kind = sniffBlob(head(target));
+  if (kind === null) throw new ImageReadError(`${label}: not a tar or gzip archive`);
+  let source = open(target);
+  if (kind === 'gzip' || kind === 'zstd') {
+    // A whole archive compressed (`docker save | gzip`): decompressed as it streams.
+    const inflate = kind === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : zstdStream();
+    source.on('error', (e) => inflate.destroy(e));
+    source = source.pipe(inflate);
+  }
+  const index = await indexArchive(source, label);
+  const notes: string[] = [];
+  let specs = findImages(label, index, options.platform, notes);
+  if (options.imageRef) {
+    const ref = options.imageRef;
+    const chosen = specs.filter((s) => matchesRef(s, ref, index.blobs.get(s.config.name)?.sha256 ?? ''));
+    if (chosen.length === 0) {
+      const have = specs.flatMap((s) => s.tags);
+      throw new ImageReadError(`${label}: no image ${ref} in the archive${have.length ? ` (it has ${have.join(', ')})` : ''}`);
+    }
+    specs = chosen;
+  }
+  return specs.map((spec, i) => {
+    const name = specs.length === 1 ? label : `${label}#${spec.tags[0] ?? String(i)}`;
+    return assemble(name, index, spec, [...notes]);
+  });
+}
+
+/** Reads an archive and runs the image side of the checks on each image in it. */
+export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOptions): Promise<{ results: ImageResult[] }> {
+  const images = await readImages(target, options);
+  const runOpts = options.severity ? { severity: options.severity } : {};
+  return {
+    results: images.map((image) => ({
+      path: image.path,
+      image,
+      notes: image.notes,
+      findings: sortFindings(runImageChecks(image, options.dockerfile ?? null, options.checks, runOpts)),
+    })),
+  };
 }

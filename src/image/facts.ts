@@ -17,9 +17,14 @@ export interface HistoryEntry {
   emptyLayer: boolean;
   comment?: string;
   created?: string;
+  /** Index of the layer this entry made; absent for empty-layer entries. */
+  layer?: number;
+  /** True for entries that came with the base image (see `LayerFacts.fromBase`). */
+  fromBase: boolean;
 }
 
 export interface FileEntry {
+  /** Absolute in-image path: `/usr/bin/nc`. */
   path: string;
   type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
   mode: number;
@@ -31,27 +36,94 @@ export interface FileEntry {
   layer: number;
 }
 
+/** A file that a layer added but a later layer deleted or replaced: its bytes still ship. */
+export interface ShadowedFile extends FileEntry {
+  /** The layer whose whiteout or new version hid it. */
+  hiddenBy: number;
+  how: 'deleted' | 'overwritten';
+}
+
 export interface LayerFacts {
   index: number;
+  /** Digest of the blob as stored (compressed when the layer is), `sha256:…`. */
   digest: string;
-  /** Uncompressed bytes of files it adds. */
+  /** Digest of the uncompressed tar (the config's `rootfs.diff_ids` entry). */
+  diffId: string;
+  compression: 'none' | 'gzip' | 'zstd';
+  /** Uncompressed bytes of the regular files it adds. */
   size: number;
+  /** Bytes of this layer's files that later layers deleted or overwrote: they ship but nobody sees them. */
+  wastedBytes: number;
+  /** Number of tar entries. */
+  entries: number;
   /** The history entry that made it. */
   createdBy: string;
-  /** True when the layer came with the base image rather than this build. */
+  /**
+   * True when the layer came with the base image rather than this build. Heuristic from the history:
+   * the base image ends at the last empty-layer `CMD`/`ENTRYPOINT` entry that is followed by an entry
+   * making a layer (base images end with their CMD; this build's layers come after it).
+   */
   fromBase: boolean;
 }
 
-export interface ImageFacts {
+/** One path seen in several layers, the way dive counts it. */
+export interface Inefficiency {
   path: string;
+  /** Bytes of every copy (and of what whiteouts removed) added up. */
+  cumulativeSize: number;
+  layers: number[];
+}
+
+/** dive's efficiency figures, computed with dive's definitions. */
+export interface Efficiency {
+  /** Sum over paths of their smallest copy divided by the sum of every copy: 1 means nothing duplicated. */
+  score: number;
+  /** dive's wastedBytes: cumulative bytes of every path present in two or more layers (the surviving copy included). */
+  wastedBytes: number;
+  /** Sum of all layers' sizes. */
+  sizeBytes: number;
+  /** Sum of the sizes of all layers but the first (dive's "user" size). */
+  userSizeBytes: number;
+  /** wastedBytes / userSizeBytes (0 when there are no user bytes). */
+  wastedUserPercent: number;
+  /** Largest first. */
+  inefficiencies: Inefficiency[];
+}
+
+/** A small file body (or a head of one) captured during the pass. */
+export interface CapturedFile {
+  path: string;
+  layer: number;
+  size: number;
+  text: string;
+  /** True when only the head was kept. */
+  truncated: boolean;
+  /** False when a later layer deleted or replaced it: it still ships in its layer. */
+  visible: boolean;
+}
+
+export interface ImageFacts {
+  /** The archive, with `#tag` or `#n` when it holds several images. */
+  path: string;
+  format: 'docker-archive' | 'oci';
+  /** Config digest (`sha256:…`): the image id. */
+  id: string;
   /** Repository tags or OCI ref names. */
   tags: string[];
+  /** `os/arch[/variant]` from the config. */
   platform: string;
   config: ImageConfig;
   history: HistoryEntry[];
   layers: LayerFacts[];
-  /** The merged file system, whiteouts applied. */
+  /** The merged file system, whiteouts applied. Keys are absolute paths. */
   files: Map<string, FileEntry>;
-  /** Small files captured during the pass (passwd, group, os-release, scripts, package databases). */
+  /** Files added by some layer and hidden by a later one (deleted or overwritten), in layer order. */
+  shadowed: ShadowedFile[];
+  /** Small files captured during the pass, as the final file system shows them (absolute path -> text). */
   captured: Map<string, string>;
+  /** Every captured body from every layer, including secrets in files a later layer deleted. */
+  captures: CapturedFile[];
+  efficiency: Efficiency;
+  /** Notes for the user (which platform was chosen…). */
+  notes: string[];
 }
