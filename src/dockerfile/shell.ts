@@ -261,7 +261,10 @@ class Builder {
       this.block(n, true, false);
       return;
     }
-    for (const c of named(n)) if (c) this.substitutions(c);
+    // Most words hold no substitution: a look at the text spares marshalling their children.
+    const t = n.text;
+    if (!t.includes('$(') && !t.includes('`') && !t.includes('<(') && !t.includes('>(')) return;
+    for (const c of named(n)) this.substitutions(c);
   }
 
   private word(n: Node): Word {
@@ -278,25 +281,22 @@ class Builder {
   }
 
   private command(n: Node, nested: boolean): void {
-    const nameNode = n.childForFieldName('name');
     const assignments: string[] = [];
     const args: Word[] = [];
-    for (const c of named(n)) {
-      if (!c) continue;
-      if (c.type === 'variable_assignment') assignments.push(c.text);
-      this.substitutions(c);
-    }
-    if (!nameNode) return;
-    let seenName = false;
+    let nameNode: Node | null = null;
     for (const c of kids(n)) {
-      if (c === nameNode || c.id === nameNode.id) {
-        seenName = true;
+      if (!c.isNamed) continue;
+      const type = c.type;
+      this.substitutions(c);
+      if (nameNode === null) {
+        if (type === 'command_name') nameNode = c;
+        else if (type === 'variable_assignment') assignments.push(c.text);
         continue;
       }
-      if (!seenName || !c.isNamed) continue;
-      if (c.type === 'file_redirect' || c.type === 'heredoc_redirect' || c.type === 'herestring_redirect' || c.type === 'comment') continue;
+      if (type === 'file_redirect' || type === 'heredoc_redirect' || type === 'herestring_redirect' || type === 'comment') continue;
       args.push(this.word(c));
     }
+    if (!nameNode) return;
     const cmd = this.push({ name: wordValue(nameNode).value, nameRange: this.range(nameNode), args, assignments, range: this.range(n), nested, wrappedBy: null });
     this.unwrap(cmd);
   }
