@@ -115,7 +115,7 @@ export interface ImageFacts {
   config: ImageConfig;
   history: HistoryEntry[];
   layers: LayerFacts[];
-  /** The merged file system, whiteouts applied. Keys are absolute paths. */
+  /** The merged file system, whiteouts applied. Keys are absolute paths; holds the members layers wrote (a parent directory no layer wrote is absent). */
   files: Map<string, FileEntry>;
   /** Files added by some layer and hidden by a later one (deleted or overwritten), in layer order. */
   shadowed: ShadowedFile[];
