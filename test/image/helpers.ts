@@ -15,14 +15,16 @@ export interface Member {
 export async function packTar(members: Member[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c) => {
+    chunks.push(c as Buffer);
+  });
   const done = new Promise<void>((resolve, reject) => {
     pack.on('end', resolve);
     pack.on('error', reject);
   });
   for (const m of members) {
     const type = m.type ?? 'file';
-    const header: tar.Headers = { name: m.name, type, mode: m.mode ?? (type === 'directory' ? 0o755 : 0o644) };
+    const header: tar.Header = { name: m.name, type, mode: m.mode ?? (type === 'directory' ? 0o755 : 0o644) };
     if (m.linkname !== undefined) header.linkname = m.linkname;
     await new Promise<void>((resolve, reject) => {
       if (type === 'file') pack.entry(header, typeof m.body === 'string' ? Buffer.from(m.body) : m.body ?? Buffer.alloc(0), (e) => (e ? reject(e) : resolve()));
