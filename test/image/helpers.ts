@@ -24,7 +24,7 @@ export async function packTar(members: Member[]): Promise<Buffer> {
   });
   for (const m of members) {
     const type = m.type ?? 'file';
-    const header: tar.Header = { name: m.name, type, mode: m.mode ?? (type === 'directory' ? 0o755 : 0o644) };
+    const header: Partial<tar.Header> & { name: string } = { name: m.name, type, mode: m.mode ?? (type === 'directory' ? 0o755 : 0o644) };
     if (m.linkname !== undefined) header.linkname = m.linkname;
     await new Promise<void>((resolve, reject) => {
       if (type === 'file') pack.entry(header, typeof m.body === 'string' ? Buffer.from(m.body) : m.body ?? Buffer.alloc(0), (e) => (e ? reject(e) : resolve()));
