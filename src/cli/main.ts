@@ -30,6 +30,7 @@ interface CheckOptions {
   ignore: string[];
   context?: string;
   platform?: string;
+  imageRef?: string;
 }
 
 class UsageError extends Error {}
@@ -51,9 +52,12 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     }
     if (input.kind === 'image') {
       try {
-        const imageOpts = { checks, ...(opts.platform ? { platform: opts.platform } : {}) };
+        const imageOpts = { checks, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
         const r = await analyzeImage(input, imageOpts);
-        for (const one of r.results) results.push({ path: one.path, kind: 'image', error: null, findings: one.findings });
+        for (const one of r.results) {
+          for (const note of one.notes) io.stderr(`shipshape: note: ${note}\n`);
+          results.push({ path: one.path, kind: 'image', error: null, findings: one.findings });
+        }
       } catch (e) {
         if (!(e instanceof ImageReadError)) throw e;
         results.push({ path: input.path, kind: 'image', error: e.message, findings: [] });
@@ -131,6 +135,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--ignore <rule>', 'skip a rule id, a category or a peer id (repeatable, comma-separated)', collect, [])
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
     .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
+    .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .')
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
