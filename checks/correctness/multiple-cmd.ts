@@ -1,0 +1,37 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+
+export default defineCheck({
+  id: 'correctness/multiple-cmd',
+  title: 'One CMD per stage',
+  category: 'correctness',
+  severity: 'warning',
+  aliases: ['DL4003', 'DS016', 'MultipleInstructionsDisallowed'],
+  messages: {
+    overridden: 'this CMD is replaced by the CMD on line {line}, so it never runs',
+  },
+  docs: {
+    why: `Only the last \`CMD\` of a stage counts; every earlier one is silently discarded. Two \`CMD\`s
+usually mean someone wanted to start two programs: only the last one runs. Start one process per
+container, or use an entrypoint script that \`exec\`s the main program.`,
+    bad: `FROM python:3.12-slim
+COPY . /app
+CMD ["python", "/app/migrate.py"]
+CMD ["python", "/app/server.py"]
+`,
+    good: `FROM python:3.12-slim
+COPY . /app
+CMD ["python", "/app/server.py"]
+`,
+    related: ['correctness/multiple-entrypoint', 'one-app/several-processes'],
+  },
+  dockerfile: (ctx) => {
+    let seen: Instruction[] = [];
+    const flush = (): void => {
+      const last = seen[seen.length - 1];
+      for (const ins of seen.slice(0, -1)) ctx.report({ messageId: 'overridden', data: { line: last!.range.line }, at: ins });
+      seen = [];
+    };
+    return { FROM: flush, CMD: (ins) => void seen.push(ins), end: flush };
+  },
+});

@@ -1,0 +1,38 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+
+export default defineCheck({
+  id: 'correctness/multiple-entrypoint',
+  title: 'One ENTRYPOINT per stage',
+  category: 'correctness',
+  severity: 'error',
+  aliases: ['DL4004', 'DS007', 'MultipleInstructionsDisallowed'],
+  messages: {
+    overridden: 'this ENTRYPOINT is replaced by the ENTRYPOINT on line {line}, so it never runs',
+  },
+  docs: {
+    why: `Only the last \`ENTRYPOINT\` of a stage counts; every earlier one is silently discarded, so the
+program it names never starts. Keep one \`ENTRYPOINT\`; to run set-up steps first, use an entrypoint
+script that ends with \`exec "$@"\`.`,
+    bad: `FROM alpine:3.20
+COPY setup.sh server /usr/local/bin/
+ENTRYPOINT ["/usr/local/bin/setup.sh"]
+ENTRYPOINT ["/usr/local/bin/server"]
+`,
+    good: `FROM alpine:3.20
+COPY setup.sh server /usr/local/bin/
+ENTRYPOINT ["/usr/local/bin/setup.sh"]
+CMD ["/usr/local/bin/server"]
+`,
+    related: ['correctness/multiple-cmd'],
+  },
+  dockerfile: (ctx) => {
+    let seen: Instruction[] = [];
+    const flush = (): void => {
+      const last = seen[seen.length - 1];
+      for (const ins of seen.slice(0, -1)) ctx.report({ messageId: 'overridden', data: { line: last!.range.line }, at: ins });
+      seen = [];
+    };
+    return { FROM: flush, ENTRYPOINT: (ins) => void seen.push(ins), end: flush };
+  },
+});

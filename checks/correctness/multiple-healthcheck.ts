@@ -1,0 +1,34 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+
+export default defineCheck({
+  id: 'correctness/multiple-healthcheck',
+  title: 'One HEALTHCHECK per stage',
+  category: 'correctness',
+  severity: 'warning',
+  aliases: ['DL3012', 'DS023', 'MultipleInstructionsDisallowed'],
+  messages: {
+    overridden: 'this HEALTHCHECK is replaced by the HEALTHCHECK on line {line}, so it never probes the container',
+  },
+  docs: {
+    why: `A stage has one health check: each \`HEALTHCHECK\` replaces the one before it, so only the last
+one ever runs. Two of them usually mean two probes were wanted; combine them into one command.`,
+    bad: `FROM nginx:1.27
+HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+HEALTHCHECK CMD curl -f http://localhost/api/health || exit 1
+`,
+    good: `FROM nginx:1.27
+HEALTHCHECK CMD curl -f http://localhost/ && curl -f http://localhost/api/health || exit 1
+`,
+    related: ['correctness/multiple-cmd'],
+  },
+  dockerfile: (ctx) => {
+    let seen: Instruction[] = [];
+    const flush = (): void => {
+      const last = seen[seen.length - 1];
+      for (const ins of seen.slice(0, -1)) ctx.report({ messageId: 'overridden', data: { line: last!.range.line }, at: ins });
+      seen = [];
+    };
+    return { FROM: flush, HEALTHCHECK: (ins) => void seen.push(ins), end: flush };
+  },
+});

@@ -1,0 +1,55 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { unquote } from '../../src/dockerfile/parse.js';
+import type { Stage } from '../../src/dockerfile/model.js';
+
+/** `/x`, `$VAR…`, `C:\x`, `C:/x` and `\\server\share` do not depend on the base image's directory. */
+function absolute(path: string): boolean {
+  return path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:/.test(path) || path.startsWith('\\');
+}
+
+export default defineCheck({
+  id: 'correctness/relative-workdir',
+  title: 'WORKDIR paths are absolute',
+  category: 'correctness',
+  severity: 'warning',
+  aliases: ['DL3000', 'DS009', 'WorkdirRelativePath'],
+  messages: {
+    relative: 'WORKDIR "{path}" is relative, so where it lands depends on the working directory the base image happens to set',
+  },
+  docs: {
+    why: `A relative \`WORKDIR\` is resolved against the working directory in force, which until the
+stage sets an absolute one is whatever the base image chose. When the base image changes its
+\`WORKDIR\`, files land somewhere else and \`COPY\`, \`RUN\` and \`CMD\` quietly use another directory.
+A relative \`WORKDIR\` after an absolute one (in this stage or a stage it builds on) is well defined
+and is not reported.`,
+    bad: `FROM node:20-slim
+WORKDIR app
+COPY . .
+`,
+    good: `FROM node:20-slim
+WORKDIR /app
+COPY . .
+`,
+  },
+  dockerfile: (ctx) => {
+    const anchored = new Set<Stage>();
+    const isAnchored = (s: Stage | null): boolean => {
+      for (let x = s; x; x = x.parent) if (anchored.has(x)) return true;
+      return false;
+    };
+    return {
+      WORKDIR(ins) {
+        const raw = ins.args[0];
+        if (!raw) return;
+        const path = unquote(ins.body.split('\n', 1)[0]!.trim(), ctx.facts.escape);
+        if (absolute(path)) {
+          if (ins.stage) anchored.add(ins.stage);
+          return;
+        }
+        if (isAnchored(ins.stage)) return;
+        const last = ins.args[ins.args.length - 1]!;
+        ctx.report({ messageId: 'relative', data: { path }, at: { ...raw.range, endLine: last.range.endLine, endColumn: last.range.endColumn } });
+      },
+    };
+  },
+});
