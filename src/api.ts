@@ -1,7 +1,8 @@
 /** The library API: analyze Dockerfile text or files and get findings. */
 import { parseDockerfile, type ParseOptions } from './dockerfile/parse.js';
 import { runDockerfileChecks, sortFindings } from './engine/run.js';
-import type { Check, Finding, Severity } from './engine/types.js';
+import type { Check, CheckSettings, Finding, Severity } from './engine/types.js';
+import { applySuppressions } from './engine/suppress.js';
 import { checks as allChecks } from '../checks/index.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
 
@@ -10,6 +11,8 @@ export interface AnalyzeOptions extends ParseOptions {
   /** Rule ids or whole categories to skip. */
   ignore?: readonly string[];
   severity?: (check: Check) => Severity;
+  /** Repository settings checks read through `ctx.settings` (from the config file). */
+  settings?: CheckSettings;
 }
 
 /** The checks left after `ignore` (rule ids, categories or peer aliases). */
@@ -23,8 +26,10 @@ export function selectChecks(ignore: readonly string[] = [], from: readonly Chec
 export async function analyzeDockerfile(text: string, options: AnalyzeOptions = {}): Promise<{ facts: DockerfileFacts; findings: Finding[] }> {
   const facts = await parseDockerfile(text, options);
   const checks = selectChecks(options.ignore, options.checks ?? allChecks);
-  const runOpts = options.severity ? { severity: options.severity } : {};
-  return { facts, findings: sortFindings(runDockerfileChecks(facts, checks, runOpts)) };
+  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
+  const raw = runDockerfileChecks(facts, checks, runOpts);
+  const { findings } = applySuppressions(facts, raw, { ran: checks, known: options.checks ? [...allChecks, ...options.checks] : allChecks, ...(options.severity ? { severity: options.severity } : {}) });
+  return { facts, findings: sortFindings(findings) };
 }
 
 /** False for text with lines but not one known instruction (a README given by mistake). Empty files pass: they get a finding. */

@@ -1,7 +1,7 @@
 /** The runner: facts in, findings out. Each check gets fresh visitors for each input. */
 import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import type { ImageFacts } from '../image/facts.js';
-import type { Check, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
+import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
 
 /** Fills `{name}` placeholders. */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
@@ -34,6 +34,8 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
 export interface RunOptions {
   /** Severity per rule id, overriding the check's default. */
   severity?: (check: Check) => Severity;
+  /** Config-file settings checks read as `ctx.settings`. */
+  settings?: CheckSettings;
 }
 
 const defaultSeverity = (c: Check): Severity => c.severity;
@@ -52,7 +54,7 @@ export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Che
   const visitors: DockerfileVisitor[] = [];
   for (const check of checks) {
     if (!check.dockerfile) continue;
-    visitors.push(check.dockerfile({ facts, report: reporter(check, findings, severityOf) }));
+    visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf) }));
   }
   let stage = null as DockerfileFacts['stages'][number] | null;
   for (const ins of facts.instructions) {
@@ -74,7 +76,7 @@ export function runImageChecks(image: ImageFacts, dockerfile: DockerfileFacts | 
   const severityOf = options.severity ?? defaultSeverity;
   for (const check of checks) {
     if (!check.image) continue;
-    check.image({ image, dockerfile, report: reporter(check, findings, severityOf) });
+    check.image({ image, dockerfile, settings: options.settings ?? {}, report: reporter(check, findings, severityOf) });
   }
   return findings;
 }

@@ -59,13 +59,28 @@ export interface ReportDescriptor<M extends string> {
   detail?: Record<string, string | number | boolean>;
 }
 
+/**
+ * Repository settings from the config file (`.shipshape.yaml`, after `overrides` for the target),
+ * for the checks that need them. Every field is optional: a check does its default without it.
+ */
+export interface CheckSettings {
+  /** Registries (or registry/namespace prefixes) base images may come from, e.g. `ghcr.io/acme`. */
+  readonly trustedRegistries?: readonly string[];
+  /** Tool names (`curl`, `sudo`…) this image may keep. */
+  readonly allowedTools?: readonly string[];
+}
+
 export interface DockerfileContext<M extends string> {
   readonly facts: DockerfileFacts;
+  /** Settings from the config file; `{}` when there is none. */
+  readonly settings: CheckSettings;
   report(d: ReportDescriptor<M>): void;
 }
 
 export interface ImageContext<M extends string> {
   readonly image: ImageFacts;
+  /** Settings from the config file; `{}` when there is none. */
+  readonly settings: CheckSettings;
   /** The Dockerfile the image was built from, when both are given. */
   readonly dockerfile: DockerfileFacts | null;
   report(d: ReportDescriptor<M>): void;

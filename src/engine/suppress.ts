@@ -1,0 +1,178 @@
+/**
+ * Inline ignores: `# shipshape ignore=RULE[,RULE…] [-- reason]` on the comment line(s) directly above
+ * an instruction, `# shipshape global ignore=…` for the whole file, and hadolint's
+ * `# hadolint ignore=DL3008` / `# hadolint global ignore=…` through each check's aliases.
+ *
+ * Runs after every check, since only then is it known which ignore silenced something; the stale
+ * and unknown ignores it finds are reported under the `correctness/unused-ignore` check (when that
+ * check is among the ones run).
+ */
+import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
+import type { Range } from '../dockerfile/text.js';
+import { formatMessage } from './run.js';
+import type { Check, Finding, Severity } from './types.js';
+
+/** The id of the check the suppression step reports stale and unknown ignores under. */
+export const UNUSED_IGNORE_ID = 'correctness/unused-ignore';
+
+/** One rule name in an ignore pragma. */
+export interface PragmaEntry {
+  name: string;
+  /** Where the name is written in the comment. */
+  range: Range;
+}
+
+/** An ignore comment. */
+export interface Pragma {
+  tool: 'shipshape' | 'hadolint';
+  global: boolean;
+  entries: PragmaEntry[];
+  reason: string | null;
+  /** The comment. */
+  range: Range;
+  /** The instruction it applies to (null for a global pragma, or when no instruction follows). */
+  instruction: Instruction | null;
+}
+
+/** A comment that mentions shipshape but is not a valid pragma. */
+export interface MalformedPragma {
+  range: Range;
+  text: string;
+}
+
+const PRAGMA = /^(shipshape|hadolint)\s+(global\s+)?ignore\s*=\s*(.*)$/;
+
+/** Parses one comment's text (after `#`); `null` when it is not an ignore pragma. */
+export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint'; global: boolean; names: string[]; reason: string | null } | null {
+  const m = PRAGMA.exec(text.trim());
+  if (!m) return null;
+  let rest = m[3] ?? '';
+  let reason: string | null = null;
+  const dash = rest.indexOf('--');
+  if (dash >= 0) {
+    reason = rest.slice(dash + 2).trim() || null;
+    rest = rest.slice(0, dash);
+  }
+  // hadolint allows `ignore=DL3008, DL3015`; the list ends at the first word that does not follow a comma.
+  const list = /^\s*[^\s,]+(\s*,\s*[^\s,]+)*/.exec(rest)?.[0] ?? '';
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  return { tool: m[1] as 'shipshape' | 'hadolint', global: Boolean(m[2]), names, reason };
+}
+
+/** Every ignore pragma of a Dockerfile, each tied to the instruction it covers; and the malformed ones. */
+export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: MalformedPragma[] } {
+  const lines = facts.text.split(/\r?\n/);
+  const comments = [...facts.comments];
+  // Comment lines at the top of the file may have been taken for parser directives (`# key=value`).
+  const firstLine = facts.instructions[0]?.range.line ?? lines.length + 1;
+  const known = new Set(comments.map((c) => c.range.line));
+  for (let l = 1; l < firstLine; l++) {
+    const m = /^(\s*)#\s*(.*?)\s*$/.exec(lines[l - 1] ?? '');
+    if (m && !known.has(l)) comments.push({ text: m[2] ?? '', range: { line: l, column: (m[1] ?? '').length + 1, endLine: l, endColumn: (lines[l - 1] ?? '').trimEnd().length + 1 } });
+  }
+  comments.sort((a, b) => a.range.line - b.range.line);
+  const commentLines = new Set(comments.map((c) => c.range.line));
+  const pragmas: Pragma[] = [];
+  const malformed: MalformedPragma[] = [];
+  for (const c of comments) {
+    const p = parsePragmaText(c.text);
+    if (!p) {
+      if (/^shipshape\b/.test(c.text.trim())) malformed.push({ range: c.range, text: c.text.trim() });
+      continue;
+    }
+    if (p.names.length === 0) {
+      malformed.push({ range: c.range, text: c.text.trim() });
+      continue;
+    }
+    const lineText = lines[c.range.line - 1] ?? '';
+    const eq = lineText.indexOf('=', c.range.column - 1);
+    let from = eq + 1;
+    const entries = p.names.map((name) => {
+      const at = lineText.indexOf(name, from);
+      const col = at >= 0 ? at + 1 : c.range.column;
+      if (at >= 0) from = at + name.length;
+      return { name, range: { line: c.range.line, column: col, endLine: c.range.line, endColumn: col + (at >= 0 ? name.length : 1) } };
+    });
+    let instruction: Instruction | null = null;
+    if (!p.global) {
+      // The instruction that starts after this comment, with only comment lines in between.
+      const next = facts.instructions.find((i) => i.range.line > c.range.line);
+      if (next) {
+        let ok = true;
+        for (let l = c.range.line + 1; l < next.range.line; l++) if (!commentLines.has(l)) ok = false;
+        if (ok) instruction = next;
+      }
+    }
+    pragmas.push({ tool: p.tool, global: p.global, entries, reason: p.reason, range: c.range, instruction });
+  }
+  return { pragmas, malformed };
+}
+
+/** True when `name` (a rule id, a category or a peer id) designates `check`. */
+export function names(check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string): boolean {
+  return check.id === name || check.category === name || (check.aliases ?? []).includes(name);
+}
+
+export interface SuppressOptions {
+  /** The checks that ran over this file. */
+  ran: readonly Check[];
+  /** Every known check (the registry), to tell unknown names from names of checks not run. */
+  known: readonly Check[];
+  /** The severity a check's findings get (config overrides). */
+  severity?: (check: Check) => Severity;
+}
+
+export interface Suppressed {
+  finding: Finding;
+  reason: string | null;
+}
+
+/** Removes the findings silenced by pragmas, and adds `correctness/unused-ignore` findings for stale or unknown ones. */
+export function applySuppressions(facts: DockerfileFacts, findings: readonly Finding[], options: SuppressOptions): { findings: Finding[]; suppressed: Suppressed[] } {
+  const { pragmas } = collectPragmas(facts);
+  if (pragmas.length === 0) return { findings: [...findings], suppressed: [] };
+  const byId = new Map(options.known.map((c) => [c.id, c] as const));
+  const used = new Set<PragmaEntry>();
+  const kept: Finding[] = [];
+  const suppressed: Suppressed[] = [];
+  for (const f of findings) {
+    const check = byId.get(f.rule) ?? { id: f.rule, category: f.category, aliases: [] };
+    let by: Pragma | null = null;
+    for (const p of pragmas) {
+      if (!p.global) {
+        if (!p.instruction || f.location.kind !== 'dockerfile') continue;
+        const { line, endLine } = p.instruction.range;
+        if (f.location.range.line < line || f.location.range.line > endLine) continue;
+      }
+      for (const e of p.entries) {
+        if (!names(check, e.name)) continue;
+        used.add(e);
+        by ??= p;
+      }
+    }
+    if (by) suppressed.push({ finding: f, reason: by.reason });
+    else kept.push(f);
+  }
+  const reporter = options.ran.find((c) => c.id === UNUSED_IGNORE_ID);
+  if (reporter) {
+    const severity = options.severity?.(reporter) ?? reporter.severity;
+    const add = (messageId: string, range: Range, data: Record<string, string>): void => {
+      const template = reporter.messages[messageId];
+      if (template === undefined) return;
+      kept.push({ rule: reporter.id, category: reporter.category, severity, message: formatMessage(template, data), messageId, location: { kind: 'dockerfile', range } });
+    };
+    for (const p of pragmas) {
+      // hadolint's own pragmas may name rules only hadolint has; they are honoured, never reported.
+      if (p.tool !== 'shipshape') continue;
+      for (const e of p.entries) {
+        if (!options.known.some((c) => names(c, e.name))) add('unknownRule', e.range, { name: e.name });
+        else if (!p.global && !p.instruction) add('orphan', e.range, { name: e.name });
+        else if (!used.has(e) && options.ran.some((c) => c.id !== UNUSED_IGNORE_ID && names(c, e.name))) {
+          if (p.global) add('unusedGlobal', e.range, { name: e.name });
+          else if (p.instruction) add('unused', e.range, { name: e.name, keyword: p.instruction.keyword, line: String(p.instruction.range.line) });
+        }
+      }
+    }
+  }
+  return { findings: kept, suppressed };
+}
