@@ -30,7 +30,7 @@ export default defineCheck({
   messages: {
     wasted: 'layer {layer} ({createdBy}) ships {bytes} that layer {hiddenBy} {how}, largest {path}; the bytes stay in the image (efficiency {score}%)',
     wastedBase: 'base image layer {layer} ships {bytes} that later layers hide, largest {path}; only a slimmer base removes it',
-    summary: '{size} in {count} layers ({base} from the base image); efficiency {score}%, {wasted} duplicated or hidden across layers',
+    summary: '{size} in {count} ({base} from the base image); efficiency {score}%, {wasted} duplicated or hidden across layers',
   },
   docs: {
     why: `Every layer ships whole. A file that one \`RUN\` downloads and a later \`RUN\` deletes, or that a
@@ -56,7 +56,7 @@ RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool
     ctx.report({
       messageId: 'summary',
       severity: 'info',
-      data: { size: human(eff.sizeBytes), count: img.layers.length, base, score, wasted: human(eff.wastedBytes) },
+      data: { size: human(eff.sizeBytes), count: img.layers.length === 1 ? '1 layer' : `${img.layers.length} layers`, base, score, wasted: human(eff.wastedBytes) },
       image: {},
       detail: { sizeBytes: eff.sizeBytes, layers: img.layers.length, efficiency: eff.score, wastedBytes: eff.wastedBytes },
     });
