@@ -1,0 +1,81 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction, Stage } from '../../src/dockerfile/model.js';
+import type { Range } from '../../src/dockerfile/text.js';
+import { dependencyFetch, wholeContextSource, type DependencyFetch } from '../../src/dockerfile/build-tools.js';
+
+interface State {
+  /** The first whole-context COPY/ADD of the stage chain, and where it points. */
+  copy: { ins: Instruction; at: { range: Range } } | null;
+  /** Ecosystems whose dependencies were fetched before that copy. */
+  fetchedBefore: Set<DependencyFetch['ecosystem']>;
+}
+
+export default defineCheck({
+  id: 'cache/context-copy-before-install',
+  title: 'Dependency manifests are copied and installed before the rest of the source',
+  category: 'cache',
+  severity: 'warning',
+  messages: {
+    copyBeforeInstall:
+      '{keyword} copies the whole build context before `{install}` on line {line}, so any source change invalidates the cache and every dependency is downloaded again',
+  },
+  docs: {
+    why: `Docker reuses a cached layer only while every earlier layer is unchanged, and a COPY layer
+changes whenever any copied file changes. When \`COPY . .\` comes before \`npm ci\`, \`pip install -r\`,
+\`go mod download\`, \`bundle install\`, \`mvn\`, \`gradle\`, \`cargo build\` or \`composer install\`, editing one
+line of source throws away the dependency layer, and every build downloads and builds all
+dependencies again.
+
+Copy the manifests (\`package.json\` and the lockfile, \`requirements.txt\`, \`go.mod\` and \`go.sum\`,
+\`Gemfile.lock\`, \`pom.xml\`…) first, install, and copy the rest of the source afterwards.`,
+    bad: `FROM node:20-slim
+WORKDIR /app
+COPY . .
+RUN npm ci --omit=dev
+USER node
+CMD ["node", "server.js"]
+`,
+    good: `FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+USER node
+CMD ["node", "server.js"]
+`,
+    related: ['cache/missing-dockerignore'],
+  },
+  dockerfile: (ctx) => {
+    const states = new Map<number, State>();
+    const reported = new Set<Instruction>();
+    let state: State = { copy: null, fetchedBefore: new Set() };
+    const onRun = (ins: Instruction): void => {
+      for (const c of ins.shell?.commands ?? []) {
+        const f = dependencyFetch(c);
+        if (!f) continue;
+        if (!state.copy) state.fetchedBefore.add(f.ecosystem);
+        else if (!state.fetchedBefore.has(f.ecosystem) && !reported.has(state.copy.ins)) {
+          reported.add(state.copy.ins);
+          ctx.report({ messageId: 'copyBeforeInstall', data: { keyword: state.copy.ins.keyword, install: f.label, line: c.range.line }, at: state.copy.at });
+        }
+      }
+    };
+    return {
+      stage(s: Stage) {
+        const parent = s.parent ? states.get(s.parent.index) : undefined;
+        state = { copy: parent?.copy ?? null, fetchedBefore: new Set(parent?.fetchedBefore) };
+      },
+      stageEnd(s: Stage) {
+        states.set(s.index, state);
+      },
+      instruction(ins) {
+        if (ins.onbuild || !ins.stage) return;
+        if (ins.keyword === 'RUN') onRun(ins);
+        else if (!state.copy && (ins.keyword === 'COPY' || ins.keyword === 'ADD')) {
+          const at = wholeContextSource(ins);
+          if (at) state.copy = { ins, at };
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,65 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { stageChain, stageInstalls } from '../../src/dockerfile/packages.js';
+import { buildPackagesLeft } from '../../src/dockerfile/build-tools.js';
+
+export default defineCheck({
+  id: 'multi-stage/build-tools-in-final',
+  title: 'Compilers, SDKs and headers stay out of the final stage',
+  category: 'multi-stage',
+  severity: 'warning',
+  messages: {
+    buildTools:
+      'the final stage installs {packages} and never removes {them}, so the shipped image carries a toolchain it does not need to run: more size, more CVEs, and a compiler for an attacker',
+  },
+  docs: {
+    why: `A compiler, \`build-essential\`, an SDK or \`-dev\` header packages are needed to build the
+application, not to run it. Installed in the final stage they ship with every container: hundreds of
+megabytes, a steady stream of CVE reports, and a ready toolchain for whoever gets a shell inside.
+
+Install them in a build stage, build there, and copy only the result (and the runtime libraries it
+links against) into the final stage. A build that cannot be split can remove them in the same RUN
+(\`apk add --virtual .build-deps … && apk del .build-deps\`).`,
+    bad: `FROM python:3.12-slim
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends gcc libpq-dev \\
+ && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`,
+    good: `FROM python:3.12-slim AS build
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends gcc libpq-dev \\
+ && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+
+FROM python:3.12-slim
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends libpq5 \\
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*
+`,
+    related: ['multi-stage/single-stage-build', 'multi-stage/sdk-final-image'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const final = ctx.facts.finalStage;
+      if (!final) return;
+      const chain = stageChain(final);
+      for (const s of chain) {
+        for (const install of stageInstalls(s)) {
+          const left = buildPackagesLeft(install, chain);
+          const first = left[0];
+          if (!first) continue;
+          const names = left.map((w) => w.value);
+          ctx.report({
+            messageId: 'buildTools',
+            data: { packages: names.join(', '), them: names.length > 1 ? 'them' : 'it' },
+            at: first,
+          });
+        }
+      }
+    },
+  }),
+});

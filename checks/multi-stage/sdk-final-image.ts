@@ -1,0 +1,69 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { ImageRef, Stage } from '../../src/dockerfile/model.js';
+import { stageChain } from '../../src/dockerfile/packages.js';
+import { buildStep } from '../../src/dockerfile/build-tools.js';
+
+const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
+const SDK_REPOS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'buildpack-deps', 'sbt', 'clojure', 'haskell']);
+
+/** The SDK an image reference names, or null when it is a runtime image. */
+function sdkOf(image: ImageRef): string | null {
+  const tag = (image.tag ?? 'latest').toLowerCase();
+  const repo = image.repository.toLowerCase();
+  if (/^mcr\.microsoft\.com$/.test(image.registry ?? '') && /^dotnet\/(core\/)?sdk$/.test(repo)) return '.NET SDK';
+  if (!HUB.has(image.registry)) return null;
+  if (SDK_REPOS.has(repo)) return repo;
+  if (repo === 'openjdk' && !/jre/.test(tag)) return 'JDK';
+  if (['eclipse-temurin', 'sapmachine', 'ibm-semeru-runtimes', 'amazoncorretto'].includes(repo) && !/jre/.test(tag)) return 'JDK';
+  return null;
+}
+
+/** Node images other than slim and alpine carry compilers and headers for native modules. */
+const fullNode = (image: ImageRef): boolean =>
+  HUB.has(image.registry) && image.repository === 'node' && !/slim|alpine/.test(image.tag ?? 'latest');
+
+const builds = (chain: Stage[]): boolean =>
+  chain.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && i.shell?.commands.some((c) => buildStep(c) !== null)));
+
+export default defineCheck({
+  id: 'multi-stage/sdk-final-image',
+  title: 'The final stage is based on a runtime image, not an SDK image',
+  category: 'multi-stage',
+  severity: 'warning',
+  messages: {
+    sdkBase: 'the final stage is based on {image}, a {sdk} build image, so the container ships a full toolchain it does not need to run',
+    nodeBuild: 'the final stage builds in {image}, the full Node image with compilers and headers, so all of them ship with the app',
+  },
+  docs: {
+    why: `SDK images (\`golang\`, \`rust\`, \`maven\`, \`gradle\`, a JDK, \`mcr.microsoft.com/dotnet/sdk\`,
+the full \`node\` image) hold compilers, package managers, headers and caches: often ten times the
+size of the application and its runtime, with as many CVEs. They are made for build stages. Build
+there, then copy the artifact into a runtime image (\`distroless\`, \`alpine\`, a \`-jre\` image,
+\`mcr.microsoft.com/dotnet/aspnet\`, \`node:*-slim\`).`,
+    bad: `FROM maven:3.9-eclipse-temurin-21
+WORKDIR /app
+COPY target/app.jar .
+CMD ["java", "-jar", "app.jar"]
+`,
+    good: `FROM eclipse-temurin:21-jre
+WORKDIR /app
+COPY target/app.jar .
+CMD ["java", "-jar", "app.jar"]
+`,
+    related: ['multi-stage/single-stage-build', 'multi-stage/build-tools-in-final'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const final = ctx.facts.finalStage;
+      if (!final) return;
+      const chain = stageChain(final);
+      const root = chain[0]!;
+      const image = root.image;
+      if (!image || image.unresolved) return;
+      const at = root.from.args[0] ?? root.from;
+      const sdk = sdkOf(image);
+      if (sdk) ctx.report({ messageId: 'sdkBase', data: { image: image.resolved, sdk }, at });
+      else if (fullNode(image) && builds(chain)) ctx.report({ messageId: 'nodeBuild', data: { image: image.resolved }, at });
+    },
+  }),
+});

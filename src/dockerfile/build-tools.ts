@@ -1,0 +1,225 @@
+/**
+ * Build-side facts for the cache and multi-stage checks: which commands fetch dependencies from a
+ * manifest in the build context, which commands compile or bundle an application, which packages
+ * are compilers, SDKs or headers, and which COPY/ADD take the whole build context.
+ */
+import { hasOption, positionals, type ShellCommand, type Word } from './shell.js';
+import { packageCommand, packageName, type PackageInstall } from './packages.js';
+import type { Instruction, Stage } from './model.js';
+import type { Range } from './text.js';
+
+/** A command that downloads an application's dependencies from manifests in the build context. */
+export interface DependencyFetch {
+  /** The dependency world it fills: two fetches of one ecosystem share the same cache layer logic. */
+  ecosystem: 'node' | 'python' | 'go' | 'ruby' | 'maven' | 'gradle' | 'rust' | 'php' | 'dotnet';
+  /** How it reads in a message (`npm ci`, `go mod download`). */
+  label: string;
+  command: ShellCommand;
+}
+
+const sub = (cmd: ShellCommand, valueOptions: readonly string[] = []): Word[] => positionals(cmd, valueOptions);
+
+function label(cmd: ShellCommand, words: number): string {
+  return [cmd.base, ...sub(cmd).slice(0, words).map((w) => w.value)].join(' ');
+}
+
+/** The dependency fetch a command performs, or null. Global tool installs (`npm i -g`) do not count. */
+export function dependencyFetch(cmd: ShellCommand): DependencyFetch | null {
+  const base = cmd.base;
+  const pos = sub(cmd, ['--prefix', '-C', '--dir', '--cwd', '-f', '--file', '-s', '--settings', '-p', '--project']);
+  const first = pos[0]?.value ?? '';
+  const hit = (ecosystem: DependencyFetch['ecosystem'], words = 1): DependencyFetch => ({ ecosystem, label: label(cmd, words), command: cmd });
+  switch (base) {
+    case 'npm':
+      if (['install', 'i', 'ci', 'in', 'isntall'].includes(first) && !hasOption(cmd, 'g', '--global')) return hit('node');
+      return null;
+    case 'yarn':
+      if ((first === '' || first === 'install') && !cmd.argv.includes('--version')) return hit('node');
+      return null;
+    case 'pnpm':
+      if (['install', 'i', 'fetch'].includes(first) && !hasOption(cmd, 'g', '--global')) return hit('node');
+      return null;
+    case 'bun':
+      return first === 'install' || first === 'i' ? hit('node') : null;
+    case 'poetry':
+    case 'pipenv':
+    case 'pdm':
+      return first === 'install' || first === 'sync' ? hit('python') : null;
+    case 'uv':
+      if (first === 'sync') return hit('python');
+      if (first === 'pip' && pos[1]?.value === 'install' && readsContext(cmd)) return hit('python', 2);
+      return null;
+    case 'go':
+      if (first === 'mod' && ['download', 'tidy', 'vendor'].includes(pos[1]?.value ?? '')) return hit('go', 2);
+      if (first === 'build' || first === 'get') return hit('go');
+      if (first === 'install' && !pos.slice(1).some((w) => w.value.includes('@'))) return hit('go');
+      return null;
+    case 'bundle':
+    case 'bundler':
+      return first === '' || first === 'install' ? { ecosystem: 'ruby', label: 'bundle install', command: cmd } : null;
+    case 'mvn':
+    case 'mvnw':
+      return first !== '' && !hasOption(cmd, 'v', '--version') ? hit('maven') : null;
+    case 'gradle':
+    case 'gradlew':
+      return first !== '' && !hasOption(cmd, 'v', '--version') ? hit('gradle') : null;
+    case 'cargo':
+      if (['build', 'fetch', 'vendor'].includes(first)) return hit('rust');
+      if (first === 'install' && hasOption(cmd, '', '--path')) return hit('rust');
+      return null;
+    case 'composer':
+      return first === 'install' || first === 'update' ? hit('php') : null;
+    case 'dotnet':
+      return ['restore', 'build', 'publish'].includes(first) ? hit('dotnet') : null;
+    default:
+      break;
+  }
+  const pm = packageCommand(cmd);
+  if (pm?.manager === 'pip' && pm.action === 'install' && readsContext(cmd)) {
+    return { ecosystem: 'python', label: cmd.argv.includes('-r') || cmd.argv.includes('--requirement') ? 'pip install -r' : 'pip install .', command: cmd };
+  }
+  return null;
+}
+
+/** A pip install reading a requirements file or a local project. */
+function readsContext(cmd: ShellCommand): boolean {
+  return cmd.argv.some((a, i) => a === '-r' || a === '--requirement' || a.startsWith('--requirement=') || /^-r\S/.test(a) || (/^\.\.?\/?$|^\.\[/.test(a) && cmd.argv[i - 1] !== '--target'));
+}
+
+/** A command that compiles, packages or bundles an application. */
+export interface BuildStep {
+  label: string;
+  command: ShellCommand;
+}
+
+const COMPILERS = new Set(['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'javac', 'rustc', 'tsc', 'webpack', 'ninja', 'esbuild', 'rollup']);
+const MAVEN_GOALS = new Set(['package', 'install', 'verify', 'compile', 'deploy', 'spring-boot:repackage']);
+const GRADLE_TASKS = /^(:?[\w-]+:)*(build|assemble|jar|bootJar|shadowJar|installDist|war|bootWar|compileJava|compileKotlin|nativeCompile|distTar|distZip)$/;
+
+/** The build a command performs, or null (`go build`, `mvn package`, `npm run build`, `make`, `gcc`…). */
+export function buildStep(cmd: ShellCommand): BuildStep | null {
+  const base = cmd.base.replace(/-\d+(\.\d+)*$/, '');
+  const pos = sub(cmd, ['-o', '-C', '-f', '--file', '-p', '--project', '--prefix', '--cwd', '--dir', '-ldflags', '-tags', '-c', '--configuration', '-r', '--runtime']);
+  const first = pos[0]?.value ?? '';
+  const hit = (text: string): BuildStep => ({ label: text, command: cmd });
+  if (hasOption(cmd, '', '--version', '--help')) return null;
+  if (COMPILERS.has(base)) return hit(base);
+  switch (base) {
+    case 'go':
+      if (first === 'build') return hit('go build');
+      if (first === 'install' && !pos.slice(1).some((w) => w.value.includes('@'))) return hit('go install');
+      return null;
+    case 'mvn':
+    case 'mvnw': {
+      const goal = pos.find((w) => MAVEN_GOALS.has(w.value));
+      return goal ? hit(`mvn ${goal.value}`) : null;
+    }
+    case 'gradle':
+    case 'gradlew': {
+      const task = pos.find((w) => GRADLE_TASKS.test(w.value));
+      return task ? hit(`gradle ${task.value}`) : null;
+    }
+    case 'npm':
+    case 'yarn':
+    case 'pnpm':
+    case 'bun': {
+      const script = first === 'run' || first === 'run-script' ? pos[1]?.value : base === 'npm' ? undefined : first;
+      return script && /^build/.test(script) ? hit(`${base} run ${script}`) : null;
+    }
+    case 'cargo':
+      return first === 'build' ? hit('cargo build') : null;
+    case 'make':
+    case 'gmake':
+      return hit('make');
+    case 'cmake':
+      return cmd.argv.includes('--build') ? hit('cmake --build') : null;
+    case 'dotnet':
+      return first === 'publish' || first === 'build' ? hit(`dotnet ${first}`) : null;
+    case 'ng':
+    case 'next':
+    case 'vite':
+      return first === 'build' ? hit(`${base} build`) : null;
+    case 'npx':
+      return first === 'tsc' || first === 'webpack' || (['vite', 'next', 'ng'].includes(first) && pos[1]?.value === 'build') ? hit(`npx ${first}`) : null;
+    default:
+      return null;
+  }
+}
+
+const BUILD_PACKAGES = new Set([
+  'gcc', 'g++', 'gcc-c++', 'cpp', 'clang', 'llvm', 'make', 'cmake', 'build-essential', 'build-base', 'alpine-sdk',
+  'autoconf', 'automake', 'libtool', 'pkg-config', 'pkgconf', 'pkgconfig', 'ninja-build', 'meson',
+  'golang', 'golang-go', 'go', 'rust', 'rustc', 'cargo', 'maven', 'gradle', 'default-jdk', 'default-jdk-headless',
+  'development tools', '@development-tools',
+]);
+
+/** True when a package is a compiler, SDK, build tool or a headers (`-dev`, `-devel`) package. */
+export function isBuildPackage(name: string): boolean {
+  const n = name.toLowerCase();
+  return (
+    BUILD_PACKAGES.has(n) ||
+    /^(gcc|g\+\+|clang|llvm|cpp)-\d+(\.\d+)?$/.test(n) ||
+    /-(dev|devel)$/.test(n) ||
+    /^linux-headers\b/.test(n) ||
+    /^kernel-headers$/.test(n) ||
+    /^(openjdk-?\d+|temurin-\d+|java-[\d.]+-openjdk)-jdk(-headless)?$/.test(n) ||
+    /^dotnet-sdk\b/.test(n)
+  );
+}
+
+const OS_MANAGERS = new Set(['apt', 'apk', 'dnf', 'yum', 'zypper']);
+const REMOVE_ACTIONS = new Set(['purge', 'remove', 'autoremove', 'del', 'erase', 'rm', 'autoremove']);
+
+/** The compilers, SDKs and headers an OS package install leaves in the image (removals later in the chain subtracted). */
+export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage[]): Word[] {
+  if (!OS_MANAGERS.has(install.manager)) return [];
+  const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
+  if (wanted.length === 0) return [];
+  const virtual = valueOf(install.command, ['-t', '--virtual']);
+  const removed = new Set<string>();
+  let wholeRunRemoved = false;
+  let seen = false;
+  for (const s of chain) {
+    for (const ins of s.instructions) {
+      const i = ins.trigger ?? ins;
+      if (i.keyword !== 'RUN' || !i.shell) continue;
+      for (const c of i.shell.commands) {
+        if (c === install.command) {
+          seen = true;
+          continue;
+        }
+        if (!seen) continue;
+        const pm = packageCommand(c);
+        if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
+        const names = positionals(c).slice(1);
+        for (const w of names) removed.add(packageName(pm.manager, w.value));
+        // `apt-get purge --auto-remove $buildDeps` after `apt-mark auto`: the build deps go away with the same layer
+        if (i === install.instruction && (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove')) wholeRunRemoved = true;
+      }
+    }
+  }
+  if (wholeRunRemoved || (virtual && removed.has(virtual))) return [];
+  return wanted.filter((w) => !removed.has(packageName(install.manager, w.value)));
+}
+
+function valueOf(cmd: ShellCommand, options: readonly string[]): string | null {
+  for (let i = 0; i < cmd.argv.length; i++) {
+    const a = cmd.argv[i]!;
+    if (options.includes(a)) return cmd.argv[i + 1] ?? null;
+    for (const o of options) if (o.startsWith('--') && a.startsWith(o + '=')) return a.slice(o.length + 1);
+  }
+  return null;
+}
+
+const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '/']);
+
+/** The source of a COPY/ADD that takes the whole build context (`COPY . .`), or null. Copies from stages or images do not count. */
+export function wholeContextSource(ins: Instruction): { range: Range } | null {
+  if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.heredocs.length > 0) return null;
+  if (ins.flags.some((f) => f.name === 'from')) return null;
+  if (ins.json) return ins.json.length >= 2 && ins.json.slice(0, -1).some((s) => WHOLE_CONTEXT.has(s)) ? ins : null;
+  const args = ins.args;
+  if (args.length < 2) return null;
+  const src = args.slice(0, -1).find((a) => WHOLE_CONTEXT.has(a.value.replace(/^"(.*)"$/, '$1')));
+  return src ?? null;
+}

@@ -1,0 +1,79 @@
+import { testCheck } from '../helpers/tester.js';
+import contextCopy from '../../checks/cache/context-copy-before-install.js';
+import updateAlone from '../../checks/cache/update-alone.js';
+import missingIgnore from '../../checks/cache/missing-dockerignore.js';
+import consecutiveRun from '../../checks/cache/consecutive-run.js';
+
+testCheck(contextCopy, {
+  valid: [
+    'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n',
+    { name: 'global tool install is not a dependency install', code: 'FROM node:20\nCOPY . .\nRUN npm install -g pm2\n' },
+    { name: 'go modules fetched before the copy', code: 'FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n' },
+    { name: 'maven go-offline before the copy', code: 'FROM maven:3.9\nCOPY pom.xml .\nRUN mvn -B dependency:go-offline\nCOPY . .\nRUN mvn -B package\n' },
+    { name: 'COPY --from is not the build context', code: 'FROM node:20 AS a\nFROM node:20\nCOPY --from=a . .\nRUN npm ci\n' },
+    { name: 'a named directory is not the whole context', code: 'FROM python:3.12\nCOPY src/ /app/src/\nRUN pip install -r requirements.txt\n' },
+    { name: 'pip install of a named package does not read the context', code: 'FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir gunicorn==22.0.0\n' },
+    { name: 'the copy is in another stage that is not the base', code: 'FROM node:20 AS a\nCOPY . .\nFROM node:20\nRUN npm ci\n' },
+  ],
+  invalid: [
+    { code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n', errors: [{ messageId: 'copyBeforeInstall', line: 3, column: 6, endColumn: 7 }] },
+    { name: 'ADD . with pip -r', code: 'FROM python:3.12\nADD . /app\nRUN pip install --no-cache-dir -r /app/requirements.txt\n', errors: [{ messageId: 'copyBeforeInstall', line: 2, column: 5 }] },
+    { name: 'go build downloads modules', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n', errors: [{ messageId: 'copyBeforeInstall', line: 3, column: 6 }] },
+    { name: 'bundle install after a chowned copy', code: 'FROM ruby:3.3\nCOPY --chown=app:app . /app\nRUN cd /app && bundle install\n', errors: [{ messageId: 'copyBeforeInstall', line: 2, column: 22 }] },
+    { name: 'gradle wrapper', code: 'FROM eclipse-temurin:21\nCOPY . .\nRUN ./gradlew build\n', errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
+    { name: 'cargo, composer, poetry', code: 'FROM rust:1.79\nCOPY ./ /src\nRUN cargo build --release\n', errors: [{ messageId: 'copyBeforeInstall', line: 2, column: 6 }] },
+    { name: 'exec-form copy', code: 'FROM php:8.3\nCOPY [".", "/var/www"]\nRUN composer install --no-dev\n', errors: [{ messageId: 'copyBeforeInstall', line: 2, column: 1 }] },
+    { name: 'the copy in the base stage counts for the child', code: 'FROM python:3.12 AS base\nCOPY . .\nFROM base\nRUN poetry install --no-root\n', errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
+    { name: 'one finding per copy', code: 'FROM node:20\nCOPY . .\nRUN yarn install --frozen-lockfile\nRUN yarn\n', errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
+  ],
+});
+
+testCheck(updateAlone, {
+  valid: [
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n',
+    'FROM alpine:3.20\nRUN apk update && apk add --no-cache git\nRUN apk --update add easy-rsa\n',
+    { name: 'update then upgrade', code: 'FROM ubuntu:24.04\nRUN apt-get update -y && apt-get upgrade -y\n' },
+    { name: 'heredoc with both', code: 'FROM debian:trixie\nRUN <<EOF\napt-get update\napt-get install --no-install-recommends -y gettext\nEOF\n' },
+    { name: 'a script argument named update', code: 'FROM debian:bookworm\nRUN /bin/sh /scripts/someScript.sh update\n' },
+    { name: 'dnf update with install', code: 'FROM fedora:40\nRUN dnf update -y && dnf install -y git\n' },
+  ],
+  invalid: [
+    { code: 'FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n', errors: [{ messageId: 'updateAlone', line: 2, column: 5, endColumn: 19 }] },
+    { name: 'update with something else', code: 'FROM ubuntu:22.04\nRUN apt-get update && adduser mike\n', errors: [{ messageId: 'updateAlone', line: 2, column: 5 }] },
+    { name: 'exec form', code: 'FROM ubuntu:22.04\nRUN ["apt-get", "update"]\n', errors: [{ messageId: 'updateAlone', line: 2, column: 1 }] },
+    { name: 'apk update later in a chain', code: 'FROM alpine:3.20\nRUN echo start && apk update\n', errors: [{ messageId: 'updateAlone', line: 2, column: 19 }] },
+    { name: 'yum makecache', code: 'FROM centos:7\nRUN yum makecache\n', errors: [{ messageId: 'updateAlone', line: 2 }] },
+    { name: 'zypper refresh', code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive refresh\n', errors: [{ messageId: 'updateAlone', line: 2 }] },
+    { name: 'ONBUILD RUN', code: 'FROM debian:bookworm\nONBUILD RUN apt-get update\n', errors: [{ messageId: 'updateAlone', line: 2, column: 13 }] },
+  ],
+});
+
+testCheck(missingIgnore, {
+  valid: [
+    { name: 'no context given (stdin)', code: 'FROM alpine:3.20\nCOPY . /app\n' },
+    { name: 'context with a .dockerignore', code: 'FROM alpine:3.20\nCOPY . /app\n', context: { '.dockerignore': '.git\nnode_modules\n' } },
+    { name: 'named files only', code: 'FROM alpine:3.20\nCOPY app.sh /app/\n', context: { 'app.sh': 'echo hi\n' } },
+    { name: 'copy from a stage', code: 'FROM alpine:3.20 AS a\nFROM alpine:3.20\nCOPY --from=a . /app\n', context: { 'x': '' } },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nWORKDIR /app\nCOPY . .\nCOPY . /other\n', context: { 'app.sh': 'echo hi\n' }, errors: [{ messageId: 'noDockerignore', line: 3, column: 6, endColumn: 7 }] },
+    { name: 'ADD ./', code: 'FROM alpine:3.20\nADD ./ /srv\n', context: { 'a': '' }, errors: [{ messageId: 'noDockerignore', line: 2, column: 5 }] },
+  ],
+});
+
+testCheck(consecutiveRun, {
+  valid: [
+    'FROM debian:10\n',
+    'FROM debian:10\nRUN /foo.sh\nWORKDIR /\nRUN /bar.sh\n',
+    { name: 'different flags', code: 'FROM debian:10\nRUN --mount=type=secret,id=foo /foo.sh\nRUN /bar.sh\n' },
+    { name: 'chained commands', code: 'FROM debian:10\nRUN foo && bar\nRUN foobar\nFROM debian:10\nRUN foobar\nRUN foo; bar\n' },
+    { name: 'a new stage starts over', code: 'FROM debian:10\nRUN foo\nFROM debian:10\nRUN bar\n' },
+  ],
+  invalid: [
+    { code: 'FROM debian:10\nRUN /foo.sh\nRUN /bar.sh\n', errors: [{ messageId: 'mergeable', line: 3, column: 1 }] },
+    { name: 'comments in between', code: 'FROM debian:10\nRUN /foo.sh\n# a comment\n# another\nRUN /bar.sh\n', errors: [{ messageId: 'mergeable', line: 5 }] },
+    { name: 'same flags', code: 'FROM debian:10\nRUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=foo /bar.sh\n', errors: [{ messageId: 'mergeable', line: 3 }] },
+    { name: 'after a chained RUN', code: 'FROM debian:10\nRUN foo && bar\nRUN foo\nRUN bar\n', errors: [{ messageId: 'mergeable', line: 4 }] },
+    { name: 'exec form counts as one command', code: 'FROM debian:10\nRUN ["a"]\nRUN b\n', errors: [{ messageId: 'mergeable', line: 3 }] },
+  ],
+});
