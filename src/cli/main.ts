@@ -1,6 +1,6 @@
 /** The shipshape command line. */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { analyzeDockerfile, looksLikeDockerfile, selectChecks } from '../api.js';
 import { directoryReader } from '../dockerfile/context.js';
@@ -9,6 +9,10 @@ import { inputsOf, SEVERITY_RANK, type Severity } from '../engine/types.js';
 import { resolveTarget, type Input } from './targets.js';
 import { renderJson, VERSION } from '../report/json.js';
 import { renderText } from '../report/text.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderGithub } from '../report/github.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { ConfigError, findConfig, loadConfig, resolveFor, severityFrom, type LoadedConfig } from '../engine/config.js';
 import type { TargetResult } from '../report/model.js';
 import { analyzeImage, ImageReadError } from '../image/analyze.js';
 import { renderRuleDoc } from '../engine/docs.js';
@@ -20,12 +24,15 @@ export interface Io {
   isTTY: boolean;
 }
 
-type Format = 'text' | 'json';
+type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown';
 type FailOn = Severity | 'none';
 
 interface CheckOptions {
   format: Format;
-  failOn: FailOn;
+  /** Unset unless given: the config file's `failOn`, then `warning`. */
+  failOn?: FailOn;
+  output?: string;
+  config?: string;
   minSeverity: Severity;
   ignore: string[];
   context?: string;
@@ -42,10 +49,13 @@ function collect(value: string, prev: string[]): string[] {
 async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
   const known = new Set<string>([...allChecks.map((c) => c.id), ...allChecks.map((c) => c.category), ...allChecks.flatMap((c) => c.aliases ?? [])]);
   for (const r of opts.ignore) if (!known.has(r)) throw new UsageError(`--ignore ${r}: no such rule or category (see \`shipshape rules\`)`);
-  const checks = selectChecks(opts.ignore);
+  const setup = configLoader(opts);
   const inputs: Input[] = targets.flatMap((t) => resolveTarget(t, opts.context ?? null, io.stdin));
   const results: TargetResult[] = [];
+  const failOns: FailOn[] = [];
   for (const input of inputs) {
+    const { checks, severity, settings, failOn } = setup(input.path === '<stdin>' ? null : input.path);
+    failOns[results.length] = failOn;
     if (input.kind === 'error') {
       results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [] });
       continue;
@@ -56,6 +66,11 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
         const r = await analyzeImage(input, imageOpts);
         for (const one of r.results) {
           for (const note of one.notes) io.stderr(`shipshape: note: ${note}\n`);
+          failOns[results.length] = failOn;
+          for (const f of one.findings) {
+            const c = severity && allChecks.find((x) => x.id === f.rule);
+            if (severity && c) f.severity = severity(c);
+          }
           results.push({ path: one.path, kind: 'image', error: null, findings: one.findings });
         }
       } catch (e) {
@@ -68,6 +83,8 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     const { facts, findings } = await analyzeDockerfile(input.text, {
       path: input.path,
       checks,
+      settings,
+      ...(severity ? { severity } : {}),
       ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
     });
     if (!looksLikeDockerfile(facts)) {
@@ -78,14 +95,60 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
   }
   const min = SEVERITY_RANK[opts.minSeverity];
   const shown = results.map((r) => ({ ...r, findings: r.findings.filter((f) => SEVERITY_RANK[f.severity] >= min) }));
-  io.stdout(opts.format === 'json' ? renderJson(shown) : renderText(shown, io.isTTY));
+  const report = render(opts.format, shown, io.isTTY && !opts.output);
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, report);
+    } catch (e) {
+      throw new UsageError(`--output ${opts.output}: ${(e as Error).message.split('\n', 1)[0]}`);
+    }
+  } else io.stdout(report);
   if (results.some((r) => r.error !== null)) {
-    if (opts.format === 'json') for (const r of results) if (r.error !== null) io.stderr(`shipshape: ${r.error}\n`);
+    if (opts.format !== 'text' || opts.output) for (const r of results) if (r.error !== null) io.stderr(`shipshape: ${r.error}\n`);
     return 2;
   }
-  if (opts.failOn === 'none') return 0;
-  const threshold = SEVERITY_RANK[opts.failOn];
-  return results.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+  return results.some((r, i) => {
+    const failOn = failOns[i] ?? 'warning';
+    return failOn !== 'none' && r.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+  }) ? 1 : 0;
+}
+
+function render(format: Format, results: readonly TargetResult[], color: boolean): string {
+  if (format === 'json') return renderJson(results);
+  if (format === 'sarif') return renderSarif(results, allChecks);
+  if (format === 'github') return renderGithub(results);
+  if (format === 'markdown') return renderMarkdown(results);
+  return renderText(results, color);
+}
+
+/** Per target: the config file that applies (`--config`, or the nearest `.shipshape.yaml`), merged under the flags. */
+function configLoader(opts: CheckOptions) {
+  const cache = new Map<string, LoadedConfig | null>();
+  const load = (file: string): LoadedConfig => {
+    try {
+      return loadConfig(file, allChecks);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(e.message);
+      throw e;
+    }
+  };
+  const fixed = opts.config ? load(opts.config) : undefined;
+  return (path: string | null) => {
+    let loaded: LoadedConfig | null;
+    if (fixed) loaded = fixed;
+    else {
+      const found = findConfig(path === null ? process.cwd() : path);
+      if (found && !cache.has(found)) cache.set(found, load(found));
+      loaded = found ? (cache.get(found) ?? null) : null;
+    }
+    const eff = resolveFor(loaded, path);
+    return {
+      checks: selectChecks([...eff.ignore, ...opts.ignore]),
+      severity: severityFrom(eff.severity),
+      settings: eff.settings,
+      failOn: opts.failOn ?? eff.failOn ?? 'warning',
+    };
+  };
 }
 
 function runRules(format: Format, io: Io): number {
@@ -129,14 +192,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('check', { isDefault: true })
     .description('analyze Dockerfiles, directories holding them, image tarballs, or - for stdin')
     .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive) or -')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...severities, 'none']).default('warning'))
+    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary)').choices(['text', 'json', 'sarif', 'github', 'markdown']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)').choices([...severities, 'none']))
+    .option('-o, --output <file>', 'write the report to this file instead of stdout (the exit status is unchanged)')
+    .option('-c, --config <file>', 'use this config file instead of the nearest .shipshape.yaml above each target')
     .addOption(new Option('--min-severity <severity>', 'show findings at or above this severity').choices(severities).default('info'))
     .option('--ignore <rule>', 'skip a rule id, a category or a peer id (repeatable, comma-separated)', collect, [])
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
     .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
-    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .')
+    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/')
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });

@@ -1,0 +1,102 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one run, every registered check as a rule, one result per
+ * finding. Dockerfile and entrypoint-script findings carry a physical location with a region; image
+ * findings point at the tarball and name the layer and in-image path as logical locations.
+ */
+import { isAbsolute, posix, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Check, Finding, Severity } from '../engine/types.js';
+import { renderRuleDoc } from '../engine/docs.js';
+import type { TargetResult } from './model.js';
+import { VERSION } from './json.js';
+
+/** Where the rule pages live; `helpUri` of each rule is `<base><id>.md`. */
+export const RULE_DOCS_BASE = `https://github.com/shipshape-lint/shipshape/blob/v${VERSION}/docs/rules/`;
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** A target path as a SARIF URI: relative to the working directory (the repository root in CI), with `/`. */
+export function toUri(path: string, cwd: string = process.cwd()): string {
+  let p = path;
+  if (isAbsolute(p)) {
+    const rel = relative(cwd, p);
+    if (rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(p).href;
+    p = rel;
+  }
+  return encodeURI(p.split(sep).join('/').replace(/^\.\//, ''));
+}
+
+function ruleOf(c: Check): Record<string, unknown> {
+  return {
+    id: c.id,
+    name: c.id.split('/')[1]!.replace(/-(\w)/g, (_, x: string) => x.toUpperCase()).replace(/^\w/, (x) => x.toUpperCase()),
+    shortDescription: { text: c.title },
+    fullDescription: { text: c.docs.why.replace(/\s+/g, ' ').trim() },
+    helpUri: `${RULE_DOCS_BASE}${c.id}.md`,
+    help: { text: c.docs.why.trim(), markdown: renderRuleDoc(c) },
+    defaultConfiguration: { level: LEVEL[c.severity] },
+    properties: { tags: [c.category, ...(c.aliases ?? [])], category: c.category },
+  };
+}
+
+function locationsOf(f: Finding, target: TargetResult): Record<string, unknown>[] {
+  const l = f.location;
+  if (l.kind === 'image') {
+    const logical: Record<string, unknown>[] = [];
+    if (l.layer !== undefined) logical.push({ name: `layer ${l.layer}`, kind: 'module' });
+    if (l.path !== undefined) logical.push({ name: l.path, fullyQualifiedName: l.layer !== undefined ? `layer ${l.layer}:${l.path}` : l.path, kind: 'resource' });
+    if (l.field !== undefined) logical.push({ name: l.field, fullyQualifiedName: `config.${l.field}`, kind: 'property' });
+    const out: Record<string, unknown> = { physicalLocation: { artifactLocation: { uri: toUri(target.path) } } };
+    if (logical.length) out.logicalLocations = logical;
+    return [out];
+  }
+  const file = l.kind === 'file' ? posix.join(posix.dirname(target.path.split(sep).join('/')), l.file.split(sep).join('/')) : target.path;
+  const r = l.range;
+  const region: Record<string, number> = { startLine: r.line, startColumn: r.column };
+  if (r.endLine >= r.line) region.endLine = r.endLine;
+  if (r.endColumn >= 1 && (r.endLine > r.line || r.endColumn > r.column)) region.endColumn = r.endColumn;
+  return [{ physicalLocation: { artifactLocation: { uri: toUri(file) }, region } }];
+}
+
+/** The SARIF log for these results, with `rules` as the tool's rule list. */
+export function sarifLog(results: readonly TargetResult[], rules: readonly Check[]): Record<string, unknown> {
+  const index = new Map(rules.map((c, i) => [c.id, i] as const));
+  const sarifResults: Record<string, unknown>[] = [];
+  for (const t of results) {
+    for (const f of t.findings) {
+      const res: Record<string, unknown> = { ruleId: f.rule, level: LEVEL[f.severity], message: { text: f.message }, locations: locationsOf(f, t) };
+      const i = index.get(f.rule);
+      if (i !== undefined) res.ruleIndex = i;
+      const props: Record<string, unknown> = { category: f.category, messageId: f.messageId, target: t.path };
+      if (f.detail) props.detail = f.detail;
+      res.properties = props;
+      sarifResults.push(res);
+    }
+  }
+  const notifications = results
+    .filter((t) => t.error !== null)
+    .map((t) => ({ level: 'error', message: { text: t.error ?? '' }, locations: [{ physicalLocation: { artifactLocation: { uri: toUri(t.path) } } }] }));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'shipshape',
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: RULE_DOCS_BASE.replace(/blob\/.*$/, ''),
+            rules: rules.map(ruleOf),
+          },
+        },
+        invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
+        results: sarifResults,
+      },
+    ],
+  };
+}
+
+export function renderSarif(results: readonly TargetResult[], rules: readonly Check[]): string {
+  return JSON.stringify(sarifLog(results, rules), null, 2) + '\n';
+}
