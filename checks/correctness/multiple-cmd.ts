@@ -23,7 +23,7 @@ CMD ["python", "/app/server.py"]
 COPY . /app
 CMD ["python", "/app/server.py"]
 `,
-    related: ['correctness/multiple-entrypoint', 'one-app/several-processes'],
+    related: ['correctness/multiple-entrypoint'],
   },
   dockerfile: (ctx) => {
     let seen: Instruction[] = [];

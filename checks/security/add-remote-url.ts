@@ -1,0 +1,37 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { unquote } from '../../src/dockerfile/parse.js';
+
+export default defineCheck({
+  id: 'security/add-remote-url',
+  title: 'ADD of a URL is checksummed',
+  category: 'security',
+  severity: 'warning',
+  messages: {
+    unchecked: 'ADD downloads {url} without --checksum, so whatever the server returns goes into the image unverified',
+  },
+  docs: {
+    why: `\`ADD https://…\` puts whatever the server returns into the image: nothing checks that it is the file
+you meant, and a changed or compromised download changes the image without a trace in the Dockerfile.
+Pin the content with \`ADD --checksum=sha256:…\` (Dockerfile syntax 1.6 and later), or download with
+\`curl\` and check the file with \`sha256sum -c\` in the same \`RUN\`. Git sources (\`ADD https://…git#ref\`)
+are not reported.`,
+    bad: `FROM alpine:3.20
+ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini-static /tini
+`,
+    good: `FROM alpine:3.20
+ADD --checksum=sha256:c5b0666b4cb676901f90dfcb37106783c5fe2077b04590973b885950611b30ee \\
+    https://github.com/krallin/tini/releases/download/v0.19.0/tini-static /tini
+`,
+  },
+  dockerfile: (ctx) => ({
+    ADD(ins) {
+      if (ins.flags.some((f) => f.name === 'checksum')) return;
+      const args = ins.args.slice(0, -1);
+      args.forEach((a, i) => {
+        const url = ins.json ? (ins.json[i] ?? '') : unquote(a.value, ctx.facts.escape);
+        if (!/^https?:\/\//i.test(url) || /\.git(#|$)/.test(url) || /^git@/.test(url)) return;
+        ctx.report({ messageId: 'unchecked', data: { url }, at: ins.json ? ins : a });
+      });
+    },
+  }),
+});

@@ -1,0 +1,66 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction, Stage } from '../../src/dockerfile/model.js';
+import { unquote } from '../../src/dockerfile/parse.js';
+import { CREDENTIAL_FILE_VARS, secretFileKind } from '../../src/dockerfile/secrets.js';
+
+/** Without a WORKDIR a relative path starts at `/`, so `./app/x` and `/app/x` are compared as `app/x`. */
+const norm = (p: string): string => p.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+
+export default defineCheck({
+  id: 'security/copied-secret-file',
+  title: 'No keys or credential files copied into the image',
+  category: 'security',
+  severity: 'error',
+  aliases: ['DS031'],
+  messages: {
+    secretFile: '{keyword} copies {path}, {kind}, into a layer: the image keeps it even if a later RUN deletes it; mount it with RUN --mount=type=secret (or type=ssh) instead',
+    toCredentialVar: '{keyword} writes to ${name}, where credentials are read from, so the credential ships in the image',
+    credentialPath: '{name} points at {path}, which the COPY on line {line} put into the image, so the credential ships with it',
+  },
+  docs: {
+    why: `Whatever \`COPY\` or \`ADD\` puts into a layer stays in the image: a later \`RUN rm\` only hides it in
+a newer layer, and \`docker save\` or any registry pull gets it back. SSH keys copied to clone private
+repositories, \`.npmrc\` or \`.pypirc\` files with tokens, \`.env\` files and cloud credentials are the
+usual leaks. BuildKit mounts them for one \`RUN\` without writing them to a layer:
+\`RUN --mount=type=ssh\` for SSH, \`RUN --mount=type=secret,id=…,target=…\` for files.`,
+    bad: `FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci && rm .npmrc
+`,
+    good: `FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
+`,
+    related: ['security/secret-in-arg-env'],
+  },
+  dockerfile: (ctx) => {
+    const destinations = new Map<Stage | null, { dest: string; line: number }[]>();
+    const copy = (ins: Instruction): void => {
+      const paths = ins.json ?? ins.args.map((a) => unquote(a.value, ctx.facts.escape));
+      if (paths.length < 2 || ins.heredocs.length) return;
+      const dest = paths[paths.length - 1]!;
+      const v = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(dest);
+      if (v && CREDENTIAL_FILE_VARS.has(v[1]!)) {
+        ctx.report({ messageId: 'toCredentialVar', data: { keyword: ins.keyword, name: v[1]! }, at: ins.args[ins.args.length - 1] ?? ins });
+      }
+      paths.slice(0, -1).forEach((src, i) => {
+        const kind = /^[a-z]+:\/\//i.test(src) ? null : secretFileKind(src);
+        if (kind) ctx.report({ messageId: 'secretFile', data: { keyword: ins.keyword, path: src, kind }, at: (ins.json ? undefined : ins.args[i]) ?? ins });
+      });
+      const list = destinations.get(ins.stage) ?? [];
+      list.push({ dest: norm(dest), line: ins.range.line });
+      destinations.set(ins.stage, list);
+    };
+    const variable = (ins: Instruction): void => {
+      for (const p of ins.properties) {
+        if (!CREDENTIAL_FILE_VARS.has(p.name) || !p.value) continue;
+        const path = norm(p.value);
+        const hit = (destinations.get(ins.stage) ?? []).find((d) => d.dest === '' || path === d.dest || path.startsWith(`${d.dest}/`));
+        if (hit) ctx.report({ messageId: 'credentialPath', data: { name: p.name, path: p.value, line: hit.line }, at: p.range });
+      }
+    };
+    return { COPY: copy, ADD: copy, ENV: variable, ARG: variable };
+  },
+});

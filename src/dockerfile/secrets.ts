@@ -1,0 +1,73 @@
+/** What looks like a secret: variable names, literal values, and files that hold credentials. */
+
+/** `_`-separated words that name a credential (BuildKit's list, plus common abbreviations). */
+const SECRET_WORDS = new Set([
+  'apikey', 'auth', 'credential', 'credentials', 'key', 'password', 'passwd', 'pword', 'psw', 'pass', 'passphrase',
+  'secret', 'secrets', 'token', 'privatekey', 'accesskey', 'secretkey', 'apitoken', 'authtoken', 'usr',
+]);
+/** A word that makes the variable about something public, a path or a version, not the secret itself. */
+const HARMLESS_WORDS = new Set(['public', 'pub', 'file', 'path', 'dir', 'version', 'url', 'gpg', 'pgp', 'fingerprint', 'keyring', 'keyserver', 'type', 'length', 'size', 'method', 'mode', 'enabled', 'name']);
+/** Substrings that name a credential even inside a longer word (`my_password`, `OPENAI_API_KEY`). */
+const SECRET_PARTS = ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'private_key', 'client_key', 'access_key'];
+
+/** True when an ARG or ENV name says it holds a credential (`GITHUB_TOKEN`, `db_password`, `AWS_ACCESS_KEY_ID`). */
+export function isSecretName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[_.-]+/).filter(Boolean);
+  if (words.some((w) => HARMLESS_WORDS.has(w))) return false;
+  if (words.some((w) => SECRET_WORDS.has(w))) return true;
+  const lower = name.toLowerCase();
+  return SECRET_PARTS.some((p) => lower.includes(p));
+}
+
+const VALUE_PATTERNS: [string, RegExp][] = [
+  ['an AWS access key', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ['a GitHub token', /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/],
+  ['a GitLab token', /\bglpat-[A-Za-z0-9_-]{20,}\b/],
+  ['a Slack token', /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
+  ['a Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/],
+  ['a Stripe secret key', /\b[sr]k_live_[0-9A-Za-z]{16,}\b/],
+  ['an npm token', /\bnpm_[A-Za-z0-9]{36}\b/],
+  ['a private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ['a password in a URL', /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:(?!\$)[^\s/@]+@/i],
+];
+
+/** What kind of credential a literal value holds (`an AWS access key`), or null. */
+export function secretValueKind(value: string): string | null {
+  for (const [kind, re] of VALUE_PATTERNS) if (re.test(value)) return kind;
+  return null;
+}
+
+/** A value that is a file path: the variable points at a credential, it does not hold one. */
+export function isPathValue(value: string): boolean {
+  return /^(\/|\.\.?\/|~\/|[A-Za-z]:[\\/])\S*$/.test(value);
+}
+
+/** Variables whose value is the path of a credential file. */
+export const CREDENTIAL_FILE_VARS = new Set([
+  'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AZURE_AUTH_LOCATION', 'KUBECONFIG', 'DOCKER_CONFIG', 'NPM_CONFIG_USERCONFIG', 'PIP_CONFIG_FILE', 'NETRC', 'GIT_SSH_KEY',
+]);
+
+const SECRET_BASENAMES = new Set([
+  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', '.env', '.npmrc', '.pypirc', '.netrc', '_netrc', '.git-credentials',
+  '.htpasswd', 'credentials.json', 'client_secret.json', 'service-account.json', 'secrets.json', 'secrets.yaml', 'secrets.yml',
+  '.dockercfg', 'authorized_keys',
+]);
+const SECRET_DIRS = ['.ssh', '.aws', '.gnupg', '.kube', '.docker', '.azure', '.gcloud', '.config/gcloud'];
+const SECRET_EXTENSIONS = /\.(key|p12|pfx|jks|keystore|ppk|ovpn|kdbx|secret)$/i;
+const ENV_EXAMPLE = /^\.env\.(example|sample|template|dist|defaults?)$/i;
+
+/** Why a copied path looks like a credential file (`an SSH private key`), or null. */
+export function secretFileKind(path: string): string | null {
+  const p = path.replace(/\\/g, '/').replace(/\/+$/, '');
+  const base = p.split('/').pop() ?? '';
+  if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(base)) return 'an SSH private key';
+  if (base === '.env' || (base.startsWith('.env.') && !ENV_EXAMPLE.test(base))) return 'an environment file with secrets';
+  if (SECRET_BASENAMES.has(base)) return `a credentials file (${base})`;
+  if (p === '.aws/credentials' || p.endsWith('/.aws/credentials') || p.endsWith('/.docker/config.json') || p === '.docker/config.json') return `a credentials file (${p})`;
+  const dir = SECRET_DIRS.find((d) => p === d || p.endsWith(`/${d}`) || p.startsWith(`${d}/`) || p.includes(`/${d}/`));
+  if (dir) return `a credentials directory (${dir})`;
+  if (SECRET_EXTENSIONS.test(base)) return `a key or keystore (${base})`;
+  if (/\.pem$/i.test(base) && !/(cert|ca|chain|bundle|pub|root)/i.test(base)) return `a PEM key (${base})`;
+  return null;
+}

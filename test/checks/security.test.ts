@@ -1,0 +1,109 @@
+import { testCheck } from '../helpers/tester.js';
+import secretArgEnv from '../../checks/security/secret-in-arg-env.js';
+import copiedSecret from '../../checks/security/copied-secret-file.js';
+import curlPipe from '../../checks/security/curl-pipe-shell.js';
+import worldWritable from '../../checks/security/world-writable.js';
+import addRemote from '../../checks/security/add-remote-url.js';
+import exposeSsh from '../../checks/security/expose-ssh.js';
+import verification from '../../checks/security/verification-disabled.js';
+
+testCheck(secretArgEnv, {
+  valid: [
+    'FROM alpine:3.20\nENV foobar=barfoo\n',
+    'FROM alpine:3.20\nENV PUBLIC_KEY=abc\nARG public_token\nARG AUTH_MODULE_VERSION\nENV password_file=/run/secrets/pw\n',
+    { name: 'a GPG key fingerprint is public', code: 'FROM python:3.12\nENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\n' },
+    { name: 'a path to a credential file is not the credential', code: 'FROM alpine:3.20\nENV GOOGLE_APPLICATION_CREDENTIALS=/credentials/sa.json\n' },
+    { name: 'secret mounts', code: 'FROM alpine:3.20\nRUN --mount=type=secret,id=aws,env=AWS_ACCESS_KEY_ID aws s3 ls\n' },
+  ],
+  invalid: [
+    { code: 'ARG AWS_ACCESS_KEY_ID\nFROM alpine:3.20\n', errors: [{ messageId: 'argName', line: 1, column: 5, endColumn: 22 }] },
+    { code: 'FROM alpine:3.20\nENV FOO=test GITHUB_TOKEN=test\n', errors: [{ messageId: 'envName', line: 2, column: 14 }] },
+    { name: 'legacy ENV form', code: 'FROM alpine:3.20\nENV my_password hunter2\n', errors: [{ messageId: 'envName', line: 2, column: 5 }] },
+    { name: 'camelCase and prefixes', code: 'FROM alpine:3.20\nARG openaiApiKey\nARG VITE_AWS_SECRET_ACCESS_KEY\n', errors: [{ messageId: 'argName', line: 2 }, { messageId: 'argName', line: 3 }] },
+    {
+      name: 'a credential in the value, whatever the name',
+      code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:hunter2@db/app\nARG K=AKIAABCDEFGHIJKLMNOP\n',
+      errors: [{ messageId: 'value', line: 2, column: 5 }, { messageId: 'value', line: 3, column: 5 }],
+    },
+  ],
+});
+
+testCheck(copiedSecret, {
+  valid: [
+    'FROM alpine:3.20\nCOPY app.py requirements.txt /app/\n',
+    'FROM alpine:3.20\nCOPY .env.example certs/ca.pem /app/\n',
+    { name: 'credential path outside what was copied', code: 'FROM alpine:3.20\nCOPY /src /src\nENV GOOGLE_APPLICATION_CREDENTIALS=./app/sa.json\n' },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\n', errors: [{ messageId: 'secretFile', line: 2, column: 6, endColumn: 12 }] },
+    { code: 'FROM node:20\nCOPY package.json .npmrc ./\n', errors: [{ messageId: 'secretFile', line: 2, column: 19 }] },
+    { code: 'FROM alpine:3.20\nADD .aws/credentials server.key /root/\n', errors: [{ messageId: 'secretFile', line: 2, column: 5 }, { messageId: 'secretFile', line: 2, column: 22 }] },
+    { code: 'FROM alpine:3.20\nCOPY ./config $AWS_CONFIG_FILE\n', errors: [{ messageId: 'toCredentialVar', line: 2, column: 15 }] },
+    { code: 'FROM alpine:3.20\nCOPY . .\nENV GOOGLE_APPLICATION_CREDENTIALS="./sa.json"\n', errors: [{ messageId: 'credentialPath', line: 3, column: 5 }] },
+  ],
+});
+
+testCheck(curlPipe, {
+  valid: [
+    'FROM alpine:3.20\nRUN curl -fsSL https://x/a.tgz | tar xz\n',
+    'FROM alpine:3.20\nRUN curl -s https://x/v.json | python3 -c "import json,sys; print(json.load(sys.stdin))"\n',
+    'FROM alpine:3.20\nRUN curl -fsSLo /tmp/i.sh https://x/i.sh && sh /tmp/i.sh\n',
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nRUN apk add curl && curl -fsSL https://x/i.sh | sh\n', errors: [{ messageId: 'piped', line: 2, column: 21, endColumn: 51 }] },
+    { name: 'through sudo, with arguments', code: 'FROM alpine:3.20\nRUN wget -qO- https://x | sudo bash -s -- -y\n', errors: [{ messageId: 'piped', line: 2, column: 5 }] },
+    { name: 'multi-line RUN points at the pipeline', code: 'FROM alpine:3.20\nRUN set -eux; \\\n    curl -fsSL https://x | bash\n', errors: [{ messageId: 'piped', line: 3, column: 5, endLine: 3 }] },
+    { name: 'command substitution', code: 'FROM alpine:3.20\nRUN sh -c "$(curl -fsSL https://x/i.sh)"\n', errors: [{ messageId: 'substituted', line: 2, column: 5 }] },
+    { name: 'process substitution', code: 'FROM alpine:3.20\nRUN bash <(curl -s https://x)\n', errors: [{ messageId: 'substituted', line: 2 }] },
+  ],
+});
+
+testCheck(worldWritable, {
+  valid: ['FROM alpine:3.20\nRUN chmod 755 /app && chmod 1777 /tmp && chmod u+w f && chmod a+rwx,o-w g\n', 'FROM alpine:3.20\nRUN mkdir -m 750 /d\n'],
+  invalid: [
+    { code: 'FROM alpine:3.20\nRUN chmod -R 777 /app\n', errors: [{ messageId: 'chmod', line: 2, column: 5, endColumn: 22 }] },
+    { code: 'FROM alpine:3.20\nRUN set -e && \\\n  chmod a+rwx /data\n', errors: [{ messageId: 'chmod', line: 3, column: 3 }] },
+    { code: 'FROM alpine:3.20\nRUN mkdir -p -m 0777 /cache && chmod o+w /x\n', errors: [{ messageId: 'chmod', line: 2, column: 5 }, { messageId: 'chmod', line: 2, column: 32 }] },
+  ],
+});
+
+testCheck(addRemote, {
+  valid: [
+    'FROM alpine:3.20\nADD --checksum=sha256:00 https://example.com/a.tgz /a\n',
+    'FROM alpine:3.20\nADD https://github.com/moby/buildkit.git#v0.14.0 /src\n',
+    'FROM alpine:3.20\nADD app.tar.gz /app\n',
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nADD https://example.com/a.tgz /a\n', errors: [{ messageId: 'unchecked', line: 2, column: 5, endColumn: 30 }] },
+    { code: 'FROM alpine:3.20\nADD --chown=1:1 local.txt http://example.com/b /b/\n', errors: [{ messageId: 'unchecked', line: 2, column: 27 }] },
+  ],
+});
+
+testCheck(exposeSsh, {
+  valid: ['FROM alpine:3.20\nEXPOSE 8080\n', 'FROM alpine:3.20\nEXPOSE 2222 22/udp\n'],
+  invalid: [
+    { code: 'FROM alpine:3.20\nEXPOSE 80 22\n', errors: [{ messageId: 'ssh', line: 2, column: 11, endColumn: 13 }] },
+    { code: 'FROM alpine:3.20\nEXPOSE 22/tcp\n', errors: [{ messageId: 'ssh', line: 2, column: 8 }] },
+    { name: 'through an ARG', code: 'FROM alpine:3.20\nARG SSH_PORT=22\nEXPOSE ${SSH_PORT}\n', errors: [{ messageId: 'ssh', line: 3, column: 8 }] },
+  ],
+});
+
+testCheck(verification, {
+  valid: [
+    'FROM alpine:3.20\nRUN curl -fsSL -o out https://x && wget -q https://y && pip install --no-cache-dir a==1\n',
+    'FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=1\nRUN npm config set strict-ssl true\n',
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nRUN curl -fsSLk https://x -o y\n', errors: [{ messageId: 'option', line: 2, column: 10, endColumn: 16 }] },
+    { code: 'FROM alpine:3.20\nRUN wget --no-check-certificate https://x\n', errors: [{ messageId: 'option', line: 2, column: 10 }] },
+    { code: 'FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n', errors: [{ messageId: 'setting', line: 2, column: 5 }] },
+    { code: 'FROM node:20\nRUN npm config set strict-ssl false\n', errors: [{ messageId: 'option', line: 2, column: 20 }] },
+    { code: 'FROM node:20\nRUN NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci\n', errors: [{ messageId: 'assignment', line: 2, column: 5 }] },
+    {
+      name: 'package signatures',
+      code: 'FROM fedora:40\nRUN dnf install -y --nogpgcheck x && rpm -i --nodigest y.rpm\nRUN apt-get install -y --allow-unauthenticated z && apk add --allow-untrusted w.apk\n',
+      errors: [{ messageId: 'option', line: 2, column: 20 }, { messageId: 'option', line: 2, column: 45 }, { messageId: 'option', line: 3, column: 24 }, { messageId: 'option', line: 3, column: 61 }],
+    },
+    { code: 'FROM alpine:3.20\nENV GIT_SSL_NO_VERIFY=1 PYTHONHTTPSVERIFY=0\n', errors: [{ messageId: 'setting', line: 2, column: 5 }, { messageId: 'setting', line: 2, column: 25 }] },
+  ],
+});
