@@ -4,7 +4,7 @@ import { stageChain } from '../../src/dockerfile/packages.js';
 import { buildStep } from '../../src/dockerfile/build-tools.js';
 
 const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
-const SDK_REPOS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'buildpack-deps', 'sbt', 'clojure', 'haskell']);
+const SDK_REPOS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'sbt', 'clojure', 'haskell']);
 
 /** The SDK an image reference names, or null when it is a runtime image. */
 function sdkOf(image: ImageRef): string | null {
@@ -12,6 +12,8 @@ function sdkOf(image: ImageRef): string | null {
   const repo = image.repository.toLowerCase();
   if (/^mcr\.microsoft\.com$/.test(image.registry ?? '') && /^dotnet\/(core\/)?sdk$/.test(repo)) return '.NET SDK';
   if (!HUB.has(image.registry)) return null;
+  // buildpack-deps:*-curl and *-scm carry no compilers; the plain tags do
+  if (repo === 'buildpack-deps') return /-(curl|scm)$/.test(tag) ? null : repo;
   if (SDK_REPOS.has(repo)) return repo;
   if (repo === 'openjdk' && !/jre/.test(tag)) return 'JDK';
   if (['eclipse-temurin', 'sapmachine', 'ibm-semeru-runtimes', 'amazoncorretto'].includes(repo) && !/jre/.test(tag)) return 'JDK';
