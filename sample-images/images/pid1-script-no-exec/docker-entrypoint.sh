@@ -1,0 +1,5 @@
+#!/bin/sh
+set -e
+echo "starting $*"
+mkdir -p /tmp/app
+"$@"
