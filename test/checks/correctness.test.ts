@@ -8,6 +8,9 @@ import multipleEntrypoint from '../../checks/correctness/multiple-entrypoint.js'
 import multipleHealthcheck from '../../checks/correctness/multiple-healthcheck.js';
 import relativeWorkdir from '../../checks/correctness/relative-workdir.js';
 import emptyFile from '../../checks/correctness/empty-file.js';
+import maintainer from '../../checks/correctness/maintainer.js';
+import exposeFormat from '../../checks/correctness/expose-format.js';
+import copySlash from '../../checks/correctness/copy-destination-slash.js';
 
 testCheck(beforeFrom, {
   valid: [
@@ -92,5 +95,30 @@ testCheck(emptyFile, {
   invalid: [
     { code: '', errors: [{ messageId: 'empty', line: 1, column: 1 }] },
     { code: '# nothing\n\n', errors: [{ messageId: 'empty', line: 1 }] },
+  ],
+});
+
+testCheck(maintainer, {
+  valid: ['FROM alpine:3.20\nLABEL org.opencontainers.image.authors="me@example.org"\n'],
+  invalid: [{ code: 'FROM alpine:3.20\nMAINTAINER Lukas <me@example.org>\n', errors: [{ messageId: 'deprecated', line: 2, column: 1, endColumn: 34 }] }],
+});
+
+testCheck(exposeFormat, {
+  valid: ['FROM alpine:3.20\nEXPOSE 80 443/tcp 53/udp 40000-60000/tcp ${PORT}\n', 'FROM alpine:3.20\nEXPOSE 40000-${TOP}\n'],
+  invalid: [
+    { code: 'FROM alpine:3.20\nEXPOSE 80 80000\n', errors: [{ messageId: 'outOfRange', line: 2, column: 11, endColumn: 16 }] },
+    { code: 'FROM alpine:3.20\nEXPOSE 40000-80000/tcp\n', errors: [{ messageId: 'outOfRange', line: 2, column: 8 }] },
+    { code: 'FROM alpine:3.20\nEXPOSE 127.0.0.1:80:80 8080:80\n', errors: [{ messageId: 'mapping', line: 2, column: 8 }, { messageId: 'mapping', line: 2, column: 24 }] },
+    { code: 'FROM alpine:3.20\nEXPOSE 80/TcP 53/icmp\n', errors: [{ messageId: 'protoCasing', line: 2, column: 8 }, { messageId: 'badProtocol', line: 2, column: 15 }] },
+    { name: 'through an ARG', code: 'FROM alpine:3.20\nARG P=70000\nEXPOSE $P\n', errors: [{ messageId: 'outOfRange', line: 3, column: 8 }] },
+  ],
+});
+
+testCheck(copySlash, {
+  valid: ['FROM alpine:3.20\nCOPY a b\n', 'FROM alpine:3.20\nCOPY a b c/\n', 'FROM alpine:3.20\nCOPY ["a", "b", "c/"]\n', 'FROM alpine:3.20\nCOPY --chown=1:1 a b\n'],
+  invalid: [
+    { code: 'FROM alpine:3.20\nCOPY a b "c"\n', errors: [{ messageId: 'noSlash', line: 2, column: 10, endColumn: 13 }] },
+    { code: 'FROM alpine:3.20\nCOPY --chmod=755 a b c\n', errors: [{ messageId: 'noSlash', line: 2, column: 22 }] },
+    { code: 'FROM alpine:3.20\nADD ["a", "b", "c"]\n', errors: [{ messageId: 'noSlash', line: 2, column: 1 }] },
   ],
 });

@@ -1,0 +1,38 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { unquote } from '../../src/dockerfile/parse.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+
+export default defineCheck({
+  id: 'correctness/copy-destination-slash',
+  title: 'COPY of several sources goes to a directory ending in /',
+  category: 'correctness',
+  severity: 'error',
+  aliases: ['DL3021', 'DS011'],
+  messages: {
+    noSlash: '{keyword} has {count} sources but the destination "{dest}" does not end with /, so the build fails',
+  },
+  docs: {
+    why: `When \`COPY\` or \`ADD\` gets several sources (or a wildcard), the destination must be a directory
+written with a trailing \`/\`; otherwise the builder stops with "When using COPY with more than one
+source file, the destination must be a directory and end with a /".`,
+    bad: `FROM node:20-slim
+COPY package.json package-lock.json /app
+`,
+    good: `FROM node:20-slim
+COPY package.json package-lock.json /app/
+`,
+  },
+  dockerfile: (ctx) => {
+    const visit = (ins: Instruction): void => {
+      if (ins.heredocs.length) return;
+      const paths = ins.json ?? ins.args.map((a) => unquote(a.value, ctx.facts.escape));
+      // `COPY file:<digest> in <dest>` is how image history writes a copy, not a Dockerfile line.
+      if (paths.length < 3 || (/^(file|multi|dir):/.test(paths[0]!) && paths[1] === 'in')) return;
+      const dest = paths[paths.length - 1]!;
+      if (dest.endsWith('/') || dest.endsWith('\\') || /^\$\{?\w+\}?$/.test(dest)) return;
+      const at = (ins.json ? undefined : ins.args[ins.args.length - 1]) ?? ins;
+      ctx.report({ messageId: 'noSlash', data: { keyword: ins.keyword, count: paths.length - 1, dest }, at });
+    };
+    return { COPY: visit, ADD: visit };
+  },
+});
