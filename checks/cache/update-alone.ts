@@ -55,7 +55,8 @@ RUN apt-get update \\
         return;
       }
       const cmds = ins.shell?.commands ?? [];
-      const found = cmds.map((c) => ({ c, p: packageCommand(c) }));
+      // tonistiigi/xx wrappers (`xx-apt-get install`) install for the target platform from the same index
+      const found = cmds.map((c) => ({ c, p: packageCommand(c.base.startsWith('xx-') ? { ...c, base: c.base.slice(3) } : c) }));
       const update = found.find(({ p }) => p && UPDATE[p.manager]?.includes(p.action));
       if (!update?.p) return;
       const installs = found.some(({ p }) => p && INSTALL[p.manager]?.includes(p.action) && p.manager === update.p!.manager);

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { stageChain, stageInstalls } from '../../src/dockerfile/packages.js';
-import { buildPackagesLeft } from '../../src/dockerfile/build-tools.js';
+import { buildPackagesLeft, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
 
 export default defineCheck({
   id: 'multi-stage/build-tools-in-final',
@@ -18,7 +18,10 @@ megabytes, a steady stream of CVE reports, and a ready toolchain for whoever get
 
 Install them in a build stage, build there, and copy only the result (and the runtime libraries it
 links against) into the final stage. A build that cannot be split can remove them in the same RUN
-(\`apk add --virtual .build-deps … && apk del .build-deps\`).`,
+(\`apk add --virtual .build-deps … && apk del .build-deps\`).
+
+A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
+\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.`,
     bad: `FROM python:3.12-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends gcc libpq-dev \\
@@ -45,7 +48,7 @@ RUN pip install --no-cache-dir /wheels/*
   dockerfile: (ctx) => ({
     end() {
       const final = ctx.facts.finalStage;
-      if (!final) return;
+      if (!final || namedAsToolchainImage(ctx.facts.path)) return;
       const chain = stageChain(final);
       for (const s of chain) {
         for (const install of stageInstalls(s)) {

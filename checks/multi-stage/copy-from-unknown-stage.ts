@@ -9,7 +9,7 @@ export default defineCheck({
   aliases: ['DL3022'],
   messages: {
     unknownName:
-      'COPY --from={from} names no earlier stage, so the builder pulls an image called {from} from Docker Hub instead of copying from a stage',
+      'COPY --from={from} names no earlier stage, so unless the build passes --build-context {from}=…, the builder pulls docker.io/library/{from}:latest instead of copying from a stage',
     unknownIndex: 'COPY --from={from} names a stage index that does not exist before this stage, so the build fails',
   },
   docs: {
@@ -17,7 +17,9 @@ export default defineCheck({
 declares — a typo, a stage defined further down, a renamed stage — is taken as an image name: the
 builder tries to pull \`docker.io/library/<name>:latest\`, and either fails or, worse, copies files
 from a stranger's image. Write the stage name exactly, define the stage before it is used, and give
-images a full reference with a tag (\`nginx:1.27\`, \`ghcr.io/org/tool:1.2\`).`,
+images a full reference with a tag (\`nginx:1.27\`, \`ghcr.io/org/tool:1.2\`). A named build context
+(\`docker buildx build --build-context templates=./templates\`) also satisfies a bare name, but
+only on the command lines that remember to pass it.`,
     bad: `FROM golang:1.22 AS builder
 WORKDIR /src
 COPY . .

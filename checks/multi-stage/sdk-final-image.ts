@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageRef, Stage } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/packages.js';
-import { buildStep } from '../../src/dockerfile/build-tools.js';
+import { buildStep, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
 
 const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const SDK_REPOS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'sbt', 'clojure', 'haskell']);
@@ -41,7 +41,10 @@ export default defineCheck({
 the full \`node\` image) hold compilers, package managers, headers and caches: often ten times the
 size of the application and its runtime, with as many CVEs. They are made for build stages. Build
 there, then copy the artifact into a runtime image (\`distroless\`, \`alpine\`, a \`-jre\` image,
-\`mcr.microsoft.com/dotnet/aspnet\`, \`node:*-slim\`).`,
+\`mcr.microsoft.com/dotnet/aspnet\`, \`node:*-slim\`).
+
+A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
+\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.`,
     bad: `FROM maven:3.9-eclipse-temurin-21
 WORKDIR /app
 COPY target/app.jar .
@@ -57,7 +60,7 @@ CMD ["java", "-jar", "app.jar"]
   dockerfile: (ctx) => ({
     end() {
       const final = ctx.facts.finalStage;
-      if (!final) return;
+      if (!final || namedAsToolchainImage(ctx.facts.path)) return;
       const chain = stageChain(final);
       const root = chain[0]!;
       const image = root.image;

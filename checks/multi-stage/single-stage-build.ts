@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { packageCommand } from '../../src/dockerfile/packages.js';
-import { buildStep, type BuildStep } from '../../src/dockerfile/build-tools.js';
+import { buildStep, namedAsToolchainImage, type BuildStep } from '../../src/dockerfile/build-tools.js';
 
 const REMOVE = new Set(['purge', 'remove', 'autoremove', 'del', 'erase']);
 
@@ -21,7 +21,10 @@ can do inside it.
 
 Build in a first stage and \`COPY --from\` only the artifact into a small runtime stage. A build that
 removes its own toolchain in the same RUN (\`apt-get purge --auto-remove\`, \`apk del\`) is not
-reported.`,
+reported.
+
+A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
+\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.`,
     bad: `FROM golang:1.22
 WORKDIR /src
 COPY . .
@@ -43,7 +46,7 @@ CMD ["/app"]
     end() {
       const stages = ctx.facts.stages;
       const only = stages[0];
-      if (stages.length !== 1 || !only) return;
+      if (stages.length !== 1 || !only || namedAsToolchainImage(ctx.facts.path)) return;
       for (const ins of only.instructions) {
         if (ins.keyword !== 'RUN' || !ins.shell) continue;
         let build: BuildStep | null = null;

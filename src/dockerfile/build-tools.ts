@@ -223,3 +223,14 @@ export function wholeContextSource(ins: Instruction): { range: Range } | null {
   const src = args.slice(0, -1).find((a) => WHOLE_CONTEXT.has(a.value.replace(/^"(.*)"$/, '$1')));
   return src ?? null;
 }
+
+/**
+ * True when the Dockerfile's own name says it makes a toolchain image on purpose: a dev container,
+ * a builder or CI image (`.devcontainer/Dockerfile`, `Dockerfile.builder`, `dev.Dockerfile`).
+ */
+export function namedAsToolchainImage(path: string): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  const file = parts.pop() ?? '';
+  if (parts.some((d) => /^\.?devcontainer$/i.test(d))) return true;
+  return /(^|[._-])(dev|devel|develop|development|devcontainer|builder|build|toolchain|toolkit|ci|sdk)([._-]|$)/i.test(file.replace(/dockerfile/i, ''));
+}

@@ -35,6 +35,7 @@ testCheck(updateAlone, {
     { name: 'update then upgrade', code: 'FROM ubuntu:24.04\nRUN apt-get update -y && apt-get upgrade -y\n' },
     { name: 'heredoc with both', code: 'FROM debian:trixie\nRUN <<EOF\napt-get update\napt-get install --no-install-recommends -y gettext\nEOF\n' },
     { name: 'a script argument named update', code: 'FROM debian:bookworm\nRUN /bin/sh /scripts/someScript.sh update\n' },
+    { name: 'xx-apt-get installs', code: 'FROM debian:bookworm\nRUN apt-get update && xx-apt-get install -y gcc\n' },
     { name: 'dnf update with install', code: 'FROM fedora:40\nRUN dnf update -y && dnf install -y git\n' },
   ],
   invalid: [

@@ -1,4 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { testCheck } from '../helpers/tester.js';
+import { analyzeDockerfile } from '../../src/api.js';
+import type { Check } from '../../src/engine/types.js';
 import buildTools from '../../checks/multi-stage/build-tools-in-final.js';
 import singleStage from '../../checks/multi-stage/single-stage-build.js';
 import sdkFinal from '../../checks/multi-stage/sdk-final-image.js';
@@ -112,4 +115,22 @@ testCheck(fromSelf, {
     { name: 'case-insensitive name', code: 'FROM golang:1.18 as Builder\nCOPY --from=builder /binary /\n', errors: [{ messageId: 'self', line: 2 }] },
     { name: 'own index', code: 'FROM alpine:3.20\nFROM alpine:3.20\nCOPY --from=1 /a /a\n', errors: [{ messageId: 'self', line: 3 }] },
   ],
+});
+
+describe('toolchain images named as such', () => {
+  const run = async (check: Check, code: string, path: string): Promise<string[]> =>
+    (await analyzeDockerfile(code, { checks: [check], path })).findings.filter((f) => f.rule === check.id).map((f) => f.messageId);
+  const code = 'FROM golang:1.22\nRUN apt-get install -y gcc && go build -o /app .\n';
+  it('reports a plain Dockerfile', async () => {
+    expect(await run(buildTools, code, 'Dockerfile')).toEqual(['buildTools']);
+    expect(await run(singleStage, code, 'Dockerfile')).toEqual(['singleStage']);
+    expect(await run(sdkFinal, code, 'svc/Dockerfile')).toEqual(['sdkBase']);
+  });
+  it('skips dev, builder and devcontainer Dockerfiles', async () => {
+    for (const path of ['Dockerfile.dev', 'docker/builder.Dockerfile', '.devcontainer/Dockerfile', 'Dockerfile.build']) {
+      expect(await run(buildTools, code, path)).toEqual([]);
+      expect(await run(singleStage, code, path)).toEqual([]);
+      expect(await run(sdkFinal, code, path)).toEqual([]);
+    }
+  });
 });
