@@ -11,6 +11,9 @@ import emptyFile from '../../checks/correctness/empty-file.js';
 import maintainer from '../../checks/correctness/maintainer.js';
 import exposeFormat from '../../checks/correctness/expose-format.js';
 import copySlash from '../../checks/correctness/copy-destination-slash.js';
+import installYes from '../../checks/correctness/install-without-yes.js';
+import cdInRun from '../../checks/correctness/cd-in-run.js';
+import aptCommand from '../../checks/correctness/apt-command.js';
 
 testCheck(beforeFrom, {
   valid: [
@@ -121,4 +124,26 @@ testCheck(copySlash, {
     { code: 'FROM alpine:3.20\nCOPY --chmod=755 a b c\n', errors: [{ messageId: 'noSlash', line: 2, column: 22 }] },
     { code: 'FROM alpine:3.20\nADD ["a", "b", "c"]\n', errors: [{ messageId: 'noSlash', line: 2, column: 1 }] },
   ],
+});
+
+testCheck(installYes, {
+  valid: [
+    'FROM debian:12\nRUN apt-get update && apt-get install -yq curl && apt-get -qq install wget && apt-get install -q=2 jq\n',
+    'FROM fedora:40\nRUN dnf install -y httpd && yum --assumeyes install x && microdnf install y\n',
+    'FROM opensuse/leap:15\nRUN zypper -n install httpd && zypper install --no-confirm x\n',
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -q curl\n', errors: [{ messageId: 'prompt', line: 3, column: 5, endColumn: 28 }] },
+    { code: 'FROM fedora:40\nRUN dnf install httpd && yum install x && zypper install y\n', errors: [{ messageId: 'prompt', line: 2, column: 5 }, { messageId: 'prompt', line: 2, column: 26 }, { messageId: 'prompt', line: 2, column: 43 }] },
+  ],
+});
+
+testCheck(cdInRun, {
+  valid: ['FROM alpine:3.20\nWORKDIR /opt\n', { name: 'subshell', code: 'FROM alpine:3.20\nRUN (cd /src && make)\n' }],
+  invalid: [{ code: 'FROM alpine:3.20\nRUN mkdir /opt/x && cd /opt/x && make\n', errors: [{ messageId: 'cd', line: 2, column: 21, endColumn: 30 }] }],
+});
+
+testCheck(aptCommand, {
+  valid: ['FROM debian:12\nRUN apt-get update && apt-cache policy curl\n'],
+  invalid: [{ code: 'FROM debian:12\nRUN apt update && apt install -y curl\n', errors: [{ messageId: 'apt', line: 2, column: 5, endColumn: 8 }, { messageId: 'apt', line: 2, column: 19, endColumn: 22 }] }],
 });
