@@ -27,7 +27,9 @@ line of source throws away the dependency layer, and every build downloads and b
 dependencies again.
 
 Copy the manifests (\`package.json\` and the lockfile, \`requirements.txt\`, \`go.mod\` and \`go.sum\`,
-\`Gemfile.lock\`, \`pom.xml\`…) first, install, and copy the rest of the source afterwards.`,
+\`Gemfile.lock\`, \`pom.xml\`…) first, install, and copy the rest of the source afterwards. An install
+RUN with a BuildKit cache mount (\`RUN --mount=type=cache,target=/root/.npm npm ci\`) keeps the
+downloads between builds and is not reported.`,
     bad: `FROM node:20-slim
 WORKDIR /app
 COPY . .
@@ -50,11 +52,13 @@ CMD ["node", "server.js"]
     const reported = new Set<Instruction>();
     let state: State = { copy: null, fetchedBefore: new Set() };
     const onRun = (ins: Instruction): void => {
+      // a cache mount keeps downloaded dependencies across builds, so a rerun does not fetch them again
+      const cached = ins.flags.some((f) => f.name === 'mount' && /(^|,)type=cache(,|$)/.test(f.value ?? ''));
       for (const c of ins.shell?.commands ?? []) {
         const f = dependencyFetch(c);
         if (!f) continue;
         if (!state.copy) state.fetchedBefore.add(f.ecosystem);
-        else if (!state.fetchedBefore.has(f.ecosystem) && !reported.has(state.copy.ins)) {
+        else if (!cached && !state.fetchedBefore.has(f.ecosystem) && !reported.has(state.copy.ins)) {
           reported.add(state.copy.ins);
           ctx.report({ messageId: 'copyBeforeInstall', data: { keyword: state.copy.ins.keyword, install: f.label, line: c.range.line }, at: state.copy.at });
         }

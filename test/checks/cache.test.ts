@@ -13,6 +13,7 @@ testCheck(contextCopy, {
     { name: 'COPY --from is not the build context', code: 'FROM node:20 AS a\nFROM node:20\nCOPY --from=a . .\nRUN npm ci\n' },
     { name: 'a named directory is not the whole context', code: 'FROM python:3.12\nCOPY src/ /app/src/\nRUN pip install -r requirements.txt\n' },
     { name: 'pip install of a named package does not read the context', code: 'FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir gunicorn==22.0.0\n' },
+    { name: 'a cache mount keeps the downloads', code: 'FROM golang:1.22\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n' },
     { name: 'the copy is in another stage that is not the base', code: 'FROM node:20 AS a\nCOPY . .\nFROM node:20\nRUN npm ci\n' },
   ],
   invalid: [
