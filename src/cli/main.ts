@@ -201,7 +201,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
     .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
-    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/')
+    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  docker save app:1.2 | shipshape -')
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });

@@ -1,0 +1,64 @@
+/** `npm pack`, then `npm install -g` of the tarball into a temporary prefix, as a user on a clean machine would. */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let work = '';
+let bin = '';
+let files: string[] = [];
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'shipshape-pack-'));
+  const env = { ...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+  const pack = spawnSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8', env });
+  if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
+  files = (JSON.parse(pack.stdout)[0].files as { path: string }[]).map((f) => f.path).sort();
+  const tgz = readdirSync(work).find((f) => /^shipshape-.*\.tgz$/.test(f));
+  if (!tgz) throw new Error('npm pack wrote no shipshape-*.tgz');
+  const prefix = join(work, 'prefix');
+  const inst = spawnSync(npm, ['install', '-g', '--offline', '--prefix', prefix, join(work, tgz)], { cwd: work, encoding: 'utf8', env });
+  if (inst.status !== 0) throw new Error(`npm install -g failed: ${inst.stderr}`);
+  bin = join(prefix, 'bin', 'shipshape');
+}, 120_000);
+
+function shipshape(args: string[], cwd = work) {
+  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the npm package', () => {
+  it('holds only the bundled CLI, its grammars and the package files', () => {
+    expect(files).toEqual(['README.md', 'dist/cli.js', 'dist/tree-sitter-bash.wasm', 'dist/tree-sitter.wasm', 'package.json']);
+  });
+
+  it('installs a working shipshape: --version', () => {
+    const r = shipshape(['--version']);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('--help lists every flag with a one-line meaning and an example', () => {
+    const r = shipshape(['check', '--help']);
+    expect(r.code).toBe(0);
+    const flags = [...r.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!).filter((f) => f !== '--help');
+    expect(flags).toEqual(expect.arrayContaining(['--format', '--fail-on', '--min-severity', '--ignore', '--context', '--platform', '--output', '--config']));
+    for (const flag of flags) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+(-\\w, )?${flag}\\b.*\\S{3}.*$`, 'm'));
+      const examples = r.stdout.slice(r.stdout.indexOf('Examples:'));
+      expect(examples, `no example uses ${flag}`).toContain(flag);
+    }
+    expect(shipshape(['--help']).stdout).toMatch(/check \[options\] <targets\.\.\.>/);
+  });
+
+  it('analyzes a Dockerfile with the installed binary (grammars found beside the bundle)', () => {
+    writeFileSync(join(work, 'Dockerfile'), 'FROM node:22\nUSER 1000\nCMD npm start\n');
+    const r = shipshape(['--format', 'json', 'Dockerfile']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.targets[0].findings.map((f: { rule: string; line: number }) => `${f.line} ${f.rule}`)).toContain('3 pid1/shell-form-command');
+    expect(r.code).toBe(1);
+  });
+});
