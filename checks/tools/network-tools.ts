@@ -1,0 +1,47 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { NETWORK_TOOL_PACKAGES } from '../../src/dockerfile/tool-lists.js';
+import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
+
+export default defineCheck({
+  id: 'tools/network-tools',
+  title: 'No netcat, nmap, socat, telnet or sniffers in the shipped image',
+  category: 'tools',
+  severity: 'warning',
+  messages: {
+    networkTool:
+      'the final stage installs {package} ({tool}) and keeps it, so whoever gets a shell in the container can scan, sniff or open a reverse shell from it',
+  },
+  docs: {
+    why: `netcat, ncat, socat, nmap, telnet, tcpdump and their kin are what an attacker downloads first after
+breaking into a container: to open a reverse shell, relay traffic, scan the cluster network or sniff
+it. An application does not need them to run. Installed in the final stage they save the attacker
+that step, and make an exploit that only reaches a shell far more useful.
+
+Debug network problems from outside the container (\`kubectl debug\` with an ephemeral container,
+\`docker run --network container:<id> nicolaka/netshoot\`), or install the tool in a build stage when a
+build step needs it. The finding points at the package in the install command; \`allowedTools\` in
+the config keeps a tool the image really needs.`,
+    bad: `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends ca-certificates netcat-openbsd \\
+ && rm -rf /var/lib/apt/lists/*
+USER 10001
+CMD ["/usr/local/bin/app"]
+`,
+    good: `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends ca-certificates \\
+ && rm -rf /var/lib/apt/lists/*
+USER 10001
+CMD ["/usr/local/bin/app"]
+`,
+    related: ['tools/ssh-installed', 'tools/debuggers', 'security/expose-ssh'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      for (const t of toolsLeft(ctx.facts, inTables(NETWORK_TOOL_PACKAGES), ctx.settings.allowedTools)) {
+        ctx.report({ messageId: 'networkTool', data: { package: t.name, tool: t.tool }, at: t.word });
+      }
+    },
+  }),
+});

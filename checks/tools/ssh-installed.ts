@@ -1,0 +1,53 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { SSH_CLIENT_PACKAGES, SSH_SERVER_PACKAGES } from '../../src/dockerfile/tool-lists.js';
+import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
+
+export default defineCheck({
+  id: 'tools/ssh-installed',
+  title: 'No SSH server or client in the shipped image',
+  category: 'tools',
+  severity: 'warning',
+  messages: {
+    server:
+      'the final stage installs {package}, so the image carries an SSH server ({tool}): one more daemon, keys or passwords to manage, and a way in; use docker exec or kubectl exec',
+    client:
+      'the final stage installs {package}, so whoever gets a shell in the container can carry it to other hosts with {tool}; clone or fetch over SSH in a build stage',
+  },
+  docs: {
+    why: `An SSH server in a container is a second way in beside the application, with its own keys,
+passwords and CVEs, and a second long-running process that breaks the one-process model.
+\`docker exec\` and \`kubectl exec\` (or \`kubectl debug\`) give a shell without it.
+
+An SSH client is what an attacker uses to move from a broken container to the next host, or to copy
+data out. Builds often need one to clone private repositories: do that in a build stage (with
+\`RUN --mount=type=ssh\`) and copy the result. A client left in the final stage is reported as
+info; \`allowedTools\` in the config keeps it where the application needs it (a CI agent).`,
+    bad: `FROM ubuntu:24.04
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends openssh-server \\
+ && rm -rf /var/lib/apt/lists/*
+CMD ["/usr/sbin/sshd", "-D"]
+`,
+    good: `FROM alpine:3.20 AS src
+RUN apk add --no-cache git openssh-client
+RUN --mount=type=ssh git clone git@github.com:acme/app.git /src
+
+FROM ubuntu:24.04
+COPY --from=src /src /app
+USER 10001
+CMD ["/app/run"]
+`,
+    related: ['security/expose-ssh', 'tools/network-tools'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const allowed = ctx.settings.allowedTools;
+      for (const t of toolsLeft(ctx.facts, inTables(SSH_SERVER_PACKAGES), allowed)) {
+        ctx.report({ messageId: 'server', data: { package: t.name, tool: t.tool }, at: t.word });
+      }
+      for (const t of toolsLeft(ctx.facts, inTables(SSH_CLIENT_PACKAGES), allowed)) {
+        ctx.report({ messageId: 'client', data: { package: t.name, tool: t.tool }, at: t.word, severity: 'info' });
+      }
+    },
+  }),
+});

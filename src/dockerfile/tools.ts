@@ -1,0 +1,99 @@
+/**
+ * Which tools the OS package installs of the final stage (and the stages it is built on) leave in
+ * the shipped image, for the `tools` checks. Builder stages do not ship, so they are not looked at.
+ */
+import { hasOption, positionals, type ShellCommand, type Word } from './shell.js';
+import { packageCommand, packageName, stageChain, stageInstalls, type PackageInstall } from './packages.js';
+import type { DockerfileFacts, Instruction, Stage } from './model.js';
+
+/** One tool package installed in the shipped image and not removed afterwards. */
+export interface ToolLeft {
+  /** The package word in the install command. */
+  word: Word;
+  /** The package name, without version. */
+  name: string;
+  /** The tool it installs (`netcat`, `sshd`). */
+  tool: string;
+  install: PackageInstall;
+}
+
+const OS_MANAGERS = new Set(['apt', 'apk', 'dnf', 'yum', 'zypper']);
+const REMOVE_ACTIONS = new Set(['purge', 'remove', 'autoremove', 'del', 'erase', 'rm']);
+
+/** The instructions of the final stage's chain, ONBUILD triggers in place of their ONBUILD, base stage first. */
+export function shippedInstructions(facts: DockerfileFacts): Instruction[] {
+  if (!facts.finalStage) return [];
+  return stageChain(facts.finalStage).flatMap((s: Stage) => s.instructions.map((i) => i.trigger ?? i));
+}
+
+/** The shell commands of the RUNs of the final stage's chain, in order. */
+export function shippedRunCommands(facts: DockerfileFacts): { command: ShellCommand; instruction: Instruction }[] {
+  const out: { command: ShellCommand; instruction: Instruction }[] = [];
+  for (const i of shippedInstructions(facts)) {
+    if (i.keyword !== 'RUN' || !i.shell) continue;
+    for (const command of i.shell.commands) out.push({ command, instruction: i });
+  }
+  return out;
+}
+
+/**
+ * The packages of the final stage's chain for which `lookup` names a tool, minus those a later
+ * command removes (`apt-get purge`, `apk del` of the package or of its `--virtual` group, a
+ * `purge --auto-remove` in the same RUN) and those the config allows (`allowedTools`, by tool or
+ * package name).
+ */
+export function toolsLeft(facts: DockerfileFacts, lookup: (name: string) => string | null, allowed: readonly string[] = []): ToolLeft[] {
+  if (!facts.finalStage) return [];
+  const runs = shippedRunCommands(facts);
+  const out: ToolLeft[] = [];
+  for (const s of stageChain(facts.finalStage)) {
+    for (const install of stageInstalls(s)) {
+      if (!OS_MANAGERS.has(install.manager)) continue;
+      for (const word of install.packages) {
+        if (!word.literal) continue;
+        const name = packageName(install.manager, word.value).toLowerCase();
+        const tool = lookup(name);
+        if (!tool || allowed.includes(tool) || allowed.includes(name)) continue;
+        if (removedLater(install, name, runs)) continue;
+        out.push({ word, name, tool, install });
+      }
+    }
+  }
+  return out;
+}
+
+function removedLater(install: PackageInstall, name: string, runs: readonly { command: ShellCommand; instruction: Instruction }[]): boolean {
+  const virtual = optionValue(install.command, ['-t', '--virtual']);
+  let seen = false;
+  for (const { command: c, instruction } of runs) {
+    if (c === install.command) {
+      seen = true;
+      continue;
+    }
+    if (!seen) continue;
+    const pm = packageCommand(c);
+    if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
+    const names = positionals(c).slice(1);
+    if (names.some((w) => packageName(pm.manager, w.value).toLowerCase() === name || (virtual !== null && w.value === virtual))) return true;
+    // `apt-mark auto …; apt-get purge -y --auto-remove` after the build: the same layer drops them
+    if (instruction === install.instruction && (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove')) return true;
+  }
+  return false;
+}
+
+function optionValue(cmd: ShellCommand, options: readonly string[]): string | null {
+  for (let i = 0; i < cmd.argv.length; i++) {
+    const a = cmd.argv[i]!;
+    if (options.includes(a)) return cmd.argv[i + 1] ?? null;
+    for (const o of options) if (o.startsWith('--') && a.startsWith(o + '=')) return a.slice(o.length + 1);
+  }
+  return null;
+}
+
+/** A lookup over one or more package tables. */
+export function inTables(...tables: Readonly<Record<string, string>>[]): (name: string) => string | null {
+  return (name) => {
+    for (const t of tables) if (Object.hasOwn(t, name)) return t[name]!;
+    return null;
+  };
+}
