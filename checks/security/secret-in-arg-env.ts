@@ -36,7 +36,8 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
           ctx.report({ messageId: 'value', data: { keyword: ins.keyword, name: p.name, kind }, at: p.range });
           continue;
         }
-        if (!isSecretName(p.name) || (p.value !== null && isPathValue(p.value))) continue;
+        // A path names where the secret is; yes/no flags (`ALLOW_EMPTY_PASSWORD=no`) hold none.
+        if (!isSecretName(p.name) || (p.value !== null && (isPathValue(p.value) || /^(yes|no|true|false|on|off)$/i.test(p.value)))) continue;
         ctx.report({ messageId: ins.keyword === 'ENV' ? 'envName' : 'argName', data: { name: p.name }, at: p.range });
       }
     };

@@ -6,7 +6,8 @@ const SECRET_WORDS = new Set([
   'secret', 'secrets', 'token', 'privatekey', 'accesskey', 'secretkey', 'apitoken', 'authtoken', 'usr',
 ]);
 /** A word that makes the variable about something public, a path or a version, not the secret itself. */
-const HARMLESS_WORDS = new Set(['public', 'pub', 'file', 'path', 'dir', 'version', 'url', 'gpg', 'pgp', 'fingerprint', 'keyring', 'keyserver', 'type', 'length', 'size', 'method', 'mode', 'enabled', 'name']);
+const HARMLESS_WORDS = new Set(['public', 'pub', 'file', 'path', 'dir', 'version', 'url', 'gpg', 'pgp', 'fingerprint', 'keyring', 'keyserver', 'type', 'length', 'size', 'method', 'mode', 'enabled', 'name',
+  'allow', 'empty', 'enable', 'disable', 'require', 'required', 'min', 'max', 'policy', 'expiry', 'expire', 'rotation', 'hash', 'algorithm', 'algo']);
 /** Substrings that name a credential even inside a longer word (`my_password`, `OPENAI_API_KEY`). */
 const SECRET_PARTS = ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'private_key', 'client_key', 'access_key'];
 
@@ -67,6 +68,8 @@ export function secretFileKind(path: string): string | null {
   if (p === '.aws/credentials' || p.endsWith('/.aws/credentials') || p.endsWith('/.docker/config.json') || p === '.docker/config.json') return `a credentials file (${p})`;
   const dir = SECRET_DIRS.find((d) => p === d || p.endsWith(`/${d}`) || p.startsWith(`${d}/`) || p.includes(`/${d}/`));
   if (dir) return `a credentials directory (${dir})`;
+  // Public keys and repository signing keys are meant to be shared.
+  if (/(pub|gpg|asc|public|signing|repo)/i.test(base)) return null;
   if (SECRET_EXTENSIONS.test(base)) return `a key or keystore (${base})`;
   if (/\.pem$/i.test(base) && !/(cert|ca|chain|bundle|pub|root)/i.test(base)) return `a PEM key (${base})`;
   return null;

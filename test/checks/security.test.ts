@@ -12,6 +12,7 @@ testCheck(secretArgEnv, {
     'FROM alpine:3.20\nENV foobar=barfoo\n',
     'FROM alpine:3.20\nENV PUBLIC_KEY=abc\nARG public_token\nARG AUTH_MODULE_VERSION\nENV password_file=/run/secrets/pw\n',
     { name: 'a GPG key fingerprint is public', code: 'FROM python:3.12\nENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\n' },
+    { name: 'flags about passwords hold none', code: 'FROM bitnami/minideb:bookworm\nENV ALLOW_EMPTY_PASSWORD=no MARIADB_SKIP_TEST_DB=no PASSWORD_MIN_LENGTH=12\n' },
     { name: 'a path to a credential file is not the credential', code: 'FROM alpine:3.20\nENV GOOGLE_APPLICATION_CREDENTIALS=/credentials/sa.json\n' },
     { name: 'secret mounts', code: 'FROM alpine:3.20\nRUN --mount=type=secret,id=aws,env=AWS_ACCESS_KEY_ID aws s3 ls\n' },
   ],
@@ -32,6 +33,7 @@ testCheck(copiedSecret, {
   valid: [
     'FROM alpine:3.20\nCOPY app.py requirements.txt /app/\n',
     'FROM alpine:3.20\nCOPY .env.example certs/ca.pem /app/\n',
+    { name: 'repository signing keys are public', code: 'FROM debian:12\nADD nodesource-repo.gpg.key yarn-pubkey.key /tmp/\n' },
     { name: 'credential path outside what was copied', code: 'FROM alpine:3.20\nCOPY /src /src\nENV GOOGLE_APPLICATION_CREDENTIALS=./app/sa.json\n' },
   ],
   invalid: [
