@@ -1,0 +1,51 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+import { stageChain } from '../../src/dockerfile/packages.js';
+import { isRootUser } from '../../src/dockerfile/users.js';
+
+export default defineCheck({
+  id: 'user/named-user',
+  title: 'The final USER is a numeric UID',
+  category: 'user',
+  severity: 'info',
+  aliases: ['DL3066'],
+  messages: {
+    named:
+      'USER {user} names the user instead of its UID, so Kubernetes runAsNonRoot cannot verify the container is not root and refuses to start it; write USER {hint}',
+  },
+  docs: {
+    why: `The runtime resolves a user name through the image's \`/etc/passwd\`, which the orchestrator cannot
+see. Kubernetes' \`runAsNonRoot: true\` (and the restricted Pod Security Standard that requires it)
+therefore refuses to start a container whose image user is a name: "image has non-numeric user
+(app), cannot verify user is non-root". A numeric UID (\`USER 10001\`, or \`USER 10001:10001\`) can be
+checked without the image, and does not depend on which UID the base image gave the name.
+
+A USER whose value comes from a build argument is not reported. Only the USER the container runs
+with (the last one of the final stage) matters; earlier ones only affect build steps.`,
+    bad: `FROM node:20-slim
+RUN useradd -u 10001 -m app
+USER app
+CMD ["node", "server.js"]
+`,
+    good: `FROM node:20-slim
+RUN useradd -u 10001 -m app
+USER 10001
+CMD ["node", "server.js"]
+`,
+    related: ['user/root-user', 'user/unfixed-uid'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const final = ctx.facts.finalStage;
+      if (!final) return;
+      let last: Instruction | undefined;
+      for (const s of stageChain(final)) for (const i of s.instructions) if (i.keyword === 'USER') last = i;
+      const arg = last?.args[0];
+      if (!arg || arg.value.includes('$') || isRootUser(arg.value)) return;
+      const [user = '', group] = arg.value.split(':');
+      if (user === '' || /^\d+$/.test(user)) return;
+      const hint = group === undefined ? '<uid>' : /^\d+$/.test(group) ? `<uid>:${group}` : '<uid>:<gid>';
+      ctx.report({ messageId: 'named', data: { user: arg.value, hint }, at: arg });
+    },
+  }),
+});
