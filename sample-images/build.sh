@@ -90,7 +90,17 @@ debian_base() {
   rm -rf "$ctx/rootfs/var/cache/apt/archives/"*.deb "$ctx/rootfs/var/lib/apt/lists/"* "$ctx/rootfs/dev/"* "$ctx/rootfs/proc/"* "$ctx/rootfs/sys/"*
   # Resolve names inside RUN steps the way the host does.
   cp /etc/resolv.conf "$ctx/rootfs/etc/resolv.conf" 2>/dev/null || true
-  printf '%s\n' 'FROM scratch' 'COPY rootfs/ /' 'CMD ["bash"]' >"$ctx/Dockerfile"
+  # COPY from a build context drops setuid/setgid bits; written into the mounted container the
+  # rootfs keeps them (su, mount, passwd…), as a real Debian base image has.
+  local ctr mnt
+  ctr="$(bah from --quiet scratch)"
+  mnt="$(bah mount "$ctr")"
+  cp -a "$ctx/rootfs/." "$mnt/"
+  bah umount "$ctr" >/dev/null
+  bah config --created-by "debootstrap --variant=minbase bookworm" "$ctr"
+  bah commit --quiet --identity-label=false --timestamp 0 "$ctr" localhost/debian-rootfs:bookworm >/dev/null
+  bah rm "$ctr" >/dev/null
+  printf '%s\n' 'FROM localhost/debian-rootfs:bookworm' 'CMD ["bash"]' >"$ctx/Dockerfile"
   bud -t "$img" "$ctx" >/dev/null
   echo "built $img"
 }
