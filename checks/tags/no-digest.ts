@@ -1,0 +1,40 @@
+import { defineCheck } from '../../src/engine/types.js';
+
+export default defineCheck({
+  id: 'tags/no-digest',
+  title: 'Base images are pinned by digest',
+  category: 'tags',
+  severity: 'info',
+  messages: {
+    noDigest:
+      '{image} is not pinned by digest, so the tag can be moved to other content and a rebuild silently gets a different base; add @sha256:… and let a bot update it',
+  },
+  docs: {
+    why: `A tag is a pointer that its publisher moves: \`python:3.12-slim\` is rebuilt for every Debian
+security update and every Python patch release, and a compromised registry account can point it at
+anything. Two builds of the same commit a week apart get different bases, and a rollback rebuild is
+not the image that ran before.
+
+A digest (\`python:3.12-slim@sha256:…\`) names exact content: the build is reproducible and
+tampering is detected. Keep the tag beside the digest for readers, and let Renovate or Dependabot
+propose digest updates so security fixes still arrive, reviewed. This is advice (info): teams that
+prefer to float on patch releases can turn it off.`,
+    bad: `FROM python:3.12-slim
+USER 10001
+CMD ["python", "-m", "http.server"]
+`,
+    good: `FROM python:3.12-slim@sha256:2ef55fb7e5ac4e2d0cf3c8ca4bf30c1e1e8fd4b5a5ef59e3e80d4e5aeba7d0ab
+USER 10001
+CMD ["python", "-m", "http.server"]
+`,
+    related: ['tags/latest-tag'],
+  },
+  dockerfile: (ctx) => ({
+    FROM(ins) {
+      const image = ins.stage?.image;
+      const arg = ins.args[0];
+      if (!image || !arg || image.unresolved || image.digest || image.resolved === '' || image.repository === 'scratch') return;
+      ctx.report({ messageId: 'noDigest', data: { image: image.resolved }, at: arg });
+    },
+  }),
+});
