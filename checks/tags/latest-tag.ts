@@ -27,10 +27,12 @@ CMD ["python3", "-m", "http.server"]
   dockerfile: (ctx) => ({
     FROM(ins) {
       const image = ins.stage?.image;
-      if (!image || image.unresolved || image.digest || image.repository === 'scratch' || image.resolved === '') return;
       const arg = ins.args[0];
-      if (!arg) return;
-      if (image.tag === null) ctx.report({ messageId: 'noTag', data: { image: image.resolved }, at: arg });
+      if (!image || !arg || image.digest || image.repository === 'scratch' || image.resolved === '') return;
+      // `${REGISTRY}/ubuntu`: whatever the registry, the last path part is written out and has no tag
+      if (image.unresolved && (image.tag !== null || /[$@:]/.test(arg.value.slice(arg.value.lastIndexOf('/') + 1)) || !arg.value.includes('/'))) return;
+      const shown = image.unresolved ? arg.value.replace(/\$\{(\w+)[^}]*\}/g, '$$$1') : image.resolved;
+      if (image.tag === null) ctx.report({ messageId: 'noTag', data: { image: shown }, at: arg });
       else if (image.tag === 'latest') ctx.report({ messageId: 'latest', data: { image: image.resolved }, at: arg });
     },
   }),

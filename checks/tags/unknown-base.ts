@@ -53,7 +53,10 @@ CMD ["sh"]
         const arg = ins.args[0];
         if (!arg || !arg.value.includes('$')) return;
         if (checkUndeclared(arg.value, arg.range)) return;
-        const { value, names } = expand(arg.value, declared);
+        const expanded = expand(arg.value, declared);
+        const names = expanded.names;
+        // the frontend removes quotes from the image word: `debian:"${RELEASE}-slim"`
+        const value = expanded.value.replace(/["']/g, '');
         const isStage = ctx.facts.stages.some((s) => s.name !== null && s.name === value.toLowerCase());
         if (isValidReference(value) || isStage) return;
         const unset = [...new Set(names.filter((n) => declared.get(n) === null))];

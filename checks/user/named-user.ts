@@ -37,9 +37,10 @@ CMD ["node", "server.js"]
   dockerfile: (ctx) => ({
     end() {
       const final = ctx.facts.finalStage;
-      if (!final) return;
+      // without a FROM there is no stage, but the USER still says what the file means to run as
+      const instructions = final ? stageChain(final).flatMap((s) => s.instructions) : ctx.facts.instructions;
       let last: Instruction | undefined;
-      for (const s of stageChain(final)) for (const i of s.instructions) if (i.keyword === 'USER') last = i;
+      for (const i of instructions) if (i.keyword === 'USER') last = i;
       const arg = last?.args[0];
       if (!arg || arg.value.includes('$') || isRootUser(arg.value)) return;
       const [user = '', group] = arg.value.split(':');

@@ -49,9 +49,12 @@ export function toolsLeft(facts: DockerfileFacts, lookup: (name: string) => stri
   for (const s of stageChain(facts.finalStage)) {
     for (const install of stageInstalls(s)) {
       if (!OS_MANAGERS.has(install.manager)) continue;
+      const named = new Set<string>();
       for (const word of install.packages) {
         if (!word.literal) continue;
         const name = packageName(install.manager, word.value).toLowerCase();
+        if (named.has(name)) continue;
+        named.add(name);
         const tool = lookup(name);
         if (!tool || allowed.includes(tool) || allowed.includes(name)) continue;
         if (removedLater(install, name, runs)) continue;

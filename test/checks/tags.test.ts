@@ -10,8 +10,11 @@ testCheck(latestTag, {
   valid: [
     { name: 'latest with a digest', code: `FROM node:latest@${DIGEST}\n` },
     { name: 'unresolved variable is unknown-base\'s business', code: 'ARG TAG\nFROM node:$TAG\n' },
+    { name: 'a variable may carry the tag', code: 'ARG TAG\nFROM alpine$TAG\n' },
+    { name: 'the whole image from a variable', code: 'ARG IMAGE\nFROM $IMAGE\n' },
   ],
   invalid: [
+    { name: 'a registry from a variable, no tag', code: 'ARG REGISTRY\nFROM ${REGISTRY}/ubuntu\n', errors: [{ messageId: 'noTag', line: 2, column: 6 }] },
     { name: 'in a builder stage too', code: 'FROM golang AS build\nFROM scratch\n', errors: [{ messageId: 'noTag', line: 1, column: 6, endColumn: 12 }] },
   ],
 });
@@ -44,6 +47,7 @@ testCheck(unknownBase, {
     'ARG VARIANT="-alpine3.20"\nFROM node:22${VARIANT} AS jsbuilder\n',
     { name: 'a stage picked by the target architecture', code: 'FROM alpine:3.20 AS build_amd64\nFROM alpine:3.20 AS build_arm64\nFROM build_${TARGETARCH} AS build\n' },
     { name: 'no variables', code: 'FROM node:20-slim\n' },
+    { name: 'quotes in the image word', code: 'ARG RELEASE=trixie\nARG VARIANT="-slim"\nFROM debian:"${RELEASE}${VARIANT}" AS jre\n' },
   ],
   invalid: [
     { code: 'ARG TAG\nFROM busybox:${TAG}\n', errors: [{ messageId: 'noDefault', line: 2, column: 6, endColumn: 20 }] },

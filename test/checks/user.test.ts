@@ -29,6 +29,7 @@ testCheck(namedUser, {
   invalid: [
     { code: 'FROM node:20-slim\nUSER node\nCMD ["node", "server.js"]\n', errors: [{ messageId: 'named', line: 2, column: 6, endColumn: 10 }] },
     { name: 'name with a group', code: 'FROM alpine:3.20\nUSER app:app\n', errors: [{ messageId: 'named', line: 2, column: 6 }] },
+    { name: 'a file without FROM', code: 'USER foobar:barfoo\n', errors: [{ messageId: 'named', line: 1, column: 6 }] },
     { name: 'inherited from the parent stage', code: 'FROM alpine:3.20 AS base\nUSER nobody\nFROM base\nCMD ["x"]\n', errors: [{ messageId: 'named', line: 2, column: 6 }] },
   ],
 });
