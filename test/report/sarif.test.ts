@@ -67,6 +67,25 @@ describe('--format sarif', () => {
     for (const x of run.results) expect(ids[x.ruleIndex]).toBe(x.ruleId);
   });
 
+  it('validates for every sample image tarball, run through the bundled CLI, with image findings located in the tarball', () => {
+    const built = join(root, 'sample-images/built');
+    const tars = readdirSync(built).filter((f) => f.endsWith('.tar')).sort().map((f) => relative(root, join(built, f)));
+    expect(tars.length).toBeGreaterThan(10);
+    const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), '--format', 'sarif', '--fail-on', 'none', ...tars], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as Sarif;
+    expectValid(doc);
+    const results = doc.runs[0]!.results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const x of results) {
+      const uri = x.locations[0].physicalLocation.artifactLocation.uri as string;
+      expect(tars).toContain(uri.replace(/#.*$/, ''));
+      expect(x.locations[0].physicalLocation.region).toBeUndefined();
+    }
+    const waste = results.find((x) => x.ruleId === 'size/wasted-space' && x.locations[0].logicalLocations);
+    expect(waste?.locations[0].logicalLocations.map((l: { name: string }) => l.name).join(' ')).toMatch(/layer \d+/);
+  });
+
   it('validates and locates image findings, entrypoint-script findings, info levels and unreadable targets', () => {
     const results: TargetResult[] = [
       {
