@@ -80,6 +80,7 @@ const MAX_DB = 8 * 1024 * 1024;
 const MAX_SMALL = 64 * 1024;
 const SECRET_HEAD = 4096;
 const SCRIPT_BUDGET = 4 * 1024 * 1024;
+const CONFIG_BUDGET = 2 * 1024 * 1024;
 
 /** Files read whole: identity, OS, package databases, process-manager configs. */
 const EXACT = new Set([
@@ -88,18 +89,25 @@ const EXACT = new Set([
 ]);
 const DIRS = ['etc/supervisor/conf.d/', 'etc/supervisord.d/', 'var/lib/dpkg/status.d/', 'etc/services.d/', 'etc/s6-overlay/', 'etc/service/', 'etc/sv/', 'etc/cont-init.d/', 'etc/runit/'];
 const SECRET_NAME = /^(id_(rsa|dsa|ecdsa|ed25519)|.*\.(pem|key|p12|pfx|jks|keystore|ppk)|\.env(\..*)?|credentials(\.json)?|\.npmrc|\.pypirc|\.git-credentials|\.netrc|\.pgpass|\.htpasswd|\.dockercfg|secrets?\.(ya?ml|json|env))$/i;
+/** Credential files whose name alone is too common (`config.json`, `config`): known by their directory. */
+const SECRET_PATH = /(^|\/)(\.docker\/config\.json|\.kube\/config|\.aws\/config|\.config\/gh\/hosts\.yml)$/;
+/** Small configuration files: their heads are scanned for tokens and passwords. */
+const CONFIG_NAME = /\.(json|ya?ml|toml|ini|cfg|conf|properties|xml|txt)$/i;
 const NOT_SECRET_DIR = /^(etc\/ssl\/certs|usr\/share\/ca-certificates|etc\/pki\/ca-trust|usr\/share\/doc)\//;
 /** Script candidates are skipped where a distribution or a language's packages keep thousands of them. */
 const NOT_SCRIPT_DIR = /^(usr\/share|usr\/lib|lib|lib64|usr\/lib64|usr\/libexec|usr\/include|var\/lib|usr\/local\/lib|proc|sys)\/|\/(node_modules|site-packages|dist-packages|\.git)\//;
 
-type Want = { limit: number; kind: 'whole' | 'head' | 'script' } | null;
+type Want = { limit: number; kind: 'whole' | 'head' | 'script' | 'config' } | null;
+type Budget = { scripts: number; configs: number };
 
 function wanted(path: string, size: number): Want {
   if (EXACT.has(path)) return { limit: MAX_DB, kind: 'whole' };
   if (DIRS.some((d) => path.startsWith(d))) return size <= MAX_SMALL ? { limit: MAX_SMALL, kind: 'whole' } : null;
   const base = path.slice(path.lastIndexOf('/') + 1);
-  if (SECRET_NAME.test(base) && !NOT_SECRET_DIR.test(path)) return { limit: SECRET_HEAD, kind: 'head' };
-  if (size > 2 && size <= MAX_SMALL && !NOT_SCRIPT_DIR.test(path)) return { limit: MAX_SMALL, kind: 'script' };
+  if ((SECRET_NAME.test(base) || SECRET_PATH.test(path)) && !NOT_SECRET_DIR.test(path)) return { limit: SECRET_HEAD, kind: 'head' };
+  if (size > 2 && size <= MAX_SMALL && !NOT_SCRIPT_DIR.test(path)) {
+    return CONFIG_NAME.test(base) ? { limit: SECRET_HEAD, kind: 'config' } : { limit: MAX_SMALL, kind: 'script' };
+  }
   return null;
 }
 
@@ -198,7 +206,7 @@ class LayerSink {
   private failed: Error | null = null;
   readonly result: Promise<LayerScan>;
 
-  constructor(compression: Compression, budget: { scripts: number }) {
+  constructor(compression: Compression, budget: Budget) {
     const stages: Transform[] = [];
     if (compression === 'gzip') stages.push(zlib.createGunzip({ chunkSize: 256 * 1024 }));
     if (compression === 'zstd') stages.push(zstdStream());
@@ -234,7 +242,7 @@ class LayerSink {
   }
 }
 
-async function scanLayerTar(extract: tar.Extract, budget: { scripts: number }): Promise<{ entries: RawEntry[]; captures: RawCapture[] }> {
+async function scanLayerTar(extract: tar.Extract, budget: Budget): Promise<{ entries: RawEntry[]; captures: RawCapture[] }> {
   const entries: RawEntry[] = [];
   const captures: RawCapture[] = [];
   for await (const entry of extract) {
@@ -261,7 +269,7 @@ async function scanLayerTar(extract: tar.Extract, budget: { scripts: number }): 
     if (type === 'hardlink' && h.linkname) e.linkTarget = '/' + (normalizeLayerPath(h.linkname) ?? '');
     entries.push(e);
     const want = type === 'file' ? wanted(path, e.size) : null;
-    if (!want || (want.kind === 'script' && budget.scripts <= 0)) {
+    if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0)) {
       entry.resume();
       continue;
     }
@@ -290,6 +298,10 @@ async function scanLayerTar(extract: tar.Extract, budget: { scripts: number }): 
       if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0)) continue;
       budget.scripts -= body.length;
     }
+    if (want.kind === 'config') {
+      if (body.includes(0)) continue;
+      budget.configs -= body.length;
+    }
     captures.push({ path, size: e.size, text: body.toString('utf8'), truncated: body.length < e.size });
   }
   return { entries, captures };
@@ -299,7 +311,7 @@ async function scanLayerTar(extract: tar.Extract, budget: { scripts: number }): 
 export async function indexArchive(source: Readable, label: string): Promise<ArchiveIndex> {
   const blobs = new Map<string, BlobInfo>();
   const links = new Map<string, string>();
-  const budget = { scripts: SCRIPT_BUDGET };
+  const budget: Budget = { scripts: SCRIPT_BUDGET, configs: CONFIG_BUDGET };
   const extract = tar.extract();
   let last = '(start of archive)';
   const piped = pipeline(source, extract as unknown as NodeJS.WritableStream);
