@@ -48,7 +48,10 @@ export interface Instruction {
   /** The arguments start with `[` but are not a valid JSON array of strings. */
   jsonError: boolean;
   heredocs: Heredoc[];
-  /** Parsed commands of a shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK body; null when not shell or skipped. */
+  /**
+   * Parsed commands of a shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK body, or of the script of an exec-form
+   * CMD/ENTRYPOINT that hands one to a shell (`["sh", "-c", script]`); null when not shell or skipped.
+   */
   shell: ShellScript | null;
   /** The stage holding it; null before the first FROM. */
   stage: Stage | null;

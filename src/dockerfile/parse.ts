@@ -163,13 +163,47 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
 }
 
 function needsShell(i: Instruction): boolean {
-  return SHELL_FORMS.has(i.keyword) && i.json === null && i.body.length > 0 && !i.nonPosixShell;
+  return (SHELL_FORMS.has(i.keyword) && i.json === null && i.body.length > 0 && !i.nonPosixShell) || execFormScript(i) !== null;
+}
+
+/**
+ * The script of an exec-form CMD/ENTRYPOINT that hands it to a shell (`["sh", "-c", "nginx && exec app"]`),
+ * mapped to where its characters are in the file (all to the string's start when it holds JSON escapes).
+ */
+function execFormScript(i: Instruction): MappedText | null {
+  const argv = i.json;
+  if (!argv || (i.keyword !== 'CMD' && i.keyword !== 'ENTRYPOINT')) return null;
+  const shell = (argv[0] ?? '').split('/').pop()!;
+  const at = argv.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+  if (!POSIX_SHELLS.has(shell) || shell === 'busybox' || at < 1 || argv[at + 1] === undefined) return null;
+  const script = argv[at + 1]!;
+  // The (at + 1)-th JSON string token of the body.
+  const text = i.bodyText.text;
+  let n = -1;
+  for (let k = 0; k < text.length; k++) {
+    if (text[k] !== '"') continue;
+    let e = k + 1;
+    while (e < text.length && text[e] !== '"') e += text[e] === '\\' ? 2 : 1;
+    if (++n === at + 1) {
+      const raw = text.slice(k + 1, e);
+      const start = i.bodyText.map[k + 1] ?? 0;
+      const map = raw === script ? i.bodyText.map.slice(k + 1, e + 1) : Array.from({ length: script.length + 1 }, () => start);
+      return { text: script, map };
+    }
+    k = e;
+  }
+  return null;
 }
 
 function parseShellBodies(facts: DockerfileFacts): void {
   for (const ins of facts.instructions) {
     for (const i of ins.trigger ? [ins, ins.trigger] : [ins]) {
       if (!needsShell(i)) continue;
+      const script = execFormScript(i);
+      if (script) {
+        i.shell = parseShell(script, facts.lines);
+        continue;
+      }
       let body = i.bodyText;
       if (i.keyword === 'HEALTHCHECK') {
         const m = /^CMD\s+/i.exec(body.text);
