@@ -66,7 +66,7 @@ RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool
       const top = biggest(img, layer.index);
       if (!top) continue;
       const data = { layer: layer.index, bytes: human(layer.wastedBytes), path: top.path, hiddenBy: top.hiddenBy, how: top.how === 'deleted' ? 'deleted' : 'overwrote', score, createdBy: layer.createdBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').slice(0, 80) || 'no history' };
-      const detail = { wastedBytes: layer.wastedBytes, digest: layer.digest, fromBase: layer.fromBase };
+      const detail = { wastedBytes: layer.wastedBytes, diffId: layer.diffId, fromBase: layer.fromBase };
       if (layer.fromBase) ctx.report({ messageId: 'wastedBase', severity: 'info', data, image: { layer: layer.index, path: top.path }, detail });
       else ctx.report({ messageId: 'wasted', data, image: { layer: layer.index, path: top.path }, detail });
     }

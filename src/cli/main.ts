@@ -38,6 +38,7 @@ interface CheckOptions {
   context?: string;
   platform?: string;
   imageRef?: string;
+  baseFindings?: boolean;
 }
 
 class UsageError extends Error {}
@@ -54,7 +55,8 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
   const results: TargetResult[] = [];
   const failOns: FailOn[] = [];
   for (const input of inputs) {
-    const { checks, severity, settings, failOn } = setup(input.path === '<stdin>' ? null : input.path);
+    const { checks, severity, settings: configured, failOn } = setup(input.path === '<stdin>' ? null : input.path);
+    const settings = opts.baseFindings ? { ...configured, baseFindings: true } : configured;
     failOns[results.length] = failOn;
     if (input.kind === 'error') {
       results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [] });
@@ -62,15 +64,11 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     }
     if (input.kind === 'image') {
       try {
-        const imageOpts = { checks, ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
+        const imageOpts = { checks, settings, ...(severity ? { severity } : {}), ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
         const r = await analyzeImage(input, imageOpts);
         for (const one of r.results) {
           for (const note of one.notes) io.stderr(`shipshape: note: ${note}\n`);
           failOns[results.length] = failOn;
-          for (const f of one.findings) {
-            const c = severity && allChecks.find((x) => x.id === f.rule);
-            if (severity && c) f.severity = severity(c);
-          }
           results.push({ path: one.path, kind: 'image', error: null, findings: one.findings });
         }
       } catch (e) {
@@ -201,7 +199,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
     .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
-    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  docker save app:1.2 | shipshape -')
+    .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
+    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  docker save app:1.2 | shipshape -')
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });

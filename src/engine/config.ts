@@ -28,6 +28,8 @@ const settingsShape = {
   trustedRegistries: names.optional(),
   /** Tools this image may keep (`curl`, `sudo`). */
   allowedTools: names.optional(),
+  /** Report what the base image owns (tools, waste) at full severity instead of info. */
+  baseFindings: z.boolean().optional(),
 };
 
 const overrideSchema = z.strictObject(settingsShape);
@@ -156,13 +158,14 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
   if (!loaded) return eff;
   const layers: ConfigSettings[] = [loaded.config];
   if (target !== null) for (const [glob, o] of Object.entries(loaded.config.overrides ?? {})) if (matchesGlob(glob, loaded.dir, target)) layers.push(o);
-  const settings: { trustedRegistries?: readonly string[]; allowedTools?: readonly string[] } = {};
+  const settings: { trustedRegistries?: readonly string[]; allowedTools?: readonly string[]; baseFindings?: boolean } = {};
   for (const l of layers) {
     if (l.ignore) eff.ignore.push(...l.ignore);
     if (l.severity) Object.assign(eff.severity, l.severity);
     if (l.failOn) eff.failOn = l.failOn;
     if (l.trustedRegistries) settings.trustedRegistries = l.trustedRegistries;
     if (l.allowedTools) settings.allowedTools = l.allowedTools;
+    if (l.baseFindings !== undefined) settings.baseFindings = l.baseFindings;
   }
   eff.settings = settings;
   return eff;

@@ -2,6 +2,7 @@
 import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import type { ImageFacts } from '../image/facts.js';
 import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
+import { layerOrigin, originDetail, type OriginContext } from '../image/origin.js';
 
 /** Fills `{name}` placeholders. */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
@@ -15,7 +16,7 @@ function locate(d: ReportDescriptor<string>): Location {
   return { kind: 'dockerfile', range: r };
 }
 
-function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity) {
+function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, image?: OriginContext) {
   return (d: ReportDescriptor<M>): void => {
     const template = check.messages[d.messageId];
     const finding: Finding = {
@@ -27,6 +28,13 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
       location: locate(d),
     };
     if (d.detail) finding.detail = d.detail;
+    if (d.dockerfile) finding.dockerfile = d.dockerfile;
+    if (image && d.image?.layer !== undefined && image.image.layers[d.image.layer]) {
+      // Every image finding about a layer says where it came from and, with the Dockerfile, which line made it.
+      const origin = layerOrigin(image, d.image.layer);
+      finding.detail = { ...originDetail(origin), ...finding.detail };
+      if (!finding.dockerfile && origin.dockerfile) finding.dockerfile = origin.dockerfile;
+    }
     out.push(finding);
   };
 }
@@ -76,7 +84,8 @@ export function runImageChecks(image: ImageFacts, dockerfile: DockerfileFacts | 
   const severityOf = options.severity ?? defaultSeverity;
   for (const check of checks) {
     if (!check.image) continue;
-    check.image({ image, dockerfile, settings: options.settings ?? {}, report: reporter(check, findings, severityOf) });
+    const settings = options.settings ?? {};
+    check.image({ image, dockerfile, settings, report: reporter(check, findings, severityOf, { image, dockerfile, settings }) });
   }
   return findings;
 }

@@ -29,6 +29,8 @@ export interface Finding {
   location: Location;
   /** Extra facts for reporters (layer digest, created_by, base-image origin…). */
   detail?: Record<string, string | number | boolean>;
+  /** For an image finding, when the Dockerfile is given too: the instruction that made its layer or setting. */
+  dockerfile?: { file: string; line: number };
 }
 
 export interface CheckDocs {
@@ -57,6 +59,8 @@ export interface ReportDescriptor<M extends string> {
   image?: { path?: string; layer?: number; field?: string };
   severity?: Severity;
   detail?: Record<string, string | number | boolean>;
+  /** For an image finding: the Dockerfile instruction it traces back to (the runner fills it in from `image.layer`). */
+  dockerfile?: { file: string; line: number };
 }
 
 /**
@@ -68,6 +72,8 @@ export interface CheckSettings {
   readonly trustedRegistries?: readonly string[];
   /** Tool names (`curl`, `sudo`…) this image may keep. */
   readonly allowedTools?: readonly string[];
+  /** Report what the base image owns (tools, waste) at the check's severity instead of `info` (`--base-findings`). */
+  readonly baseFindings?: boolean;
 }
 
 export interface DockerfileContext<M extends string> {

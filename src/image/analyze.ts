@@ -2,7 +2,7 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Check, Finding, Severity } from '../engine/types.js';
+import type { Check, CheckSettings, Finding, Severity } from '../engine/types.js';
 import type { DockerfileFacts } from '../dockerfile/model.js';
 import { runImageChecks, sortFindings } from '../engine/run.js';
 import type { ImageFacts } from './facts.js';
@@ -28,6 +28,8 @@ export interface ImageAnalyzeOptions extends ImageReadOptions {
   checks: readonly Check[];
   dockerfile?: DockerfileFacts | null;
   severity?: (check: Check) => Severity;
+  /** Config-file settings (allowedTools, trustedRegistries, baseFindings…) the checks read as `ctx.settings`. */
+  settings?: CheckSettings;
 }
 
 export interface ImageResult {
@@ -98,7 +100,7 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
 /** Reads an archive and runs the image side of the checks on each image in it. */
 export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOptions): Promise<{ results: ImageResult[] }> {
   const images = await readImages(target, options);
-  const runOpts = options.severity ? { severity: options.severity } : {};
+  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
   return {
     results: images.map((image) => ({
       path: image.path,

@@ -110,9 +110,19 @@ function platformMatches(have: string | undefined, want: string): boolean {
   return os === hos && arch === harch && (!variant || variant === hvariant);
 }
 
-/** Reads an OCI ref name as a tag: a full reference is kept, a bare `1.0` is kept as is. */
+/**
+ * A repository tag as Docker displays it: Docker Hub's `docker.io/` and `library/` dropped
+ * (`docker.io/library/busybox:1` -> `busybox:1`, `docker.io/acme/app:1` -> `acme/app:1`); other
+ * registries (`ghcr.io/…`, `localhost/…`) kept. buildah's docker-archive writes `docker.io/acme/app:1`
+ * where its oci-archive ref name says `acme/app:1`: both read the same.
+ */
+export function displayTag(tag: string): string {
+  return tag.replace(/^docker\.io\//, '').replace(/^library\/(?=[^/]+$|[^/]+:[^/]*$)/, '');
+}
+
+/** Reads an OCI ref name as a tag: a full reference is shown as Docker shows it, a bare `1.0` is kept as is. */
 function tagOf(refName: string | undefined): string[] {
-  return refName ? [refName] : [];
+  return refName ? [displayTag(refName)] : [];
 }
 
 function fromOci(label: string, index: ArchiveIndex, platform: string | undefined, notes: string[]): ImageSpec[] {
@@ -162,7 +172,7 @@ function fromDockerManifest(label: string, index: ArchiveIndex): ImageSpec[] {
   if (!parsed.success) throw new ImageReadError(`${label}: manifest.json: ${firstIssue(parsed.error)}`);
   return parsed.data.map((m) => ({
     format: 'docker-archive' as const,
-    tags: m.RepoTags ?? [],
+    tags: (m.RepoTags ?? []).map(displayTag),
     config: ref(normalizeMember(m.Config)),
     layers: m.Layers.map((l) => ref(normalizeMember(l))),
   }));

@@ -19,6 +19,7 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
     out.endLine = loc.range.endLine;
     out.endColumn = loc.range.endColumn;
   }
+  if (f.dockerfile) out.dockerfile = { file: f.dockerfile.file, line: f.dockerfile.line };
   out.messageId = f.messageId;
   if (f.detail) Object.assign(out, { detail: f.detail });
   return out;

@@ -17,6 +17,7 @@ function where(f: Finding): string {
     if (l.layer !== undefined) parts.push(`layer ${l.layer}`);
     if (l.path !== undefined) parts.push(l.path);
     if (l.field !== undefined) parts.push(`config ${l.field}`);
+    if (f.dockerfile) parts.push(`(${f.dockerfile.file}:${f.dockerfile.line})`);
     return parts.join(' ') || 'image';
   }
   return `${l.range.line}:${l.range.column}`;
