@@ -57,10 +57,11 @@ export interface ReportDescriptor<M extends string> {
   file?: string;
   /** A place in an image. */
   image?: { path?: string; layer?: number; field?: string };
-  severity?: Severity;
+  /** Overrides the check's severity for this finding; `undefined` keeps it (so `severity: baseSeverity(ctx, o)` works). */
+  severity?: Severity | undefined;
   detail?: Record<string, string | number | boolean>;
   /** For an image finding: the Dockerfile instruction it traces back to (the runner fills it in from `image.layer`). */
-  dockerfile?: { file: string; line: number };
+  dockerfile?: { file: string; line: number } | undefined;
 }
 
 /**

@@ -213,8 +213,9 @@ export function layerOrigin(ctx: OriginContext, layer: number): LayerOrigin {
 /**
  * Where a config setting came from: the last history entry with this instruction keyword (`USER`,
  * `CMD`, `ENTRYPOINT`, `LABEL`, `ENV`…). `layer` is null (a setting makes no layer). When no entry
- * records it, `fromBase` is true and `createdBy` is '' (`says`: "from the base image"): the value is
- * the default or came with a base whose history does not show it.
+ * records it, `found` is false, `fromBase` true and `createdBy` '' (`says`: "from the base image"):
+ * the value is the default or came with a base whose history does not show it; with the Dockerfile,
+ * `dockerfile` is then the final stage's FROM line.
  */
 export function settingOrigin(ctx: OriginContext, keyword: string): LayerOrigin & { found: boolean } {
   const kw = keyword.toUpperCase();
@@ -225,7 +226,13 @@ export function settingOrigin(ctx: OriginContext, keyword: string): LayerOrigin 
       break;
     }
   }
-  if (index < 0) return { ...describe(ctx, undefined, -1, null, true), found: false };
+  if (index < 0) {
+    const none = describe(ctx, undefined, -1, null, true);
+    // Nothing set it: with the Dockerfile, the final stage's FROM is where the build starts to own it.
+    const from = ctx.dockerfile?.finalStage?.from;
+    if (from && ctx.dockerfile) none.dockerfile = { file: ctx.dockerfile.path, line: from.range.line };
+    return { ...none, found: false };
+  }
   const o = describe(ctx, ctx.image.history[index], index, null, entryIsBase(ctx, index));
   if (!o.fromBase) o.says = `set by this build (${o.createdBy})`;
   else o.says = `set by the base image${o.base ? ` ${o.base}` : ''} (${o.createdBy})`;
