@@ -1,6 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { stageChain, stageInstalls } from '../../src/dockerfile/packages.js';
 import { buildPackagesLeft, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
+import { toolReport } from '../../src/image/binaries.js';
+import { toolchainsIn } from '../../src/image/toolchains.js';
 
 export default defineCheck({
   id: 'multi-stage/build-tools-in-final',
@@ -10,6 +12,8 @@ export default defineCheck({
   messages: {
     buildTools:
       'the final stage installs {packages} and never removes {them}, so the shipped image carries a toolchain it does not need to run: more size, more CVEs, and a compiler for an attacker',
+    inImage:
+      'the image has {tool} at {path}, {origin}, so the container ships a toolchain it does not need to run: more size, more CVEs, and a compiler for an attacker',
   },
   docs: {
     why: `A compiler, \`build-essential\`, an SDK or \`-dev\` header packages are needed to build the
@@ -21,7 +25,14 @@ links against) into the final stage. A build that cannot be split can remove the
 (\`apk add --virtual .build-deps … && apk del .build-deps\`).
 
 A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
-\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.`,
+\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.
+
+In an image, the check finds compilers and build tools in the \`bin\` directories (\`gcc\`, \`g++\`,
+\`cc\`, \`clang\`, \`go\` as in \`/usr/local/go/bin/go\`, \`javac\`, \`rustc\`, \`cargo\`, \`make\`,
+\`cmake\`, \`node-gyp\`, \`mvn\`, \`gradle\`), gcc's \`cc1\`, 50 or more C headers under
+\`/usr/include\`, and \`build-essential\`, \`build-base\` or \`alpine-sdk\` in the package database.
+It reports what the layers of this build added; toolchains that came with the base image are
+multi-stage/sdk-final-image's.`,
     bad: `FROM python:3.12-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends gcc libpq-dev \\
@@ -65,4 +76,10 @@ RUN pip install --no-cache-dir /wheels/*
       }
     },
   }),
+  image: (ctx) => {
+    for (const t of toolchainsIn(ctx.image, ctx.settings.allowedTools)) {
+      const r = toolReport(ctx, t);
+      if (!r.fromBase) ctx.report({ messageId: 'inImage', ...r.report });
+    }
+  },
 });

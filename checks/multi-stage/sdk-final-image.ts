@@ -2,6 +2,8 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { ImageRef, Stage } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/packages.js';
 import { buildStep, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
+import { toolReport } from '../../src/image/binaries.js';
+import { toolchainsIn } from '../../src/image/toolchains.js';
 
 const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const SDK_REPOS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'sbt', 'clojure', 'haskell']);
@@ -35,6 +37,7 @@ export default defineCheck({
   messages: {
     sdkBase: 'the final stage is based on {image}, a {sdk} build image, so the container ships a full toolchain it does not need to run',
     nodeBuild: 'the final stage builds in {image}, the full Node image with compilers and headers, so all of them ship with the app',
+    baseToolchain: 'the base image ships {tool} at {path} ({origin}), so the container carries a toolchain it does not need to run; build in an SDK stage and ship from a runtime image',
   },
   docs: {
     why: `SDK images (\`golang\`, \`rust\`, \`maven\`, \`gradle\`, a JDK, \`mcr.microsoft.com/dotnet/sdk\`,
@@ -44,7 +47,11 @@ there, then copy the artifact into a runtime image (\`distroless\`, \`alpine\`, 
 \`mcr.microsoft.com/dotnet/aspnet\`, \`node:*-slim\`).
 
 A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
-\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.`,
+\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.
+
+In an image, the compilers, SDKs, headers and build meta-packages that multi-stage/build-tools-in-final
+looks for are reported here when they came with the base image's layers, as info naming the base
+(like every finding about what the base owns; \`--base-findings\` makes them warnings).`,
     bad: `FROM maven:3.9-eclipse-temurin-21
 WORKDIR /app
 COPY target/app.jar .
@@ -71,4 +78,10 @@ CMD ["java", "-jar", "app.jar"]
       else if (fullNode(image) && builds(chain)) ctx.report({ messageId: 'nodeBuild', data: { image: image.resolved }, at });
     },
   }),
+  image: (ctx) => {
+    for (const t of toolchainsIn(ctx.image, ctx.settings.allowedTools)) {
+      const r = toolReport(ctx, t);
+      if (r.fromBase) ctx.report({ messageId: 'baseToolchain', ...r.report });
+    }
+  },
 });

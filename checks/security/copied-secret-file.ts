@@ -2,6 +2,8 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import { unquote } from '../../src/dockerfile/parse.js';
 import { CREDENTIAL_FILE_VARS, secretFileKind } from '../../src/dockerfile/secrets.js';
+import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
+import { secretInFile } from '../../src/image/secrets.js';
 
 /** Without a WORKDIR a relative path starts at `/`, so `./app/x` and `/app/x` are compared as `app/x`. */
 const norm = (p: string): string => p.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
@@ -11,18 +13,28 @@ export default defineCheck({
   title: 'No keys or credential files copied into the image',
   category: 'security',
   severity: 'error',
-  aliases: ['DS031'],
+  aliases: ['DS031', 'CIS-DI-0010'],
   messages: {
     secretFile: '{keyword} copies {path}, {kind}, into a layer: the image keeps it even if a later RUN deletes it; mount it with RUN --mount=type=secret (or type=ssh) instead',
     toCredentialVar: '{keyword} writes to ${name}, where credentials are read from, so the credential ships in the image',
     credentialPath: '{name} points at {path}, which the COPY on line {line} put into the image, so the credential ships with it',
+    inImage: '{path} {what}, {origin}, so anyone who can pull the image can read it; revoke it and mount it with RUN --mount=type=secret instead',
+    deletedInImage:
+      '{path} {what}, {origin}; layer {hiddenBy} {how} it, but it still ships in layer {layer}, so anyone who can pull the image can read it; revoke it and mount it with RUN --mount=type=secret instead',
   },
   docs: {
     why: `Whatever \`COPY\` or \`ADD\` puts into a layer stays in the image: a later \`RUN rm\` only hides it in
 a newer layer, and \`docker save\` or any registry pull gets it back. SSH keys copied to clone private
 repositories, \`.npmrc\` or \`.pypirc\` files with tokens, \`.env\` files and cloud credentials are the
 usual leaks. BuildKit mounts them for one \`RUN\` without writing them to a layer:
-\`RUN --mount=type=ssh\` for SSH, \`RUN --mount=type=secret,id=…,target=…\` for files.`,
+\`RUN --mount=type=ssh\` for SSH, \`RUN --mount=type=secret,id=…,target=…\` for files.
+
+In an image, every layer is searched, including files a later layer deleted or replaced: they still
+ship in their layer, and the finding says which layer hid them. Reported are private keys, \`.env\`
+files, credential files (\`.aws/credentials\`, \`.docker/config.json\` with \`auths\`, \`.npmrc\` with
+an \`_authToken\`, \`.git-credentials\`, \`.netrc\`, \`.pypirc\`, keystores) and tokens (AWS \`AKIA…\`,
+GitHub \`ghp_…\`, Slack \`xox…\`, private keys, passwords in URLs) in small configuration files and
+scripts. Only the first 4 KiB of a file is read. Secrets in the base image's layers are info.`,
     bad: `FROM node:20-slim
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
@@ -62,5 +74,22 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
       }
     };
     return { COPY: copy, ADD: copy, ENV: variable, ARG: variable };
+  },
+  image: (ctx) => {
+    const img = ctx.image;
+    for (const c of img.captures) {
+      const what = secretInFile(c.path, c.text);
+      if (!what) continue;
+      // A later layer that rewrote the same bytes (a chmod, a second COPY) ships them again: one finding for the visible copy.
+      if (!c.visible && img.captures.some((v) => v.visible && v.path === c.path && v.text === c.text)) continue;
+      const o = layerOrigin(ctx, c.layer);
+      const severity = baseSeverity(ctx, o);
+      const data = { path: c.path, what, origin: o.says, layer: c.layer };
+      const image = { path: c.path, layer: c.layer };
+      const hidden = c.visible ? undefined : img.shadowed.find((s) => s.path === c.path && s.layer === c.layer);
+      const how = hidden?.how === 'overwritten' ? 'replaced' : 'deleted';
+      if (c.visible) ctx.report({ messageId: 'inImage', data, image, ...(severity ? { severity } : {}) });
+      else ctx.report({ messageId: 'deletedInImage', data: { ...data, hiddenBy: hidden?.hiddenBy ?? 'a later layer', how }, image, ...(severity ? { severity } : {}) });
+    }
   },
 });

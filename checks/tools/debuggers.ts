@@ -1,4 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
+import { DEBUGGER_COMMANDS, DEBUGGER_PATTERNS_IN_IMAGE } from '../../src/image/tool-commands.js';
 import { DEBUGGER_PACKAGES, DEBUGGER_PATTERNS } from '../../src/dockerfile/tool-lists.js';
 import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
 
@@ -13,6 +15,8 @@ export default defineCheck({
   messages: {
     debugger:
       'the final stage installs {package} ({tool}) and keeps it, so whoever gets a shell in the container can read the memory of its processes (keys, tokens) and inject code into them',
+    inImage:
+      'the image has {tool} at {path}, {origin}, so whoever gets a shell in the container can read the memory of its processes (keys, tokens) and inject code into them',
   },
   docs: {
     why: `gdb, strace, ltrace, valgrind, perf and the eBPF tools attach to running processes: they read their
@@ -21,7 +25,9 @@ a container that an attacker reaches they turn a shell into the application's se
 application does not need them to run.
 
 Debug with an ephemeral container (\`kubectl debug --target=…\`) or a separate debug image built
-\`FROM\` the release image, and keep the shipped image without them.`,
+\`FROM\` the release image, and keep the shipped image without them. In an image, the check finds the
+commands (\`gdb\`, \`strace\`, \`ltrace\`, \`perf\`…) in the \`bin\` directories and names the layer
+that added each one; the base image's are info.`,
     bad: `FROM python:3.12-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends gdb strace \\
@@ -42,4 +48,9 @@ CMD ["python", "-m", "app"]
       }
     },
   }),
+  image: (ctx) => {
+    for (const t of findTools(ctx.image, commandLookup(DEBUGGER_COMMANDS, DEBUGGER_PATTERNS_IN_IMAGE), ctx.settings.allowedTools)) {
+      ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
+    }
+  },
 });

@@ -1,5 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { DockerfileFacts } from '../../src/dockerfile/model.js';
+import type { ImageConfig } from '../../src/image/facts.js';
+import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
+import { DOWNLOAD_COMMANDS } from '../../src/image/tool-commands.js';
 import { DOWNLOAD_TOOL_COMMANDS, DOWNLOAD_TOOL_PACKAGES } from '../../src/dockerfile/tool-lists.js';
 import { inTables, shippedInstructions, shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
 
@@ -16,6 +19,15 @@ function runtimeCommands(facts: DockerfileFacts): Set<string> {
   return names;
 }
 
+/** Every word of the image's Entrypoint, Cmd and Healthcheck, by base name (`["sh", "-c", "curl -f …"]` included). */
+function configCommands(config: ImageConfig): Set<string> {
+  const names = new Set<string>();
+  for (const s of [...(config.entrypoint ?? []), ...(config.cmd ?? []), ...(config.healthcheck ?? [])]) {
+    for (const w of s.split(/[\s;&|()]+/)) names.add(w.split('/').pop()!);
+  }
+  return names;
+}
+
 export default defineCheck({
   id: 'tools/download-tools-left',
   title: 'curl and wget used only by the build do not ship',
@@ -24,6 +36,8 @@ export default defineCheck({
   messages: {
     leftBehind:
       'the final stage installs {package} for the build (line {line}) and keeps it, so whoever gets a shell in the container can fetch their tools with it; download in a build stage or remove it in the same RUN',
+    inImage:
+      'the image has {tool} at {path}, {origin}, and its Entrypoint, Cmd and Healthcheck do not use it, so whoever gets a shell in the container can fetch their tools with it',
   },
   docs: {
     why: `\`curl\` and \`wget\` are often installed to fetch a release archive or a signing key during the build,
@@ -32,7 +46,11 @@ to download a miner, a scanner or a second-stage payload, and to send data out.
 
 Download in a build stage and \`COPY --from\` the result, or install, use and purge the tool in one
 RUN so no layer keeps it. The check only reports a tool that RUNs of the final stage use and that
-CMD, ENTRYPOINT, HEALTHCHECK and the entrypoint scripts do not: a \`HEALTHCHECK CMD curl …\` needs it.`,
+CMD, ENTRYPOINT, HEALTHCHECK and the entrypoint scripts do not: a \`HEALTHCHECK CMD curl …\` needs it.
+
+In an image, \`curl\`, \`wget\` and \`wget2\` (busybox applet links included) are reported where the
+config's Entrypoint, Cmd and Healthcheck do not name them, with the layer that added them; the base
+image's are info.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \\
  && rm -rf /var/lib/apt/lists/*
@@ -68,4 +86,11 @@ CMD ["/usr/local/bin/app"]
       }
     },
   }),
+  image: (ctx) => {
+    const runtime = configCommands(ctx.image.config);
+    for (const t of findTools(ctx.image, commandLookup(DOWNLOAD_COMMANDS), ctx.settings.allowedTools)) {
+      if (t.commands.some((c) => runtime.has(c.name)) || runtime.has(t.tool)) continue;
+      ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
+    }
+  },
 });

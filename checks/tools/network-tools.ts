@@ -1,4 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
+import { NETWORK_TOOL_COMMANDS, NETWORK_TOOL_ORDER } from '../../src/image/tool-commands.js';
 import { NETWORK_TOOL_PACKAGES } from '../../src/dockerfile/tool-lists.js';
 import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
 
@@ -10,6 +12,8 @@ export default defineCheck({
   messages: {
     networkTool:
       'the final stage installs {package} ({tool}) and keeps it, so whoever gets a shell in the container can scan, sniff or open a reverse shell from it',
+    inImage:
+      'the image has {tool} at {path}, {origin}, so whoever gets a shell in the container can scan, sniff or open a reverse shell from it',
   },
   docs: {
     why: `netcat, ncat, socat, nmap, telnet, tcpdump and their kin are what an attacker downloads first after
@@ -20,7 +24,13 @@ that step, and make an exploit that only reaches a shell far more useful.
 Debug network problems from outside the container (\`kubectl debug\` with an ephemeral container,
 \`docker run --network container:<id> nicolaka/netshoot\`), or install the tool in a build stage when a
 build step needs it. The finding points at the package in the install command; \`allowedTools\` in
-the config keeps a tool the image really needs.`,
+the config keeps a tool the image really needs.
+
+In an image, the check looks for the commands (\`nc\`, \`ncat\`, \`socat\`, \`nmap\`, \`telnet\`,
+\`tcpdump\`…) in every \`bin\` and \`sbin\` directory of the merged file system, following links: a
+busybox applet link such as \`/usr/bin/nc -> /bin/busybox\` counts, a busybox binary without one does
+not. The finding names the path, the layer and the instruction that made it; a tool the base image
+brought is reported as info naming the base.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends ca-certificates netcat-openbsd \\
@@ -44,4 +54,9 @@ CMD ["/usr/local/bin/app"]
       }
     },
   }),
+  image: (ctx) => {
+    for (const t of findTools(ctx.image, commandLookup(NETWORK_TOOL_COMMANDS), ctx.settings.allowedTools, NETWORK_TOOL_ORDER)) {
+      ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
+    }
+  },
 });

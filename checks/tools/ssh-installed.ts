@@ -1,4 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
+import { SSH_CLIENT_COMMANDS, SSH_CLIENT_ORDER, SSH_SERVER_COMMANDS } from '../../src/image/tool-commands.js';
 import { SSH_CLIENT_PACKAGES, SSH_SERVER_PACKAGES } from '../../src/dockerfile/tool-lists.js';
 import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
 
@@ -12,6 +14,10 @@ export default defineCheck({
       'the final stage installs {package}, so the image carries an SSH server ({tool}): one more daemon, keys or passwords to manage, and a way in; use docker exec or kubectl exec',
     client:
       'the final stage installs {package}, so whoever gets a shell in the container can carry it to other hosts with {tool}; clone or fetch over SSH in a build stage',
+    serverInImage:
+      'the image has an SSH server ({tool}) at {path}, {origin}: one more daemon, keys or passwords to manage, and a way in; use docker exec or kubectl exec',
+    clientInImage:
+      'the image has an SSH client ({tool}) at {path}, {origin}, so whoever gets a shell in the container can carry it to other hosts',
   },
   docs: {
     why: `An SSH server in a container is a second way in beside the application, with its own keys,
@@ -21,7 +27,9 @@ passwords and CVEs, and a second long-running process that breaks the one-proces
 An SSH client is what an attacker uses to move from a broken container to the next host, or to copy
 data out. Builds often need one to clone private repositories: do that in a build stage (with
 \`RUN --mount=type=ssh\`) and copy the result. A client left in the final stage is reported as
-info; \`allowedTools\` in the config keeps it where the application needs it (a CI agent).`,
+info; \`allowedTools\` in the config keeps it where the application needs it (a CI agent). In an image,
+\`sshd\`, \`dropbear\`, \`ssh\`, \`scp\` and \`sftp\` are found in the \`bin\` directories, with the layer
+that added them.`,
     bad: `FROM ubuntu:24.04
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends openssh-server \\
@@ -50,4 +58,13 @@ CMD ["/app/run"]
       }
     },
   }),
+  image: (ctx) => {
+    const allowed = ctx.settings.allowedTools;
+    for (const t of findTools(ctx.image, commandLookup(SSH_SERVER_COMMANDS), allowed)) {
+      ctx.report({ messageId: 'serverInImage', ...toolReport(ctx, t).report });
+    }
+    for (const t of findTools(ctx.image, commandLookup(SSH_CLIENT_COMMANDS), allowed, SSH_CLIENT_ORDER)) {
+      ctx.report({ messageId: 'clientInImage', ...toolReport(ctx, t).report, severity: 'info' });
+    }
+  },
 });

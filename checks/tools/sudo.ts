@@ -1,4 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
+import { SUDO_COMMANDS_IN_IMAGE } from '../../src/image/tool-commands.js';
 import { SUDO_COMMANDS, SUDO_PACKAGES } from '../../src/dockerfile/tool-lists.js';
 import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
 
@@ -12,6 +14,8 @@ export default defineCheck({
     used: '{command} in a RUN does nothing useful: the build runs as root or as the USER you chose; switch USER around the step instead',
     installed:
       'the final stage installs {package} and keeps it, so a process in the container has a path back to root; drop privileges with USER, or gosu/su-exec in the entrypoint',
+    inImage:
+      'the image has {tool} at {path}, {origin}, so a process in the container has a path back to root; drop privileges with USER, or gosu/su-exec in the entrypoint',
   },
   docs: {
     why: `A RUN executes as root unless a \`USER\` says otherwise, so \`sudo\` in a build adds nothing: where
@@ -21,7 +25,7 @@ making \`sudo\` work means installing it and writing a sudoers rule, and both st
 Left in the shipped image, \`sudo\` (or \`doas\`) turns the non-root user back into root for
 anyone who gets its shell, and every sudo CVE becomes a container escalation. An entrypoint that
 must start as root and then drop privileges uses \`gosu\` or \`su-exec\`, which cannot go the other
-way.`,
+way. In an image, \`sudo\` or \`doas\` in a \`bin\` directory is reported with the layer that added it.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends sudo \\
  && useradd -u 10001 -m app && echo 'app ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app
@@ -49,4 +53,9 @@ CMD ["/usr/local/bin/app"]
       }
     },
   }),
+  image: (ctx) => {
+    for (const t of findTools(ctx.image, commandLookup(SUDO_COMMANDS_IN_IMAGE), ctx.settings.allowedTools)) {
+      ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
+    }
+  },
 });

@@ -38,6 +38,19 @@ export function secretValueKind(value: string): string | null {
   return null;
 }
 
+/**
+ * Whether a variable (`ARG`/`ENV` in a Dockerfile, an `Env` entry of an image config) holds a
+ * secret: by its value (`{ by: 'value', kind: 'an AWS access key' }`) or by its name alone
+ * (`{ by: 'name' }`); null when neither. A name with a path value names where the secret is, and
+ * yes/no flags (`ALLOW_EMPTY_PASSWORD=no`) hold none. `value` is null for an `ARG` without default.
+ */
+export function secretVariable(name: string, value: string | null): { by: 'value'; kind: string } | { by: 'name' } | null {
+  const kind = value ? secretValueKind(value) : null;
+  if (kind) return { by: 'value', kind };
+  if (!isSecretName(name) || (value !== null && (isPathValue(value) || /^(yes|no|true|false|on|off)$/i.test(value)))) return null;
+  return { by: 'name' };
+}
+
 /** A value that is a file path: the variable points at a credential, it does not hold one. */
 export function isPathValue(value: string): boolean {
   return /^(\/|\.\.?\/|~\/|[A-Za-z]:[\\/])\S*$/.test(value);
