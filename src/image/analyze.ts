@@ -9,6 +9,7 @@ import type { ImageFacts } from './facts.js';
 import { ImageReadError, indexArchive, sniffBlob, zstdStream } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
+import { loadShellParser } from '../dockerfile/shell.js';
 
 export { ImageReadError };
 
@@ -100,6 +101,8 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
 /** Reads an archive and runs the image side of the checks on each image in it. */
 export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOptions): Promise<{ results: ImageResult[] }> {
   const images = await readImages(target, options);
+  // Image checks read the entrypoint scripts captured in the layers as parsed shell.
+  await loadShellParser();
   const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
   return {
     results: images.map((image) => ({

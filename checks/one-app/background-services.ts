@@ -1,0 +1,73 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { effectiveCommands, servicesStarted, type ServiceStart } from '../../src/dockerfile/processes.js';
+import { imageScripts } from '../../src/image/processes.js';
+
+const messageFor = (s: ServiceStart): 'service' | 'background' | 'daemon' => s.how;
+
+export default defineCheck({
+  id: 'one-app/background-services',
+  title: 'The command does not start services in the background',
+  category: 'one-app',
+  severity: 'warning',
+  messages: {
+    service: '{where} starts the service {program} in the background before the application; nothing restarts it if it dies and it is not stopped cleanly; run it in its own container',
+    background: '{where} sends {program} to the background with & while another program runs; the container lives or dies with one of them only; run each in its own container',
+    daemon: '{where} starts {program}, which forks into the background, and then runs another program; run {program} in its own container',
+  },
+  docs: {
+    why: `\`CMD service nginx start && node server.js\`, \`/etc/init.d/cron start; exec app\`, \`nginx & node
+server.js\` and \`a & b & wait\` all run several long-running programs in one container, with none
+of them supervised. The runtime watches only PID 1: when the background service crashes, the
+container stays up and healthy while half of it is gone; when the container stops, the background
+programs get no SIGTERM forwarded and are killed. Servers that fork on their own (\`cron\`, \`nginx\`
+without \`daemon off\`, \`sshd\` without \`-D\`) do the same without an \`&\`.
+
+Run each long-running program as the single foreground process of its own container. A script
+that runs one program in the background only to forward signals to it (\`"$@" & wait $!\`) runs
+one program and is not reported; neither are one-shot steps before \`exec\` (migrations, config
+rendering).`,
+    bad: `FROM php:8.3-fpm
+RUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*
+COPY . /var/www/html
+CMD service nginx start && php-fpm
+`,
+    good: `FROM php:8.3-fpm
+COPY . /var/www/html
+CMD ["php-fpm"]
+`,
+    related: ['one-app/process-manager', 'one-app/several-daemons', 'pid1/shell-form-command'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const commands = effectiveCommands(ctx.facts);
+      for (const ins of commands) {
+        if (!ins.shell) continue;
+        for (const s of servicesStarted(ins.shell)) {
+          ctx.report({ messageId: messageFor(s), data: { where: ins.keyword, program: s.program }, at: s.command.nameRange });
+        }
+      }
+      for (const script of ctx.facts.context.scripts) {
+        if (!script.shell || !commands.includes(script.runBy)) continue;
+        for (const s of servicesStarted(script.shell)) {
+          ctx.report({ messageId: messageFor(s), data: { where: `the entrypoint script ${script.path}`, program: s.program }, file: script.path, at: s.command.nameRange });
+        }
+      }
+    },
+  }),
+  image: (ctx) => {
+    const img = ctx.image;
+    for (const script of imageScripts(img)) {
+      const layer = script.layer === null ? undefined : img.layers[script.layer];
+      for (const s of servicesStarted(script.shell)) {
+        const where = script.path === null ? `the image ${img.config.entrypoint?.length ? 'Entrypoint' : 'Cmd'}` : `the entrypoint script ${script.path} (line ${s.command.nameRange.line}, layer ${script.layer})`;
+        ctx.report({
+          messageId: messageFor(s),
+          data: { where, program: s.program },
+          image: script.path === null || script.layer === null ? { field: img.config.entrypoint?.length ? 'config.Entrypoint' : 'config.Cmd' } : { path: script.path, layer: script.layer },
+          ...(layer?.fromBase ? { severity: 'info' as const } : {}),
+          ...(layer ? { detail: { fromBase: layer.fromBase, createdBy: layer.createdBy, line: s.command.nameRange.line } } : {}),
+        });
+      }
+    }
+  },
+});

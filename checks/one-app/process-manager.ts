@@ -1,0 +1,118 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { ShellScript } from '../../src/dockerfile/shell.js';
+import { commandProcessManager, effectiveCommands, innermost, jsonWordAt, processManagerOf, unwrapArgv, usesS6Overlay } from '../../src/dockerfile/processes.js';
+import { hasS6Overlay, imageScripts, layerOrigin, managedPrograms, type ManagedProgram } from '../../src/image/processes.js';
+
+/** The process manager the last statement of a script hands over to (`exec supervisord -n`). */
+function finalManager(shell: ShellScript, s6: boolean) {
+  const last = Math.max(-1, ...shell.commands.filter((c) => !c.wrappedBy).map((c) => c.statement));
+  for (const c of shell.commands) {
+    if (c.wrappedBy || c.statement !== last || c.background) continue;
+    const prog = innermost(c, shell.commands);
+    const pm = commandProcessManager(prog, s6);
+    if (pm) return { command: prog, pm };
+  }
+  return null;
+}
+
+export default defineCheck({
+  id: 'one-app/process-manager',
+  title: 'No process manager as the container command',
+  category: 'one-app',
+  severity: 'warning',
+  messages: {
+    command: '{keyword} starts the process manager {program}, which runs several programs in one container; give each program its own container',
+    script: 'the entrypoint script ends by starting the process manager {program}, which runs several programs in one container; give each program its own container',
+    imageCommand: 'the image {field} starts the process manager {program}, which runs several programs in one container; give each program its own container',
+    imageScript: 'the entrypoint script {path} (layer {layer}) ends by starting the process manager {program}; give each program its own container',
+    configs: '{path} (layer {layer}, {origin}) configures {count} programs for {manager}: {names}; each belongs in its own container',
+  },
+  docs: {
+    why: `A container is meant to hold one application: the runtime starts it, watches it, restarts it
+and stops it, and its logs, health and resources are that application's. A process manager as the
+command (supervisord, s6-overlay's \`/init\`, runit's \`runsvdir\`, circus, \`pm2-runtime\` with an
+ecosystem file, honcho/foreman over a Procfile, systemd) hides several programs behind one PID: the
+orchestrator sees a healthy container while a program inside crash-loops, the programs cannot be
+scaled, updated or given resources separately, and their logs mix in one stream.
+
+Run each program in its own container (a Compose service, a Kubernetes container in the same pod
+when they must share a network namespace). If all you need is zombie reaping and signal forwarding
+for one program, use a minimal init: \`tini\`, \`dumb-init\` or \`docker run --init\`. A process
+manager in a build stage that does not ship is fine.`,
+    bad: `FROM python:3.12-slim
+RUN pip install --no-cache-dir supervisor gunicorn celery
+COPY supervisord.conf /etc/supervisord.conf
+CMD ["supervisord", "-n", "-c", "/etc/supervisord.conf"]
+`,
+    good: `FROM python:3.12-slim
+RUN pip install --no-cache-dir gunicorn
+COPY . /app
+WORKDIR /app
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+`,
+    related: ['one-app/several-daemons', 'one-app/background-services', 'pid1/no-init'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const s6 = usesS6Overlay(ctx.facts);
+      const commands = effectiveCommands(ctx.facts);
+      for (const ins of commands) {
+        if (ins.shell) {
+          const hit = ins.shell.commands.map((c) => ({ c, pm: commandProcessManager(c, s6) })).find((x) => x.pm && !x.c.background);
+          if (hit?.pm) ctx.report({ messageId: 'command', data: { keyword: ins.keyword, program: hit.pm }, at: hit.c.nameRange });
+        } else if (ins.json) {
+          const argv = unwrapArgv(ins.json);
+          const pm = argv[0] === undefined ? null : processManagerOf(argv[0], argv.slice(1), s6);
+          if (pm) ctx.report({ messageId: 'command', data: { keyword: ins.keyword, program: pm }, at: jsonWordAt(ins, argv[0]!) });
+        }
+      }
+      for (const script of ctx.facts.context.scripts) {
+        if (!script.shell || !commands.includes(script.runBy)) continue;
+        const hit = finalManager(script.shell, s6);
+        if (hit) ctx.report({ messageId: 'script', data: { program: hit.pm }, file: script.path, at: hit.command.nameRange });
+      }
+    },
+  }),
+  image: (ctx) => {
+    const img = ctx.image;
+    const s6 = hasS6Overlay(img);
+    const entrypoint = img.config.entrypoint ?? [];
+    const cmd = img.config.cmd ?? [];
+    // The whole command line, and Cmd alone for an entrypoint that ends with `exec "$@"`.
+    const lines: { field: string; argv: string[] }[] = [{ field: entrypoint.length ? 'Entrypoint' : 'Cmd', argv: [...entrypoint, ...cmd] }];
+    if (entrypoint.length && cmd.length) lines.push({ field: 'Cmd', argv: cmd });
+    let reported = false;
+    for (const { field, argv } of lines) {
+      const run = unwrapArgv(argv);
+      const pm = run[0] === undefined || reported ? null : processManagerOf(run[0], run.slice(1), s6);
+      if (!pm) continue;
+      reported = true;
+      ctx.report({ messageId: 'imageCommand', data: { field, program: pm }, image: { field: field === 'Cmd' ? 'config.Cmd' : 'config.Entrypoint' } });
+    }
+    for (const script of imageScripts(img)) {
+      if (reported) break;
+      const hit = finalManager(script.shell, s6);
+      if (!hit) continue;
+      reported = true;
+      const layer = script.layer === null ? undefined : img.layers[script.layer];
+      if (script.path === null || script.layer === null) ctx.report({ messageId: 'imageCommand', data: { field: entrypoint.length ? 'Entrypoint' : 'Cmd', program: hit.pm }, image: { field: entrypoint.length ? 'config.Entrypoint' : 'config.Cmd' } });
+      else ctx.report({ messageId: 'imageScript', data: { path: script.path, layer: script.layer, program: hit.pm }, image: { path: script.path, layer: script.layer }, ...(layer?.fromBase ? { severity: 'info' as const } : {}) });
+    }
+    const byManager = new Map<string, ManagedProgram[]>();
+    for (const p of managedPrograms(img)) byManager.set(p.manager, [...(byManager.get(p.manager) ?? []), p]);
+    for (const [manager, programs] of byManager) {
+      const names = [...new Set(programs.map((p) => p.name))];
+      if (names.length < 2) continue;
+      const newest = programs.reduce((a, b) => (b.layer > a.layer ? b : a));
+      const layer = img.layers[newest.layer];
+      const fromBase = programs.every((p) => img.layers[p.layer]?.fromBase);
+      ctx.report({
+        messageId: 'configs',
+        data: { path: newest.path, layer: newest.layer, origin: layerOrigin(img, newest.layer), count: names.length, manager, names: names.join(', ') },
+        image: { path: newest.path, layer: newest.layer },
+        ...(fromBase ? { severity: 'info' as const } : {}),
+        detail: { fromBase, createdBy: layer?.createdBy ?? '' },
+      });
+    }
+  },
+});
