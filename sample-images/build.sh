@@ -9,7 +9,9 @@
 #   --base      which samples to build: the busybox-based ones (default), the Debian-based
 #               ones, or all. Each Dockerfile names its base on the line `# base: busybox|debian`
 #               and its tag on `# tag: repo:tag`.
-#   NAME…       only these samples (directory names under sample-images/images/)
+#   --images DIR  where the sample directories are (default: sample-images/images; the
+#               benchmark keeps its own under bench/work/images)
+#   NAME…       only these samples (directory names under the images directory)
 #
 # Needs root, buildah and busybox-static (and debootstrap for the Debian base).
 # Storage: vfs driver, chroot isolation, in $SHIPSHAPE_BUILDAH_ROOT (default
@@ -20,13 +22,15 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/build"
+images="$here/images"
 base_kind=busybox
 names=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --base) base_kind="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --images) images="$(cd "$2" && pwd)"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "build.sh: unknown option $1" >&2; exit 2 ;;
     *) names+=("$1"); shift ;;
   esac
@@ -108,12 +112,12 @@ debian_base() {
 field() { sed -n "s/^# $1: *//p" "$2" | head -1; }
 
 if [ ${#names[@]} -eq 0 ]; then
-  for d in "$here"/images/*/; do names+=("$(basename "$d")"); done
+  for d in "$images"/*/; do names+=("$(basename "$d")"); done
 fi
 
 built=0
 for name in "${names[@]}"; do
-  dir="$here/images/$name"
+  dir="$images/$name"
   [ -f "$dir/Dockerfile" ] || { echo "build.sh: no sample $name" >&2; exit 2; }
   kind="$(field base "$dir/Dockerfile")"
   tag="$(field tag "$dir/Dockerfile")"

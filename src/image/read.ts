@@ -204,28 +204,46 @@ async function drainWrite(stream: PassThrough, chunk: Buffer): Promise<void> {
 class LayerSink {
   private readonly input = new PassThrough({ highWaterMark: 1 << 20 });
   private failed: Error | null = null;
-  readonly result: Promise<LayerScan>;
+  private written = 0;
+  private readonly scan: Promise<{ diffId: string; uncompressedSize: number; entries: RawEntry[]; captures: RawCapture[] }>;
 
-  constructor(compression: Compression, budget: Budget) {
-    const stages: Transform[] = [];
-    if (compression === 'gzip') stages.push(zlib.createGunzip({ chunkSize: 256 * 1024 }));
-    if (compression === 'zstd') stages.push(zstdStream());
-    const diff = createHash('sha256');
-    let uncompressed = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        diff.update(chunk);
-        uncompressed += chunk.length;
-        cb(null, chunk);
-      },
-    });
+  constructor(
+    private readonly compression: Compression,
+    budget: Budget,
+  ) {
     const extract = tar.extract();
-    const piped = pipeline([this.input, ...stages, tap, extract as unknown as NodeJS.WritableStream]);
+    let piped: Promise<void>;
+    let digest: () => { diffId: string; uncompressedSize: number };
+    if (compression === 'none') {
+      // The blob is the layer tar: its digest, taken by the caller, is the diff id.
+      piped = pipeline(this.input, extract as unknown as NodeJS.WritableStream);
+      digest = () => ({ diffId: '', uncompressedSize: this.written });
+    } else {
+      const inflate = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 } as zlib.ZlibOptions) : zstdStream();
+      const diff = createHash('sha256');
+      let uncompressed = 0;
+      const tap = new Transform({
+        highWaterMark: 1 << 20,
+        transform(chunk: Buffer, _e, cb) {
+          // zlib inflates on the threadpool but hands each output chunk over synchronously and
+          // queues the next inflate only when that returns: deferring the hash and the tar parse
+          // to a microtask lets them run on this thread while the next chunk inflates on the other
+          // core, instead of the two taking turns.
+          queueMicrotask(() => {
+            diff.update(chunk);
+            uncompressed += chunk.length;
+            cb(null, chunk);
+          });
+        },
+      });
+      piped = pipeline([this.input, inflate, tap, extract as unknown as NodeJS.WritableStream]);
+      digest = () => ({ diffId: diff.digest('hex'), uncompressedSize: uncompressed });
+    }
     const scanned = scanLayerTar(extract, budget);
     piped.catch(() => undefined);
     scanned.catch(() => undefined);
-    this.result = Promise.all([piped, scanned]).then(([, s]) => ({ compression, diffId: diff.digest('hex'), uncompressedSize: uncompressed, ...s }));
-    this.result.catch((e: Error) => {
+    this.scan = Promise.all([piped, scanned]).then(([, s]) => ({ ...digest(), ...s }));
+    this.scan.catch((e: Error) => {
       this.failed = e;
       this.input.destroy();
     });
@@ -233,12 +251,15 @@ class LayerSink {
 
   async write(chunk: Buffer): Promise<void> {
     if (this.failed) return;
+    this.written += chunk.length;
     await drainWrite(this.input, chunk);
   }
 
-  async end(): Promise<LayerScan> {
+  /** `storedSha256`: the blob's digest, which is the diff id of an uncompressed layer. */
+  async end(storedSha256: string): Promise<LayerScan> {
     if (!this.failed) this.input.end();
-    return this.result;
+    const s = await this.scan;
+    return { compression: this.compression, ...s, diffId: this.compression === 'none' ? storedSha256 : s.diffId };
   }
 }
 
@@ -391,7 +412,7 @@ export async function indexArchive(source: Readable, label: string): Promise<Arc
       const s = sink as LayerSink | null;
       if (s) {
         try {
-          info.layer = await s.end();
+          info.layer = await s.end(info.sha256);
         } catch (e) {
           info.layerError = describeStreamError(e);
         }
