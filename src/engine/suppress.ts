@@ -3,12 +3,18 @@
  * an instruction, `# shipshape global ignore=…` for the whole file, and hadolint's
  * `# hadolint ignore=DL3008` / `# hadolint global ignore=…` through each check's aliases.
  *
+ * BuildKit's `# check=skip=Rule1,Rule2` (or `skip=all`) is honoured the same way through the checks'
+ * BuildKit aliases: as the parser directive at the top of the file (or the `BUILDKIT_DOCKERFILE_CHECK`
+ * build argument) for the whole file, as a comment right above an instruction for that instruction;
+ * `error=true` raises the findings of BuildKit-aliased checks to `error`.
+ *
  * Runs after every check, since only then is it known which ignore silenced something; the stale
  * and unknown ignores it finds are reported under the `correctness/unused-ignore` check (when that
  * check is among the ones run).
  */
 import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import type { Range } from '../dockerfile/text.js';
+import { checkDirective, directiveLines, parseCheckValue } from '../dockerfile/check-directive.js';
 import { formatMessage } from './run.js';
 import type { Check, Finding, Severity } from './types.js';
 
@@ -24,7 +30,7 @@ export interface PragmaEntry {
 
 /** An ignore comment. */
 export interface Pragma {
-  tool: 'shipshape' | 'hadolint';
+  tool: 'shipshape' | 'hadolint' | 'buildkit';
   global: boolean;
   entries: PragmaEntry[];
   reason: string | null;
@@ -74,7 +80,24 @@ export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; mal
   const commentLines = new Set(comments.map((c) => c.range.line));
   const pragmas: Pragma[] = [];
   const malformed: MalformedPragma[] = [];
+  const topDirectives = directiveLines(facts);
+  /** The instruction that starts after a comment, with only comment lines in between. */
+  const nextInstruction = (line: number): Instruction | null => {
+    const next = facts.instructions.find((i) => i.range.line > line);
+    if (!next) return null;
+    for (let l = line + 1; l < next.range.line; l++) if (!commentLines.has(l)) return null;
+    return next;
+  };
   for (const c of comments) {
+    const bk = /^check\s*=\s*(.*)$/i.exec(c.text.trim());
+    if (bk) {
+      // BuildKit's `# check=skip=…` right above an instruction; the one at the top of the file is the file-wide directive.
+      const cfg = buildkitSkips(bk[1] ?? '');
+      if (!topDirectives.has(c.range.line) && cfg.length) {
+        pragmas.push({ tool: 'buildkit', global: false, entries: cfg.map((name) => ({ name, range: c.range })), reason: null, range: c.range, instruction: nextInstruction(c.range.line) });
+      }
+      continue;
+    }
     const p = parsePragmaText(c.text);
     if (!p) {
       if (/^shipshape\b/.test(c.text.trim())) malformed.push({ range: c.range, text: c.text.trim() });
@@ -93,19 +116,27 @@ export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; mal
       if (at >= 0) from = at + name.length;
       return { name, range: { line: c.range.line, column: col, endLine: c.range.line, endColumn: col + (at >= 0 ? name.length : 1) } };
     });
-    let instruction: Instruction | null = null;
-    if (!p.global) {
-      // The instruction that starts after this comment, with only comment lines in between.
-      const next = facts.instructions.find((i) => i.range.line > c.range.line);
-      if (next) {
-        let ok = true;
-        for (let l = c.range.line + 1; l < next.range.line; l++) if (!commentLines.has(l)) ok = false;
-        if (ok) instruction = next;
-      }
-    }
+    const instruction = p.global ? null : nextInstruction(c.range.line);
     pragmas.push({ tool: p.tool, global: p.global, entries, reason: p.reason, range: c.range, instruction });
   }
   return { pragmas, malformed };
+}
+
+/** The rule names a BuildKit `check=` value skips (`all` for every BuildKit rule). */
+function buildkitSkips(value: string): string[] {
+  const cfg = parseCheckValue(value);
+  return cfg.skipAll ? ['all'] : cfg.skip;
+}
+
+/** True when the check covers a BuildKit build check (its aliases include a BuildKit rule name). */
+export function isBuildkitCheck(check: Pick<Check, 'aliases'>): boolean {
+  return (check.aliases ?? []).some((a) => /^[A-Z][A-Za-z]+$/.test(a));
+}
+
+/** True when a name in a BuildKit `check=skip=` list designates `check` (`all`: every BuildKit-aliased check). */
+function skips(check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string): boolean {
+  if (name.toLowerCase() === 'all') return isBuildkitCheck(check);
+  return names(check, name) || (check.aliases ?? []).some((a) => a.toLowerCase() === name.toLowerCase());
 }
 
 /** True when `name` (a rule id, a category or a peer id) designates `check`. */
@@ -130,7 +161,12 @@ export interface Suppressed {
 /** Removes the findings silenced by pragmas, and adds `correctness/unused-ignore` findings for stale or unknown ones. */
 export function applySuppressions(facts: DockerfileFacts, findings: readonly Finding[], options: SuppressOptions): { findings: Finding[]; suppressed: Suppressed[] } {
   const { pragmas } = collectPragmas(facts);
-  if (pragmas.length === 0) return { findings: [...findings], suppressed: [] };
+  const bk = checkDirective(facts);
+  if (bk) {
+    const names = bk.skipAll ? ['all'] : bk.skip;
+    if (names.length) pragmas.push({ tool: 'buildkit', global: true, entries: names.map((name) => ({ name, range: bk.range ?? { line: 1, column: 1, endLine: 1, endColumn: 1 } })), reason: null, range: bk.range ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, instruction: null });
+  }
+  if (pragmas.length === 0 && !bk?.error) return { findings: [...findings], suppressed: [] };
   const byId = new Map(options.known.map((c) => [c.id, c] as const));
   const used = new Set<PragmaEntry>();
   const kept: Finding[] = [];
@@ -145,13 +181,13 @@ export function applySuppressions(facts: DockerfileFacts, findings: readonly Fin
         if (f.location.range.line < line || f.location.range.line > endLine) continue;
       }
       for (const e of p.entries) {
-        if (!names(check, e.name)) continue;
+        if (p.tool === 'buildkit' ? !skips(check, e.name) : !names(check, e.name)) continue;
         used.add(e);
         by ??= p;
       }
     }
     if (by) suppressed.push({ finding: f, reason: by.reason });
-    else kept.push(f);
+    else kept.push(bk?.error && isBuildkitCheck(check) ? { ...f, severity: 'error' } : f);
   }
   const reporter = options.ran.find((c) => c.id === UNUSED_IGNORE_ID);
   if (reporter) {

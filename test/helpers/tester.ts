@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeDockerfile } from '../../src/api.js';
 import { memoryReader } from '../../src/dockerfile/context.js';
-import type { Check, Finding } from '../../src/engine/types.js';
+import type { Check, CheckSettings, Finding } from '../../src/engine/types.js';
+import { parse as parseYaml } from 'yaml';
 
 export interface ExpectedFinding {
   messageId: string;
@@ -25,9 +26,11 @@ export interface InvalidCase extends Case {
   errors: ExpectedFinding[];
 }
 
-/** Runs only `check` over `code` and returns its findings. */
+/** Runs only `check` over `code` and returns its findings; a `.shipshape.yaml` in the context gives its settings. */
 export async function findingsOf(check: Check, code: string, context?: Record<string, string>): Promise<Finding[]> {
-  const { findings } = await analyzeDockerfile(code, { checks: [check], ...(context ? { reader: memoryReader(context) } : {}) });
+  const config = context?.['.shipshape.yaml'];
+  const settings = config ? (parseYaml(config) as CheckSettings) : undefined;
+  const { findings } = await analyzeDockerfile(code, { checks: [check], ...(context ? { reader: memoryReader(context) } : {}), ...(settings ? { settings } : {}) });
   return findings;
 }
 

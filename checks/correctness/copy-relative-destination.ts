@@ -1,0 +1,54 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { unquote } from '../../src/dockerfile/parse.js';
+import type { Stage } from '../../src/dockerfile/model.js';
+
+/** `/x`, `$VAR…`, `C:\x`, `C:/x` and `\x` do not depend on the working directory. */
+function absolute(path: string): boolean {
+  return path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:/.test(path) || path.startsWith('\\');
+}
+
+export default defineCheck({
+  id: 'correctness/copy-relative-destination',
+  title: 'COPY to a relative path only after a WORKDIR',
+  category: 'correctness',
+  severity: 'warning',
+  aliases: ['DL3045'],
+  messages: {
+    relative: 'COPY to "{dest}" is relative and no WORKDIR is set in this stage, so where it lands depends on the working directory the base image happens to set',
+  },
+  docs: {
+    why: `A relative destination of \`COPY\` is resolved against the working directory. Until the stage (or
+a stage it is built on) sets one with \`WORKDIR\`, that is whatever the base image chose, often
+\`/\`, sometimes an application directory. When the base image changes it, the files move and the
+\`CMD\` no longer finds them. Set \`WORKDIR\` first, or copy to an absolute path.`,
+    bad: `FROM node:20-slim
+COPY package.json app/
+RUN cd app && npm ci
+`,
+    good: `FROM node:20-slim
+WORKDIR /app
+COPY package.json ./
+RUN npm ci
+`,
+    related: ['correctness/relative-workdir'],
+  },
+  dockerfile: (ctx) => {
+    const withWorkdir = new Set<Stage>();
+    const inherited = (s: Stage | null): boolean => {
+      for (let x = s; x; x = x.parent) if (withWorkdir.has(x)) return true;
+      return false;
+    };
+    return {
+      WORKDIR(ins) {
+        if (ins.stage) withWorkdir.add(ins.stage);
+      },
+      COPY(ins) {
+        if (ins.heredocs.length || inherited(ins.stage)) return;
+        const last = ins.args[ins.args.length - 1];
+        const dest = ins.json ? ins.json[ins.json.length - 1] : last ? unquote(last.value, ctx.facts.escape) : undefined;
+        if (dest === undefined || (ins.json ? ins.json.length : ins.args.length) < 2 || absolute(dest)) return;
+        ctx.report({ messageId: 'relative', data: { dest }, at: last ?? ins });
+      },
+    };
+  },
+});

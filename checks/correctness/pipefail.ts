@@ -1,0 +1,65 @@
+import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction, Stage } from '../../src/dockerfile/model.js';
+
+/** Shells whose `-o pipefail` the build can rely on. */
+const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
+
+/** True when a SHELL array runs a shell that has pipefail set. */
+function setsPipefail(argv: readonly string[]): boolean {
+  const exe = (argv[0] ?? '').replace(/\\/g, '/').split('/').pop()!;
+  if (!PIPEFAIL_SHELLS.has(exe)) return false;
+  return argv.some((a, i) => a === 'pipefail' && /^-[a-z]*o$/.test(argv[i - 1] ?? ''));
+}
+
+export default defineCheck({
+  id: 'correctness/pipefail',
+  title: 'RUN with a pipe runs under a shell with pipefail',
+  category: 'correctness',
+  severity: 'warning',
+  aliases: ['DL4006'],
+  messages: {
+    noPipefail: 'a pipe in RUN without pipefail: when {first} fails, the step still succeeds as long as {last} does, and the build goes on with a broken result',
+  },
+  docs: {
+    why: `A shell pipeline returns the exit status of its last command. In \`RUN curl -fsSL $URL | tar -xz\`
+a failed download gives \`tar\` empty input; depending on the tool the step succeeds anyway and
+the image is built without the files. With \`SHELL ["/bin/bash", "-o", "pipefail", "-c"]\` before
+the RUN (or \`set -o pipefail\` at the start of the RUN, in a shell that has it) any failing
+command in the pipe fails the step. \`/bin/sh\` is not accepted: on Debian it is dash, which has no
+pipefail before version 0.5.11.`,
+    bad: `FROM debian:bookworm-slim
+RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
+`,
+    good: `FROM debian:bookworm-slim
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
+`,
+  },
+  dockerfile: (ctx) => {
+    const shells = new Map<Stage, boolean>();
+    const hasPipefail = (s: Stage | null): boolean => {
+      for (let x = s; x; x = x.parent) if (shells.has(x)) return shells.get(x)!;
+      return false;
+    };
+    const check = (ins: Instruction): void => {
+      const commands = ins.shell?.commands ?? [];
+      let setInRun = false;
+      for (const c of commands) {
+        if (c.base === 'set' && c.argv.some((a, i) => a === 'pipefail' && /^-[a-z]*o$/.test(c.argv[i - 1] ?? ''))) setInRun = true;
+        if (setInRun || !c.pipeline || c.pipeline.index !== 0) continue;
+        const last = commands.find((d) => d.pipeline && d.statement === c.statement && d.pipeline.index === c.pipeline!.size - 1 && d.range.line >= c.range.line) ?? c;
+        ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn } });
+        return;
+      }
+    };
+    return {
+      SHELL(ins) {
+        if (ins.stage && ins.json) shells.set(ins.stage, setsPipefail(ins.json));
+      },
+      RUN(ins) {
+        if (ins.onbuild || hasPipefail(ins.stage)) return;
+        check(ins);
+      },
+    };
+  },
+});

@@ -1,0 +1,39 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { packageCommand } from '../../src/dockerfile/packages.js';
+
+const UPGRADES: Record<string, string[]> = { apt: ['dist-upgrade', 'full-upgrade'], zypper: ['dist-upgrade', 'dup'] };
+
+export default defineCheck({
+  id: 'reproducibility/dist-upgrade',
+  title: 'No distribution upgrade in a build',
+  category: 'reproducibility',
+  severity: 'warning',
+  aliases: ['DL3035', 'DS024', 'DKL-DI-0003'],
+  messages: {
+    distUpgrade: '{command} {action} replaces whatever the base image ships with whatever the mirrors hold on the day of the build, and may remove packages or move to another release',
+  },
+  docs: {
+    why: `\`apt-get dist-upgrade\` (\`full-upgrade\`) and \`zypper dist-upgrade\` (\`dup\`) resolve the whole
+system again: they may install new packages, remove others and, for zypper, move to a newer
+distribution release. The image then depends on the day it was built more than on the base image
+you named, and two builds of the same Dockerfile differ. To get security fixes, use a newer tag or
+digest of the base image; where a few packages must be newer, install those packages by name.`,
+    bad: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get -y dist-upgrade \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    good: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends --only-upgrade openssl \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    related: ['cache/update-alone'],
+  },
+  dockerfile: (ctx) => ({
+    RUN(ins) {
+      for (const c of ins.shell?.commands ?? []) {
+        const p = packageCommand(c);
+        if (p && UPGRADES[p.manager]?.includes(p.action)) ctx.report({ messageId: 'distUpgrade', data: { command: c.base, action: p.action }, at: c.range });
+      }
+    },
+  }),
+});

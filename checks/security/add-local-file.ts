@@ -1,0 +1,46 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { unquote } from '../../src/dockerfile/parse.js';
+
+/** Archives ADD unpacks into the destination (tar, optionally compressed). */
+const ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|tb2|txz|tlz|tZ|gz|bz2|xz|lz|lzma|Z|zst)$/i;
+/** Sources ADD fetches: URLs, git repositories, and the `file:`/`multi:` sources of image history. */
+const FETCHED = /^([a-z][a-z0-9+.-]*:\/\/|git@|file:|multi:)/i;
+
+export default defineCheck({
+  id: 'security/add-local-file',
+  title: 'COPY, not ADD, for local files',
+  category: 'security',
+  severity: 'warning',
+  aliases: ['DL3020', 'DS005'],
+  messages: {
+    useCopy: 'ADD of "{source}", which is neither an archive to unpack nor a URL: COPY does the same without ADD\'s implicit unpacking and fetching',
+  },
+  docs: {
+    why: `\`ADD\` does more than copy: it unpacks local tar archives and fetches URLs and git repositories.
+For a plain file or directory it behaves like \`COPY\`, but a reader cannot tell whether the magic
+was wanted, and a later change of the file (renamed to \`.tar.gz\`) silently changes what lands in
+the image. The CIS Docker Benchmark (4.9) asks for \`COPY\` unless \`ADD\`'s extras are needed.
+ADD of an archive or a URL is left alone here (remote URLs have their own rule).`,
+    bad: `FROM alpine:3.20
+ADD target/app.jar /opt/app/app.jar
+CMD ["java", "-jar", "/opt/app/app.jar"]
+`,
+    good: `FROM alpine:3.20
+COPY target/app.jar /opt/app/app.jar
+ADD vendor/assets.tar.gz /opt/app/
+CMD ["java", "-jar", "/opt/app/app.jar"]
+`,
+    related: ['security/add-remote-url', 'size/extract-copied-archive'],
+  },
+  dockerfile: (ctx) => ({
+    ADD(ins) {
+      if (ins.heredocs.length) return;
+      const words = ins.json ? ins.json.map((v) => ({ value: v, range: ins.range })) : ins.args.map((a) => ({ value: unquote(a.value, ctx.facts.escape), range: a.range }));
+      for (const w of words.slice(0, -1)) {
+        if (w.value.includes('$') || FETCHED.test(w.value) || ARCHIVE.test(w.value)) continue;
+        ctx.report({ messageId: 'useCopy', data: { source: w.value }, at: w.range });
+        return;
+      }
+    },
+  }),
+});
