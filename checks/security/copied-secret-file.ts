@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import { unquote } from '../../src/dockerfile/parse.js';
-import { CREDENTIAL_FILE_VARS, secretFileKind } from '../../src/dockerfile/secrets.js';
+import { CREDENTIAL_FILE_VARS, redactSecrets, secretFileKind } from '../../src/dockerfile/secrets.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
 import { secretInFile } from '../../src/image/secrets.js';
 
@@ -84,7 +84,7 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
       if (!c.visible && img.captures.some((v) => v.visible && v.path === c.path && v.text === c.text)) continue;
       const o = layerOrigin(ctx, c.layer);
       const severity = baseSeverity(ctx, o);
-      const data = { path: c.path, what, origin: o.says, layer: c.layer };
+      const data = { path: c.path, what, origin: redactSecrets(o.says), layer: c.layer };
       const image = { path: c.path, layer: c.layer };
       const hidden = c.visible ? undefined : img.shadowed.find((s) => s.path === c.path && s.layer === c.layer);
       const how = hidden?.how === 'overwritten' ? 'replaced' : 'deleted';

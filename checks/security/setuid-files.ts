@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { redactSecrets } from '../../src/dockerfile/secrets.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
 import { USUAL_SETUID } from '../../src/image/tool-commands.js';
 
@@ -45,7 +46,7 @@ USER 10001
       const severity = baseSeverity(ctx, o);
       ctx.report({
         messageId: 'setuid',
-        data: { path: f.path, bits, mode: (f.mode & 0o7777).toString(8).padStart(4, '0'), origin: o.says },
+        data: { path: f.path, bits, mode: (f.mode & 0o7777).toString(8).padStart(4, '0'), origin: redactSecrets(o.says) },
         image: { path: f.path, layer: f.layer },
         ...(severity ? { severity } : {}),
       });

@@ -51,6 +51,17 @@ export function secretVariable(name: string, value: string | null): { by: 'value
   return { by: 'name' };
 }
 
+/**
+ * The text with every credential value it holds cut to its first four characters (`AKIA…`,
+ * `ghp_…`), for messages that quote a history entry or a file: a finding must not spread the
+ * secret it reports into CI logs.
+ */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [, re] of VALUE_PATTERNS) out = out.replace(new RegExp(re.source, `${re.flags.replace('g', '')}g`), (m) => `${m.slice(0, 4)}…`);
+  return out;
+}
+
 /** A value that is a file path: the variable points at a credential, it does not hold one. */
 export function isPathValue(value: string): boolean {
   return /^(\/|\.\.?\/|~\/|[A-Za-z]:[\\/])\S*$/.test(value);

@@ -17,6 +17,7 @@ import { posix } from 'node:path';
 import type { Severity } from '../engine/types.js';
 import type { FileEntry, ImageFacts } from './facts.js';
 import { baseSeverity, layerOrigin, type OriginContext } from './origin.js';
+import { redactSecrets } from '../dockerfile/secrets.js';
 
 const MAX_HOPS = 40;
 
@@ -162,7 +163,7 @@ export function findFiles(image: ImageFacts, pattern: RegExp, tool: string): Too
 export function toolReport(ctx: OriginContext, t: ToolFound): { fromBase: boolean; report: ToolReport } {
   const o = layerOrigin(ctx, t.layer);
   const severity = baseSeverity(ctx, o);
-  const report: ToolReport = { data: { tool: t.tool, path: describeCommands(t), origin: o.says }, image: { path: t.commands[0]!.path, layer: t.layer } };
+  const report: ToolReport = { data: { tool: t.tool, path: describeCommands(t), origin: redactSecrets(o.says) }, image: { path: t.commands[0]!.path, layer: t.layer } };
   if (severity) report.severity = severity;
   return { fromBase: o.fromBase, report };
 }

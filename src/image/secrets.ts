@@ -1,6 +1,6 @@
 /** Secrets in the file bodies captured from an image's layers, for the image side of the security checks. */
 import { secretFileKind, secretValueKind } from '../dockerfile/secrets.js';
-import { baseImageName, historyInstruction, shortCreatedBy, type OriginContext } from './origin.js';
+import { baseImageName, historyInstruction, type OriginContext } from './origin.js';
 
 /**
  * Credential files whose name alone proves nothing (an empty `.npmrc`, a `.docker/config.json` with
@@ -28,8 +28,10 @@ export function secretInFile(path: string, text: string): string | null {
   const content = secretValueKind(text);
   const byName = secretFileKind(path);
   const need = NEEDS_CONTENT.find(([p]) => p.test(path));
-  if (need && need[1].test(text)) return `is ${byName ?? 'a credentials file'}`;
-  if (!need && byName) return `is ${byName}`;
+  // `a credentials file (/root/.docker/config.json)` repeats the path the message already names.
+  const named = byName?.replace(/ \(\/[^)]*\)$/, '');
+  if (need && need[1].test(text)) return `is ${named ?? 'a credentials file'}`;
+  if (!need && named) return `is ${named}`;
   return content ? `holds ${content}` : null;
 }
 
@@ -46,7 +48,7 @@ export function envOrigin(ctx: OriginContext, name: string): { fromBase: boolean
     const h = history[i]!;
     const ins = historyInstruction(h.createdBy);
     if (ins?.keyword !== 'ENV' || !named.test(ins.body)) continue;
-    if (!h.fromBase) return { fromBase: false, says: `set by this build (${shortCreatedBy(h.createdBy)})` };
+    if (!h.fromBase) return { fromBase: false, says: 'set by this build' };
     const base = baseImageName(ctx.image, ctx.dockerfile);
     return { fromBase: true, says: `set by the base image${base ? ` ${base}` : ''}` };
   }

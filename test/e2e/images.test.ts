@@ -111,6 +111,41 @@ const samples: Sample[] = [
     ],
     allowed: ['security'],
   },
+  {
+    name: 'tools-minimal',
+    base: 'busybox',
+    want: [
+      { rule: /^tools\/package-managers$/, path: '/sbin/apk', layer: 2 },
+      { rule: /^tools\/package-managers$/, path: '/usr/local/bin/pip', layer: 3 },
+      { rule: /^tools\/debuggers$/, path: '/usr/bin/strace', layer: 4 },
+      { rule: /^tools\/download-tools-left$/, path: '/usr/bin/curl', layer: 5 },
+      { rule: /^tools\/sudo$/, path: '/usr/bin/sudo', layer: 7, severity: 'error' },
+    ],
+    allowed: ['tools'],
+  },
+  {
+    name: 'multi-stage-toolchain',
+    base: 'busybox',
+    want: [
+      { rule: /^multi-stage\/build-tools-in-final$/, path: '/usr/bin/gcc', layer: 2 },
+      { rule: /^multi-stage\/build-tools-in-final$/, path: '/usr/include', layer: 3 },
+      { rule: /^multi-stage\/build-tools-in-final$/, path: '/usr/local/go/bin/go', layer: 4 },
+      { rule: /^multi-stage\/build-tools-in-final$/, path: '/var/lib/dpkg/status', layer: 6 },
+    ],
+    allowed: ['multi-stage'],
+  },
+  {
+    name: 'secret-layers',
+    base: 'busybox',
+    want: [
+      { rule: /^security\/copied-secret-file$/, path: '/app/settings.yml', layer: 2 },
+      { rule: /^security\/copied-secret-file$/, path: '/root/.docker/config.json', layer: 4 },
+      { rule: /^security\/copied-secret-file$/, path: '/root/.npmrc', layer: 5 },
+      { rule: /^security\/copied-secret-file$/, path: '/app/tls/server.key', layer: 6 },
+      { rule: /^security\/secret-in-arg-env$/ },
+    ],
+    allowed: ['security'],
+  },
   { name: 'one-app-supervisord', base: 'busybox', want: [{ rule: /^one-app\// }], allowed: ['one-app'] },
   { name: 'tags-latest', base: 'busybox', want: [{ rule: /^tags\/latest-tag$/ }], allowed: ['tags'] },
   {
