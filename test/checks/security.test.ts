@@ -6,6 +6,7 @@ import worldWritable from '../../checks/security/world-writable.js';
 import addRemote from '../../checks/security/add-remote-url.js';
 import exposeSsh from '../../checks/security/expose-ssh.js';
 import verification from '../../checks/security/verification-disabled.js';
+import setuidFiles from '../../checks/security/setuid-files.js';
 
 testCheck(secretArgEnv, {
   valid: [
@@ -107,5 +108,19 @@ testCheck(verification, {
       errors: [{ messageId: 'option', line: 2, column: 20 }, { messageId: 'option', line: 2, column: 45 }, { messageId: 'option', line: 3, column: 24 }, { messageId: 'option', line: 3, column: 61 }],
     },
     { code: 'FROM alpine:3.20\nENV GIT_SSL_NO_VERIFY=1 PYTHONHTTPSVERIFY=0\n', errors: [{ messageId: 'setting', line: 2, column: 5 }, { messageId: 'setting', line: 2, column: 25 }] },
+  ],
+});
+
+testCheck(setuidFiles, {
+  valid: [
+    'FROM alpine:3.20\nRUN chmod 755 /usr/local/bin/app && chmod -R g+w /data\n',
+    { name: 'removing the bits is the fix', code: 'FROM debian:bookworm-slim\nRUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +\n' },
+    { name: 'the sticky bit is not setuid', code: 'FROM alpine:3.20\nRUN chmod 1777 /scratch\nCOPY --chmod=0755 app /app\n' },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nRUN chmod u+s /usr/local/bin/helper\n', errors: [{ messageId: 'chmod', line: 2, column: 5 }] },
+    { code: 'FROM alpine:3.20\nRUN apk add x && chmod 4755 /usr/bin/x\n', errors: [{ messageId: 'chmod', line: 2, column: 18 }] },
+    { code: 'FROM alpine:3.20\nRUN chmod g=rxs,o= /usr/bin/mailer\n', errors: [{ messageId: 'chmod', line: 2, column: 5 }] },
+    { code: 'FROM alpine:3.20\nCOPY --chmod=2755 mailer /usr/bin/mailer\n', errors: [{ messageId: 'chmod', line: 2, column: 6 }] },
   ],
 });
