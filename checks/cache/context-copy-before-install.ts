@@ -2,6 +2,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import type { Range } from '../../src/dockerfile/text.js';
 import { dependencyFetch, wholeContextSource, type DependencyFetch } from '../../src/dockerfile/build-tools.js';
+import { copiesWholeContext, entryIsBase, historyInstruction, historyScript, layerOrigin, originDetail } from '../../src/image/origin.js';
 
 interface State {
   /** The first whole-context COPY/ADD of the stage chain, and where it points. */
@@ -18,6 +19,8 @@ export default defineCheck({
   messages: {
     copyBeforeInstall:
       '{keyword} copies the whole build context before `{install}` on line {line}, so any source change invalidates the cache and every dependency is downloaded again',
+    imageCopyBeforeInstall:
+      'layer {layer} ({createdBy}) copies the whole build context before layer {installLayer} runs `{install}`, so any source change invalidates the cache and every dependency is downloaded again',
   },
   docs: {
     why: `Docker reuses a cached layer only while every earlier layer is unchanged, and a COPY layer
@@ -29,7 +32,11 @@ dependencies again.
 Copy the manifests (\`package.json\` and the lockfile, \`requirements.txt\`, \`go.mod\` and \`go.sum\`,
 \`Gemfile.lock\`, \`pom.xml\`…) first, install, and copy the rest of the source afterwards. An install
 RUN with a BuildKit cache mount (\`RUN --mount=type=cache,target=/root/.npm npm ci\`) keeps the
-downloads between builds and is not reported.`,
+downloads between builds and is not reported.
+
+In an image, the history shows the same order: a layer whose \`created_by\` copies the whole context
+(\`COPY . .\` as BuildKit records it, \`COPY dir:… in .\` or \`in <WORKDIR>\` as the classic builder and
+buildah do) followed by a layer that installs dependencies. Only this build's layers are read.`,
     bad: `FROM node:20-slim
 WORKDIR /app
 COPY . .
@@ -81,5 +88,34 @@ CMD ["node", "server.js"]
         }
       },
     };
+  },
+  image: (ctx) => {
+    let workdir = '/';
+    let copy: { layer: number; createdBy: string } | null = null;
+    const fetchedBefore = new Set<DependencyFetch['ecosystem']>();
+    for (const [i, entry] of ctx.image.history.entries()) {
+      const h = historyInstruction(entry.createdBy);
+      if (!h) continue;
+      if (h.keyword === 'WORKDIR') workdir = h.body.startsWith('/') ? h.body : `${workdir.replace(/\/$/, '')}/${h.body}`;
+      if (entryIsBase(ctx, i) || entry.layer === undefined) continue;
+      if (!copy && copiesWholeContext(h, workdir)) {
+        copy = { layer: entry.layer, createdBy: layerOrigin(ctx, entry.layer).createdBy };
+        continue;
+      }
+      for (const c of historyScript(entry)?.commands ?? []) {
+        const f = dependencyFetch(c);
+        if (!f) continue;
+        if (!copy) fetchedBefore.add(f.ecosystem);
+        else if (!fetchedBefore.has(f.ecosystem)) {
+          ctx.report({
+            messageId: 'imageCopyBeforeInstall',
+            data: { layer: copy.layer, createdBy: copy.createdBy, installLayer: entry.layer, install: f.label },
+            image: { layer: copy.layer },
+            detail: { ...originDetail(layerOrigin(ctx, copy.layer)), installLayer: entry.layer },
+          });
+          return;
+        }
+      }
+    }
   },
 });

@@ -2,6 +2,8 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/packages.js';
 import { isRootUser } from '../../src/dockerfile/users.js';
+import { imageUser } from '../../src/image/users.js';
+import { originDetail, settingOrigin } from '../../src/image/origin.js';
 
 export default defineCheck({
   id: 'user/named-user',
@@ -12,6 +14,8 @@ export default defineCheck({
   messages: {
     named:
       'USER {user} names the user instead of its UID, so Kubernetes runAsNonRoot cannot verify the container is not root and refuses to start it; write USER {hint}',
+    imageNamed:
+      'the image config User is {user}, a name rather than a UID, {origin}; Kubernetes runAsNonRoot cannot verify the container is not root and refuses to start it; set User to {hint}',
   },
   docs: {
     why: `The runtime resolves a user name through the image's \`/etc/passwd\`, which the orchestrator cannot
@@ -21,7 +25,8 @@ therefore refuses to start a container whose image user is a name: "image has no
 checked without the image, and does not depend on which UID the base image gave the name.
 
 A USER whose value comes from a build argument is not reported. Only the USER the container runs
-with (the last one of the final stage) matters; earlier ones only affect build steps.`,
+with (the last one of the final stage) matters; earlier ones only affect build steps. In an image,
+the config's \`User\` is read, and the hint gives the UID the image's \`/etc/passwd\` assigns the name.`,
     bad: `FROM node:20-slim
 RUN useradd -u 10001 -m app
 USER app
@@ -49,4 +54,18 @@ CMD ["node", "server.js"]
       ctx.report({ messageId: 'named', data: { user: arg.value, hint }, at: arg });
     },
   }),
+  image: (ctx) => {
+    const u = imageUser(ctx.image);
+    if (u.raw === '' || u.numeric || u.root || u.raw.includes('$')) return;
+    const o = settingOrigin(ctx, 'USER');
+    const gid = u.group === null ? '' : /^\d+$/.test(u.group) ? `:${u.group}` : ':<gid>';
+    const hint = u.entry ? `${u.entry.uid}${gid} (its UID in /etc/passwd)` : `<uid>${gid}`;
+    ctx.report({
+      messageId: 'imageNamed',
+      data: { user: u.raw, origin: o.found ? o.says : 'from the base image', hint },
+      image: { field: 'User' },
+      detail: { ...originDetail(o), user: u.raw },
+      ...(o.dockerfile ? { dockerfile: o.dockerfile } : {}),
+    });
+  },
 });

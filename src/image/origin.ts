@@ -27,6 +27,7 @@ import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import { stageChain } from '../dockerfile/packages.js';
 import type { CheckSettings, Severity } from '../engine/types.js';
 import type { HistoryEntry, ImageFacts } from './facts.js';
+import { parseScriptText, shellParserReady, type ShellScript } from '../dockerfile/shell.js';
 
 /** What an origin helper needs from an image check's context. */
 export interface OriginContext {
@@ -91,7 +92,7 @@ export function historyInstruction(createdBy: string): HistoryInstruction | null
 /** A history entry as a short instruction for messages (`RUN apk add curl`, at most 80 characters). */
 export function shortCreatedBy(createdBy: string): string {
   const h = historyInstruction(createdBy);
-  const text = (h ? `${h.keyword} ${h.body}` : createdBy.trim()).replace(/\s+/g, ' ').trim();
+  const text = (h ? `${h.keyword} ${h.body}` : createdBy.trim()).replace(/\s+/g, ' ').replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]{4,}/g, '$1:$2…').trim();
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
@@ -177,7 +178,11 @@ export function baseImageName(image: ImageFacts, dockerfile: DockerfileFacts | n
   return null;
 }
 
-function entryIsBase(ctx: OriginContext, entry: number): boolean {
+/**
+ * True when history entry `entry` came with the base image: exactly when the Dockerfile is given and
+ * matched (see `traceHistory`), else the reader's heuristic (`HistoryEntry.fromBase`).
+ */
+export function entryIsBase(ctx: OriginContext, entry: number): boolean {
   const t = ctx.dockerfile ? traceHistory(ctx.image, ctx.dockerfile) : null;
   if (t) return entry < t.firstBuildEntry;
   return ctx.image.history[entry]?.fromBase ?? false;
@@ -234,8 +239,8 @@ export function settingOrigin(ctx: OriginContext, keyword: string): LayerOrigin 
     return { ...none, found: false };
   }
   const o = describe(ctx, ctx.image.history[index], index, null, entryIsBase(ctx, index));
-  if (!o.fromBase) o.says = `set by this build (${o.createdBy})`;
-  else o.says = `set by the base image${o.base ? ` ${o.base}` : ''} (${o.createdBy})`;
+  if (!o.fromBase) o.says = `set by this build with ${o.createdBy}`;
+  else o.says = `set by the base image${o.base ? ` ${o.base}` : ''} with ${o.createdBy}`;
   return { ...o, found: true };
 }
 
@@ -254,4 +259,38 @@ export function originDetail(origin: LayerOrigin): Record<string, string | numbe
   if (origin.base) d.baseImage = origin.base;
   if (origin.createdBy) d.createdBy = origin.createdBy;
   return d;
+}
+
+const scripts = new WeakMap<HistoryEntry, ShellScript | null>();
+
+/**
+ * The commands of a RUN history entry, parsed once with the shell parser (null for other entries, or
+ * when the parser is not loaded: `analyzeImage` loads it before the checks run).
+ */
+export function historyScript(entry: HistoryEntry): ShellScript | null {
+  if (scripts.has(entry)) return scripts.get(entry)!;
+  const h = historyInstruction(entry.createdBy);
+  const script = h?.keyword === 'RUN' && shellParserReady() && !h.body.startsWith('[') ? parseScriptText(h.body) : null;
+  scripts.set(entry, script);
+  return script;
+}
+
+/**
+ * True when a COPY/ADD history entry copies the whole build context: BuildKit and kaniko record the
+ * sources (`COPY . . # buildkit`, `COPY --chown=app . /app`); the classic builder and buildah record
+ * a directory digest and the destination (`COPY dir:3f1c… in .`, `… in /app` with WORKDIR /app).
+ * `workdir` is the WORKDIR in force at that entry.
+ */
+export function copiesWholeContext(h: HistoryInstruction, workdir: string): boolean {
+  if (h.keyword !== 'COPY' && h.keyword !== 'ADD') return false;
+  const classic = /^dir:[0-9a-f]+ in (\S+)\s*$/.exec(h.body);
+  if (classic) {
+    const dest = classic[1]!.replace(/\/+$/, '') || '/';
+    const wd = workdir.replace(/\/+$/, '') || '/';
+    return dest === '.' || dest === './' || (dest === wd && wd !== '/');
+  }
+  if (/^(file|multi|dir):/.test(h.body)) return false;
+  const words = h.body.split(/\s+/).filter((w) => !w.startsWith('--'));
+  if (words.length < 2) return false;
+  return words.slice(0, -1).some((w) => w === '.' || w === './' || w === '"."');
 }

@@ -59,7 +59,7 @@ describe('origin of layers and settings from the history alone', () => {
   it('a setting: which entry set USER, or that nothing did', async () => {
     const named = await image('user-named', 'oci');
     const set = settingOrigin({ image: named, dockerfile: null, settings: {} }, 'USER');
-    expect(set).toMatchObject({ found: true, fromBase: false, createdBy: 'USER app', says: 'set by this build (USER app)' });
+    expect(set).toMatchObject({ found: true, fromBase: false, createdBy: 'USER app', says: 'set by this build with USER app' });
     const none = settingOrigin({ image: await image('user-root'), dockerfile: null, settings: {} }, 'USER');
     expect(none).toMatchObject({ found: false, fromBase: true, createdBy: '' });
   });

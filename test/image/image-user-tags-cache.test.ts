@@ -1,0 +1,64 @@
+/**
+ * The image side of user/*, tags/* and cache/context-copy-before-install on the committed buildah
+ * samples (sample-images/built/), each read from its docker-archive and its oci-archive.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { analyzeImage } from '../../src/image/analyze.js';
+import { checks } from '../../src/api.js';
+import type { Finding } from '../../src/engine/types.js';
+
+const built = join(import.meta.dirname, '../../sample-images/built');
+const mine = /^(user\/|tags\/|cache\/)/;
+
+async function run(name: string, format: 'docker' | 'oci', settings = {}): Promise<Finding[]> {
+  const { results } = await analyzeImage({ path: join(built, `${name}.${format}.tar`) }, { checks, settings });
+  return results[0]!.findings.filter((f) => mine.test(f.rule));
+}
+const shape = (f: Finding) => ({ rule: f.rule, messageId: f.messageId, severity: f.severity, ...(f.location.kind === 'image' ? { path: f.location.path, layer: f.location.layer, field: f.location.field } : {}) });
+
+describe.each(['docker', 'oci'] as const)('%s-archive', (format) => {
+  it('good: no user, tags or cache finding', async () => {
+    expect((await run('good', format)).map(shape)).toEqual([]);
+  });
+
+  it('user-root: no USER anywhere, said so, naming the base', async () => {
+    const fs = await run('user-root', format);
+    expect(fs.map(shape)).toEqual([{ rule: 'user/root-user', messageId: 'imageNoUser', severity: 'warning', path: undefined, layer: undefined, field: 'User' }]);
+    expect(fs[0]!.message).toContain('neither the base image localhost/busybox-base:1 nor this build has a USER');
+    expect(fs[0]!.detail).toMatchObject({ fromBase: true, baseImage: 'localhost/busybox-base:1', user: '' });
+  });
+
+  it('user-named: a name (info), with the UID /etc/passwd gives it and the USER that set it', async () => {
+    const fs = await run('user-named', format);
+    expect(fs.map(shape)).toEqual([{ rule: 'user/named-user', messageId: 'imageNamed', severity: 'info', path: undefined, layer: undefined, field: 'User' }]);
+    expect(fs[0]!.message).toContain('set by this build with USER app');
+    expect(fs[0]!.message).toContain('set User to 10001 (its UID in /etc/passwd)');
+  });
+
+  it('user-missing: a name /etc/passwd does not have is an error pointing at /etc/passwd and its base layer', async () => {
+    const fs = await run('user-missing', format);
+    expect(fs.map(shape)).toEqual([
+      { rule: 'user/named-user', messageId: 'imageNamed', severity: 'info', path: undefined, layer: undefined, field: 'User' },
+      { rule: 'user/unknown-user', messageId: 'missingName', severity: 'error', path: '/etc/passwd', layer: 0, field: 'User' },
+    ]);
+    expect(fs[1]!.message).toContain('/etc/passwd, from the base image localhost/busybox-base:1 (layer 0), has no such user');
+    expect(fs[0]!.message).toContain('set User to <uid>');
+  });
+
+  it('tags-latest: tagged only latest, and no version anywhere', async () => {
+    const fs = await run('tags-latest', format);
+    expect(fs.map(shape)).toEqual([
+      { rule: 'tags/latest-tag', messageId: 'imageLatest', severity: 'warning', path: undefined, layer: undefined, field: 'RepoTags' },
+      { rule: 'tags/no-version', messageId: 'noVersion', severity: 'info', path: undefined, layer: undefined, field: 'Labels' },
+    ]);
+    expect(fs[0]!.message).toContain('tagged only shipshape-sample/tags-latest:latest');
+  });
+
+  it('cache-context-copy: the COPY . . layer before the npm ci layer, from the history', async () => {
+    const fs = await run('cache-context-copy', format);
+    expect(fs.map(shape)).toEqual([{ rule: 'cache/context-copy-before-install', messageId: 'imageCopyBeforeInstall', severity: 'warning', path: undefined, layer: 2, field: undefined }]);
+    expect(fs[0]!.message).toMatch(/^layer 2 \(COPY dir:[0-9a-f]{12}… in \.\) copies the whole build context before layer 3 runs `npm ci`/);
+    expect(fs[0]!.detail).toMatchObject({ fromBase: false, installLayer: 3, baseImage: 'localhost/busybox-base:1' });
+  });
+});
