@@ -29,8 +29,9 @@ the config keeps a tool the image really needs.
 In an image, the check looks for the commands (\`nc\`, \`ncat\`, \`socat\`, \`nmap\`, \`telnet\`,
 \`tcpdump\`…) in every \`bin\` and \`sbin\` directory of the merged file system, following links: a
 busybox applet link such as \`/usr/bin/nc -> /bin/busybox\` counts, a busybox binary without one does
-not. The finding names the path, the layer and the instruction that made it; a tool the base image
-brought is reported as info naming the base.`,
+not, and applets a layer links to one multi-call binary are one finding. The finding names the path,
+the layer and the instruction that made it; a tool the base image brought is reported as info naming
+the base.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends ca-certificates netcat-openbsd \\

@@ -11,7 +11,9 @@
  *   busybox applet link `/usr/bin/nc -> /bin/busybox` made by layer 2 is netcat from layer 2. A
  *   busybox binary with no link naming an applet counts as no tool: which applets were compiled in
  *   cannot be told from the file list, and nothing on the PATH runs them by that name.
- * - Several names of one tool in one layer (`nc`, `netcat`, `nc.openbsd`) are one finding.
+ * - Several names of one tool in one layer (`nc`, `netcat`, `nc.openbsd`) are one finding, and so
+ *   are several tools of one check that a layer links to one multi-call binary (busybox's `nc`,
+ *   `telnet` and `tftp`): `netcat, telnet, tftp (links to /bin/busybox)`.
  */
 import { posix } from 'node:path';
 import type { Severity } from '../engine/types.js';
@@ -52,8 +54,10 @@ export interface Command {
   name: string;
   /** The layer that wrote the entry carrying the name. */
   layer: number;
-  /** The regular file it runs when that is another path (`/bin/busybox`, `/usr/bin/nc.openbsd`). */
+  /** The regular file a symlink leads to (`/bin/busybox`, `/usr/bin/nc.openbsd`). */
   runs?: string;
+  /** The regular file it is: its own path, the symlink's end, or the file a hard link shares. */
+  file: string;
 }
 
 /** A tool found under one or more names in one layer. */
@@ -89,8 +93,9 @@ function binIndex(image: ImageFacts): Map<string, FileEntry[]> {
 export function asCommand(image: ImageFacts, e: FileEntry): Command | null {
   const target = resolveEntry(image.files, e.path);
   if (!target || target.type !== 'file' || (target.mode & 0o111) === 0) return null;
-  const c: Command = { path: e.path, name: e.path.slice(e.path.lastIndexOf('/') + 1), layer: e.layer };
-  if (target.path !== e.path) c.runs = target.path;
+  const c: Command = { path: e.path, name: e.path.slice(e.path.lastIndexOf('/') + 1), layer: e.layer, file: target.path };
+  // A hard link is the same file under another name: nothing else runs.
+  if (target.path !== e.path && e.type === 'symlink') c.runs = target.path;
   return c;
 }
 
@@ -122,9 +127,29 @@ export function findTools(
     const i = order.indexOf(c.name);
     return i < 0 ? order.length : i;
   };
-  const out = [...found.values()];
+  const out = mergeMultiCall([...found.values()]);
   for (const t of out) t.commands.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
   return out.sort((a, b) => a.layer - b.layer || a.commands[0]!.path.localeCompare(b.commands[0]!.path));
+}
+
+/** Tools of one layer whose names all lead to one file (busybox applets) become one result. */
+function mergeMultiCall(tools: ToolFound[]): ToolFound[] {
+  const byFile = new Map<string, ToolFound[]>();
+  for (const t of tools) {
+    const files = new Set(t.commands.map((c) => c.file));
+    if (files.size !== 1) continue;
+    const key = `${t.layer}\0${[...files][0]}`;
+    byFile.set(key, [...(byFile.get(key) ?? []), t]);
+  }
+  const merged = new Set<ToolFound>();
+  const out: ToolFound[] = [];
+  for (const group of byFile.values()) {
+    if (group.length < 2) continue;
+    group.forEach((t) => merged.add(t));
+    const names = group.map((t) => t.tool).sort();
+    out.push({ tool: `${names.join(', ')} (links to ${group[0]!.commands[0]!.file})`, layer: group[0]!.layer, commands: group.flatMap((t) => t.commands) });
+  }
+  return [...tools.filter((t) => !merged.has(t)), ...out];
 }
 
 /** A lookup over tables of command names (and patterns for versioned names like `gcc-12`). */
@@ -147,7 +172,7 @@ export function findFiles(image: ImageFacts, pattern: RegExp, tool: string): Too
   const found = new Map<number, ToolFound>();
   for (const e of image.files.values()) {
     if (e.type !== 'file' || !pattern.test(e.path)) continue;
-    const c: Command = { path: e.path, name: e.path.slice(e.path.lastIndexOf('/') + 1), layer: e.layer };
+    const c: Command = { path: e.path, name: e.path.slice(e.path.lastIndexOf('/') + 1), layer: e.layer, file: e.path };
     const t = found.get(e.layer);
     if (t) t.commands.push(c);
     else found.set(e.layer, { tool, layer: e.layer, commands: [c] });

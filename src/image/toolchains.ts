@@ -30,7 +30,7 @@ export function toolchainsIn(image: ImageFacts, allowed: readonly string[] = [])
   const total = [...headers.values()].reduce((a, b) => a + b, 0);
   if (total >= MANY_HEADERS && !allowed.includes('headers')) {
     const [layer] = [...headers.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
-    out.push({ tool: `C headers (${total} files)`, layer, commands: [{ path: '/usr/include', name: 'include', layer }] });
+    out.push({ tool: `C headers (${total} files)`, layer, commands: [{ path: '/usr/include', name: 'include', layer, file: '/usr/include' }] });
   }
   // The layer that installed a meta-package: the first whose database lists it, if the final one still does.
   const dbs = image.captures.filter((c) => PACKAGE_DATABASES.test(c.path));
@@ -38,7 +38,7 @@ export function toolchainsIn(image: ImageFacts, allowed: readonly string[] = [])
     if (allowed.includes(pkg)) continue;
     const final = dbs.filter((d) => d.visible).some((d) => installedPackages(d.path, d.text).has(pkg));
     const first = final ? dbs.find((d) => installedPackages(d.path, d.text).has(pkg)) : undefined;
-    if (first) out.push({ tool: `${pkg} (the package database lists it)`, layer: first.layer, commands: [{ path: first.path, name: pkg, layer: first.layer }] });
+    if (first) out.push({ tool: `${pkg} (the package database lists it)`, layer: first.layer, commands: [{ path: first.path, name: pkg, layer: first.layer, file: first.path }] });
   }
   return out.sort((a, b) => a.layer - b.layer);
 }

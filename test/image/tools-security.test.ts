@@ -5,6 +5,7 @@
  * chains through /bin -> usr/bin, hard links, dangling links, base-image tools, allowedTools).
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/image/analyze.js';
 import type { Check, CheckSettings, Finding } from '../../src/engine/types.js';
@@ -326,5 +327,34 @@ describe('security in image layers', () => {
       ['/usr/local/bin/tool', 1, 'warning'],
       ['/usr/bin/mailer', 1, 'warning'],
     ]);
+  });
+});
+
+const corpus = join(import.meta.dirname, '../../../shared/corpus/images');
+
+describe.skipIf(!existsSync(corpus))("dockle's fixtures: the same verdicts as its tests assert", () => {
+  const peer = async (file: string): Promise<Seen[]> => {
+    const { results } = await analyzeImage({ path: join(corpus, file) }, { checks });
+    return results[0]!.findings.filter((f) => MINE.test(f.rule)).map(seen);
+  };
+
+  it('dockle-symbolic: suid.txt and gid.txt are setuid/setgid (CIS-DI-0008), once-suid.txt (u+s then u-s) is not; app/credentials.json (CIS-DI-0010)', async () => {
+    const fs = await peer('dockle-symbolic.tar');
+    expect(fs.filter((f) => f.rule.startsWith('security/')).map((f) => [f.rule, f.path, f.layer])).toEqual([
+      ['security/copied-secret-file', '/app/credentials.json', 1],
+      ['security/setuid-files', '/app/suid.txt', 3],
+      ['security/setuid-files', '/app/gid.txt', 5],
+    ]);
+    // busybox's applets are hard links to one binary: one info finding per check, from the base image
+    expect(fs.filter((f) => f.rule.startsWith('tools/')).map((f) => [f.rule, f.path, f.severity])).toEqual([
+      ['tools/download-tools-left', '/bin/wget', 'info'],
+      ['tools/network-tools', '/bin/nc', 'info'],
+    ]);
+    expect(fs.find((f) => f.rule === 'tools/network-tools')!.message).toContain('netcat, telnet, telnetd, tftp (links to /bin/[) at /bin/nc, also /bin/telnet, /bin/telnetd, /bin/tftp, from the base image');
+  });
+
+  it('dockle-scratch: /credentials.json (CIS-DI-0010)', async () => {
+    const fs = await peer('dockle-scratch.tar');
+    expect(brief(fs)).toEqual([['security/copied-secret-file', '/credentials.json', 0, 'error']]);
   });
 });
