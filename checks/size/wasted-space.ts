@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageFacts, ShadowedFile } from '../../src/image/facts.js';
+import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
 
 /** dive's default CI gates: efficiency below 0.9 or more than 10% of the build's bytes wasted. */
 const LOWEST_EFFICIENCY = 0.9;
@@ -29,7 +30,7 @@ export default defineCheck({
   severity: 'warning',
   messages: {
     wasted: 'layer {layer} ({createdBy}) ships {bytes} that layer {hiddenBy} {how}, largest {path}; the bytes stay in the image (efficiency {score}%)',
-    wastedBase: 'base image layer {layer} ships {bytes} that later layers hide, largest {path}; only a slimmer base removes it',
+    wastedBase: 'base image{base} layer {layer} ships {bytes} that later layers hide, largest {path}; only a slimmer base removes it',
     summary: '{size} in {count} ({base} from the base image); efficiency {score}%, {wasted} duplicated or hidden across layers',
   },
   docs: {
@@ -66,8 +67,10 @@ RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool
       const top = biggest(img, layer.index);
       if (!top) continue;
       const data = { layer: layer.index, bytes: human(layer.wastedBytes), path: top.path, hiddenBy: top.hiddenBy, how: top.how === 'deleted' ? 'deleted' : 'overwrote', score, createdBy: layer.createdBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').slice(0, 80) || 'no history' };
-      const detail = { wastedBytes: layer.wastedBytes, diffId: layer.diffId, fromBase: layer.fromBase };
-      if (layer.fromBase) ctx.report({ messageId: 'wastedBase', severity: 'info', data, image: { layer: layer.index, path: top.path }, detail });
+      const detail = { wastedBytes: layer.wastedBytes, diffId: layer.diffId };
+      const origin = layerOrigin(ctx, layer.index);
+      // The base image's waste is info (only a slimmer base removes it) unless --base-findings asks otherwise.
+      if (origin.fromBase) ctx.report({ messageId: 'wastedBase', severity: baseSeverity(ctx, origin), data: { ...data, base: origin.base ? ` ${origin.base}` : '' }, image: { layer: layer.index, path: top.path }, detail });
       else ctx.report({ messageId: 'wasted', data, image: { layer: layer.index, path: top.path }, detail });
     }
   },

@@ -1,6 +1,8 @@
 /** The shipshape command line. */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DockerfileFacts } from '../dockerfile/model.js';
 import { setFlagsFromString } from 'node:v8';
 import { analyzeDockerfile, looksLikeDockerfile, selectChecks } from '../api.js';
 import { directoryReader } from '../dockerfile/context.js';
@@ -39,6 +41,7 @@ interface CheckOptions {
   platform?: string;
   imageRef?: string;
   baseFindings?: boolean;
+  dockerfile?: string;
 }
 
 class UsageError extends Error {}
@@ -51,6 +54,7 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
   const known = new Set<string>([...allChecks.map((c) => c.id), ...allChecks.map((c) => c.category), ...allChecks.flatMap((c) => c.aliases ?? [])]);
   for (const r of opts.ignore) if (!known.has(r)) throw new UsageError(`--ignore ${r}: no such rule or category (see \`shipshape rules\`)`);
   const setup = configLoader(opts);
+  const built = opts.dockerfile ? await pairedDockerfile(opts.dockerfile, opts.context) : null;
   const inputs: Input[] = targets.flatMap((t) => resolveTarget(t, opts.context ?? null, io.stdin));
   const results: TargetResult[] = [];
   const failOns: FailOn[] = [];
@@ -64,7 +68,7 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     }
     if (input.kind === 'image') {
       try {
-        const imageOpts = { checks, settings, ...(severity ? { severity } : {}), ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
+        const imageOpts = { checks, settings, dockerfile: built, ...(severity ? { severity } : {}), ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
         const r = await analyzeImage(input, imageOpts);
         for (const one of r.results) {
           for (const note of one.notes) io.stderr(`shipshape: note: ${note}\n`);
@@ -109,6 +113,23 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     const failOn = failOns[i] ?? 'warning';
     return failOn !== 'none' && r.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
   }) ? 1 : 0;
+}
+
+/**
+ * `--dockerfile`: the Dockerfile the image targets were built from, parsed once. Image findings then
+ * name the instruction that made their layer, and the base image ends exactly where its FROM is.
+ */
+async function pairedDockerfile(path: string, context: string | undefined): Promise<DockerfileFacts> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`--dockerfile ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
+  }
+  const { facts } = await analyzeDockerfile(text, { path, checks: [], reader: directoryReader(context ?? dirname(path)) });
+  if (!looksLikeDockerfile(facts)) throw new UsageError(`--dockerfile ${path}: does not look like a Dockerfile: no Dockerfile instruction in it`);
+  return facts;
 }
 
 function render(format: Format, results: readonly TargetResult[], color: boolean): string {
@@ -199,8 +220,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
     .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
+    .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')
     .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
-    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  docker save app:1.2 | shipshape -')
+    .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });
