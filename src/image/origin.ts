@@ -18,6 +18,8 @@
  * }
  * ```
  *
+ * For findings of the `tools`, `size` and `multi-stage` categories that name a base-image `layer` and set
+ * no `severity`, the runner applies `baseSeverity` by itself.
  * `baseSeverity` returns `undefined` for this build's layers, so `severity: baseSeverity(ctx, o)` keeps
  * the check's (or the config's) severity there. The runner attaches the Dockerfile line of a layer
  * (`finding.dockerfile`) to every image finding that names a `layer`; for a config field pass

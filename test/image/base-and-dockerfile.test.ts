@@ -108,3 +108,30 @@ describe('--dockerfile: image findings traced to Dockerfile lines', () => {
     expect(notDf.stderr).toBe('shipshape: --dockerfile package.json: does not look like a Dockerfile: no Dockerfile instruction in it\n');
   });
 });
+
+describe("tools the base image brought", () => {
+  async function baseWithNetcat(): Promise<Buffer> {
+    return dockerArchive({
+      layers: [[{ name: 'usr/bin/nc', body: '\x7fELF netcat', mode: 0o755 }], [{ name: 'app/run', body: '#!/bin/sh\nexec sleep 1\n', mode: 0o755 }]],
+      config: {
+        config: { User: '10001', Cmd: ['/app/run'], Labels: { 'org.opencontainers.image.base.name': 'docker.io/acme/toolbox:2' } },
+        history: [
+          { created_by: '/bin/sh -c #(nop) ADD file:aaa in / ' },
+          { created_by: '/bin/sh -c #(nop) CMD ["sh"]', empty_layer: true },
+          { created_by: '/bin/sh -c #(nop) COPY file:bbb in /app/run ' },
+        ],
+      },
+    });
+  }
+
+  it('are info naming the base by default, and full findings with --base-findings', async () => {
+    const data = await baseWithNetcat();
+    const nc = (args: string[]) => findings(run(['--format', 'json', ...args, '-'], data).stdout).filter((f) => f.rule.startsWith('tools/') && f.path === '/usr/bin/nc');
+    const plain = nc([]);
+    expect(plain.length).toBeGreaterThan(0);
+    for (const f of plain) expect(f).toMatchObject({ severity: 'info', layer: 0, detail: { fromBase: true, baseImage: 'acme/toolbox:2' } });
+    const full = nc(['--base-findings']);
+    expect(full.map((f) => f.severity)).not.toContain('info');
+    expect(full.length).toBe(plain.length);
+  });
+});
