@@ -11,6 +11,7 @@ import * as zlib from 'node:zlib';
 import { posix } from 'node:path';
 import tar from 'tar-stream';
 import { Decompress as ZstdDecompress } from 'fzstd';
+import { Hasher } from './hasher.js';
 
 /** An archive that cannot be read, in one line that names the file and the problem. */
 export class ImageReadError extends Error {
@@ -210,17 +211,19 @@ class LayerSink {
   constructor(
     private readonly compression: Compression,
     budget: Budget,
+    hasher: Hasher,
+    blobSize: number,
   ) {
     const extract = tar.extract();
     let piped: Promise<void>;
-    let digest: () => { diffId: string; uncompressedSize: number };
+    let digest: () => Promise<{ diffId: string; uncompressedSize: number }>;
     if (compression === 'none') {
       // The blob is the layer tar: its digest, taken by the caller, is the diff id.
       piped = pipeline(this.input, extract as unknown as NodeJS.WritableStream);
-      digest = () => ({ diffId: '', uncompressedSize: this.written });
+      digest = async () => ({ diffId: '', uncompressedSize: this.written });
     } else {
       const inflate = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 } as zlib.ZlibOptions) : zstdStream();
-      const diff = createHash('sha256');
+      const diff = hasher.create(blobSize);
       let uncompressed = 0;
       const tap = new Transform({
         highWaterMark: 1 << 20,
@@ -230,19 +233,20 @@ class LayerSink {
           // to a microtask lets them run on this thread while the next chunk inflates on the other
           // core, instead of the two taking turns.
           queueMicrotask(() => {
-            diff.update(chunk);
             uncompressed += chunk.length;
-            cb(null, chunk);
+            const queued = diff.update(chunk);
+            if (queued) queued.then(() => cb(null, chunk), cb);
+            else cb(null, chunk);
           });
         },
       });
       piped = pipeline([this.input, inflate, tap, extract as unknown as NodeJS.WritableStream]);
-      digest = () => ({ diffId: diff.digest('hex'), uncompressedSize: uncompressed });
+      digest = async () => ({ diffId: await diff.digest(), uncompressedSize: uncompressed });
     }
     const scanned = scanLayerTar(extract, budget);
     piped.catch(() => undefined);
     scanned.catch(() => undefined);
-    this.scan = Promise.all([piped, scanned]).then(([, s]) => ({ ...digest(), ...s }));
+    this.scan = Promise.all([piped, scanned]).then(async ([, s]) => ({ ...(await digest()), ...s }));
     this.scan.catch((e: Error) => {
       this.failed = e;
       this.input.destroy();
@@ -333,6 +337,7 @@ export async function indexArchive(source: Readable, label: string): Promise<Arc
   const blobs = new Map<string, BlobInfo>();
   const links = new Map<string, string>();
   const budget: Budget = { scripts: SCRIPT_BUDGET, configs: CONFIG_BUDGET };
+  const hasher = new Hasher();
   const extract = tar.extract();
   let last = '(start of archive)';
   const piped = pipeline(source, extract as unknown as NodeJS.WritableStream);
@@ -363,7 +368,7 @@ export async function indexArchive(source: Readable, label: string): Promise<Arc
         continue;
       }
       const size = h.size ?? 0;
-      const hash = createHash('sha256');
+      const hash = hasher.create(size);
       const head: Buffer[] = [];
       let headLen = 0;
       type Mode = 'undecided' | 'json' | 'layer' | 'skip';
@@ -380,13 +385,14 @@ export async function indexArchive(source: Readable, label: string): Promise<Arc
           return 'json';
         }
         if (kind !== null && (kind !== 'tar-empty' || size >= 1024)) {
-          sink = new LayerSink(kind === 'tar-empty' ? 'none' : kind, budget);
+          sink = new LayerSink(kind === 'tar-empty' ? 'none' : kind, budget, hasher, size);
           return 'layer';
         }
         return 'skip';
       };
       for await (const chunk of entry as AsyncIterable<Buffer>) {
-        hash.update(chunk);
+        const hashing = hash.update(chunk);
+        if (hashing) await hashing;
         if (mode === 'undecided') {
           head.push(chunk);
           headLen += chunk.length;
@@ -401,7 +407,7 @@ export async function indexArchive(source: Readable, label: string): Promise<Arc
         mode = decide();
         if (mode === 'layer') await (sink as LayerSink | null)?.write(Buffer.concat(head));
       }
-      const info: BlobInfo = { name, size, sha256: hash.digest('hex') };
+      const info: BlobInfo = { name, size, sha256: await hash.digest() };
       if (mode === 'json') {
         try {
           info.json = JSON.parse(Buffer.concat(json).toString('utf8'));
@@ -423,6 +429,8 @@ export async function indexArchive(source: Readable, label: string): Promise<Arc
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
     throw new ImageReadError(`${label}: ${describeStreamError(e)}${last === '(start of archive)' ? '' : ` after ${last}`}`);
+  } finally {
+    await hasher.close();
   }
   return { blobs, links };
 }
