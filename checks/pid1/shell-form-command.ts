@@ -1,5 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
+import { imageTarget, shellOf } from '../../src/image/launch.js';
+import { baseSeverity } from '../../src/image/origin.js';
 
 export default defineCheck({
   id: 'pid1/shell-form-command',
@@ -9,6 +11,8 @@ export default defineCheck({
   aliases: ['DL3025', 'JSONArgsRecommended'],
   messages: {
     shellForm: '{keyword} uses shell form, so /bin/sh is PID 1 and SIGTERM never reaches {program}',
+    image: '{field} is `/bin/sh -c {body}` (shell form), so /bin/sh is PID 1 and SIGTERM never reaches {program}; {field} {origin}',
+    imageBusybox: '{field} is `/bin/sh -c {body}` (shell form); /bin/sh here is busybox ash, which execs {program} itself, but the exec form does not depend on the shell; {field} {origin}',
   },
   docs: {
     why: `In shell form, \`CMD node server.js\` runs as \`/bin/sh -c "node server.js"\`. The shell becomes
@@ -34,5 +38,26 @@ CMD ["node", "/app/server.js"]
       ctx.report({ messageId: 'shellForm', data: { keyword: ins.keyword, program }, at: ins });
     };
     return { CMD: visit, ENTRYPOINT: visit };
+  },
+  image: (ctx) => {
+    // Docker stores a shell-form instruction as `["/bin/sh", "-c", body]`; only the one PID 1 runs counts.
+    for (const hop of ctx.image.launch?.hops ?? []) {
+      if (hop.kind !== 'shell-form' || hop.at.kind !== 'config') continue;
+      const field = hop.at.field;
+      const argv = field === 'Cmd' ? ctx.image.config.cmd : ctx.image.config.entrypoint;
+      const body = (argv?.[2] ?? '').replace(/\s+/g, ' ');
+      const t = imageTarget(ctx, hop.at);
+      // busybox ash execs the last simple command of `-c` (measured: also after `;` and `&&`).
+      const execed = shellOf(ctx.image) === 'busybox' && hop.last !== null && !hop.mustStay && !hop.handlesSignals;
+      const severity = execed ? 'info' : baseSeverity(ctx, t);
+      ctx.report({
+        messageId: execed ? 'imageBusybox' : 'image',
+        data: { field, body: body.length > 60 ? `${body.slice(0, 59)}…` : body, program: hop.last?.name || 'the program', origin: t.origin.replace(/^\w+ /, '') },
+        image: t.image,
+        ...(severity ? { severity } : {}),
+        ...(t.dockerfile ? { dockerfile: t.dockerfile } : {}),
+        detail: { fromBase: t.fromBase },
+      });
+    }
   },
 });

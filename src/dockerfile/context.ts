@@ -66,6 +66,8 @@ export function memoryReader(files: Record<string, string>, root = '.'): Context
 }
 
 const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+/** Docker's default PATH, where a bare ENTRYPOINT name is found. */
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** The program an ENTRYPOINT/CMD runs first, and a script it hands to a shell (`["sh", "x.sh"]`). */
 function executableOf(ins: Instruction): string | null {
@@ -150,11 +152,17 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
       if (!ins) continue;
       const exe = executableOf(ins);
       if (!exe || exe.includes('$')) continue;
-      const imagePath = posix.resolve(workdirAt(s, ins), exe);
-      if (seen.has(imagePath)) continue;
+      // A bare name (`docker-entrypoint.sh`) is looked up in PATH, where COPY usually puts it.
+      const candidates = exe.includes('/') ? [posix.resolve(workdirAt(s, ins), exe)] : PATH_DIRS.map((d) => posix.join(d, exe));
+      let imagePath = '';
+      let src: { source: string } | null = null;
+      for (const c of candidates) {
+        src = sourceFor(stage, c);
+        imagePath = c;
+        if (src) break;
+      }
+      if (!src || seen.has(imagePath)) continue;
       seen.add(imagePath);
-      const src = sourceFor(stage, imagePath);
-      if (!src) continue;
       const rel = posix.normalize(src.source).replace(/^\/+/, '');
       const text = reader.read(rel);
       if (text === null) continue;

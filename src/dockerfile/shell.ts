@@ -55,6 +55,11 @@ export interface ShellScript {
   commands: ShellCommand[];
   /** Number of top-level statements. */
   statements: number;
+  /**
+   * The tree-sitter node type of each top-level statement (`command`, `list`, `pipeline`,
+   * `if_statement`, `while_statement`, `function_definition`…), so a check can tell a loop from a command.
+   */
+  kinds: string[];
   /** True when tree-sitter found a syntax error. */
   hasError: boolean;
 }
@@ -115,14 +120,22 @@ export function shellParserReady(): boolean {
 export function parseShell(source: MappedText, index: LineIndex): ShellScript {
   if (!parser) throw new Error('shell parser not loaded');
   const tree = parser.parse(source.text);
-  if (!tree) return { commands: [], statements: 0, hasError: true };
+  if (!tree) return { commands: [], statements: 0, kinds: [], hasError: true };
   const b = new Builder(source, index);
   try {
     b.block(tree.rootNode, false);
-    return { commands: b.commands, statements: b.statement, hasError: tree.rootNode.hasError };
+    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: tree.rootNode.hasError };
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Parses a whole script file (an entrypoint script from the build context or from an image layer);
+ * ranges are positions in that file. The one function both sides use. Call `loadShellParser()` first.
+ */
+export function parseScriptText(text: string): ShellScript {
+  return parseShell({ text, map: Array.from({ length: text.length + 1 }, (_, i) => i) }, new LineIndex(text));
 }
 
 function kids(n: Node): Node[] {
@@ -142,6 +155,7 @@ function pinned(text: string, at: Range, index: LineIndex): { mt: MappedText; in
 class Builder {
   commands: ShellCommand[] = [];
   statement = 0;
+  kinds: string[] = [];
   constructor(
     private readonly src: MappedText,
     private readonly index: LineIndex,
@@ -158,6 +172,7 @@ class Builder {
       const k = list[i];
       if (!k || !k.isNamed || k.type === 'comment') continue;
       const first = this.commands.length;
+      if (topLevel) this.kinds[this.statement] = k.type;
       this.stmt(k, nested);
       const sep = list[i + 1];
       const bg = sep?.type === '&';

@@ -10,6 +10,7 @@ import { ImageReadError, indexArchive, sniffBlob, zstdStream } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
 import { loadShellParser } from '../dockerfile/shell.js';
+import { addLaunch } from './launch.js';
 
 export { ImageReadError };
 
@@ -92,10 +93,12 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
     }
     specs = chosen;
   }
-  return specs.map((spec, i) => {
+  const images = specs.map((spec, i) => {
     const name = specs.length === 1 ? label : `${label}#${spec.tags[0] ?? String(i)}`;
     return assemble(name, index, spec, [...notes]);
   });
+  for (const image of images) await addLaunch(image);
+  return images;
 }
 
 /** Reads an archive and runs the image side of the checks on each image in it. */

@@ -1,4 +1,5 @@
 /** Facts about a saved image, produced by the streaming reader in one pass. */
+import type { Launch } from '../dockerfile/launch.js';
 
 export interface ImageConfig {
   user: string;
@@ -123,6 +124,8 @@ export interface ImageFacts {
   captured: Map<string, string>;
   /** Every captured body from every layer, including secrets in files a later layer deleted. */
   captures: CapturedFile[];
+  /** What runs as PID 1 (Entrypoint/Cmd through inits, shells and captured scripts), set after the pass; absent when the config runs nothing. */
+  launch?: Launch;
   efficiency: Efficiency;
   /** Notes for the user (which platform was chosen…). */
   notes: string[];

@@ -1,0 +1,61 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { dockerfileLaunch, dockerfileTarget, packageLauncher, type Launch } from '../../src/dockerfile/launch.js';
+import { imageTarget } from '../../src/image/launch.js';
+import { baseSeverity } from '../../src/image/origin.js';
+
+function launcher(launch: Launch | null | undefined): string | null {
+  const main = launch?.main;
+  return main ? packageLauncher(main.base, main.argv) : null;
+}
+
+export default defineCheck({
+  id: 'pid1/package-manager-launcher',
+  title: 'The app runs itself, not through npm, yarn or pnpm',
+  category: 'pid1',
+  severity: 'warning',
+  messages: {
+    launcher: '`{launcher}` runs the app as a child of the package manager (through a shell), which passes SIGTERM on unreliably and reaps no zombies; run the program itself (`CMD ["node", "server.js"]`){origin}',
+  },
+  docs: {
+    why: `\`npm start\`, \`yarn start\`, \`pnpm start\` and \`npx\` do not become the app: the package manager
+starts a shell that starts the app, and stays in front of it. As PID 1 (or right behind a shell) the
+package manager has to pass \`docker stop\`'s SIGTERM on; depending on the version it does not, or the
+shell in between swallows it, so the app is killed with SIGKILL after the grace period, with no chance
+to close connections. It does not reap orphaned children either, and it keeps a second Node.js
+process's memory for nothing. Run the program the script runs: \`CMD ["node", "server.js"]\`.
+
+Reported wherever the package manager ends up as the main process: exec or shell form, after an
+init, after \`sh -c\`, or as the command an entrypoint script runs (\`exec npm start\`, or the CMD
+that a script's \`exec "$@"\` runs). \`poetry run\`, \`pipenv run\` and \`bundle exec\` replace
+themselves with the program (they exec it), so they are not reported.`,
+    bad: `FROM node:20-slim
+WORKDIR /app
+COPY . .
+USER 1000
+CMD ["npm", "start"]
+`,
+    good: `FROM node:20-slim
+WORKDIR /app
+COPY . .
+USER 1000
+CMD ["node", "server.js"]
+`,
+    related: ['pid1/shell-form-command', 'pid1/script-without-exec'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const launch = dockerfileLaunch(ctx.facts);
+      const name = launcher(launch);
+      if (!name || !launch?.main) return;
+      ctx.report({ messageId: 'launcher', data: { launcher: name, origin: '' }, ...dockerfileTarget(launch.main.at) });
+    },
+  }),
+  image: (ctx) => {
+    const launch = ctx.image.launch;
+    const name = launcher(launch);
+    if (!name || !launch?.main) return;
+    const t = imageTarget(ctx, launch.main.at);
+    const severity = baseSeverity(ctx, t);
+    ctx.report({ messageId: 'launcher', data: { launcher: name, origin: ` (${t.origin})` }, image: t.image, ...(severity ? { severity } : {}), ...(t.dockerfile ? { dockerfile: t.dockerfile } : {}), detail: { fromBase: t.fromBase } });
+  },
+});
