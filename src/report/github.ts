@@ -33,7 +33,10 @@ export function annotation(f: Finding, target: TargetResult): string {
   const title = `${f.rule} (${f.severity})`;
   if (l.kind === 'image') {
     const where = [l.layer !== undefined ? `layer ${l.layer}` : '', l.path ?? '', l.field !== undefined ? `config ${l.field}` : ''].filter(Boolean).join(' ');
-    return command(COMMAND[f.severity], [['file', slash(target.path)], ['title', title]], where ? `${where}: ${f.message}` : f.message);
+    const text = where ? `${where}: ${f.message}` : f.message;
+    // Traced to the Dockerfile (--dockerfile): the annotation lands on the instruction that made the layer.
+    if (f.dockerfile) return command(COMMAND[f.severity], [['file', slash(f.dockerfile.file)], ['line', f.dockerfile.line], ['title', title]], `${slash(target.path)} ${text}`);
+    return command(COMMAND[f.severity], [['file', slash(target.path)], ['title', title]], text);
   }
   const file = l.kind === 'file' ? posix.join(posix.dirname(slash(target.path)), slash(l.file)) : slash(target.path);
   const r = l.range;

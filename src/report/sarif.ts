@@ -70,6 +70,8 @@ export function sarifLog(results: readonly TargetResult[], rules: readonly Check
       const props: Record<string, unknown> = { category: f.category, messageId: f.messageId, target: t.path };
       if (f.detail) props.detail = f.detail;
       res.properties = props;
+      // An image finding traced to its Dockerfile (--dockerfile): the instruction that made the layer.
+      if (f.dockerfile) res.relatedLocations = [{ id: 1, message: { text: 'the Dockerfile instruction that made this layer or setting' }, physicalLocation: { artifactLocation: { uri: toUri(f.dockerfile.file) }, region: { startLine: f.dockerfile.line } } }];
       sarifResults.push(res);
     }
   }

@@ -135,3 +135,27 @@ describe("tools the base image brought", () => {
     expect(full.length).toBe(plain.length);
   });
 });
+
+describe('--dockerfile in the other formats', () => {
+  const df = 'sample-images/images/tools-netcat/Dockerfile';
+  it('github: a traced finding is annotated on its Dockerfile line', () => {
+    const r = run(['--format', 'github', '--dockerfile', df, built('tools-netcat', 'oci')]);
+    expect(r.stdout).toMatch(/^::warning file=sample-images\/images\/tools-netcat\/Dockerfile,line=7,title=tools\/network-tools \(warning\)::sample-images\/built\/tools-netcat\.oci\.tar layer 2 \/usr\/bin\/nc: /m);
+  });
+
+  it('sarif: the Dockerfile line is a related location of the image result', async () => {
+    const { default: AjvModule } = await import('ajv-draft-04');
+    const schemaPath = join(root, '../shared/schemas/sarif-schema-2.1.0.json');
+    const log = JSON.parse(run(['--format', 'sarif', '--dockerfile', df, built('tools-netcat', 'oci')]).stdout);
+    const nc = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'tools/network-tools');
+    expect(nc.relatedLocations[0].physicalLocation).toEqual({ artifactLocation: { uri: df }, region: { startLine: 7 } });
+    if (!existsSync(schemaPath)) return;
+    const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
+    const ajv = new (Ajv as unknown as new (o: object) => { addFormat(n: string, f: (s: string) => boolean): void; compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true, strict: false });
+    ajv.addFormat('uri', (s) => /^[a-z][a-z0-9+.-]*:\S*$/i.test(s));
+    ajv.addFormat('uri-reference', (s) => !/\s/.test(s));
+    ajv.addFormat('date-time', (s) => !Number.isNaN(Date.parse(s)));
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
