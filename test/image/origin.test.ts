@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImages } from '../../src/image/analyze.js';
 import { analyzeDockerfile } from '../../src/api.js';
+import { displayTag } from '../../src/image/layout.js';
+import { imageTagOf, isVersionTag } from '../../src/image/tags.js';
 import { baseImageName, baseSeverity, historyInstruction, layerOrigin, settingOrigin, shortCreatedBy, traceHistory } from '../../src/image/origin.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -81,5 +83,74 @@ describe('with the Dockerfile: each build layer traced to its instruction', () =
     expect(lines[layerOrigin(ctx, 3).dockerfile!.line - 1]).toMatch(/^COPY .*\/usr\/sbin\/sshd/);
     expect(layerOrigin(ctx, 0)).toMatchObject({ fromBase: true, base: 'localhost/busybox-base:1' });
     expect(layerOrigin(ctx, 0).dockerfile).toBeUndefined();
+  });
+});
+
+describe('tags as Docker shows them', () => {
+  it.each([
+    ['docker.io/library/busybox:1.36', 'busybox:1.36'],
+    ['docker.io/acme/app:1.0.0', 'acme/app:1.0.0'],
+    ['library/busybox:1.36', 'busybox:1.36'],
+    ['localhost/busybox-base:1', 'localhost/busybox-base:1'],
+    ['ghcr.io/acme/app:2', 'ghcr.io/acme/app:2'],
+    ['localhost:5000/library/app:2', 'localhost:5000/library/app:2'],
+  ])('%s -> %s', (tag, shown) => {
+    expect(displayTag(tag)).toBe(shown);
+  });
+
+  it.each([
+    ['app:1.2.3', '1.2.3', true],
+    ['app', 'latest', false],
+    ['localhost:5000/app', 'latest', false],
+    ['localhost:5000/app:v2.0-rc1', 'v2.0-rc1', true],
+    ['1.4.2', '1.4.2', true],
+    ['app:main', 'main', false],
+    ['app:3.12-slim', '3.12-slim', true],
+    ['app:1.0@sha256:abc', '1.0', true],
+  ])('%s: tag %s, version %s', (ref, tag, version) => {
+    expect(imageTagOf(ref)).toBe(tag);
+    expect(isVersionTag(imageTagOf(ref))).toBe(version);
+  });
+});
+
+describe('tracing a BuildKit history to a multi-stage Dockerfile', () => {
+  it('maps each build entry to its instruction (ARG entries and the builder stage skipped), the base ends at FROM', async () => {
+    const { dockerArchive } = await import('./helpers.js');
+    const data = await dockerArchive({
+      layers: [[{ name: 'bin/sh', body: 'sh' }], [{ name: 'app/', type: 'directory' }], [{ name: 'app/package.json', body: '{}' }], [{ name: 'app/node_modules/x', body: 'x' }], [{ name: 'app/server.js', body: 'x' }], [{ name: 'app/dist/a', body: 'a' }]],
+      config: {
+        config: { User: '1000', Cmd: ['node', 'server.js'] },
+        history: [
+          { created_by: '/bin/sh -c #(nop) ADD file:0f1e2d in / ' },
+          { created_by: '/bin/sh -c #(nop)  CMD ["node"]', empty_layer: true },
+          { created_by: 'WORKDIR /app', comment: 'buildkit.dockerfile.v0' },
+          { created_by: 'ARG NODE_ENV=production', comment: 'buildkit.dockerfile.v0', empty_layer: true },
+          { created_by: 'COPY package.json ./ # buildkit', comment: 'buildkit.dockerfile.v0' },
+          { created_by: 'RUN |1 NODE_ENV=production /bin/sh -c npm ci # buildkit', comment: 'buildkit.dockerfile.v0' },
+          { created_by: 'COPY . . # buildkit', comment: 'buildkit.dockerfile.v0' },
+          { created_by: 'COPY /src/dist ./dist # buildkit', comment: 'buildkit.dockerfile.v0' },
+          { created_by: 'USER 1000', comment: 'buildkit.dockerfile.v0', empty_layer: true },
+          { created_by: 'CMD ["node" "server.js"]', comment: 'buildkit.dockerfile.v0', empty_layer: true },
+        ],
+      },
+    });
+    const [img] = await readImages({ path: 'app.tar', data });
+    const text = [
+      'FROM node:20 AS build', 'WORKDIR /src', 'RUN make', '',
+      'FROM node:20-slim', 'WORKDIR /app', 'ARG NODE_ENV=production', 'COPY package.json ./', 'RUN npm ci', 'COPY . .',
+      'COPY --from=build /src/dist ./dist', 'USER 1000', 'CMD ["node", "server.js"]', '',
+    ].join('\n');
+    const df = (await analyzeDockerfile(text, { path: 'Dockerfile', checks: [] })).facts;
+    const ctx = { image: img!, dockerfile: df, settings: {} };
+    const trace = traceHistory(img!, df)!;
+    expect(trace.firstBuildEntry).toBe(2);
+    expect([...trace.byEntry.entries()].sort(([a], [b]) => a - b).map(([e, ins]) => [e, ins.range.line])).toEqual([
+      [2, 6], [3, 7], [4, 8], [5, 9], [6, 10], [7, 11], [8, 12], [9, 13],
+    ]);
+    expect(layerOrigin(ctx, 3)).toMatchObject({ fromBase: false, createdBy: 'RUN npm ci', base: 'node:20-slim', dockerfile: { file: 'Dockerfile', line: 9 } });
+    expect(layerOrigin(ctx, 0)).toMatchObject({ fromBase: true, base: 'node:20-slim' });
+    expect(settingOrigin(ctx, 'USER')).toMatchObject({ found: true, fromBase: false, dockerfile: { line: 12 } });
+    // without the Dockerfile, the history heuristic gives the same base boundary
+    expect(img!.history.map((h) => h.fromBase)).toEqual([true, true, false, false, false, false, false, false, false, false]);
   });
 });
