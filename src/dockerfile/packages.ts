@@ -20,11 +20,12 @@ const VALUE_OPTIONS: Partial<Record<PackageManager, string[]>> = {
   dnf: ['--releasever', '--repo', '--enablerepo', '--disablerepo', '-x', '--exclude', '--setopt', '--installroot', '--repofrompath', '--nodocs-x'],
   yum: ['--releasever', '--enablerepo', '--disablerepo', '-x', '--exclude', '--setopt', '--installroot'],
   zypper: ['-r', '--repo', '--from', '-t', '--type'],
-  pip: ['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--trusted-host', '--src', '--upgrade-strategy', '--progress-bar', '--cache-dir', '--log', '--timeout', '--retries', '--proxy', '--cert', '--client-cert'],
-  npm: ['--prefix', '--registry', '--cache', '--tag', '-w', '--workspace', '--omit', '--include'],
+  pip: ['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--trusted-host', '--src', '--upgrade-strategy', '--progress-bar', '--cache-dir', '--log', '--timeout', '--retries', '--proxy', '--cert', '--client-cert', '-b', '--build', '--root-user-action', '--report', '--python', '--config-settings', '--global-option', '--install-option', '--only-binary', '--no-binary'],
+  npm: ['--prefix', '--registry', '--cache', '--tag', '-w', '--workspace', '--omit', '--include', '--loglevel', '--userconfig'],
   yarn: ['--cwd', '--registry', '--cache-folder', '--modules-folder'],
   pnpm: ['--dir', '-C', '--registry', '--filter', '-F'],
   gem: ['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '--source', '-s', '--platform'],
+  cargo: ['--root', '--version', '--vers', '--git', '--branch', '--tag', '--rev', '--path', '--registry', '--index', '-j', '--jobs', '--target', '--target-dir', '--features', '-F', '--profile', '--bin', '--example', '--config', '-Z'],
   go: ['-o', '-C', '-tags', '-ldflags', '-gcflags', '-mod', '-modfile', '-p', '-pkgdir', '-toolexec', '-exec'],
 };
 
@@ -46,10 +47,10 @@ function managerOf(cmd: ShellCommand): { manager: PackageManager; sub: Word; res
   else if (base === 'dnf' || base === 'microdnf' || base === 'dnf5' || base === 'tdnf') manager = 'dnf';
   else if (base === 'yum') manager = 'yum';
   else if (base === 'zypper') manager = 'zypper';
-  else if (/^pip(3(\.\d+)?)?$/.test(base) || base === 'uv' && args[0]?.value === 'pip') manager = 'pip';
+  else if (/^pip([23](\.\d+)?)?$/.test(base) || base === 'uv' && args[0]?.value === 'pip') manager = 'pip';
   else if (/^python(3(\.\d+)?)?$/.test(base)) {
     const m = args.findIndex((a) => a.value === '-m');
-    if (m >= 0 && /^pip3?$/.test(args[m + 1]?.value ?? '')) {
+    if (m >= 0 && /^pip[23]?$/.test(args[m + 1]?.value ?? '')) {
       manager = 'pip';
       subAt = firstPositional(m + 2);
     }
@@ -75,7 +76,7 @@ function managerOf(cmd: ShellCommand): { manager: PackageManager; sub: Word; res
 const INSTALL_ACTIONS: Record<PackageManager, string[]> = {
   apt: ['install'],
   apk: ['add'],
-  dnf: ['install', 'groupinstall', 'localinstall', 'reinstall'],
+  dnf: ['install', 'in', 'groupinstall', 'localinstall', 'reinstall'],
   yum: ['install', 'groupinstall', 'localinstall', 'reinstall'],
   zypper: ['install', 'in'],
   pip: ['install'],
@@ -93,6 +94,18 @@ const INSTALL_ACTIONS: Record<PackageManager, string[]> = {
 export function packageCommand(cmd: ShellCommand): { manager: PackageManager; action: string } | null {
   const m = managerOf(cmd);
   return m ? { manager: m.manager, action: m.sub.value } : null;
+}
+
+/**
+ * A package-manager command split at its subcommand: the words after it, and its positionals
+ * (option values skipped), for the forms `packageInstall` does not name packages for
+ * (`dnf module install`, `go run`, `zypper remove`…).
+ */
+export function packageArgs(cmd: ShellCommand): { manager: PackageManager; action: string; sub: Word; rest: Word[]; positionals: Word[] } | null {
+  const m = managerOf(cmd);
+  if (!m) return null;
+  const tail: ShellCommand = { ...cmd, args: cmd.args.slice(m.rest), argv: cmd.argv.slice(m.rest) };
+  return { manager: m.manager, action: m.sub.value, sub: m.sub, rest: tail.args, positionals: positionals(tail, VALUE_OPTIONS[m.manager] ?? []) };
 }
 
 /** The packages an install command names, or null when the command installs nothing. */

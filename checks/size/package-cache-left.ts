@@ -1,0 +1,73 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { cachesLeft, layersShip, type CacheKind } from '../../src/dockerfile/package-cache.js';
+import { cachesInImage, humanBytes } from '../../src/image/caches.js';
+import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
+
+/** The kinds this check owns; pip and uv belong to size/pip-cache. */
+const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'yarn']);
+
+export default defineCheck({
+  id: 'size/package-cache-left',
+  title: 'Package lists and caches are removed in the RUN that made them',
+  category: 'size',
+  severity: 'warning',
+  aliases: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3060', 'DS015', 'DS019', 'DS020', 'DS025', 'DS027', 'DKL-DI-0004'],
+  messages: {
+    apt: '`{command}` downloads the package lists (tens of MB) and this RUN never removes them, so they ship in the layer; end the RUN with `rm -rf /var/lib/apt/lists/*`',
+    apk: '`{command}` keeps its package index and downloads in /var/cache/apk, so they ship in the layer; use `apk add --no-cache`',
+    yum: '`{command}` leaves its downloaded packages and metadata in /var/cache/yum, so they ship in the layer; end the RUN with `yum clean all`',
+    dnf: '`{command}` leaves its downloaded packages and metadata in /var/cache, so they ship in the layer; end the RUN with `{tool} clean all`',
+    zypper: '`{command}` leaves its downloaded packages and metadata in /var/cache/zypp, so they ship in the layer; end the RUN with `zypper clean --all`',
+    yarn: '`{command}` fills the yarn cache with a copy of every package it installs, so they ship twice in the layer; end the RUN with `yarn cache clean`',
+    image: '{what} left in {path}: {bytes} {origin} that nothing in the container reads; remove it in the RUN that wrote it',
+    imageBase: '{what} left in {path}: {bytes} {origin}; only a slimmer base (or a rebuilt one) removes it',
+  },
+  docs: {
+    why: `Package managers download indexes and packages before they install anything: \`apt-get update\`
+writes tens of megabytes of lists to /var/lib/apt/lists, \`apk add\` keeps its index in /var/cache/apk,
+\`yum\`, \`dnf\` and \`zypper\` keep metadata and packages under /var/cache, and \`yarn\` keeps a copy of
+every package it installs. None of it is used once the install is done, but a layer is a snapshot
+of the RUN that made it: unless the same RUN removes the files, they ship in every pull.
+
+End the RUN with the manager's cleanup (\`rm -rf /var/lib/apt/lists/*\`, \`apk add --no-cache\`,
+\`yum clean all\`, \`dnf clean all\`, \`zypper clean --all\`, \`yarn cache clean\`), or mount the cache
+directory with \`RUN --mount=type=cache,target=…\` so it never enters the layer. Stages whose files
+never reach the final image (a builder that is only copied from) are not reported.
+
+With an image, the check lists the caches present in the final file system, with the layer and
+the step that wrote them; caches from the base image are reported as information.`,
+    bad: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+`,
+    good: `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends curl \\
+ && rm -rf /var/lib/apt/lists/*
+`,
+    related: ['size/cleanup-in-later-layer', 'size/pip-cache', 'size/install-recommends'],
+  },
+  dockerfile: (ctx) => ({
+    RUN(ins) {
+      if (!layersShip(ctx.facts, ins)) return;
+      for (const left of cachesLeft(ins)) {
+        if (!KINDS.has(left.kind)) continue;
+        const c = left.command;
+        const command = [c.base, ...c.argv].join(' ').slice(0, 60);
+        ctx.report({ messageId: left.kind as 'apt', data: { command, tool: c.base }, at: c });
+      }
+    },
+  }),
+  image: (ctx) => {
+    for (const found of cachesInImage(ctx.image)) {
+      if (found.kind === 'pip' || found.kind === 'uv') continue;
+      const o = layerOrigin(ctx, found.layer);
+      ctx.report({
+        messageId: o.fromBase ? 'imageBase' : 'image',
+        data: { what: found.what, path: found.dir, bytes: humanBytes(found.bytes), origin: o.says },
+        image: { path: found.dir, layer: found.layer },
+        severity: baseSeverity(ctx, o),
+        detail: { ...originDetail(o), bytes: found.bytes, files: found.files },
+      });
+    }
+  },
+});

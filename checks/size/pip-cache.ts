@@ -1,0 +1,60 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { cachesLeft, layersShip } from '../../src/dockerfile/package-cache.js';
+import { cachesInImage, humanBytes } from '../../src/image/caches.js';
+import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
+
+export default defineCheck({
+  id: 'size/pip-cache',
+  title: 'pip installs do not keep their download cache in the image',
+  category: 'size',
+  severity: 'warning',
+  aliases: ['DL3042'],
+  messages: {
+    pip: '`{command}` keeps every downloaded wheel in ~/.cache/pip, so the layer ships the packages twice; add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)',
+    uv: '`{command}` keeps every downloaded wheel in ~/.cache/uv, so the layer ships the packages twice; add --no-cache (or set ENV UV_NO_CACHE=1)',
+    image: '{what} left in {path}: {bytes} {origin} that nothing in the container reads; install with --no-cache-dir',
+    imageBase: '{what} left in {path}: {bytes} {origin}; only a slimmer base (or a rebuilt one) removes it',
+  },
+  docs: {
+    why: `pip keeps a copy of every wheel it downloads or builds in \`~/.cache/pip\` so the next install on the
+same machine is faster. In an image build there is no next install: the cache is written into the
+layer next to the installed packages, often doubling the size of a Python layer. \`uv pip install\`
+does the same in \`~/.cache/uv\`.
+
+Pass \`--no-cache-dir\` (uv: \`--no-cache\`), set \`ENV PIP_NO_CACHE_DIR=1\` once for the stage, or keep
+the cache out of the layer and across builds with \`RUN --mount=type=cache,target=/root/.cache/pip\`.
+Stages whose files never reach the final image are not reported.`,
+    bad: `FROM python:3.12-slim
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+`,
+    good: `FROM python:3.12-slim
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+`,
+    related: ['size/package-cache-left'],
+  },
+  dockerfile: (ctx) => ({
+    RUN(ins) {
+      if (!layersShip(ctx.facts, ins)) return;
+      for (const left of cachesLeft(ins)) {
+        if (left.kind !== 'pip' && left.kind !== 'uv') continue;
+        const c = left.command;
+        ctx.report({ messageId: left.kind, data: { command: [c.base, ...c.argv].join(' ').slice(0, 60) }, at: c });
+      }
+    },
+  }),
+  image: (ctx) => {
+    for (const found of cachesInImage(ctx.image)) {
+      if (found.kind !== 'pip' && found.kind !== 'uv') continue;
+      const o = layerOrigin(ctx, found.layer);
+      ctx.report({
+        messageId: o.fromBase ? 'imageBase' : 'image',
+        data: { what: found.what, path: found.dir, bytes: humanBytes(found.bytes), origin: o.says },
+        image: { path: found.dir, layer: found.layer },
+        severity: baseSeverity(ctx, o),
+        detail: { ...originDetail(o), bytes: found.bytes, files: found.files },
+      });
+    }
+  },
+});

@@ -1,0 +1,125 @@
+/** Version pins of installed packages: which packages a command installs without saying which version. */
+import type { Instruction } from './model.js';
+import { hasOption, type ShellCommand, type Word } from './shell.js';
+import { packageArgs, packageInstall } from './packages.js';
+import { expand } from './vars.js';
+
+/** The managers whose pins are checked (dnf covers microdnf; pip covers pipx and uv pip). */
+export type PinManager = 'apt' | 'apk' | 'pip' | 'npm' | 'gem' | 'yum' | 'dnf' | 'zypper' | 'go' | 'cargo';
+
+export interface Unpinned {
+  manager: PinManager;
+  command: ShellCommand;
+  /** The package words with no version. */
+  packages: Word[];
+}
+
+/** An RPM `name-version[-release]` (`tomcat-9.0.1`, `openssl-1:1.1.1k`, `git-core-2.51.0-2.fc42`). */
+const RPM_VERSION = /-(\d+:)?\d[^-/]*(-\d[^-/]*)?$/;
+const PIPX_VALUES = ['--python', '--pip-args', '--suffix', '--index-url', '-i', '--spec', '--preinstall', '--extra-index-url'];
+
+/** The word's value with ARG/ENV values known at the instruction substituted; null when a variable is unknown. */
+function valueOf(w: Word, ins: Instruction): string | null {
+  if (w.literal) return w.value;
+  const e = expand(w.value, ins.vars);
+  return e.unresolved || /\$\(|`/.test(w.value) ? null : e.value;
+}
+
+function pipPinned(v: string): boolean {
+  if (/^[a-z][\w+.-]*\+[a-z]+:\/\//i.test(v)) {
+    // a VCS URL is pinned by @ref after the repository path
+    const path = v.replace(/^[^:]+:\/\/[^/]*/, '');
+    return /@[^/]+$/.test(path.split('#')[0]!);
+  }
+  if (/^[a-z]+:\/\//i.test(v) || v.includes('/')) return true; // an archive URL or a local path
+  return /[=<>!~@]/.test(v);
+}
+
+function npmPinned(v: string): boolean {
+  if (/^(\.{0,2}\/|~\/)/.test(v)) return true;
+  // git sources are pinned by #ref; a GitHub shorthand (user/repo) is one
+  if (/^(git(\+[a-z]+)?:|git@|github:|gitlab:|bitbucket:)/.test(v) || /^https?:.*\.git(#|$)/.test(v) || /^[\w.-]+\/[\w.-]+(#.*)?$/.test(v)) return v.includes('#');
+  if (/^https?:/.test(v) || /\.(tgz|tar|tar\.gz)$/.test(v) || /^(\.{0,2}\/|~\/)/.test(v)) return true;
+  const at = v.lastIndexOf('@');
+  return at > 0 && v.slice(at + 1) !== 'latest';
+}
+
+function goPinned(v: string): boolean {
+  if (/^(\.{0,2}\/|\.$|\.\.$)/.test(v) || v === '.' || v === 'all' || v === 'tool') return true;
+  const at = v.lastIndexOf('@');
+  if (at < 0) return false;
+  return !['latest', 'none', 'upgrade', 'patch', 'master', 'main', 'HEAD'].includes(v.slice(at + 1));
+}
+
+/** Keeps the words whose value is known and for which `pinned` is false. */
+function unpinned(words: Word[], ins: Instruction, pinned: (v: string) => boolean): Word[] {
+  return words.filter((w) => {
+    const v = valueOf(w, ins);
+    return v !== null && v !== '' && !pinned(v);
+  });
+}
+
+/** The packages a command installs without a version, or null when it pins them all (or installs none). */
+export function unpinnedPackages(cmd: ShellCommand, ins: Instruction): Unpinned | null {
+  const out = (manager: PinManager, packages: Word[]): Unpinned | null => (packages.length ? { manager, command: cmd, packages } : null);
+  if (cmd.base === 'pipx') {
+    const p = { ...cmd, args: cmd.args.slice(1), argv: cmd.argv.slice(1) };
+    if (cmd.argv[0] !== 'install') return null;
+    const words: Word[] = [];
+    for (let i = 0; i < p.args.length; i++) {
+      const a = p.args[i]!.value;
+      if (PIPX_VALUES.includes(a)) i++;
+      else if (!a.startsWith('-')) words.push(p.args[i]!);
+    }
+    return out('pip', unpinned(words, ins, pipPinned));
+  }
+  const args = packageArgs(cmd);
+  if (!args) return null;
+  const install = packageInstall(cmd, ins);
+  switch (args.manager) {
+    case 'apt':
+      if (!install) return null;
+      return out('apt', unpinned(install.packages, ins, (v) => v.includes('=') || v.includes('/') || v.endsWith('.deb')));
+    case 'apk':
+      if (!install) return null;
+      return out('apk', unpinned(install.packages, ins, (v) => /[=~<>]/.test(v) || v.endsWith('.apk')));
+    case 'pip':
+      // a constraints file pins what the command names
+      if (!install || hasOption(cmd, 'c', '--constraint') || ins.vars.get('PIP_CONSTRAINT')) return null;
+      return out('pip', unpinned(install.packages, ins, pipPinned));
+    case 'npm':
+      if (!install || install.action === 'ci') return null;
+      return out('npm', unpinned(install.packages, ins, npmPinned));
+    case 'gem': {
+      if (!install || hasOption(cmd, 'v', '--version')) return null;
+      const end = cmd.argv.indexOf('--');
+      const words = install.packages.filter((w) => (end < 0 || cmd.args.indexOf(w) < end) && !/^(true|false)$/.test(w.value));
+      return out('gem', unpinned(words, ins, (v) => /:./.test(v) || v.endsWith('.gem')));
+    }
+    case 'yum':
+    case 'dnf': {
+      const manager = args.manager;
+      const rpm = (v: string): boolean => RPM_VERSION.test(v) || v.endsWith('.rpm') || v.startsWith('/') || v.startsWith('@') || /^https?:/.test(v);
+      if (args.action === 'module') {
+        if (args.positionals[0]?.value !== 'install') return null;
+        return out(manager, unpinned(args.positionals.slice(1), ins, (v) => v.includes(':') || v.startsWith('/')));
+      }
+      if (!install || install.action === 'groupinstall' || install.action === 'localinstall') return null;
+      return out(manager, unpinned(install.packages, ins, rpm));
+    }
+    case 'zypper':
+      if (!install) return null;
+      return out('zypper', unpinned(install.packages, ins, (v) => /[=<>]/.test(v) || v.endsWith('.rpm') || v.startsWith('/')));
+    case 'go': {
+      if (!['install', 'get', 'run'].includes(args.action)) return null;
+      const words = args.action === 'run' ? args.positionals.slice(0, 1) : args.positionals;
+      return out('go', unpinned(words, ins, goPinned));
+    }
+    case 'cargo':
+      // --git without --rev or --tag follows a branch, but names no crate version to check here
+      if (args.action !== 'install' || hasOption(cmd, '', '--version', '--vers', '--path', '--git')) return null;
+      return out('cargo', unpinned(args.positionals, ins, (v) => v.includes('@')));
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,96 @@
+import { testCheck } from '../helpers/tester.js';
+import cacheLeft from '../../checks/size/package-cache-left.js';
+import pipCache from '../../checks/size/pip-cache.js';
+import recommends from '../../checks/size/install-recommends.js';
+import later from '../../checks/size/cleanup-in-later-layer.js';
+
+testCheck(cacheLeft, {
+  valid: [
+    'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
+    { name: 'apt cache mount on the lists', code: 'FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y curl\n' },
+    { name: 'cache mounts on both apt directories', code: 'FROM debian:12-slim\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    apt-get update && apt-get install -y curl\n' },
+    { name: 'apk --no-cache', code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n' },
+    { name: 'apk with its cache mounted', code: 'FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl\n' },
+    { name: 'apk cache removed in the same RUN', code: 'FROM alpine:3.20\nRUN apk add --update curl && rm -rf /var/cache/apk/*\n' },
+    { name: 'apk --no-network fetches nothing', code: 'FROM alpine:3.20\nRUN apk add --no-network --virtual .rundeps $deps\n' },
+    'FROM rockylinux:9\nRUN yum install -y httpd && yum clean all\n',
+    'FROM fedora:40\nRUN dnf install -y httpd && dnf clean all\n',
+    'FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y tar && microdnf clean all\n',
+    { name: 'dnf cache removed by path', code: 'FROM fedora:40\nRUN dnf -y upgrade && rm -rf /var/cache/dnf /var/cache/yum\n' },
+    'FROM opensuse/leap:15.6\nRUN zypper -n install curl && zypper clean --all\n',
+    'FROM node:20-slim\nRUN yarn install --frozen-lockfile && yarn cache clean\n',
+    { name: 'yarn cache mounted', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n' },
+    { name: 'builder stage only copied from', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
+    { name: 'pip is size/pip-cache', code: 'FROM python:3.12\nRUN pip install flask==3.0.3\n' },
+  ],
+  invalid: [
+    {
+      name: 'apt update in a multi-line RUN points at the command',
+      code: 'FROM debian:12-slim\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y --no-install-recommends curl\n',
+      errors: [{ messageId: 'apt', line: 3, column: 5, endColumn: 19 }],
+    },
+    { name: 'cleanup before the update', code: 'FROM debian:12-slim\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl\n', errors: [{ messageId: 'apt', line: 2, column: 36 }] },
+    { name: 'only the apt archives mounted', code: 'FROM debian:12-slim\nRUN --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y curl\n', errors: [{ messageId: 'apt', line: 2, column: 46 }] },
+    { code: 'FROM alpine:3.20\nRUN apk add --update curl\n', errors: [{ messageId: 'apk', line: 2, column: 5 }] },
+    { name: 'exec form', code: 'FROM alpine:3.20\nRUN ["apk", "add", "curl"]\n', errors: [{ messageId: 'apk', line: 2, column: 1 }] },
+    { name: 'yum clean metadata is not enough', code: 'FROM centos:7\nRUN yum -y install httpd && yum clean metadata\n', errors: [{ messageId: 'yum', line: 2, column: 5 }] },
+    { name: 'a second install after the clean', code: 'FROM fedora:40\nRUN dnf install -y a && dnf clean all && dnf install -y b\n', errors: [{ messageId: 'dnf', line: 2, column: 42 }] },
+    { name: 'microdnf clean leaves the dnf cache', code: 'FROM fedora:40\nRUN dnf install -y a && microdnf clean all\n', errors: [{ messageId: 'dnf', line: 2, column: 5 }] },
+    { code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl\n', errors: [{ messageId: 'zypper', line: 2, column: 5 }] },
+    { name: 'yarn in the stage the final one builds on', code: 'FROM node:20 AS deps\nRUN yarn install\nFROM deps\nCMD ["node", "server.js"]\n', errors: [{ messageId: 'yarn', line: 2, column: 5 }] },
+    { name: 'ONBUILD RUN in a builder stage', code: 'FROM debian:12 AS base\nONBUILD RUN apt-get update && apt-get install -y curl\nFROM scratch\n', errors: [{ messageId: 'apt', line: 2, column: 13 }] },
+  ],
+});
+
+testCheck(pipCache, {
+  valid: [
+    'FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n',
+    { name: 'ENV in the parent stage', code: 'FROM python:3.12-slim AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n' },
+    { name: 'inline and exported variables', code: 'FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=true pip install a\nRUN export PIP_NO_CACHE_DIR=on && pip install b\n' },
+    { name: 'cache mount', code: 'FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n' },
+    { name: 'cache purged in the same RUN', code: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt && pip cache purge\n' },
+    { name: 'pipx and pipenv are not pip', code: 'FROM python:3.12-slim\nRUN pipx install black && pipenv install\n' },
+    { name: 'uv with --no-cache', code: 'FROM python:3.12-slim\nRUN uv pip install --system --no-cache flask\n' },
+    { name: 'builder stage', code: 'FROM python:3.12 AS build\nRUN pip wheel -w /wheels -r requirements.txt && pip install /wheels/*\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\n' },
+  ],
+  invalid: [
+    { code: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n', errors: [{ messageId: 'pip', line: 2, column: 5, endColumn: 36 }] },
+    { name: 'pip2 and python -m pip', code: 'FROM python:2.7\nRUN pip2 install six\nRUN python -m pip install six\n', errors: [{ messageId: 'pip', line: 2, column: 5 }, { messageId: 'pip', line: 3, column: 5 }] },
+    { name: 'a false value', code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=off\nRUN pip install flask\n', errors: [{ messageId: 'pip', line: 3, column: 5 }] },
+    { name: 'ENV in an unrelated stage', code: 'FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install flask\n', errors: [{ messageId: 'pip', line: 4, column: 5 }] },
+    { name: 'uv pip', code: 'FROM python:3.12-slim\nRUN apt-get update \\\n && uv pip install --system flask\n', errors: [{ messageId: 'uv', line: 3, column: 5 }] },
+  ],
+});
+
+testCheck(recommends, {
+  valid: [
+    'FROM debian:12-slim\nRUN apt-get install -y --no-install-recommends curl\n',
+    { name: 'setting on the command line', code: 'FROM debian:12-slim\nRUN apt-get -o APT::Install-Recommends=false install -y curl\n' },
+    { name: 'setting written by an earlier RUN', code: 'FROM debian:12-slim\nRUN echo \'APT::Install-Recommends "0";\' > /etc/apt/apt.conf.d/99norecommends\nRUN apt-get install -y curl\n' },
+    { name: 'builder stage', code: 'FROM debian:12 AS build\nRUN apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
+    { name: 'apk has no recommends', code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n' },
+  ],
+  invalid: [
+    { code: 'FROM debian:12-slim\nRUN apt-get update \\\n && apt-get install -y python3\n', errors: [{ messageId: 'recommends', line: 3, column: 5, endColumn: 31 }] },
+    { name: 'exec form', code: 'FROM debian:12-slim\nRUN ["apt-get", "install", "-y", "curl"]\n', errors: [{ messageId: 'recommends', line: 2, column: 1 }] },
+    { name: 'apt too', code: 'FROM ubuntu:24.04\nRUN apt install -y curl\n', errors: [{ messageId: 'recommends', line: 2, column: 5, severity: 'info' }] },
+  ],
+});
+
+testCheck(later, {
+  valid: [
+    'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+    { name: 'a later RUN with its own update', code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'nothing left to clean', code: 'FROM debian:12-slim\nRUN rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'another stage', code: 'FROM alpine:3.20 AS a\nRUN apk add curl\nFROM alpine:3.20\nRUN rm -rf /var/cache/apk/*\n' },
+  ],
+  invalid: [
+    {
+      code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\nRUN echo done \\\n && rm -rf /var/lib/apt/lists/*\n',
+      errors: [{ messageId: 'later', line: 4, column: 5, endColumn: 32 }],
+    },
+    { name: 'yum clean all in the next RUN', code: 'FROM centos:7\nRUN yum install -y httpd\nRUN yum clean all\n', errors: [{ messageId: 'later', line: 3, column: 5 }] },
+    { name: 'through a parent stage', code: 'FROM alpine:3.20 AS base\nRUN apk add curl\nFROM base\nRUN rm -rf /var/cache/apk/*\n', errors: [{ messageId: 'later', line: 4, column: 5 }] },
+    { name: 'pip cache', code: 'FROM python:3.12\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n', errors: [{ messageId: 'later', line: 3, column: 5 }] },
+  ],
+});
