@@ -52,3 +52,11 @@ describe('BuildKit check directive', () => {
     expect(await lint(code)).toEqual(['4 correctness/legacy-key-value info']);
   });
 });
+
+describe('hadolint stage ignore', () => {
+  it('# hadolint stage ignore=… above a FROM silences the rule in that whole stage only', async () => {
+    const code = '# hadolint stage ignore=DL3007\nFROM alpine:latest AS a\nFROM a\nFROM alpine:latest\n';
+    const { findings } = await analyzeDockerfile(code, { checks: [latestTag] as Check[] });
+    expect(findings.map((f) => (f.location.kind === 'image' ? -1 : f.location.range.line))).toEqual([4]);
+  });
+});

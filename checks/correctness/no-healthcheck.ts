@@ -3,24 +3,30 @@ import { stageChain } from '../../src/dockerfile/packages.js';
 
 export default defineCheck({
   id: 'correctness/no-healthcheck',
-  title: 'The final image declares a HEALTHCHECK (or HEALTHCHECK NONE)',
+  title: 'A server image declares a HEALTHCHECK (or HEALTHCHECK NONE)',
   category: 'correctness',
   severity: 'info',
   aliases: ['DL3057', 'DS026', 'CKV_DOCKER_2'],
   messages: {
-    missing: 'the final stage has no HEALTHCHECK, so Docker and Compose report the container as running even when the application inside has stopped answering',
+    missing: 'the final stage exposes {port} but has no HEALTHCHECK, so Docker and Compose report the container as running even when the server inside has stopped answering',
   },
   docs: {
     why: `Docker, Compose and Swarm run an image's \`HEALTHCHECK\` to tell a container that is up from one
 that is merely running: \`depends_on: condition: service_healthy\`, rolling updates and restarts
 use it. Without one, a hung server looks healthy. Kubernetes ignores \`HEALTHCHECK\` (it uses its
 own probes), so this is advice, reported as \`info\`; write \`HEALTHCHECK NONE\` to say the image
-has none on purpose. A HEALTHCHECK in a stage the final stage is built on counts.`,
+has none on purpose. A HEALTHCHECK in a stage the final stage is built on counts.
+
+Only images that \`EXPOSE\` a port are reported: a server has something to probe, while an image
+for a command-line tool, a batch job or a base image for others has not. (hadolint's DL3057,
+Trivy's DS026 and Checkov's CKV_DOCKER_2 report every Dockerfile without one.)`,
     bad: `FROM nginx:1.27-alpine
 COPY site/ /usr/share/nginx/html/
+EXPOSE 80
 `,
     good: `FROM nginx:1.27-alpine
 COPY site/ /usr/share/nginx/html/
+EXPOSE 80
 HEALTHCHECK --interval=30s --timeout=3s CMD wget -q --spider http://localhost/ || exit 1
 `,
     related: ['correctness/multiple-healthcheck'],
@@ -29,8 +35,11 @@ HEALTHCHECK --interval=30s --timeout=3s CMD wget -q --spider http://localhost/ |
     end() {
       const final = ctx.facts.finalStage;
       if (!final) return;
-      if (stageChain(final).some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))) return;
-      ctx.report({ messageId: 'missing', at: final.from.keywordRange });
+      const chain = stageChain(final).flatMap((s) => s.instructions);
+      if (chain.some((i) => i.keyword === 'HEALTHCHECK')) return;
+      // Only a server has something to probe: images for tools, jobs and bases are left alone.
+      const expose = chain.find((i) => i.keyword === 'EXPOSE');
+      if (expose) ctx.report({ messageId: 'missing', data: { port: expose.args[0]?.value ?? '' }, at: final.from.keywordRange });
     },
   }),
 });

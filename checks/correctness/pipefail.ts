@@ -1,6 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 
+/** Commands that cannot fail in a way pipefail would catch when they feed a pipe (\`echo "$SUM  file" | sha256sum -c\`). */
+const HARMLESS = new Set(['echo', 'printf', 'yes', 'true']);
+
 /** Shells whose `-o pipefail` the build can rely on. */
 const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
 
@@ -26,7 +29,8 @@ a failed download gives \`tar\` empty input; depending on the tool the step succ
 the image is built without the files. With \`SHELL ["/bin/bash", "-o", "pipefail", "-c"]\` before
 the RUN (or \`set -o pipefail\` at the start of the RUN, in a shell that has it) any failing
 command in the pipe fails the step. \`/bin/sh\` is not accepted: on Debian it is dash, which has no
-pipefail before version 0.5.11.`,
+pipefail before version 0.5.11. A pipe fed only by \`echo\` or \`printf\` is not reported: they
+cannot fail in a way pipefail would catch.`,
     bad: `FROM debian:bookworm-slim
 RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
 `,
@@ -47,7 +51,13 @@ RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
       for (const c of commands) {
         if (c.base === 'set' && c.argv.some((a, i) => a === 'pipefail' && /^-[a-z]*o$/.test(c.argv[i - 1] ?? ''))) setInRun = true;
         if (setInRun || !c.pipeline || c.pipeline.index !== 0) continue;
-        const last = commands.find((d) => d.pipeline && d.statement === c.statement && d.pipeline.index === c.pipeline!.size - 1 && d.range.line >= c.range.line) ?? c;
+        const members = [c];
+        for (let k = commands.indexOf(c) + 1; k < commands.length && members.length < c.pipeline.size; k++) {
+          const d = commands[k]!;
+          if (d.pipeline?.index === members.length && d.pipeline.size === c.pipeline.size) members.push(d);
+        }
+        const last = members.at(-1)!;
+        if (members.slice(0, -1).every((d) => HARMLESS.has(d.base))) continue;
         ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn } });
         return;
       }

@@ -1,5 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { unquote } from '../../src/dockerfile/parse.js';
+import type { Stage } from '../../src/dockerfile/model.js';
+
+function rootImage(s: Stage): string | null {
+  let x = s;
+  while (x.parent) x = x.parent;
+  return x.image?.repository ?? null;
+}
 
 export default defineCheck({
   id: 'multi-stage/copy-whole-stage',
@@ -14,7 +21,9 @@ export default defineCheck({
     why: `A multi-stage build ships only what the final stage copies out of the build stages. Copying \`/\`
 of another stage onto \`/\` brings everything along: the toolchain, package caches, sources and
 any secret the build stage saw, and it overwrites the final base image's files with the build
-image's. Copy the artifacts the application needs, by path.`,
+image's. Copy the artifacts the application needs, by path. Copying \`/\` of an image, of a stage
+that only names an image (\`FROM tonistiigi/xx AS xx\`) or of a stage built \`FROM scratch\` is not
+reported: those hold only files put there to be copied whole.`,
     bad: `FROM golang:1.22 AS build
 RUN go build -o /out/app ./...
 FROM gcr.io/distroless/static-debian12
@@ -31,6 +40,9 @@ COPY --from=build /out/app /app
     COPY(ins) {
       const from = ins.flags.find((f) => f.name === 'from')?.value;
       if (!from) return;
+      // Images and stages that only rename an image (\`FROM tonistiigi/xx AS xx\`) are bundles of files made to be copied whole.
+      const stage = ctx.facts.stages.find((s) => s.name === from.toLowerCase()) ?? (/^\d+$/.test(from) ? ctx.facts.stages[Number(from)] : undefined);
+      if (stage ? stage.instructions.length === 0 || rootImage(stage) === 'scratch' : /[:/]/.test(from)) return;
       const words = ins.json ?? ins.args.map((a) => unquote(a.value, ctx.facts.escape));
       if (words.length >= 2 && words.every((w) => w === '/')) ctx.report({ messageId: 'wholeStage', data: { from }, at: ins });
     },

@@ -3,8 +3,8 @@ import { unquote } from '../../src/dockerfile/parse.js';
 
 /** Archives ADD unpacks into the destination (tar, optionally compressed). */
 const ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|tb2|txz|tlz|tZ|gz|bz2|xz|lz|lzma|Z|zst)$/i;
-/** Sources ADD fetches: URLs, git repositories, and the `file:`/`multi:` sources of image history. */
-const FETCHED = /^([a-z][a-z0-9+.-]*:\/\/|git@|file:|multi:)/i;
+/** Sources ADD fetches: URLs and git repositories. */
+const FETCHED = /^([a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
 export default defineCheck({
   id: 'security/add-local-file',
@@ -36,6 +36,8 @@ CMD ["java", "-jar", "/opt/app/app.jar"]
     ADD(ins) {
       if (ins.heredocs.length) return;
       const words = ins.json ? ins.json.map((v) => ({ value: v, range: ins.range })) : ins.args.map((a) => ({ value: unquote(a.value, ctx.facts.escape), range: a.range }));
+      // \`ADD file:<digest> in /\` is how image history records a base layer, not a Dockerfile line.
+      if (words.some((w) => /^(file|multi):[0-9a-f]{16,}/.test(w.value))) return;
       for (const w of words.slice(0, -1)) {
         if (w.value.includes('$') || FETCHED.test(w.value) || ARCHIVE.test(w.value)) continue;
         ctx.report({ messageId: 'useCopy', data: { source: w.value }, at: w.range });

@@ -1,5 +1,4 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { unquote } from '../../src/dockerfile/parse.js';
 import { hasOption, type ShellCommand } from '../../src/dockerfile/shell.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 
@@ -47,7 +46,8 @@ ADD dist/app.tar.gz /opt/
     return {
       COPY(ins) {
         if (ins.flags.some((f) => f.name === 'from') || ins.heredocs.length) return;
-        const words = ins.json ?? ins.args.map((a) => unquote(a.value, ctx.facts.escape));
+        // Quotes removed but backslashes kept: Windows paths (\`build\\app.tar\`) name files too.
+        const words = ins.json ?? ins.args.map((a) => a.value.replace(/^(["'])(.*)\1$/, '$2'));
         const names = copied.get(ins.stage) ?? new Map<string, number>();
         copied.set(ins.stage, names);
         const dest = words.at(-1) ?? '';

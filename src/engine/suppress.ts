@@ -38,6 +38,8 @@ export interface Pragma {
   range: Range;
   /** The instruction it applies to (null for a global pragma, or when no instruction follows). */
   instruction: Instruction | null;
+  /** hadolint's `# hadolint stage ignore=…` above a FROM: the whole stage that FROM starts. */
+  stage?: true;
 }
 
 /** A comment that mentions shipshape but is not a valid pragma. */
@@ -46,10 +48,10 @@ export interface MalformedPragma {
   text: string;
 }
 
-const PRAGMA = /^(shipshape|hadolint)\s+(global\s+)?ignore\s*=\s*(.*)$/;
+const PRAGMA = /^(shipshape|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*(.*)$/;
 
 /** Parses one comment's text (after `#`); `null` when it is not an ignore pragma. */
-export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint'; global: boolean; names: string[]; reason: string | null } | null {
+export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint'; global: boolean; stage?: true; names: string[]; reason: string | null } | null {
   const m = PRAGMA.exec(text.trim());
   if (!m) return null;
   let rest = m[3] ?? '';
@@ -62,7 +64,8 @@ export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint';
   // hadolint allows `ignore=DL3008, DL3015`; the list ends at the first word that does not follow a comma.
   const list = /^\s*[^\s,]+(\s*,\s*[^\s,]+)*/.exec(rest)?.[0] ?? '';
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  return { tool: m[1] as 'shipshape' | 'hadolint', global: Boolean(m[2]), names, reason };
+  const scope = m[2]?.trim();
+  return { tool: m[1] as 'shipshape' | 'hadolint', global: scope === 'global', ...(scope === 'stage' ? { stage: true as const } : {}), names, reason };
 }
 
 /** Every ignore pragma of a Dockerfile, each tied to the instruction it covers; and the malformed ones. */
@@ -117,7 +120,7 @@ export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; mal
       return { name, range: { line: c.range.line, column: col, endLine: c.range.line, endColumn: col + (at >= 0 ? name.length : 1) } };
     });
     const instruction = p.global ? null : nextInstruction(c.range.line);
-    pragmas.push({ tool: p.tool, global: p.global, entries, reason: p.reason, range: c.range, instruction });
+    pragmas.push({ tool: p.tool, global: p.global, entries, reason: p.reason, range: c.range, instruction, ...(p.stage ? { stage: true as const } : {}) });
   }
   return { pragmas, malformed };
 }
@@ -177,7 +180,8 @@ export function applySuppressions(facts: DockerfileFacts, findings: readonly Fin
     for (const p of pragmas) {
       if (!p.global) {
         if (!p.instruction || f.location.kind !== 'dockerfile') continue;
-        const { line, endLine } = p.instruction.range;
+        const { line } = p.instruction.range;
+        const endLine = p.stage && p.instruction.keyword === 'FROM' ? (p.instruction.stage?.instructions.at(-1) ?? p.instruction).range.endLine : p.instruction.range.endLine;
         if (f.location.range.line < line || f.location.range.line > endLine) continue;
       }
       for (const e of p.entries) {

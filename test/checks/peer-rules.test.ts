@@ -1,4 +1,6 @@
 /** The checks that cover the remaining hadolint, Trivy and BuildKit rules (issue 6), one table per check. */
+import { describe, expect, it } from 'vitest';
+import { analyzeDockerfile } from '../../src/api.js';
 import { testCheck } from '../helpers/tester.js';
 import pointless from '../../checks/correctness/pointless-command.js';
 import distUpgrade from '../../checks/reproducibility/dist-upgrade.js';
@@ -49,6 +51,7 @@ testCheck(addLocal, {
     'FROM alpine:3.20\nADD git@github.com:user/repo.git /src/\n',
     'FROM alpine:3.20\nADD "file.tgz" /opt/\n',
     'FROM alpine:3.20\nADD $ARCHIVE /opt/\n',
+    { name: 'a base layer line from image history', code: 'FROM alpine:3.20\nADD file:8b8864b3e02a33a579dc216fd51b28a6047bc8eeaa03045b258980fe0cf7fcb3 in /xyz\n' },
   ],
   invalid: [
     { code: 'FROM alpine:3.20\nADD target/app.jar /app.jar\n', errors: [{ messageId: 'useCopy', line: 2, column: 5, endColumn: 19 }] },
@@ -106,9 +109,14 @@ testCheck(wgetProgress, {
 });
 
 testCheck(labelKey, {
-  valid: ['FROM alpine:3.20\nLABEL org.opencontainers.image.version="1" com.example/team=a\n', 'FROM alpine:3.20\nLABEL $KEY=x\n'],
+  valid: [
+    'FROM alpine:3.20\nLABEL org.opencontainers.image.version="1" com.example/team=a\n',
+    'FROM alpine:3.20\nLABEL $KEY=x\n',
+    { name: 'Docker Desktop extension keys', code: 'FROM alpine:3.20\nLABEL com.docker.desktop.extension.api.version=">= 0.2.2" com.docker.extension.publisher-url="https://e.com"\n' },
+  ],
   invalid: [
     { code: 'FROM alpine:3.20\nLABEL com.docker.label="foo"\n', errors: [{ messageId: 'badKey', line: 2, column: 7 }] },
+    { name: 'a variable inside a key', code: 'FROM alpine:3.20\nLABEL invalid$character="foo"\n', errors: [{ messageId: 'badKey', line: 2 }] },
     { code: 'FROM alpine:3.20\nLABEL ok=1 Version=2 a..b=3 a-=4\n', errors: [{ messageId: 'badKey', line: 2, column: 12 }, { messageId: 'badKey', line: 2, column: 22 }, { messageId: 'badKey', line: 2, column: 29 }] },
   ],
 });
@@ -119,8 +127,13 @@ testCheck(reservedStage, {
 });
 
 testCheck(copyWholeStage, {
-  valid: ['FROM alpine:3.20\nCOPY / /\n', 'FROM alpine:3.20 AS b\nFROM alpine:3.20\nCOPY --from=b /app /\nCOPY --from=b / /app\n'],
-  invalid: [{ code: 'FROM alpine:3.20 AS b\nFROM alpine:3.20\nCOPY --from=b "/" "/"\n', errors: [{ messageId: 'wholeStage', line: 3, column: 1 }] }],
+  valid: [
+    'FROM alpine:3.20\nCOPY / /\n',
+    'FROM alpine:3.20 AS b\nFROM alpine:3.20\nCOPY --from=b /app /\nCOPY --from=b / /app\n',
+    { name: 'a bundle image, directly or through a stage that only names it', code: 'FROM tonistiigi/xx:1.4 AS xx\nFROM alpine:3.20\nCOPY --from=xx / /\nCOPY --from=docker/buildx-bin:0.14 / /\n' },
+    { name: 'an export stage built from scratch', code: 'FROM golang:1.22 AS b\nRUN make\nFROM scratch AS out\nCOPY --from=b /bin/app /\nFROM alpine:3.20\nCOPY --from=out / /\n' },
+  ],
+  invalid: [{ code: 'FROM alpine:3.20 AS b\nRUN make\nFROM alpine:3.20\nCOPY --from=b "/" "/"\n', errors: [{ messageId: 'wholeStage', line: 4, column: 1 }] }],
 });
 
 testCheck(systemWorkdir, {
@@ -156,10 +169,12 @@ testCheck(pipefail, {
     'FROM debian:12\nSHELL ["/usr/bin/zsh", "-o", "pipefail", "-c"]\nRUN a | b\n',
     { name: 'set -o pipefail in the RUN', code: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nRUN set -euo pipefail; a | b\n' },
     { name: 'inherited from the stage it builds on', code: 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM base\nRUN a | b\n' },
+    { name: 'a pipe fed by echo cannot fail', code: 'FROM debian:12\nRUN echo "$SUM  /tmp/x.tgz" | sha256sum -c - && printf a | tr a b\n' },
     { name: 'PowerShell is not sh', code: 'FROM mcr.microsoft.com/powershell:latest\nSHELL ["pwsh", "-c"]\nRUN Get-Item x | Select-Object y\n' },
   ],
   invalid: [
     { name: 'the pipe is located', code: 'FROM debian:12\nRUN apt-get update && \\\n    curl -fsSL https://e.com/x | tar -xz\n', errors: [{ messageId: 'noPipefail', line: 3, column: 5, endColumn: 41 }] },
+    { name: 'a second pipe in the same RUN after a harmless one', code: 'FROM debian:12\nRUN echo a | b; curl -fsS https://e.com | sh\n', errors: [{ messageId: 'noPipefail', line: 2, column: 17 }] },
     { name: 'sh does not count', code: 'FROM debian:12\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN a | b\n', errors: [{ messageId: 'noPipefail', line: 3 }] },
     { name: 'a later SHELL without it', code: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN a | b\nSHELL ["/bin/sh", "-c"]\nRUN a | b\n', errors: [{ messageId: 'noPipefail', line: 5 }] },
   ],
@@ -173,6 +188,7 @@ testCheck(extractArchive, {
   ],
   invalid: [
     { code: 'FROM debian:12\nCOPY dist/app.tar.gz /tmp/\nRUN set -e; \\\n  tar -xzf /tmp/app.tar.gz -C /opt\n', errors: [{ messageId: 'extractLater', line: 4, column: 3, endColumn: 35 }] },
+    { name: 'Windows paths', code: 'FROM debian:12\nCOPY build\\foo\\bar.tar.gz "C:\\Program Files\\Foo"\nRUN tar -xf "C:\\Program Files\\Foo\\bar.tar.gz"\n', errors: [{ messageId: 'extractLater', line: 3 }] },
     { name: 'renamed by the destination', code: 'FROM debian:12\nCOPY build/x.tgz /tmp/foo.tgz\nRUN tar xzf foo.tgz\n', errors: [{ messageId: 'extractLater', line: 3 }] },
   ],
 });
@@ -183,9 +199,11 @@ testCheck(noHealthcheck, {
     'FROM nginx:1.27\nHEALTHCHECK NONE\n',
     { name: 'inherited from the stage it builds on', code: 'FROM nginx:1.27 AS base\nHEALTHCHECK NONE\nFROM base\n' },
     { name: 'no FROM at all', code: 'ARG A=1\n' },
+    { name: 'not a server: nothing exposed', code: 'FROM alpine:3.20\nCOPY tool /usr/local/bin/\nENTRYPOINT ["tool"]\n' },
   ],
   invalid: [
-    { code: 'FROM nginx:1.27 AS base\nHEALTHCHECK NONE\nFROM nginx:1.27\n', errors: [{ messageId: 'missing', line: 3, column: 1, endColumn: 5 }] },
+    { code: 'FROM nginx:1.27 AS base\nHEALTHCHECK NONE\nEXPOSE 80\nFROM base AS x\nFROM nginx:1.27\nEXPOSE 8080\n', errors: [{ messageId: 'missing', line: 5, column: 1, endColumn: 5 }] },
+    { name: 'EXPOSE inherited from the stage it builds on', code: 'FROM nginx:1.27 AS base\nEXPOSE 80\nFROM base\n', errors: [{ messageId: 'missing', line: 3 }] },
   ],
 });
 
@@ -280,4 +298,28 @@ testCheck(description, {
       errors: [{ messageId: 'description', line: 3, column: 1, endColumn: 22 }, { messageId: 'description', line: 5 }],
     },
   ],
+});
+
+describe('locations inside a multi-line RUN', () => {
+  it('a finding about one command points at that command, not at the RUN', async () => {
+    const code = [
+      'FROM debian:12',
+      'RUN set -e; \\',
+      '    apt-get update; \\',
+      '    apt-get install curl; \\',
+      '    wget http://e.com/a.tgz | tar -xz; \\',
+      '    sudo ls; \\',
+      '    cd /tmp && service x start',
+      '',
+    ].join('\n');
+    const { findings } = await analyzeDockerfile(code);
+    const at = (rule: string): string[] =>
+      findings.filter((f) => f.rule === rule).map((f) => (f.location.kind === 'image' ? '' : `${f.location.range.line}:${f.location.range.column}`));
+    expect(at('correctness/install-without-yes')).toEqual(['4:5']);
+    expect(at('correctness/wget-progress')).toEqual(['5:5']);
+    expect(at('correctness/pipefail')).toEqual(['5:5']);
+    expect(at('tools/sudo')).toEqual(['6:5']);
+    expect(at('correctness/cd-in-run')).toEqual(['7:5']);
+    expect(at('correctness/pointless-command')).toEqual(['7:16']);
+  });
 });
