@@ -20,7 +20,8 @@ export default defineCheck({
     why: `A relative destination of \`COPY\` is resolved against the working directory. Until the stage (or
 a stage it is built on) sets one with \`WORKDIR\`, that is whatever the base image chose, often
 \`/\`, sometimes an application directory. When the base image changes it, the files move and the
-\`CMD\` no longer finds them. Set \`WORKDIR\` first, or copy to an absolute path.`,
+\`CMD\` no longer finds them. Set \`WORKDIR\` first, or copy to an absolute path. A stage built
+\`FROM scratch\` is not reported: there the working directory is always \`/\`.`,
     bad: `FROM node:20-slim
 COPY package.json app/
 RUN cd app && npm ci
@@ -34,8 +35,12 @@ RUN npm ci
   },
   dockerfile: (ctx) => {
     const withWorkdir = new Set<Stage>();
+    /** A WORKDIR in the stage chain, or a chain built from scratch, where the working directory is always /. */
     const inherited = (s: Stage | null): boolean => {
-      for (let x = s; x; x = x.parent) if (withWorkdir.has(x)) return true;
+      for (let x = s; x; x = x.parent) {
+        if (withWorkdir.has(x)) return true;
+        if (!x.parent && x.image?.repository === 'scratch') return true;
+      }
       return false;
     };
     return {

@@ -90,6 +90,7 @@ testCheck(copyRelative, {
     'FROM alpine:3.20\nCOPY a.sh $DEST\n',
     'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY a.ps1 c:\\tools\\a.ps1\n',
     { name: 'WORKDIR set in the stage it builds on', code: 'FROM alpine:3.20 AS base\nWORKDIR /app\nFROM base\nCOPY a b\n' },
+    { name: 'scratch has / as its working directory', code: 'FROM scratch AS out\nCOPY app amd64\nFROM out\nCOPY b arm64\n' },
   ],
   invalid: [
     { code: 'FROM alpine:3.20\nCOPY a.sh "bin/a.sh"\n', errors: [{ messageId: 'relative', line: 2, column: 11, endColumn: 21 }] },
