@@ -1,5 +1,16 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { hasOption } from '../../src/dockerfile/shell.js';
+import { stageChain, stageInstalls } from '../../src/dockerfile/packages.js';
+import type { Stage } from '../../src/dockerfile/model.js';
+
+/** Alpine and BusyBox images run BusyBox's wget, whose progress is one line, unless GNU wget is installed. */
+function busyboxWget(stage: Stage | null): boolean {
+  if (!stage) return false;
+  const chain = stageChain(stage);
+  const image = chain[0]?.image;
+  if (!image || !/(^|\/)(alpine|busybox)$/.test(image.repository) && !/alpine/.test(image.tag ?? '')) return false;
+  return !chain.some((s) => stageInstalls(s).some((i) => i.packages.some((p) => /^wget([=~<>]|$)/.test(p.value))));
+}
 
 export default defineCheck({
   id: 'correctness/wget-progress',
@@ -14,7 +25,8 @@ export default defineCheck({
     why: `Without a terminal, wget's default progress display falls back to printing dots for every chunk
 downloaded. A large download writes thousands of lines into the build log, which hides the
 messages that matter and can hit the log size limit of CI systems. Use
-\`--progress=dot:giga\`, or \`-q\` / \`-nv\` to print only errors.`,
+\`--progress=dot:giga\`, or \`-q\` / \`-nv\` to print only errors. Alpine and BusyBox images are
+left alone unless they install GNU wget: BusyBox's wget draws its progress on one line.`,
     bad: `FROM debian:bookworm-slim
 RUN wget -O /tmp/tool.tgz https://example.com/tool-1.2.3.tgz
 `,
@@ -24,6 +36,7 @@ RUN wget --progress=dot:giga -O /tmp/tool.tgz https://example.com/tool-1.2.3.tgz
   },
   dockerfile: (ctx) => ({
     RUN(ins) {
+      if (busyboxWget(ins.stage)) return;
       for (const c of ins.shell?.commands ?? []) {
         if (c.base !== 'wget') continue;
         if (c.argv.includes('-nv') || hasOption(c, 'qoa', '--progress', '--quiet', '--no-verbose', '--output-file', '--append-output')) continue;

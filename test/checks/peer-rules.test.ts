@@ -105,8 +105,12 @@ testCheck(wgetProgress, {
     'FROM alpine:3.20\nRUN wget --progress=dot:giga https://e.com/a\n',
     'FROM alpine:3.20\nRUN wget -nv https://e.com/a\n',
     'FROM alpine:3.20\nRUN wget -o /tmp/log https://e.com/a\n',
+    { name: 'BusyBox wget on Alpine', code: 'FROM node:20-alpine\nRUN wget -O /a https://e.com/a\n' },
   ],
-  invalid: [{ code: 'FROM alpine:3.20\nRUN set -e; \\\n  wget -O /a https://e.com/a\n', errors: [{ messageId: 'noProgress', line: 3, column: 3, endColumn: 7 }] }],
+  invalid: [
+    { code: 'FROM debian:12\nRUN set -e; \\\n  wget -O /a https://e.com/a\n', errors: [{ messageId: 'noProgress', line: 3, column: 3, endColumn: 7 }] },
+    { name: 'GNU wget installed on Alpine', code: 'FROM alpine:3.20\nRUN apk add --no-cache wget\nRUN wget -O /a https://e.com/a\n', errors: [{ messageId: 'noProgress', line: 3, column: 5 }] },
+  ],
 });
 
 testCheck(labelKey, {
