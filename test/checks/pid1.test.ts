@@ -5,6 +5,7 @@ import launcher from '../../checks/pid1/package-manager-launcher.js';
 import script from '../../checks/pid1/script-without-exec.js';
 import noInit from '../../checks/pid1/no-init.js';
 import ignoresCmd from '../../checks/pid1/entrypoint-ignores-cmd.js';
+import stopSignal from '../../checks/pid1/stop-signal.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { memoryReader } from '../../src/dockerfile/context.js';
 import { dockerfileLaunch, packageLauncher } from '../../src/dockerfile/launch.js';
@@ -118,4 +119,17 @@ describe('the launch facts', () => {
     const fs = await findingsOf(script, ENTRY, script_('"$@"\n'));
     expect(fs[0]?.message).toContain('(line 4 runs it)');
   });
+});
+
+testCheck(stopSignal, {
+  valid: [
+    { name: 'the official nginx image sets SIGQUIT', code: 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n' },
+    { name: 'STOPSIGNAL set', code: 'FROM debian:12\nSTOPSIGNAL SIGQUIT\nCMD ["nginx", "-g", "daemon off;"]\n' },
+    { name: 'php official fpm image', code: 'FROM php:8.3-fpm\nCMD ["php-fpm"]\n' },
+    { name: 'another program', code: 'FROM debian:12\nCMD ["node", "server.js"]\n' },
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]\n', errors: [{ messageId: 'signal', line: 2, column: 1, severity: 'info' }] },
+    { name: 'php-fpm exec\'d by a script', code: 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["docker-entrypoint.sh"]\n', context: script_('exec php-fpm82 -F\n'), errors: [{ messageId: 'signal', line: 3, column: 6, file: 'docker-entrypoint.sh' }] },
+  ],
 });

@@ -102,4 +102,12 @@ describe('pid1 on built archives', () => {
     const busybox = await image([[{ name: 'bin/busybox', body: '\x7fELF', mode: 0o755 }, { name: 'bin/sh', type: 'symlink', linkname: 'busybox' }]], cfg, [{ created_by: 'ADD rootfs' }]);
     expect(busybox).toEqual([]);
   });
+
+  it('stop-signal: nginx as the main process with no StopSignal is an info; with one, nothing', async () => {
+    const h = [{ created_by: 'ADD rootfs' }, nop('CMD ["nginx" "-g" "daemon off;"]')];
+    const bad = await image([dashBase], { Cmd: ['nginx', '-g', 'daemon off;'] }, h);
+    expect(bad.map(shape)).toEqual([{ rule: 'pid1/stop-signal', messageId: 'signal', severity: 'info', path: undefined, layer: undefined, field: 'Cmd' }]);
+    expect(bad[0]!.message).toContain('add `STOPSIGNAL SIGQUIT`');
+    expect(await image([dashBase], { Cmd: ['nginx', '-g', 'daemon off;'], StopSignal: 'SIGQUIT' }, h)).toEqual([]);
+  });
 });

@@ -1,0 +1,64 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { dockerfileLaunch, dockerfileTarget, type Launch } from '../../src/dockerfile/launch.js';
+import { stageChain } from '../../src/dockerfile/packages.js';
+import { imageTarget } from '../../src/image/launch.js';
+
+/** Servers whose graceful stop is not SIGTERM (SIGTERM makes them drop connections at once). */
+const GRACEFUL: { test: RegExp; server: string; signal: string; images: RegExp }[] = [
+  { test: /^nginx$|^openresty$/, server: 'nginx', signal: 'SIGQUIT', images: /^(library\/)?(nginx|openresty\/openresty)$|^nginxinc\// },
+  { test: /^php-fpm[\d.]*$/, server: 'php-fpm', signal: 'SIGQUIT', images: /^(library\/)?php$/ },
+  { test: /^(httpd|apache2|apache2ctl|httpd-foreground)$/, server: 'Apache httpd', signal: 'SIGWINCH', images: /^(library\/)?httpd$/ },
+];
+
+function server(launch: Launch | null | undefined): (typeof GRACEFUL)[number] | null {
+  const base = launch?.main?.base;
+  return base ? GRACEFUL.find((g) => g.test.test(base)) ?? null : null;
+}
+
+export default defineCheck({
+  id: 'pid1/stop-signal',
+  title: 'STOPSIGNAL is set for servers that stop gracefully on another signal',
+  category: 'pid1',
+  severity: 'info',
+  messages: {
+    signal: '{server} stops gracefully on {signal}, but the stop signal is SIGTERM, on which it drops open connections at once; add `STOPSIGNAL {signal}`{origin}',
+  },
+  docs: {
+    why: `\`docker stop\` (and Kubernetes) sends the image's stop signal, SIGTERM by default. nginx and php-fpm
+treat SIGTERM as "stop now" and close open connections; their graceful stop is SIGQUIT. Apache httpd's
+is SIGWINCH. \`STOPSIGNAL SIGQUIT\` lets in-flight requests finish within the grace period. The
+official nginx, php (\`-fpm\`) and httpd images set it already, so an image built FROM them inherits
+it; this check reports a server started as the main process with no STOPSIGNAL in the final stage
+and a base image not known to set one.`,
+    bad: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*
+CMD ["nginx", "-g", "daemon off;"]
+`,
+    good: `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+`,
+    related: ['pid1/shell-form-command'],
+  },
+  dockerfile: (ctx) => ({
+    end() {
+      const launch = dockerfileLaunch(ctx.facts);
+      const g = server(launch);
+      const final = ctx.facts.finalStage;
+      if (!g || !final || !launch?.main) return;
+      const chain = stageChain(final);
+      if (chain.some((s) => s.instructions.some((i) => i.keyword === 'STOPSIGNAL'))) return;
+      const base = chain[0]?.image;
+      if (!base || base.unresolved || g.images.test(base.repository)) return;
+      ctx.report({ messageId: 'signal', data: { server: g.server, signal: g.signal, origin: '' }, ...dockerfileTarget(launch.main.at) });
+    },
+  }),
+  image: (ctx) => {
+    const launch = ctx.image.launch;
+    const g = server(launch);
+    if (!g || !launch?.main || ctx.image.config.stopSignal) return;
+    const t = imageTarget(ctx, launch.main.at);
+    ctx.report({ messageId: 'signal', data: { server: g.server, signal: g.signal, origin: ` (${t.origin})` }, image: t.image, detail: { fromBase: t.fromBase } });
+  },
+});
