@@ -11,7 +11,7 @@ interface AstRange {
 import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
 import { expand, PLATFORM_ARGS } from './vars.js';
 import { parseImageRef } from './image-ref.js';
-import { loadShellParser, parseShell } from './shell.js';
+import { loadShellParser, parseScriptText, parseShell } from './shell.js';
 import { emptyContext, readContext, type ContextReader } from './context.js';
 import type { DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
 
@@ -234,7 +234,7 @@ function parseShellBodies(facts: DockerfileFacts): void {
       i.shell = parseShell(body, facts.lines);
     }
   }
-  for (const s of facts.context.scripts) s.shell = parseShell({ text: s.text, map: [...Array(s.text.length + 1).keys()] }, new LineIndex(s.text));
+  for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
 }
 
 /** Builds the model without parsing shell (synchronous). */
