@@ -74,6 +74,7 @@ const samples: Sample[] = [
   { name: 'user-named', base: 'busybox', want: [{ rule: /^user\/named-user$/ }], allowed: ['user'] },
   { name: 'pid1-shell-form', base: 'busybox', want: [{ rule: /^pid1\/shell-form-command$/ }], allowed: ['pid1'] },
   { name: 'pid1-script-no-exec', base: 'busybox', want: [{ rule: /^pid1\/.*(exec|script)/, path: '/usr/local/bin/docker-entrypoint.sh', layer: 1 }], allowed: ['pid1'] },
+  { name: 'pid1-npm-start', base: 'busybox', want: [{ rule: /^pid1\/package-manager-launcher$/ }], allowed: ['pid1'] },
   {
     name: 'tools-netcat',
     base: 'busybox',

@@ -1,6 +1,9 @@
 /** The pid1 checks' image side: the committed busybox samples in both formats, and small archives built here. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { analyzeDockerfile } from '../../src/api.js';
+import { directoryReader } from '../../src/dockerfile/context.js';
 import { analyzeImage } from '../../src/image/analyze.js';
 import { checks } from '../../checks/index.js';
 import type { Finding } from '../../src/engine/types.js';
@@ -39,6 +42,17 @@ describe('pid1 on the committed sample images', () => {
     expect(f.message).toContain('write `exec "$@"`');
     expect(f.message).toMatch(/Entrypoint set by this build .*runs it; the script is added by this build in layer 1/);
     expect(f.detail).toMatchObject({ line: 5, fromBase: false, entrypointFromBase: false });
+  });
+
+  it('pid1-npm-start: the Cmd a script execs is `npm start`, in both formats and from the Dockerfile', async () => {
+    const docker = await run({ path: join(built, 'pid1-npm-start.docker.tar') });
+    const oci = await run({ path: join(built, 'pid1-npm-start.oci.tar') });
+    expect(docker.map(shape)).toEqual([{ rule: 'pid1/package-manager-launcher', messageId: 'launcher', severity: 'warning', path: undefined, layer: undefined, field: 'Cmd' }]);
+    expect(oci.map((f) => [f.rule, f.message, f.location])).toEqual(docker.map((f) => [f.rule, f.message, f.location]));
+    expect(docker[0]!.message).toMatch(/^`npm start` runs the app .*\(Cmd set by this build/);
+    const dir = join(import.meta.dirname, '../../sample-images/images/pid1-npm-start');
+    const { findings } = await analyzeDockerfile(readFileSync(join(dir, 'Dockerfile'), 'utf8'), { checks: pid1, reader: directoryReader(dir) });
+    expect(findings.map((f) => [f.rule, f.location.kind === 'dockerfile' ? f.location.range.line : -1])).toEqual([['pid1/package-manager-launcher', 13]]);
   });
 
   it('the good sample gives no pid1 finding (its service script traps TERM in a loop)', async () => {
