@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { commandPlace, dockerfileLaunch, dockerfileTarget, type Launch, type ShellHop, type Where } from '../../src/dockerfile/launch.js';
+import { stageChain } from '../../src/dockerfile/packages.js';
 import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 
@@ -33,10 +34,11 @@ after the grace period everything is killed with SIGKILL. \`exec\` replaces the 
 which then receives the signal itself: \`migrate && exec node server.js\`.
 
 Whether a shell execs its last command by itself depends on the shell: busybox ash (Alpine) and bash 5.1+
-do it for the last command of \`-c\`, dash (\`/bin/sh\` on Debian and Ubuntu) never does, not even for a
+do it for the last command of \`-c\` (measured with busybox 1.35 and bash 5.2), dash (\`/bin/sh\` on Debian and Ubuntu) never does, not even for a
 single command. shipshape reports every \`-c\` script with several commands whose last one is not
-\`exec\`ed, and (as info) a single command under \`sh\` or \`dash\`; a single command under bash or ash is
-fine. Scripts that must keep the shell (a \`trap\`, jobs in the background, \`wait\`) are
+\`exec\`ed (what happens then depends on the shell and its version), and (as info) a single command
+under \`sh\` or \`dash\`, except on Alpine and busybox bases; a single command under bash or ash is
+fine. On an image, where the shell is known, \`sh -c\` is not reported when \`/bin/sh\` is busybox. Scripts that must keep the shell (a \`trap\`, jobs in the background, \`wait\`) are
 \`pid1/no-init\`'s case: they need an init, not \`exec\`. Shell-form instructions are
 \`pid1/shell-form-command\`'s.`,
     bad: `FROM node:20-slim
@@ -55,7 +57,10 @@ CMD ["sh", "-c", "node migrate.js && exec node server.js"]
   },
   dockerfile: (ctx) => ({
     end() {
+      const root = ctx.facts.finalStage ? stageChain(ctx.facts.finalStage)[0]?.image : null;
+      const busybox = root ? /(^|\/)(alpine|busybox)$/.test(root.repository) : false;
       for (const f of offending(dockerfileLaunch(ctx.facts))) {
+        if (f.lone && busybox) continue;
         const data = { shell: f.hop.shellName, program: f.hop.last!.name || 'the program', origin: '' };
         ctx.report({ messageId: f.lone ? 'lone' : 'several', data, ...dockerfileTarget(f.where), ...(f.lone ? { severity: 'info' as const } : {}) });
       }

@@ -21,6 +21,7 @@ testCheck(shC, {
     { name: 'a shell that must stay is no-init\'s', code: 'FROM alpine:3.20\nCMD ["sh", "-c", "worker & server & wait"]\n' },
     { name: 'branches that exec', code: 'FROM alpine:3.20\nCMD ["sh", "-c", "if [ -n \\"$X\\" ]; then exec a; else exec b; fi"]\n' },
     { name: 'not the final stage', code: 'FROM alpine:3.20 AS build\nCMD ["sh", "-c", "a; b"]\nFROM alpine:3.20\nCMD ["/app"]\n' },
+    { name: 'busybox ash execs a lone command itself', code: 'FROM alpine:3.20\nCMD ["sh", "-c", "server --port $PORT"]\n' },
     { name: 'exec through gosu', code: 'FROM debian:12\nENTRYPOINT ["sh", "-c", "chown app /data && exec gosu app server"]\n' },
   ],
   invalid: [
