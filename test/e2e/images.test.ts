@@ -11,7 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImages } from '../../src/image/analyze.js';
 
@@ -149,6 +149,7 @@ const samples: Sample[] = [
   },
   { name: 'one-app-supervisord', base: 'busybox', want: [{ rule: /^one-app\// }], allowed: ['one-app'] },
   { name: 'tags-latest', base: 'busybox', want: [{ rule: /^tags\/latest-tag$/ }], allowed: ['tags'] },
+  { name: 'cache-context-copy', base: 'busybox', want: [{ rule: /^cache\/context-copy-before-install$/, layer: 2 }], allowed: ['cache', 'pid1'] },
   {
     name: 'debian-tools',
     base: 'debian',
@@ -256,6 +257,24 @@ describe.skipIf(reason !== null)('sample images built with buildah, read by the 
     const r = results.get('good')!;
     expect(r.docker.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(r.status).toBe(0);
+  });
+
+  it('--dockerfile: every finding about a build layer names the Dockerfile line that made it, in both archives', () => {
+    for (const s of active) {
+      const dockerfile = join(root, 'sample-images/images', s.name, 'Dockerfile');
+      const lines = readFileSync(dockerfile, 'utf8').split('\n');
+      const docs = (['docker', 'oci'] as const).map((f) => {
+        const r = runCli(['--format', 'json', '--dockerfile', dockerfile, join(out, `${s.name}.${f}.tar`)]);
+        return (JSON.parse(r.stdout) as { targets: (JsonTarget & { findings: (JsonFinding & { dockerfile?: { file: string; line: number } })[] })[] }).targets[0]!;
+      });
+      expect(portable(docs[1]!.findings), s.name).toEqual(portable(docs[0]!.findings));
+      for (const f of docs[0]!.findings) {
+        // config findings (field set) point at the instruction that set the value instead
+        if (f.layer === undefined || f.detail?.fromBase !== false || 'field' in f) continue;
+        expect(f.dockerfile, `${s.name}: ${f.rule} layer ${f.layer}`).toBeDefined();
+        expect(lines[f.dockerfile!.line - 1], `${s.name}: ${f.rule} layer ${f.layer}`).toMatch(/^(RUN|COPY|ADD|WORKDIR)\b/);
+      }
+    }
   });
 
   describe.skipIf(!withDebian)('Debian samples: what the reader sees in a real distribution', () => {
