@@ -5,13 +5,14 @@
  * written to disk and no layer is held in memory, so manifest.json/index.json may come last.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { posix } from 'node:path';
 import tar from 'tar-stream';
 import { Decompress as ZstdDecompress } from 'fzstd';
-import { Hasher } from './hasher.js';
+import { Hasher, type StreamHash } from './hasher.js';
+import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
 
 /** An archive that cannot be read, in one line that names the file and the problem. */
 export class ImageReadError extends Error {
@@ -112,8 +113,16 @@ function wanted(path: string, size: number): Want {
   return null;
 }
 
+const ODD_SEGMENT = /(^|\/)\.{0,2}(\/|$)/;
+
 /** Normalizes a member name of a layer; null for the root itself. Throws on a path that leaves the root. */
 export function normalizeLayerPath(name: string): string | null {
+  let end = name.length;
+  while (end > 0 && name.charCodeAt(end - 1) === 0x2f) end--;
+  const trimmed = end === name.length ? name : name.slice(0, end);
+  // The usual entry is already normal (no leading `/`, no empty, `.` or `..` segment): it is
+  // returned as it is, since posix.normalize on every entry showed in the profile.
+  if (trimmed !== '' && !ODD_SEGMENT.test(trimmed)) return trimmed;
   const p = posix.normalize('/' + name.replace(/\/+$/, ''));
   const rel = p.replace(/^\/+/, '');
   if (rel === '' || rel === '.') return null;
@@ -187,7 +196,7 @@ export function describeStreamError(e: unknown): string {
   return msg;
 }
 
-async function drainWrite(stream: PassThrough, chunk: Buffer): Promise<void> {
+async function drainWrite(stream: Writable, chunk: Buffer): Promise<void> {
   if (stream.destroyed) return;
   if (stream.write(chunk)) return;
   await new Promise<void>((resolve) => {
@@ -203,10 +212,15 @@ async function drainWrite(stream: PassThrough, chunk: Buffer): Promise<void> {
 
 /** Indexes the tar inside one layer blob while its bytes arrive. */
 class LayerSink {
-  private readonly input = new PassThrough({ highWaterMark: 1 << 20 });
   private failed: Error | null = null;
   private written = 0;
-  private readonly scan: Promise<{ diffId: string; uncompressedSize: number; entries: RawEntry[]; captures: RawCapture[] }>;
+  private readonly scanner: LayerScanner;
+  private readonly walker: TarWalker;
+  /** The decompressor, for compressed layers; an uncompressed layer goes straight to the walker. */
+  private readonly input: Writable | null = null;
+  private readonly done: Promise<void> = Promise.resolve();
+  private diff: StreamHash | null = null;
+  private uncompressed = 0;
 
   constructor(
     private readonly compression: Compression,
@@ -214,79 +228,105 @@ class LayerSink {
     hasher: Hasher,
     blobSize: number,
   ) {
-    const extract = tar.extract();
-    let piped: Promise<void>;
-    let digest: () => Promise<{ diffId: string; uncompressedSize: number }>;
-    if (compression === 'none') {
-      // The blob is the layer tar: its digest, taken by the caller, is the diff id.
-      piped = pipeline(this.input, extract as unknown as NodeJS.WritableStream);
-      digest = async () => ({ diffId: '', uncompressedSize: this.written });
-    } else {
-      const inflate = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 } as zlib.ZlibOptions) : zstdStream();
-      const diff = hasher.create(blobSize);
-      let uncompressed = 0;
-      const tap = new Transform({
-        highWaterMark: 1 << 20,
-        transform(chunk: Buffer, _e, cb) {
-          // zlib inflates on the threadpool but hands each output chunk over synchronously and
-          // queues the next inflate only when that returns: deferring the hash and the tar parse
-          // to a microtask lets them run on this thread while the next chunk inflates on the other
-          // core, instead of the two taking turns.
-          queueMicrotask(() => {
-            uncompressed += chunk.length;
-            const queued = diff.update(chunk);
-            if (queued) queued.then(() => cb(null, chunk), cb);
-            else cb(null, chunk);
-          });
-        },
-      });
-      piped = pipeline([this.input, inflate, tap, extract as unknown as NodeJS.WritableStream]);
-      digest = async () => ({ diffId: await diff.digest(), uncompressedSize: uncompressed });
-    }
-    const scanned = scanLayerTar(extract, budget);
-    piped.catch(() => undefined);
-    scanned.catch(() => undefined);
-    this.scan = Promise.all([piped, scanned]).then(async ([, s]) => ({ ...(await digest()), ...s }));
-    this.scan.catch((e: Error) => {
+    this.scanner = new LayerScanner(budget);
+    this.walker = new TarWalker(
+      (h) => this.scanner.entry(h),
+      () => this.scanner.entryEnd(),
+    );
+    if (compression === 'none') return;
+    const inflate = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 } as zlib.ZlibOptions) : zstdStream();
+    const diff = (this.diff = hasher.create(blobSize));
+    const walker = this.walker;
+    const out = new Writable({
+      highWaterMark: 1 << 20,
+      write: (chunk: Buffer, _e, cb) => {
+        // zlib inflates on the threadpool but hands each output chunk over synchronously and
+        // queues the next inflate only when that returns: deferring the hash and the tar walk to a
+        // microtask lets them run on this thread while the next chunk inflates on the other core,
+        // instead of the two taking turns.
+        queueMicrotask(() => {
+          try {
+            this.uncompressed += chunk.length;
+            walker.write(chunk);
+          } catch (e) {
+            cb(e as Error);
+            return;
+          }
+          const queued = diff.update(chunk);
+          if (queued) queued.then(() => cb(), cb);
+          else cb();
+        });
+      },
+      final: (cb) => {
+        try {
+          walker.end();
+          cb();
+        } catch (e) {
+          cb(e as Error);
+        }
+      },
+    });
+    this.input = inflate;
+    this.done = pipeline(inflate, out);
+    this.done.catch((e: Error) => {
       this.failed = e;
-      this.input.destroy();
     });
   }
 
   async write(chunk: Buffer): Promise<void> {
     if (this.failed) return;
     this.written += chunk.length;
+    if (!this.input) {
+      try {
+        this.walker.write(chunk);
+      } catch (e) {
+        this.failed = e as Error;
+      }
+      return;
+    }
     await drainWrite(this.input, chunk);
   }
 
   /** `storedSha256`: the blob's digest, which is the diff id of an uncompressed layer. */
   async end(storedSha256: string): Promise<LayerScan> {
-    if (!this.failed) this.input.end();
-    const s = await this.scan;
-    return { compression: this.compression, ...s, diffId: this.compression === 'none' ? storedSha256 : s.diffId };
+    if (this.input) {
+      if (!this.failed) this.input.end();
+      await this.done;
+    } else {
+      if (this.failed) throw this.failed;
+      this.walker.end();
+    }
+    const { entries, captures } = this.scanner;
+    if (!this.diff) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, captures };
+    return { compression: this.compression, diffId: await this.diff.digest(), uncompressedSize: this.uncompressed, entries, captures };
   }
 }
 
-async function scanLayerTar(extract: tar.Extract, budget: Budget): Promise<{ entries: RawEntry[]; captures: RawCapture[] }> {
-  const entries: RawEntry[] = [];
-  const captures: RawCapture[] = [];
-  for await (const entry of extract) {
-    const h = entry.header;
+type Collecting = { path: string; size: number; want: NonNullable<Want>; parts: Buffer[]; kept: number; drop: boolean; checked: boolean };
+
+/** What one layer's tar holds: its entries, and the bodies wanted() asks for. */
+class LayerScanner {
+  readonly entries: RawEntry[] = [];
+  readonly captures: RawCapture[] = [];
+  /** The capture being collected for the current entry. */
+  private cur: Collecting | null = null;
+
+  constructor(private readonly budget: Budget) {}
+
+  entry(h: TarHeader): BodySink | null {
+    const { entries, budget } = this;
+    this.cur = null;
     const path = normalizeLayerPath(h.name);
-    if (path === null) {
-      entry.resume();
-      continue;
-    }
+    if (path === null) return null;
     const base = path.slice(path.lastIndexOf('/') + 1);
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
     if (base.startsWith('.wh.')) {
-      entry.resume();
       if (base === '.wh..wh..opq') entries.push({ path: dir, type: 'dir', mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: 0, whiteout: 'opaque' });
       else if (!base.startsWith('.wh..wh.')) {
         const target = (dir ? dir + '/' : '') + base.slice(4);
         entries.push({ path: target, type: 'other', mode: 0, uid: 0, gid: 0, size: 0, whiteout: 'file' });
       }
-      continue;
+      return null;
     }
     const type = entryType(h.type);
     const e: RawEntry = { path, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: type === 'file' ? h.size ?? 0 : 0 };
@@ -294,42 +334,44 @@ async function scanLayerTar(extract: tar.Extract, budget: Budget): Promise<{ ent
     if (type === 'hardlink' && h.linkname) e.linkTarget = '/' + (normalizeLayerPath(h.linkname) ?? '');
     entries.push(e);
     const want = type === 'file' ? wanted(path, e.size) : null;
-    if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0)) {
-      entry.resume();
-      continue;
-    }
-    const parts: Buffer[] = [];
-    let kept = 0;
-    let drop = false;
-    let checked = false;
-    for await (const chunk of entry as AsyncIterable<Buffer>) {
-      if (drop || kept >= want.limit) continue;
-      const part = chunk.subarray(0, want.limit - kept);
-      parts.push(part);
-      kept += part.length;
+    if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0)) return null;
+    const cur: Collecting = { path, size: e.size, want, parts: [], kept: 0, drop: false, checked: false };
+    this.cur = cur;
+    return (chunk) => {
+      if (cur.drop || cur.kept >= want.limit) return;
+      // A copy: the chunk's buffer is not ours to keep.
+      const part = Buffer.from(chunk.subarray(0, want.limit - cur.kept));
+      cur.parts.push(part);
+      cur.kept += part.length;
       // A script candidate that does not start with `#!` is dropped as soon as that is known.
-      if (want.kind === 'script' && !checked && kept >= 2) {
-        checked = true;
-        const h2 = parts.length === 1 ? part : Buffer.concat(parts).subarray(0, 2);
+      if (want.kind === 'script' && !cur.checked && cur.kept >= 2) {
+        cur.checked = true;
+        const h2 = cur.parts.length === 1 ? part : Buffer.concat(cur.parts).subarray(0, 2);
         if (h2[0] !== 0x23 || h2[1] !== 0x21) {
-          drop = true;
-          parts.length = 0;
+          cur.drop = true;
+          cur.parts.length = 0;
         }
       }
-    }
-    if (parts.length === 0) continue;
-    const body = Buffer.concat(parts);
+    };
+  }
+
+  entryEnd(): void {
+    const cur = this.cur;
+    this.cur = null;
+    if (!cur || cur.parts.length === 0) return;
+    const { want, path } = cur;
+    const budget = this.budget;
+    const body = Buffer.concat(cur.parts);
     if (want.kind === 'script') {
-      if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0)) continue;
+      if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0)) return;
       budget.scripts -= body.length;
     }
     if (want.kind === 'config') {
-      if (body.includes(0)) continue;
+      if (body.includes(0)) return;
       budget.configs -= body.length;
     }
-    captures.push({ path, size: e.size, text: body.toString('utf8'), truncated: body.length < e.size });
+    this.captures.push({ path, size: cur.size, text: body.toString('utf8'), truncated: body.length < cur.size });
   }
-  return { entries, captures };
 }
 
 /** Reads the archive stream once and indexes every member. */

@@ -1,0 +1,257 @@
+/**
+ * A push parser for the tar inside a layer: headers are decoded, bodies are handed on as views of
+ * the incoming chunks (or skipped without being touched), synchronously, with no stream per entry.
+ * The outer archive is read with tar-stream; a layer's tar holds thousands of entries and most of
+ * an image's bytes, and there tar-stream's per-chunk and per-entry stream machinery was the reader's
+ * largest cost after decompression (see docs/performance.md). Accepts what tar-stream accepts
+ * (ustar with prefix, GNU, pax `path`/`linkpath`/`size` and global headers, GNU long names,
+ * base-256 numbers) and fails with the same messages, which describeStreamError words for users.
+ */
+
+export interface TarHeader {
+  name: string;
+  /** tar-stream's names: file, link, symlink, directory, contiguous-file, character-device, block-device, fifo. */
+  type: string | null;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  linkname: string | null;
+}
+
+/** Receives the body of an entry, in order; the views are valid only during the call unless copied. */
+export type BodySink = (chunk: Buffer) => void;
+
+const MAX_META = 1024 * 1024;
+const BLOCK = 512;
+
+function decodeStr(b: Buffer, off: number, len: number): string {
+  let end = off;
+  const max = off + len;
+  while (end < max && b[end] !== 0) end++;
+  return b.toString('utf8', off, end);
+}
+
+function decodeNumber(b: Buffer, off: number, len: number): number {
+  if (b[off]! & 0x80) {
+    // base-256: 0x80 positive, 0xff negative (two's complement)
+    const neg = b[off] === 0xff;
+    if (!neg && b[off] !== 0x80) return NaN;
+    let v = 0;
+    for (let i = off + 1; i < off + len; i++) v = v * 256 + (neg ? 0xff - b[i]! : b[i]!);
+    return neg ? -(v + 1) : v;
+  }
+  let i = off;
+  const max = off + len;
+  while (i < max && b[i] === 0x20) i++;
+  let end = i;
+  while (end < max && b[end] !== 0x20) end++;
+  while (i < end && b[i] === 0) i++;
+  if (i === end) return 0;
+  return parseInt(b.toString('latin1', i, end), 8);
+}
+
+function typeName(flag: number): string | null {
+  switch (flag) {
+    case 0:
+    case 0x30:
+      return 'file';
+    case 0x31:
+      return 'link';
+    case 0x32:
+      return 'symlink';
+    case 0x33:
+      return 'character-device';
+    case 0x34:
+      return 'block-device';
+    case 0x35:
+      return 'directory';
+    case 0x36:
+      return 'fifo';
+    case 0x37:
+      return 'contiguous-file';
+    case 0x78: // x
+      return 'pax-header';
+    case 0x67: // g
+      return 'pax-global-header';
+    case 0x4b: // K
+      return 'gnu-long-link-path';
+    case 0x4c: // L
+    case 0x4e: // N
+      return 'gnu-long-path';
+  }
+  return null;
+}
+
+function decodePax(buf: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let rest = buf;
+  while (rest.length) {
+    let i = 0;
+    while (i < rest.length && rest[i] !== 0x20) i++;
+    const len = parseInt(rest.toString('utf8', 0, i), 10);
+    if (!len) return out;
+    const rec = rest.toString('utf8', i + 1, len - 1);
+    const eq = rec.indexOf('=');
+    if (eq === -1) return out;
+    out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    rest = rest.subarray(len);
+  }
+  return out;
+}
+
+function isUstar(b: Buffer): boolean {
+  return b[257] === 0x75 && b[258] === 0x73 && b[259] === 0x74 && b[260] === 0x61 && b[261] === 0x72;
+}
+
+export class TarWalker {
+  private readonly head = Buffer.alloc(BLOCK);
+  private headLen = 0;
+  /** Body bytes still to come for the current entry (or long header). */
+  private remaining = 0;
+  private padding = 0;
+  private sink: BodySink | null = null;
+  private inEntry = false;
+  private meta: Buffer[] | null = null;
+  private metaType: string | null = null;
+  private pax: Record<string, string> | null = null;
+  private paxGlobal: Record<string, string> | null = null;
+  private longPath: string | null = null;
+  private longLink: string | null = null;
+
+  constructor(
+    private readonly onEntry: (h: TarHeader) => BodySink | null,
+    private readonly onEntryEnd: () => void = () => undefined,
+  ) {}
+
+  /** Parses a chunk; throws on a damaged header. */
+  write(chunk: Buffer): void {
+    let off = 0;
+    const n = chunk.length;
+    while (off < n) {
+      if (this.remaining > 0) {
+        const take = Math.min(this.remaining, n - off);
+        const part = chunk.subarray(off, off + take);
+        if (this.sink) this.sink(part);
+        else if (this.meta) this.meta.push(Buffer.from(part));
+        this.remaining -= take;
+        off += take;
+        if (this.remaining === 0) this.bodyDone();
+      } else if (this.padding > 0) {
+        const take = Math.min(this.padding, n - off);
+        this.padding -= take;
+        off += take;
+      } else if (this.headLen === 0 && n - off >= BLOCK) {
+        this.header(chunk.subarray(off, off + BLOCK));
+        off += BLOCK;
+      } else {
+        const take = Math.min(BLOCK - this.headLen, n - off);
+        chunk.copy(this.head, this.headLen, off, off + take);
+        this.headLen += take;
+        off += take;
+        if (this.headLen === BLOCK) {
+          this.headLen = 0;
+          this.header(this.head);
+        }
+      }
+    }
+  }
+
+  /** The input ended: throws when it stopped inside a header or a body. */
+  end(): void {
+    if (this.remaining > 0 || this.padding > 0 || this.headLen > 0) throw new Error('Unexpected end of data');
+  }
+
+  private bodyDone(): void {
+    if (this.meta) {
+      const buf = Buffer.concat(this.meta);
+      this.meta = null;
+      this.longHeader(buf);
+    } else if (this.inEntry) {
+      this.inEntry = false;
+      this.sink = null;
+      this.onEntryEnd();
+    }
+  }
+
+  private longHeader(buf: Buffer): void {
+    switch (this.metaType) {
+      case 'gnu-long-path':
+        this.longPath = decodeStr(buf, 0, buf.length);
+        break;
+      case 'gnu-long-link-path':
+        this.longLink = decodeStr(buf, 0, buf.length);
+        break;
+      case 'pax-global-header':
+        this.paxGlobal = decodePax(buf);
+        break;
+      case 'pax-header':
+        this.pax = this.paxGlobal === null ? decodePax(buf) : { ...this.paxGlobal, ...decodePax(buf) };
+        break;
+    }
+    this.metaType = null;
+  }
+
+  private header(b: Buffer): void {
+    let sum = 8 * 32;
+    for (let i = 0; i < 148; i++) sum += b[i]!;
+    for (let i = 156; i < BLOCK; i++) sum += b[i]!;
+    // An all-zero block: the end-of-archive marker or padding after it.
+    if (sum === 8 * 32) return;
+    if (sum !== decodeNumber(b, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+    let name = decodeStr(b, 0, 100);
+    if (!isUstar(b)) throw new Error('Invalid tar header: unknown format.');
+    if (b[262] === 0 && b[345] !== 0) name = decodeStr(b, 345, 155) + '/' + name; // ustar\0: prefix
+    else if (b[262] === 0x20 && !(b[263] === 0x20 && b[264] === 0)) throw new Error('Invalid tar header: unknown format.');
+    else if (b[262] !== 0 && b[262] !== 0x20) throw new Error('Invalid tar header: unknown format.');
+    let flag = b[156]!;
+    if ((flag === 0 || flag === 0x30) && name.endsWith('/')) flag = 0x35;
+    const type = typeName(flag);
+    let size = decodeNumber(b, 124, 12);
+    const padTo = (s: number): number => (BLOCK - (s % BLOCK)) % BLOCK;
+    if (type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path') {
+      if (size > MAX_META) throw new Error('Header exceeds max size');
+      this.metaType = type;
+      this.meta = [];
+      this.remaining = size;
+      this.padding = padTo(size);
+      if (size === 0) this.bodyDone();
+      return;
+    }
+    const h: TarHeader = {
+      name,
+      type,
+      mode: decodeNumber(b, 100, 8),
+      uid: decodeNumber(b, 108, 8),
+      gid: decodeNumber(b, 116, 8),
+      size,
+      linkname: b[157] === 0 ? null : decodeStr(b, 157, 100),
+    };
+    if (this.longPath !== null) {
+      h.name = this.longPath;
+      this.longPath = null;
+    }
+    if (this.longLink !== null) {
+      h.linkname = this.longLink;
+      this.longLink = null;
+    }
+    if (this.pax) {
+      if (this.pax.path) h.name = this.pax.path;
+      if (this.pax.linkpath) h.linkname = this.pax.linkpath;
+      if (this.pax.size) h.size = parseInt(this.pax.size, 10);
+      this.pax = null;
+    }
+    size = h.size;
+    if (!(size >= 0)) throw new Error('Invalid header');
+    if (size === 0 || type === 'directory') {
+      // tar-stream reads no body for a directory whatever its size field says.
+      this.onEntry(h);
+      this.onEntryEnd();
+      return;
+    }
+    this.sink = this.onEntry(h);
+    this.inEntry = true;
+    this.remaining = size;
+    this.padding = padTo(size);
+  }
+}
