@@ -1,14 +1,16 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { stageChain } from '../../src/dockerfile/packages.js';
+import { settingOrigin } from '../../src/image/origin.js';
 
 export default defineCheck({
   id: 'correctness/no-healthcheck',
   title: 'A server image declares a HEALTHCHECK (or HEALTHCHECK NONE)',
   category: 'correctness',
   severity: 'info',
-  aliases: ['DL3057', 'DS026', 'CKV_DOCKER_2'],
+  aliases: ['DL3057', 'DS026', 'CKV_DOCKER_2', 'CIS-DI-0006'],
   messages: {
     missing: 'the final stage exposes {port} but has no HEALTHCHECK, so Docker and Compose report the container as running even when the server inside has stopped answering',
+    imageMissing: 'the image exposes {ports} ({origin}) but its config has no Healthcheck, so Docker and Compose report the container as running even when the server inside has stopped answering',
   },
   docs: {
     why: `Docker, Compose and Swarm run an image's \`HEALTHCHECK\` to tell a container that is up from one
@@ -19,7 +21,8 @@ has none on purpose. A HEALTHCHECK in a stage the final stage is built on counts
 
 Only images that \`EXPOSE\` a port are reported: a server has something to probe, while an image
 for a command-line tool, a batch job or a base image for others has not. (hadolint's DL3057,
-Trivy's DS026 and Checkov's CKV_DOCKER_2 report every Dockerfile without one.)`,
+Trivy's DS026 and Checkov's CKV_DOCKER_2 report every Dockerfile without one.) On an image, the
+config's \`ExposedPorts\` and \`Healthcheck\` say the same (dockle's CIS-DI-0006).`,
     bad: `FROM nginx:1.27-alpine
 COPY site/ /usr/share/nginx/html/
 EXPOSE 80
@@ -42,4 +45,11 @@ HEALTHCHECK --interval=30s --timeout=3s CMD wget -q --spider http://localhost/ |
       if (expose) ctx.report({ messageId: 'missing', data: { port: expose.args[0]?.value ?? '' }, at: final.from.keywordRange });
     },
   }),
+  image: (ctx) => {
+    const { exposedPorts, healthcheck } = ctx.image.config;
+    // With the Dockerfile given too, its side reports this at the FROM line.
+    if (ctx.dockerfile || healthcheck || exposedPorts.length === 0) return;
+    const o = settingOrigin(ctx, 'EXPOSE');
+    ctx.report({ messageId: 'imageMissing', data: { ports: exposedPorts.join(', '), origin: o.says }, image: { field: 'Healthcheck' }, detail: { fromBase: o.fromBase } });
+  },
 });
