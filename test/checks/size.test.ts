@@ -3,6 +3,7 @@ import cacheLeft from '../../checks/size/package-cache-left.js';
 import pipCache from '../../checks/size/pip-cache.js';
 import recommends from '../../checks/size/install-recommends.js';
 import later from '../../checks/size/cleanup-in-later-layer.js';
+import fullBase from '../../checks/size/full-base-image.js';
 
 testCheck(cacheLeft, {
   valid: [
@@ -92,5 +93,21 @@ testCheck(later, {
     { name: 'yum clean all in the next RUN', code: 'FROM centos:7\nRUN yum install -y httpd\nRUN yum clean all\n', errors: [{ messageId: 'later', line: 3, column: 5 }] },
     { name: 'through a parent stage', code: 'FROM alpine:3.20 AS base\nRUN apk add curl\nFROM base\nRUN rm -rf /var/cache/apk/*\n', errors: [{ messageId: 'later', line: 4, column: 5 }] },
     { name: 'pip cache', code: 'FROM python:3.12\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n', errors: [{ messageId: 'later', line: 3, column: 5 }] },
+  ],
+});
+
+testCheck(fullBase, {
+  valid: [
+    'FROM python:3.12-slim\nCMD ["python", "-m", "http.server"]\n',
+    { name: 'full image in a build stage only', code: 'FROM node:20 AS build\nRUN npm ci && npm run build\nFROM node:20-slim\nCOPY --from=build /app /app\n' },
+    { name: 'a final stage that compiles (multi-stage/sdk-final-image)', code: 'FROM node:20\nRUN npm ci && npm run build\n' },
+    { name: 'not an official image with a slim variant', code: 'FROM ubuntu:24.04\nFROM ghcr.io/acme/python:3.12\n' },
+    { name: 'alpine and pinned by digest', code: 'FROM ruby:3.3-alpine AS a\nFROM python:3.12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n' },
+    { name: 'base from a variable', code: 'ARG BASE\nFROM python:${BASE}\n' },
+  ],
+  invalid: [
+    { code: 'FROM python:3.12\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n', errors: [{ messageId: 'full', line: 1, column: 6, endColumn: 17, severity: 'info' }] },
+    { name: 'through a parent stage, codename tags', code: 'FROM node:20-bookworm AS base\nFROM base\nCMD ["node", "s.js"]\n', errors: [{ messageId: 'full', line: 1, column: 6 }] },
+    { name: 'debian', code: 'FROM debian:bookworm\nCMD ["bash"]\n', errors: [{ messageId: 'debian', line: 1, column: 6 }] },
   ],
 });
