@@ -1,7 +1,14 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { packageCommand } from '../../src/dockerfile/packages.js';
+import type { ShellCommand } from '../../src/dockerfile/shell.js';
+import { historyScript, layerOrigin, originDetail } from '../../src/image/origin.js';
 
 const UPGRADES: Record<string, string[]> = { apt: ['dist-upgrade', 'full-upgrade'], zypper: ['dist-upgrade', 'dup'] };
+
+function upgrade(c: ShellCommand): string | null {
+  const p = packageCommand(c);
+  return p && UPGRADES[p.manager]?.includes(p.action) ? p.action : null;
+}
 
 export default defineCheck({
   id: 'reproducibility/dist-upgrade',
@@ -11,12 +18,14 @@ export default defineCheck({
   aliases: ['DL3035', 'DS024', 'DKL-DI-0003'],
   messages: {
     distUpgrade: '{command} {action} replaces whatever the base image ships with whatever the mirrors hold on the day of the build, and may remove packages or move to another release',
+    imageDistUpgrade: 'layer {layer} ran {command} {action} ({origin}): the image holds whatever the mirrors had on the day it was built, not what its base image ships',
   },
   docs: {
     why: `\`apt-get dist-upgrade\` (\`full-upgrade\`) and \`zypper dist-upgrade\` (\`dup\`) resolve the whole
 system again: they may install new packages, remove others and, for zypper, move to a newer
 distribution release. The image then depends on the day it was built more than on the base image
-you named, and two builds of the same Dockerfile differ. To get security fixes, use a newer tag or
+you named, and two builds of the same Dockerfile differ. On an image, the history shows the same
+command (dockle's DKL-DI-0003). To get security fixes, use a newer tag or
 digest of the base image; where a few packages must be newer, install those packages by name.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get -y dist-upgrade \\
@@ -31,9 +40,21 @@ RUN apt-get update && apt-get install -y --no-install-recommends --only-upgrade 
   dockerfile: (ctx) => ({
     RUN(ins) {
       for (const c of ins.shell?.commands ?? []) {
-        const p = packageCommand(c);
-        if (p && UPGRADES[p.manager]?.includes(p.action)) ctx.report({ messageId: 'distUpgrade', data: { command: c.base, action: p.action }, at: c.range });
+        const action = upgrade(c);
+        if (action) ctx.report({ messageId: 'distUpgrade', data: { command: c.base, action }, at: c.range });
       }
     },
   }),
+  image: (ctx) => {
+    for (const entry of ctx.image.history) {
+      if (entry.layer === undefined) continue;
+      for (const c of historyScript(entry)?.commands ?? []) {
+        const action = upgrade(c);
+        if (!action) continue;
+        const o = layerOrigin(ctx, entry.layer);
+        ctx.report({ messageId: 'imageDistUpgrade', data: { layer: entry.layer, command: c.base, action, origin: o.says }, image: { layer: entry.layer }, detail: originDetail(o) });
+        break;
+      }
+    }
+  },
 });

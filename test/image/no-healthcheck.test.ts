@@ -39,3 +39,20 @@ describe('correctness/no-healthcheck on images', () => {
     expect(results[0]!.findings).toEqual([]);
   });
 });
+
+describe('reproducibility/dist-upgrade on images', () => {
+  it('a history RUN with apt-get dist-upgrade is reported on its layer, saying whether the base or this build ran it', async () => {
+    const { default: distUpgrade } = await import('../../checks/reproducibility/dist-upgrade.js');
+    const h = [
+      { created_by: '/bin/sh -c #(nop) ADD file:base in / ' },
+      { created_by: '/bin/sh -c #(nop)  CMD ["sh"]', empty_layer: true },
+      { created_by: '/bin/sh -c apt-get update && apt-get -y dist-upgrade && rm -rf /var/lib/apt/lists/*' },
+    ];
+    const data = await dockerArchive({ layers: [[{ name: 'bin/sh', body: '#!fake\n', mode: 0o755 }], [{ name: 'etc/x', body: 'x' }]], config: { history: h } });
+    const { results } = await analyzeImage({ path: 'test.tar', data }, { checks: [distUpgrade as Check] });
+    const fs = results[0]!.findings;
+    expect(fs.map((f) => [f.messageId, f.location.kind === 'image' ? f.location.layer : -1])).toEqual([['imageDistUpgrade', 1]]);
+    expect(fs[0]!.message).toContain('this build');
+    expect(fs[0]!.detail).toMatchObject({ fromBase: false });
+  });
+});
