@@ -1,4 +1,4 @@
-/** correctness/no-healthcheck on image configs: small hand-built archives and the committed buildah samples. */
+/** The image side of the peer-rule checks (correctness/no-healthcheck, reproducibility/dist-upgrade): small hand-built archives and a committed sample. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/image/analyze.js';
