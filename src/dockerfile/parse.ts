@@ -2,7 +2,8 @@
  * dockerfile-ast -> the shipshape model. The only module that reads dockerfile-ast's 0-based ranges;
  * everything after it speaks 1-based `Range`s.
  */
-import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as AstInstructionClass, Onbuild, type Dockerfile as AstDockerfile, type Instruction as AstInstruction } from 'dockerfile-ast';
+import { Parser as AstParser } from 'dockerfile-ast/lib/parser.js';
 
 interface AstRange {
   start: { line: number; character: number };
@@ -237,10 +238,38 @@ function parseShellBodies(facts: DockerfileFacts): void {
   for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
 }
 
+interface ParserInternals {
+  document: { positionAt(offset: number): { line: number; character: number } };
+  escapeChar: string;
+  createInstruction?: unknown;
+}
+
+/**
+ * dockerfile-ast's own lexer (instruction and comment boundaries, directives, escape character,
+ * heredocs), without its eager per-keyword classes: \`DockerfileParser.parse\` builds every RUN, COPY,
+ * CMD… twice as a JSON-aware class that splits and scans its arguments in the constructor, which
+ * was a quarter of shipshape's time on the real corpus. The model reads only keywords and ranges
+ * (and an ONBUILD's trigger), which the plain \`Instruction\` answers lazily. Heredoc detection sees
+ * the same arguments (the plain class keeps \`--flags\`, which never start with \`<<\`).
+ */
+function parseAst(text: string): AstDockerfile {
+  const parser = new AstParser();
+  const internals = parser as unknown as ParserInternals;
+  if (typeof internals.createInstruction !== 'function') return DockerfileParser.parse(text);
+  internals.createInstruction = function (this: ParserInternals, dockerfile: never, instruction: string, start: number, instructionEnd: number, end: number): AstInstruction {
+    const startPosition = this.document.positionAt(start);
+    const instructionRange = { start: startPosition, end: this.document.positionAt(instructionEnd) };
+    const lineRange = { start: startPosition, end: this.document.positionAt(end) };
+    const Cls = instruction.toUpperCase() === 'ONBUILD' ? Onbuild : AstInstructionClass;
+    return new Cls(this.document as never, lineRange, dockerfile, this.escapeChar, instruction, instructionRange);
+  };
+  return parser.parse(text) as unknown as AstDockerfile;
+}
+
 /** Builds the model without parsing shell (synchronous). */
 export function buildModel(text: string, options: ParseOptions = {}): DockerfileFacts {
   const lines = new LineIndex(text);
-  const ast = DockerfileParser.parse(text);
+  const ast = parseAst(text);
   const escape = ast.getEscapeCharacter();
   const toRange = (r: AstRange): Range => lines.range(lines.offsetOf(r.start.line, r.start.character), lines.offsetOf(r.end.line, r.end.character));
 
