@@ -13,9 +13,11 @@ function patternRe(pattern: string): RegExp {
   for (let i = 0; i < p.length; i++) {
     const ch = p[i]!;
     if (ch === '*' && p[i + 1] === '*') {
-      re += '.*';
       i++;
-      if (p[i + 1] === '/') i++;
+      if (p[i + 1] === '/') {
+        re += '(.*/)?';
+        i++;
+      } else re += '.*';
     } else if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
     else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');

@@ -283,9 +283,11 @@ testCheck(ignoredFile, {
     { name: 'exceptions are not judged', code: 'FROM scratch\nCOPY Dockerfile .\n', context: { '.dockerignore': '**\n!Dockerfile\n' } },
     { name: '.* keeps the root', code: 'FROM scratch\nCOPY . .\n', context: { '.dockerignore': '.*\n' } },
     { name: 'no .dockerignore', code: 'FROM scratch\nCOPY Dockerfile .\n', context: {} },
+    { name: '**/ matches whole directory names only', code: 'FROM scratch\nCOPY my_node_modules /x\n', context: { '.dockerignore': '**/node_modules\n' } },
   ],
   invalid: [
     { code: 'FROM scratch\nCOPY ./Dockerfile .\nADD docs/README.md /x\n', context: { '.dockerignore': 'Dockerfile\n**/*.md\n' }, errors: [{ messageId: 'ignored', line: 2, column: 6, endColumn: 18 }, { messageId: 'ignored', line: 3, column: 5 }] },
+    { name: '**/ at any depth, the root included', code: 'FROM scratch\nCOPY node_modules /a\nCOPY web/node_modules/x /b\n', context: { '.dockerignore': '**/node_modules\n' }, errors: [{ messageId: 'ignored', line: 2 }, { messageId: 'ignored', line: 3 }] },
     { name: 'inside an ignored directory', code: 'FROM scratch\nCOPY build/out/app /app\n', context: { '.dockerignore': 'build\n' }, errors: [{ messageId: 'ignored', line: 2 }] },
     { name: 'everything ignored', code: 'FROM scratch\nCOPY . .\n', context: { '.dockerignore': '*\n' }, errors: [{ messageId: 'ignored', line: 2 }] },
   ],
