@@ -259,6 +259,11 @@ export function analyzeLaunch(src: LaunchSource): Launch {
       return launch;
     }
     launch.hops.push(hop);
+    // `exec tini -- "$@"` in a script: the init comes in here.
+    for (let c: ShellCommand | null = hop.last; c && c !== hop.lastWritten; c = c.wrappedBy) {
+      const w = c.wrappedBy;
+      if (w && (INITS[w.base] || w.name === '/init')) launch.init ??= { name: w.base, at: place(hop, w.range) };
+    }
     if (hop.mustStay || hop.handlesSignals) return launch;
     if (hop.passesArgs) {
       items = rest;

@@ -70,6 +70,7 @@ testCheck(noInit, {
     'FROM alpine:3.20\nCMD ["server"]\n',
     { name: 'tini in front', code: 'FROM alpine:3.20\nENTRYPOINT ["tini", "--", "sh", "-c", "worker & server & wait"]\n' },
     { name: 'dumb-init in front of a script', code: 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["dumb-init", "--", "docker-entrypoint.sh"]\n', context: script_('trap "kill 0" TERM\n/app/worker &\n/app/server\n') },
+    { name: 'a script that execs tini', code: 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["sh", "-c", "worker & server & wait"]\n', context: script_('exec /sbin/tini -- "$@"\n') },
     { name: 'a shell that could exec is the exec checks\' case', code: 'FROM alpine:3.20\nCMD ["sh", "-c", "a; b"]\n' },
     { name: 'a trap for TERM and wait: the shell handles the signal', code: ENTRY, context: script_('trap \'kill $pid\' TERM\n/app/server &\npid=$!\nwait\n') },
     { name: 'a loop that exits on TERM', code: ENTRY, context: script_('trap "exit 0" TERM INT\nwhile :; do /app/job; sleep 60; done\n') },
