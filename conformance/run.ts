@@ -89,6 +89,7 @@ interface RuleRow {
   checks: string[];
   cases: number;
   agree: number;
+  intended: number;
   covered: boolean;
 }
 
@@ -124,9 +125,10 @@ async function main(): Promise<number> {
     for (const c of cases) outcomes.push(await runCase(peer, c));
     const rules = new Map<string, RuleRow>();
     for (const o of outcomes) {
-      const r = rules.get(o.c.rule) ?? { rule: o.c.rule, checks: o.c.rule === 'ALL' ? ['(every aliased check)'] : byAlias.get(o.c.rule) ?? [], cases: 0, agree: 0, covered: o.covered };
+      const r = rules.get(o.c.rule) ?? { rule: o.c.rule, checks: o.c.rule === 'ALL' ? ['(every aliased check)'] : byAlias.get(o.c.rule) ?? [], cases: 0, agree: 0, intended: 0, covered: o.covered };
       r.cases++;
       if (o.agree) r.agree++;
+      if (o.intended) r.intended++;
       rules.set(o.c.rule, r);
     }
     const tested = [...rules.values()].filter((r) => r.rule !== 'ALL');
@@ -142,10 +144,10 @@ async function main(): Promise<number> {
     summary.push(
       `| ${peer} | ${tested.length} | ${coveredRules.length} | ${coveredCases.length} | ${agreeCases} (${pct(agreeCases, coveredCases.length)}) | ${strict} (${pct(strict, coveredCases.length)}) | ${floor.agreement}% and ${floor.covered} rules${ok ? '' : ' **BELOW**'} |`,
     );
-    sections.push(`## ${peer}`, '', '| rule | shipshape checks | cases | agree | disagree |', '|---|---|---|---|---|');
+    sections.push(`## ${peer}`, '', '| rule | shipshape checks | cases | agree | of which intended | disagree |', '|---|---|---|---|---|---|');
     for (const r of [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule))) {
       if (!r.covered) continue;
-      sections.push(`| ${r.rule} | ${r.checks.map((c) => `\`${c}\``).join(', ')} | ${r.cases} | ${r.agree} | ${r.cases - r.agree} |`);
+      sections.push(`| ${r.rule} | ${r.checks.map((c) => `\`${c}\``).join(', ')} | ${r.cases} | ${r.agree} | ${r.intended || ''} | ${r.cases - r.agree} |`);
     }
     sections.push('');
     const uncovered = tested.filter((r) => !r.covered).sort((a, b) => a.rule.localeCompare(b.rule));
