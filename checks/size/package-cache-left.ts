@@ -4,7 +4,7 @@ import { cachesInImage, humanBytes } from '../../src/image/caches.js';
 import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
 
 /** The kinds this check owns; pip and uv belong to size/pip-cache. */
-const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'yarn']);
+const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'npm', 'yarn']);
 
 export default defineCheck({
   id: 'size/package-cache-left',
@@ -18,6 +18,7 @@ export default defineCheck({
     yum: '`{command}` leaves its downloaded packages and metadata in /var/cache/yum, so they ship in the layer; end the RUN with `yum clean all`',
     dnf: '`{command}` leaves its downloaded packages and metadata in /var/cache, so they ship in the layer; end the RUN with `{tool} clean all`',
     zypper: '`{command}` leaves its downloaded packages and metadata in /var/cache/zypp, so they ship in the layer; end the RUN with `zypper clean --all`',
+    npm: '`{command}` keeps a copy of every package tarball in ~/.npm, so the layer ships the dependencies twice; end the RUN with `npm cache clean --force`',
     yarn: '`{command}` fills the yarn cache with a copy of every package it installs, so they ship twice in the layer; end the RUN with `yarn cache clean`',
     image: '{what} left in {path}: {bytes} {origin} that nothing in the container reads; remove it in the RUN that wrote it',
     imageBase: '{what} left in {path}: {bytes} {origin}; only a slimmer base (or a rebuilt one) removes it',
@@ -25,12 +26,12 @@ export default defineCheck({
   docs: {
     why: `Package managers download indexes and packages before they install anything: \`apt-get update\`
 writes tens of megabytes of lists to /var/lib/apt/lists, \`apk add\` keeps its index in /var/cache/apk,
-\`yum\`, \`dnf\` and \`zypper\` keep metadata and packages under /var/cache, and \`yarn\` keeps a copy of
-every package it installs. None of it is used once the install is done, but a layer is a snapshot
+\`yum\`, \`dnf\` and \`zypper\` keep metadata and packages under /var/cache, and \`npm\` and \`yarn\` keep a
+copy of every package they install. None of it is used once the install is done, but a layer is a snapshot
 of the RUN that made it: unless the same RUN removes the files, they ship in every pull.
 
 End the RUN with the manager's cleanup (\`rm -rf /var/lib/apt/lists/*\`, \`apk add --no-cache\`,
-\`yum clean all\`, \`dnf clean all\`, \`zypper clean --all\`, \`yarn cache clean\`), or mount the cache
+\`yum clean all\`, \`dnf clean all\`, \`zypper clean --all\`, \`npm cache clean --force\`, \`yarn cache clean\`), or mount the cache
 directory with \`RUN --mount=type=cache,target=…\` so it never enters the layer. Stages whose files
 never reach the final image (a builder that is only copied from) are not reported.
 

@@ -6,8 +6,8 @@ import type { DockerfileFacts, Instruction } from './model.js';
 import { hasOption, type ShellCommand, type Word } from './shell.js';
 import { packageArgs } from './packages.js';
 
-/** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the yarn, pip and uv caches. */
-export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'yarn' | 'pip' | 'uv';
+/** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the npm, yarn, pip and uv caches. */
+export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'npm' | 'yarn' | 'pip' | 'uv';
 
 /** Where each kind keeps its files (the first is the one named in messages). */
 export const CACHE_DIRS: Record<CacheKind, readonly string[]> = {
@@ -16,6 +16,7 @@ export const CACHE_DIRS: Record<CacheKind, readonly string[]> = {
   yum: ['/var/cache/yum', '/var/cache/dnf'],
   dnf: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'],
   zypper: ['/var/cache/zypp'],
+  npm: ['/root/.npm'],
   yarn: ['/usr/local/share/.cache/yarn', '/root/.cache/yarn', '/root/.yarn/berry/cache'],
   pip: ['/root/.cache/pip'],
   uv: ['/root/.cache/uv'],
@@ -23,6 +24,7 @@ export const CACHE_DIRS: Record<CacheKind, readonly string[]> = {
 
 /** Per-user cache directories, matched wherever the home directory is. */
 const HOME_CACHE: Partial<Record<CacheKind, RegExp>> = {
+  npm: /(^|\/)\.npm(\/_cacache)?$/,
   yarn: /(^|\/)(\.cache(\/yarn)?|\.yarn(-cache|\/cache|\/berry(\/cache)?)?)$/,
   pip: /(^|\/)\.cache(\/pip)?$/,
   uv: /(^|\/)\.cache(\/uv)?$/,
@@ -117,6 +119,8 @@ export function cacheFilled(cmd: ShellCommand, ins: Instruction, earlier: readon
       return (DNF_FILLS.includes(p.action) || groupInstall) && DNF.has(cmd.base) ? 'dnf' : null;
     case 'zypper':
       return ZYPPER_FILLS.includes(p.action) ? 'zypper' : null;
+    case 'npm':
+      return ['install', 'i', 'ci', 'add', 'isntall', 'in'].includes(p.action) ? 'npm' : null;
     case 'yarn':
       return p.action === 'install' || p.action === 'add' || (p.action === 'global' && subAction === 'add') ? 'yarn' : null;
     case 'pip':
@@ -157,6 +161,8 @@ export function cacheCleaned(cmd: ShellCommand): CacheKind[] {
       return p.action === 'clean' && what.includes('all') ? ['yum', 'dnf'] : [];
     case 'zypper':
       return p.action === 'clean' || p.action === 'cc' ? ['zypper'] : [];
+    case 'npm':
+      return p.action === 'cache' && ['clean', 'clear', 'rm'].includes(what[0] ?? '') ? ['npm'] : [];
     case 'yarn':
       return p.action === 'cache' && what[0] === 'clean' ? ['yarn'] : [];
     case 'pip':
