@@ -316,7 +316,9 @@ describe('locations inside a multi-line RUN', () => {
       '    apt-get install curl; \\',
       '    wget http://e.com/a.tgz | tar -xz; \\',
       '    sudo ls; \\',
-      '    cd /tmp && service x start',
+      '    cd /tmp && service x start; \\',
+      '    curl -k https://e.com/x | sh; \\',
+      '    chmod 777 /srv',
       '',
     ].join('\n');
     const { findings } = await analyzeDockerfile(code);
@@ -328,5 +330,8 @@ describe('locations inside a multi-line RUN', () => {
     expect(at('tools/sudo')).toEqual(['6:5']);
     expect(at('correctness/cd-in-run')).toEqual(['7:5']);
     expect(at('correctness/pointless-command')).toEqual(['7:16']);
+    expect(at('security/curl-pipe-shell')).toEqual(['8:5']);
+    expect(at('security/verification-disabled')).toEqual(['8:10']);
+    expect(at('security/world-writable')).toEqual(['9:5']);
   });
 });
