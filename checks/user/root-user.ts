@@ -58,7 +58,7 @@ CMD ["/usr/local/bin/app"]
     const o = settingOrigin(ctx, 'USER');
     const base = o.base ? ` ${o.base}` : '';
     const origin = !o.found || u.raw === ''
-      ? o.found ? o.says.replace(/^set/, 'emptied') : `nothing set it, neither the base image${base} nor this build has a USER`
+      ? o.found ? o.says.replace(/^set/, 'emptied') : ctx.image.layers.some((l) => l.fromBase) || o.base ? `nothing set it, neither the base image${base} nor this build has a USER` : 'no USER in its history'
       : o.says;
     const dockerfile = o.dockerfile ? { dockerfile: o.dockerfile } : {};
     const detail = { ...originDetail(o), user: u.raw, uid: 0 };

@@ -25,7 +25,10 @@ UID with no entry does start, but with \`HOME=/\` and no name, and programs that
 \`/etc/passwd\` from the stage that made it) and prefer a numeric \`USER\`.
 
 This check reads images only: the config's \`User\` against the \`/etc/passwd\` and \`/etc/group\` of
-the final file system.`,
+the final file system. Unlike dockle, which skips its passwd checkpoints (DKL-LI-0001/0002) when the
+image has no \`/etc/passwd\`, a user *name* in an image without one is reported: the runtime has
+nothing to resolve it with (dockle's own \`scratch\` fixture, \`USER scratch\` on \`FROM scratch\`,
+does not start).`,
     bad: `FROM busybox:1.36
 COPY serve /app/serve
 USER ghost

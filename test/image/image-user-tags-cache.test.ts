@@ -3,6 +3,7 @@
  * samples (sample-images/built/), each read from its docker-archive and its oci-archive.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/image/analyze.js';
 import { checks } from '../../src/api.js';
@@ -60,5 +61,26 @@ describe.each(['docker', 'oci'] as const)('%s-archive', (format) => {
     expect(fs.map(shape)).toEqual([{ rule: 'cache/context-copy-before-install', messageId: 'imageCopyBeforeInstall', severity: 'warning', path: undefined, layer: 2, field: undefined }]);
     expect(fs[0]!.message).toMatch(/^layer 2 \(COPY dir:[0-9a-f]{12}… in \.\) copies the whole build context before layer 3 runs `npm ci`/);
     expect(fs[0]!.detail).toMatchObject({ fromBase: false, installLayer: 3, baseImage: 'localhost/busybox-base:1' });
+  });
+});
+
+const corpus = join(import.meta.dirname, '../../../shared/corpus/images');
+describe.skipIf(!existsSync(corpus))("dockle's fixtures (what dockle asserts about the user, and where shipshape differs on purpose)", () => {
+  const of = async (file: string) => {
+    const { results } = await analyzeImage({ path: join(corpus, file) }, { checks });
+    return results[0]!.findings.filter((f) => mine.test(f.rule));
+  };
+  it('scratch: USER scratch is set (CIS-DI-0001 passes), but with no /etc/passwd the name cannot resolve (dockle skips DKL-LI-0001/2)', async () => {
+    const fs = await of('dockle-scratch.tar');
+    expect(fs.filter((f) => f.rule === 'user/root-user')).toEqual([]);
+    expect(fs.filter((f) => f.rule === 'user/unknown-user').map((f) => [f.messageId, f.severity])).toEqual([['noPasswd', 'error']]);
+    expect(fs.filter((f) => f.rule === 'tags/latest-tag').map((f) => f.messageId)).toEqual(['imageLatest']);
+  });
+  it('alpine 3.10 and symbolic: user empty, root (CIS-DI-0001 catches); versioned tags', async () => {
+    for (const file of ['dockle-alpine-310.tar.gz', 'dockle-symbolic.tar']) {
+      const fs = await of(file);
+      expect(fs.map((f) => [f.rule, f.messageId]), file).toEqual([['user/root-user', 'imageNoUser']]);
+    }
+    expect((await of('dockle-alpine-310.tar.gz'))[0]!.message).toContain('no USER in its history');
   });
 });
