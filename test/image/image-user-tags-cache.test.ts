@@ -84,3 +84,35 @@ describe.skipIf(!existsSync(corpus))("dockle's fixtures (what dockle asserts abo
     expect((await of('dockle-alpine-310.tar.gz'))[0]!.message).toContain('no USER in its history');
   });
 });
+
+describe('cache/context-copy-before-install from a BuildKit history', () => {
+  async function image(history: string[]) {
+    const { dockerArchive } = await import('./helpers.js');
+    const layers = history.filter((h) => !/^(WORKDIR|USER|CMD)|#\(nop\) CMD/.test(h)).map((_, i) => [{ name: `l${i}/f`, body: String(i) }]);
+    const data = await dockerArchive({
+      layers,
+      config: {
+        config: { User: '1000', Cmd: ['node', 'server.js'], Labels: { 'org.opencontainers.image.version': '1' } },
+        history: history.map((h) => ({ created_by: h, ...(/^(WORKDIR|USER|CMD)|#\(nop\) CMD/.test(h) ? { empty_layer: true } : {}) })),
+      },
+    });
+    const { results } = await analyzeImage({ path: 'app.tar', data }, { checks });
+    return results[0]!.findings.filter((f) => f.rule === 'cache/context-copy-before-install');
+  }
+  const base = ['/bin/sh -c #(nop) ADD file:0f1e in / ', '/bin/sh -c #(nop) CMD ["node"]', 'WORKDIR /app'];
+
+  it('fires on COPY . . before npm ci, at the COPY layer', async () => {
+    const fs = await image([...base, 'COPY . . # buildkit', 'RUN /bin/sh -c npm ci --omit=dev # buildkit', 'USER 1000', 'CMD ["node" "server.js"]']);
+    expect(fs.map((f) => [f.messageId, f.location.kind === 'image' ? f.location.layer : null])).toEqual([['imageCopyBeforeInstall', 1]]);
+    expect(fs[0]!.message).toBe('layer 1 (COPY . .) copies the whole build context before layer 2 runs `npm ci`, so any source change invalidates the cache and every dependency is downloaded again');
+  });
+
+  it('is silent when the manifests are copied and installed first', async () => {
+    expect(await image([...base, 'COPY package.json package-lock.json ./ # buildkit', 'RUN /bin/sh -c npm ci # buildkit', 'COPY . . # buildkit', 'USER 1000'])).toEqual([]);
+  });
+
+  it("ignores the base image's own layers", async () => {
+    const fromBase = ['/bin/sh -c #(nop) ADD file:0f1e in / ', '/bin/sh -c #(nop) COPY dir:aaaa in . ', '/bin/sh -c pip install -r requirements.txt', '/bin/sh -c #(nop) CMD ["python"]', 'COPY app.py /app/app.py # buildkit'];
+    expect(await image(fromBase)).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { readImages } from '../../src/image/analyze.js';
 import { analyzeDockerfile } from '../../src/api.js';
 import { displayTag } from '../../src/image/layout.js';
 import { imageTagOf, isVersionTag } from '../../src/image/tags.js';
-import { baseImageName, baseSeverity, historyInstruction, layerOrigin, settingOrigin, shortCreatedBy, traceHistory } from '../../src/image/origin.js';
+import { baseImageName, baseSeverity, copiesWholeContext, historyInstruction, layerOrigin, settingOrigin, shortCreatedBy, traceHistory } from '../../src/image/origin.js';
 
 const root = join(import.meta.dirname, '../..');
 const image = async (name: string, format = 'docker') => (await readImages({ path: join(root, `sample-images/built/${name}.${format}.tar`) }))[0]!;
@@ -152,5 +152,23 @@ describe('tracing a BuildKit history to a multi-stage Dockerfile', () => {
     expect(settingOrigin(ctx, 'USER')).toMatchObject({ found: true, fromBase: false, dockerfile: { line: 12 } });
     // without the Dockerfile, the history heuristic gives the same base boundary
     expect(img!.history.map((h) => h.fromBase)).toEqual([true, true, false, false, false, false, false, false, false, false]);
+  });
+});
+
+describe('copiesWholeContext', () => {
+  it.each([
+    ['COPY . . # buildkit', '/', true],
+    ['COPY --chown=app . /app # buildkit', '/', true],
+    ['COPY ./ ./ # buildkit', '/app', true],
+    ['COPY package.json package-lock.json ./ # buildkit', '/app', false],
+    ['COPY src ./src # buildkit', '/app', false],
+    ['/bin/sh -c #(nop) COPY dir:5464200463 in . ', '/app', true],
+    ['/bin/sh -c #(nop) COPY dir:5464200463 in /app ', '/app', true],
+    ['/bin/sh -c #(nop) COPY dir:5464200463 in /app/src ', '/app', false],
+    ['/bin/sh -c #(nop) COPY dir:0b6ac24560 in / ', '/', false],
+    ['/bin/sh -c #(nop) COPY file:28200c73 in . ', '/app', false],
+    ['/bin/sh -c npm ci', '/app', false],
+  ])('%s (WORKDIR %s): %s', (createdBy, workdir, whole) => {
+    expect(copiesWholeContext(historyInstruction(createdBy)!, workdir)).toBe(whole);
   });
 });
