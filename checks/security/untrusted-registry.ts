@@ -2,6 +2,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import { parseImageRef } from '../../src/dockerfile/image-ref.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import type { ImageRef } from '../../src/dockerfile/model.js';
+import type { Range } from '../../src/dockerfile/text.js';
 
 /** `registry/repository` with Docker Hub spelled out, as trusted-registry entries are written. */
 function fullName(ref: ImageRef): string {
@@ -33,6 +34,7 @@ with no registry comes from \`docker.io\`) gets an error for any other source, s
 or personal image cannot slip in. Without that setting this check reports nothing.`,
     bad: `FROM randomuser/node:20
 COPY --from=quay.io/someone/tools:1.0 /bin/tool /usr/local/bin/tool
+RUN --mount=type=bind,from=quay.io/someone/certs:1,target=/certs cp /certs/ca.pem /etc/ssl/
 `,
     good: `FROM ghcr.io/acme/node:20
 COPY --from=ghcr.io/acme/tools:1.0 /bin/tool /usr/local/bin/tool
@@ -41,11 +43,18 @@ COPY --from=ghcr.io/acme/tools:1.0 /bin/tool /usr/local/bin/tool
   },
   dockerfile: (ctx) => {
     const trusted = ctx.settings.trustedRegistries;
-    const check = (ref: ImageRef, at: { range: import('../../src/dockerfile/text.js').Range }): void => {
+    const check = (ref: ImageRef, at: { range: Range }): void => {
       if (!trusted?.length || ref.unresolved || ref.repository === 'scratch') return;
       const name = fullName(ref);
       if (trusted.some((e) => covers(e, name))) return;
       ctx.report({ messageId: 'untrusted', data: { image: ref.resolved, registry: ref.registry ?? 'docker.io', trusted: trusted.join(', ') }, at });
+    };
+    /** A `--from` value that names an image rather than a stage, a stage index or a build context. */
+    const image = (value: string, vars: ReadonlyMap<string, string | null>, at: { range: Range }): void => {
+      if (/^\d+$/.test(value)) return;
+      const v = expand(value, vars);
+      if (ctx.facts.stages.some((s) => s.name === v.value.toLowerCase()) || !/[:/]/.test(v.value)) return;
+      check(parseImageRef(value, v.value, v.unresolved), at);
     };
     return {
       stage(s) {
@@ -53,10 +62,13 @@ COPY --from=ghcr.io/acme/tools:1.0 /bin/tool /usr/local/bin/tool
       },
       COPY(ins) {
         const f = ins.flags.find((x) => x.name === 'from');
-        if (!f?.value || /^\d+$/.test(f.value)) return;
-        const v = expand(f.value, ins.vars);
-        if (ctx.facts.stages.some((s) => s.name === v.value.toLowerCase()) || !/[:/]/.test(v.value)) return;
-        check(parseImageRef(f.value, v.value, v.unresolved), f);
+        if (f?.value) image(f.value, ins.vars, f);
+      },
+      RUN(ins) {
+        for (const f of ins.flags) {
+          const from = f.name === 'mount' && f.value ? /(?:^|,)from=([^,]+)/.exec(f.value)?.[1] : undefined;
+          if (from) image(from, ins.vars, f);
+        }
       },
     };
   },

@@ -222,9 +222,9 @@ testCheck(untrusted, {
   ],
   invalid: [
     {
-      code: 'FROM node:20\nCOPY --from=quay.io/x/tools:1 /t /t\nFROM ghcr.io/acmecorp/x:1\n',
+      code: 'FROM node:20\nCOPY --from=quay.io/x/tools:1 /t /t\nRUN --mount=type=bind,from=quay.io/x/certs:1,target=/c true\nFROM ghcr.io/acmecorp/x:1\n',
       context: { '.shipshape.yaml': 'trustedRegistries: [ghcr.io/acme]\n' },
-      errors: [{ messageId: 'untrusted', line: 1, column: 6, endColumn: 13 }, { messageId: 'untrusted', line: 2, column: 6 }, { messageId: 'untrusted', line: 3 }],
+      errors: [{ messageId: 'untrusted', line: 1, column: 6, endColumn: 13 }, { messageId: 'untrusted', line: 2, column: 6 }, { messageId: 'untrusted', line: 3, column: 5 }, { messageId: 'untrusted', line: 4 }],
     },
   ],
 });
