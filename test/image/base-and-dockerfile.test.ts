@@ -159,3 +159,25 @@ describe('--dockerfile in the other formats', () => {
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
   });
 });
+
+describe('upstream-tools: a sample built FROM another sample that has tools', () => {
+  it.each(['docker', 'oci'])("%s-archive: the base's netcat, wget and sshd are info naming the base; --base-findings makes them warnings", (format) => {
+    const tools = (args: string[]) => findings(run(['--format', 'json', ...args, built('upstream-tools', format)]).stdout).filter((f) => f.rule.startsWith('tools/'));
+    const plain = tools([]);
+    expect(plain.map((f) => [f.rule, f.path, f.layer, f.severity])).toEqual([
+      ['tools/download-tools-left', '/usr/bin/wget', 2, 'info'],
+      ['tools/network-tools', '/usr/bin/nc', 2, 'info'],
+      ['tools/ssh-installed', '/usr/sbin/sshd', 3, 'info'],
+    ]);
+    for (const f of plain) {
+      expect(f.message).toContain('from the base image localhost/shipshape-sample/tools-netcat:1.0.0');
+      expect(f.detail).toMatchObject({ fromBase: true, baseImage: 'localhost/shipshape-sample/tools-netcat:1.0.0' });
+    }
+    expect(tools(['--base-findings']).map((f) => f.severity)).toEqual(['warning', 'warning', 'warning']);
+  });
+
+  it('with its Dockerfile, base-layer findings name no Dockerfile line (the base made them)', () => {
+    const fs = findings(run(['--format', 'json', '--dockerfile', 'sample-images/images/upstream-tools/Dockerfile', built('upstream-tools', 'oci')]).stdout);
+    expect(fs.filter((f) => f.rule.startsWith('tools/')).every((f) => f.dockerfile === undefined && f.severity === 'info')).toBe(true);
+  });
+});
