@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { packageCommand } from '../../src/dockerfile/packages.js';
-import { hasOption, type ShellCommand } from '../../src/dockerfile/shell.js';
+import { execCommand, hasOption, type ShellCommand } from '../../src/dockerfile/shell.js';
 
 /** apt-get answers its own prompts with -y, or with -qq / -q -q / -q=2 (which imply it). */
 function aptAssumesYes(cmd: ShellCommand): boolean {
@@ -39,7 +39,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
   },
   dockerfile: (ctx) => ({
     RUN(ins) {
-      for (const cmd of ins.shell?.commands ?? []) {
+      const exec = ins.json ? execCommand(ins.json, ins.range) : null;
+      for (const cmd of ins.shell?.commands ?? (exec ? [exec] : [])) {
         const pc = packageCommand(cmd);
         const rule = pc && ACTIONS[pc.manager];
         if (!pc || !rule || !rule.actions.includes(pc.action) || cmd.base === 'microdnf' || rule.ok(cmd)) continue;

@@ -445,6 +445,31 @@ export function wordValue(n: Node): { value: string; literal: boolean } {
   }
 }
 
+/**
+ * The command of an exec-form instruction (`RUN ["apt-get", "install", "curl"]`): no shell runs, so
+ * it is the array itself; every word points at `range` (the array has no per-item positions).
+ */
+export function execCommand(argv: readonly string[], range: Range): ShellCommand | null {
+  const [name, ...rest] = argv;
+  if (name === undefined) return null;
+  return {
+    name,
+    base: name.slice(name.lastIndexOf('/') + 1),
+    nameRange: range,
+    args: rest.map((value) => ({ text: JSON.stringify(value), value, literal: true, range })),
+    argv: rest,
+    assignments: [],
+    range,
+    wrappedBy: null,
+    background: false,
+    pipeline: null,
+    before: null,
+    after: null,
+    nested: false,
+    statement: 0,
+  };
+}
+
 /** True when a command has one of the options: long ones as `--name` or `--name=…`, short ones alone or bundled (`-qy`). */
 export function hasOption(cmd: ShellCommand, short: string, ...long: string[]): boolean {
   for (const a of cmd.argv) {

@@ -27,6 +27,7 @@ import emptyCont from '../../checks/correctness/empty-continuation.js';
 import undefinedVar from '../../checks/correctness/undefined-var.js';
 import ignoredFile from '../../checks/correctness/copy-ignored-file.js';
 import description from '../../checks/correctness/definition-description.js';
+import installYes from '../../checks/correctness/install-without-yes.js';
 
 testCheck(pointless, {
   valid: ['FROM debian:12\nRUN apt-get install -y openssh-client\n', 'FROM debian:12\nRUN echo service\n'],
@@ -334,4 +335,9 @@ describe('locations inside a multi-line RUN', () => {
     expect(at('security/verification-disabled')).toEqual(['8:10']);
     expect(at('security/world-writable')).toEqual(['9:5']);
   });
+});
+
+testCheck(installYes, {
+  valid: [{ name: 'exec form with -y', code: 'FROM debian:12\nRUN ["apt-get", "install", "-y", "curl"]\n' }],
+  invalid: [{ name: 'exec form: the array is the command', code: 'FROM node:20\nRUN ["apt-get", "install", "apt-utils"]\n', errors: [{ messageId: 'prompt', line: 2, column: 1 }] }],
 });
