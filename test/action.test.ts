@@ -54,7 +54,7 @@ describe('action.yml', () => {
   it('declares a node24 action running dist/action.js with the inputs and outputs the bundle reads', () => {
     const meta = parseYaml(readFileSync(join(root, 'action.yml'), 'utf8'));
     expect(meta.runs).toEqual({ using: 'node24', main: 'dist/action.js' });
-    expect(Object.keys(meta.inputs)).toEqual(['targets', 'image', 'format', 'fail-on', 'config', 'sarif-file', 'annotations']);
+    expect(Object.keys(meta.inputs)).toEqual(['targets', 'image', 'image-dockerfile', 'format', 'fail-on', 'config', 'sarif-file', 'annotations']);
     expect(meta.inputs.targets.default).toBe('Dockerfile');
     expect(meta.inputs.annotations.default).toBe('true');
     expect(Object.keys(meta.outputs)).toEqual(['findings', 'errors', 'warnings', 'sarif-file']);
@@ -123,5 +123,16 @@ describe('dist/action.js', () => {
     expect(missing.stdout).toMatch(/^::error::nope\/Dockerfile: no such file or directory/m);
     const input = runAction({ targets: 'app/Dockerfile', 'fail-on': 'sometimes' });
     expect(input.stdout).toMatch(/^::error::shipshape: input fail-on: "sometimes" is not one of/m);
+  });
+});
+
+describe('image with its Dockerfile', () => {
+  it('annotates image findings on the Dockerfile line that made their layer (image-dockerfile)', () => {
+    const ws = checkout();
+    cpSync(join(root, 'sample-images/images/tools-netcat'), join(ws, 'img'), { recursive: true });
+    cpSync(join(root, 'sample-images/built/tools-netcat.oci.tar'), join(ws, 'app.tar'));
+    const r = runAction({ targets: 'img/Dockerfile', image: 'app.tar', 'image-dockerfile': 'img/Dockerfile', format: 'github', 'fail-on': 'none' }, ws);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::warning file=img\/Dockerfile,line=7,title=tools\/network-tools \(warning\)::app\.tar layer 2 \/usr\/bin\/nc: /m);
   });
 });

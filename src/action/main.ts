@@ -60,7 +60,7 @@ export function expandTargets(input: string, dir: string): { targets: string[]; 
   return { targets, unmatched };
 }
 
-type JsonFinding = { rule: string; category: Category; severity: Severity; message: string; messageId: string; line?: number; column?: number; endLine?: number; endColumn?: number; file?: string; path?: string; layer?: number; field?: string; detail?: Record<string, string | number | boolean> };
+type JsonFinding = { rule: string; category: Category; severity: Severity; message: string; messageId: string; line?: number; column?: number; endLine?: number; endColumn?: number; file?: string; path?: string; layer?: number; field?: string; dockerfile?: { file: string; line: number }; detail?: Record<string, string | number | boolean> };
 type JsonDoc = { targets: { path: string; kind: 'dockerfile' | 'image'; error: { message: string } | null; findings: JsonFinding[] }[] };
 
 /** The JSON contract read back into reporter input. */
@@ -82,6 +82,7 @@ export function fromJson(doc: JsonDoc): TargetResult[] {
       }
       const out: Finding = { rule: f.rule, category: f.category, severity: f.severity, message: f.message, messageId: f.messageId, location };
       if (f.detail) out.detail = f.detail;
+      if (f.dockerfile) out.dockerfile = { file: f.dockerfile.file, line: f.dockerfile.line };
       return out;
     }),
   }));
@@ -98,13 +99,14 @@ async function main(): Promise<void> {
   const sarifFile = core.getInput('sarif-file');
   const annotations = core.getInput('annotations') === '' ? true : core.getBooleanInput('annotations');
   const image = core.getInput('image');
+  const imageDockerfile = core.getInput('image-dockerfile');
 
   const { targets, unmatched } = expandTargets(core.getInput('targets') || 'Dockerfile', process.cwd());
   for (const u of unmatched) core.warning(`targets: ${u} matches no file`);
   if (image) targets.push(image);
   if (targets.length === 0) throw new Error('no targets: the targets input matched no file and no image was given');
 
-  const args = ['--format', 'json', ...(failOn ? ['--fail-on', failOn] : []), ...(config ? ['--config', config] : []), '--', ...targets];
+  const args = ['--format', 'json', ...(failOn ? ['--fail-on', failOn] : []), ...(config ? ['--config', config] : []), ...(imageDockerfile ? ['--dockerfile', imageDockerfile] : []), '--', ...targets];
   let out = '';
   let err = '';
   const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), stdin: () => Buffer.alloc(0), isTTY: false });
