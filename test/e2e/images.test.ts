@@ -149,6 +149,15 @@ const samples: Sample[] = [
   },
   { name: 'one-app-supervisord', base: 'busybox', want: [{ rule: /^one-app\// }], allowed: ['one-app'] },
   { name: 'tags-latest', base: 'busybox', want: [{ rule: /^tags\/latest-tag$/ }], allowed: ['tags'] },
+  {
+    name: 'upstream-tools',
+    base: 'busybox',
+    want: [
+      { rule: /^tools\/network-tools$/, path: '/usr/bin/nc', layer: 2, severity: 'info' },
+      { rule: /^tools\/ssh-installed$/, path: '/usr/sbin/sshd', layer: 3, severity: 'info' },
+    ],
+    allowed: [],
+  },
   { name: 'cache-context-copy', base: 'busybox', want: [{ rule: /^cache\/context-copy-before-install$/, layer: 2 }], allowed: ['cache', 'pid1'] },
   {
     name: 'debian-tools',
