@@ -5,7 +5,7 @@ import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, Report
 import { baseSeverity, layerOrigin, originDetail, type OriginContext } from '../image/origin.js';
 
 /** Categories whose image findings about a base-image layer are `info` by default (see `baseSeverity`). */
-const BASE_OWNED: ReadonlySet<string> = new Set(['tools', 'size', 'multi-stage']);
+const BASE_OWNED: ReadonlySet<string> = new Set(['tools', 'size']);
 
 /** Fills `{name}` placeholders. */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
@@ -36,7 +36,7 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
       // Every image finding about a layer says where it came from and, with the Dockerfile, which line made it.
       const origin = layerOrigin(image, d.image.layer);
       finding.detail = { ...originDetail(origin), ...finding.detail };
-      // What the base image owns (its tools, toolchains, waste) is info unless --base-findings; a check may still say otherwise.
+      // What the base image owns (its tools, its waste) is info unless --base-findings; a check may still say otherwise.
       if (d.severity === undefined && origin.fromBase && BASE_OWNED.has(check.category)) finding.severity = baseSeverity(image, origin) ?? finding.severity;
       if (!finding.dockerfile && origin.dockerfile) finding.dockerfile = origin.dockerfile;
     }

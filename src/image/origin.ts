@@ -18,7 +18,7 @@
  * }
  * ```
  *
- * For findings of the `tools`, `size` and `multi-stage` categories that name a base-image `layer` and set
+ * For findings of the `tools` and `size` categories that name a base-image `layer` and set
  * no `severity`, the runner applies `baseSeverity` by itself.
  * `baseSeverity` returns `undefined` for this build's layers, so `severity: baseSeverity(ctx, o)` keeps
  * the check's (or the config's) severity there. The runner attaches the Dockerfile line of a layer
