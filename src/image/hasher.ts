@@ -8,6 +8,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { availableParallelism, loadavg } from 'node:os';
 
 /** Blobs at least this large are hashed on the worker. */
 export const OFFLOAD_MIN = 4 * 1024 * 1024;
@@ -58,17 +59,32 @@ export class Hasher {
   private readonly free: ArrayBuffer[] = [];
   private readonly digests = new Map<number, { resolve: (hex: string) => void; reject: (e: Error) => void }>();
 
+  /**
+   * Offloading pays only when a core is free: on a machine already busy (load average at or above
+   * the core count less one) the copies and the worker's start are extra work for the same cores,
+   * and the benchmark measured the in-place hash faster there (docs/performance.md).
+   */
+  private readonly offload: boolean;
+
+  /** `offload`: force the choice (tests); by default it follows the machine's load. */
+  constructor(opts: { offload?: boolean } = {}) {
+    this.offload = opts.offload ?? (availableParallelism() >= 2 && loadavg()[0]! < availableParallelism() - 1);
+  }
+
   /** A hash for a stream of about `sizeHint` bytes. */
   create(sizeHint: number): StreamHash {
-    if (sizeHint < OFFLOAD_MIN || this.failed) return new LocalHash();
+    if (sizeHint < OFFLOAD_MIN || this.failed || !this.offload) return new LocalHash();
     const w = this.start();
     if (!w) return new LocalHash();
     const id = this.nextId++;
+    // Small chunks (zlib hands over 256 KiB) are gathered into one slab before it is sent.
+    const slab = { buf: null as ArrayBuffer | null, len: 0 };
     return {
-      update: (chunk: Buffer) => this.send(w, id, chunk),
+      update: (chunk: Buffer) => this.send(w, id, chunk, slab),
       digest: () =>
         new Promise<string>((resolve, reject) => {
           if (this.failed) return reject(new Error('the hashing worker stopped'));
+          this.flush(w, id, slab);
           this.digests.set(id, { resolve, reject });
           w.postMessage({ id });
         }),
@@ -106,18 +122,28 @@ export class Hasher {
     }
   }
 
-  private send(w: Worker, id: number, chunk: Buffer): void | Promise<void> {
+  private send(w: Worker, id: number, chunk: Buffer, slab: { buf: ArrayBuffer | null; len: number }): void | Promise<void> {
     if (this.failed) return;
-    // Copied into a slab that is moved to the worker and back (a view would be cloned with its
+    // Copied into slabs that are moved to the worker and back (a view would be cloned with its
     // whole buffer, and fresh buffers cost page faults).
-    for (let off = 0; off < chunk.length; off += SLAB) {
-      const len = Math.min(SLAB, chunk.length - off);
-      const buf = this.free.pop() ?? new ArrayBuffer(SLAB);
-      new Uint8Array(buf, 0, len).set(chunk.subarray(off, off + len));
-      this.inflight += len;
-      w.postMessage({ id, buf, len }, [buf]);
+    let off = 0;
+    while (off < chunk.length) {
+      slab.buf ??= this.free.pop() ?? new ArrayBuffer(SLAB);
+      const take = Math.min(SLAB - slab.len, chunk.length - off);
+      new Uint8Array(slab.buf, slab.len, take).set(chunk.subarray(off, off + take));
+      slab.len += take;
+      off += take;
+      if (slab.len === SLAB) this.flush(w, id, slab);
     }
     if (this.inflight > MAX_INFLIGHT) return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private flush(w: Worker, id: number, slab: { buf: ArrayBuffer | null; len: number }): void {
+    if (!slab.buf || slab.len === 0) return;
+    this.inflight += slab.len;
+    w.postMessage({ id, buf: slab.buf, len: slab.len }, [slab.buf]);
+    slab.buf = null;
+    slab.len = 0;
   }
 
   async close(): Promise<void> {
