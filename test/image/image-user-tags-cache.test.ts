@@ -116,3 +116,31 @@ describe('cache/context-copy-before-install from a BuildKit history', () => {
     expect(await image(fromBase)).toEqual([]);
   });
 });
+
+describe('tags/no-version: a version label the base image set', () => {
+  async function image(history: { created_by: string; empty_layer?: boolean }[], tags: string[]) {
+    const { dockerArchive } = await import('./helpers.js');
+    const data = await dockerArchive({
+      layers: history.filter((h) => !h.empty_layer).map((_, i) => [{ name: `l${i}/f`, body: String(i) }]),
+      tags,
+      config: { config: { User: '1000', Cmd: ['/app'], Labels: { 'org.opencontainers.image.version': '24.04' } }, history },
+    });
+    const { results } = await analyzeImage({ path: 'app.tar', data }, { checks });
+    return results[0]!.findings.filter((f) => f.rule === 'tags/no-version');
+  }
+  const ubuntu = [
+    { created_by: '/bin/sh -c #(nop)  LABEL org.opencontainers.image.version=24.04', empty_layer: true },
+    { created_by: '/bin/sh -c #(nop) ADD file:aaa in / ' },
+    { created_by: '/bin/sh -c #(nop)  CMD ["/bin/bash"]', empty_layer: true },
+    { created_by: 'COPY app /app # buildkit' },
+  ];
+  it("is reported: it names the base's version, not this build's", async () => {
+    const fs = await image(ubuntu, ['acme/app:latest']);
+    expect(fs.map((f) => [f.messageId, f.severity])).toEqual([['baseVersion', 'info']]);
+    expect(fs[0]!.message).toContain('(24.04) was set by the base image');
+  });
+  it('is silent when this build sets the label again, or the image has a version tag', async () => {
+    expect(await image([...ubuntu, { created_by: 'LABEL org.opencontainers.image.version=1.4.2', empty_layer: true }], ['acme/app:latest'])).toEqual([]);
+    expect(await image(ubuntu, ['acme/app:1.4.2'])).toEqual([]);
+  });
+});
