@@ -101,9 +101,10 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     const byManager = new Map<string, ManagedProgram[]>();
     for (const p of managedPrograms(img)) byManager.set(p.manager, [...(byManager.get(p.manager) ?? []), p]);
     for (const [manager, programs] of byManager) {
-      const names = [...new Set(programs.map((p) => p.name))];
+      const names = [...new Set(programs.map((p) => p.name))].sort();
       if (names.length < 2) continue;
-      const newest = programs.reduce((a, b) => (b.layer > a.layer ? b : a));
+      // Point at the config the latest layer wrote: the one that made it several.
+      const newest = [...programs].sort((a, b) => a.layer - b.layer || (a.path < b.path ? -1 : 1)).at(-1)!;
       const layer = img.layers[newest.layer];
       const fromBase = programs.every((p) => img.layers[p.layer]?.fromBase);
       ctx.report({

@@ -14,7 +14,7 @@ export default defineCheck({
   severity: 'warning',
   messages: {
     installed: '{package} puts {daemon} in the final stage beside {others}; run each server in its own container',
-    present: '{path} ({daemon}, layer {layer}, {origin}) ships beside {others}; run each server in its own container',
+    present: '{path} ({role} {daemon}, layer {layer}, {origin}) ships beside {others}; run each server in its own container',
   },
   docs: {
     why: `A web server, a database, a cache, cron and an SSH server installed into one image are meant to
@@ -73,7 +73,7 @@ COPY site /usr/share/nginx/html
       const origin = layerOrigin(img, d.layer);
       ctx.report({
         messageId: 'present',
-        data: { path: d.path, daemon: describe(d.daemon), layer: d.layer, origin, others: others.join(', ') },
+        data: { path: d.path, role: roleOf(d.daemon), daemon: d.daemon, layer: d.layer, origin, others: others.join(', ') },
         image: { path: d.path, layer: d.layer },
         ...(layer?.fromBase ? { severity: 'info' as const } : {}),
         detail: { fromBase: layer?.fromBase ?? false, createdBy: layer?.createdBy ?? '' },

@@ -173,6 +173,7 @@ export function layerOrigin(image: ImageFacts, layer: number | null): string {
   const step = l.createdBy
     .replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '')
     .replace(/\b(file|dir):([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1:$2')
-    .slice(0, 90);
+    .slice(0, 90)
+    .trim();
   return `${l.fromBase ? 'from the base image' : 'added by this build'}${step ? `: ${step}` : ''}`;
 }

@@ -148,6 +148,16 @@ const samples: Sample[] = [
     allowed: ['security'],
   },
   { name: 'one-app-supervisord', base: 'busybox', want: [{ rule: /^one-app\// }], allowed: ['one-app'] },
+  {
+    name: 'one-app-services',
+    base: 'busybox',
+    want: [
+      { rule: /^one-app\/several-daemons$/, path: '/usr/sbin/nginx', layer: 1 },
+      { rule: /^one-app\/several-daemons$/, path: '/usr/bin/redis-server', layer: 2 },
+      { rule: /^one-app\/background-services$/, path: '/usr/local/bin/docker-entrypoint.sh', layer: 4 },
+    ],
+    allowed: ['one-app', 'pid1'],
+  },
   { name: 'tags-latest', base: 'busybox', want: [{ rule: /^tags\/latest-tag$/ }], allowed: ['tags'] },
   {
     name: 'upstream-tools',

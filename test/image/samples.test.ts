@@ -79,6 +79,7 @@ it('the committed samples are all there, each in both formats', () => {
     expect.arrayContaining([
       'cache-context-copy',
       'good',
+      'one-app-services',
       'one-app-supervisord',
       'pid1-script-no-exec',
       'pid1-shell-form',
