@@ -3,7 +3,7 @@
  * layer, which commands clean them up, and which BuildKit mounts keep them out of the layer.
  */
 import type { DockerfileFacts, Instruction } from './model.js';
-import { hasOption, type ShellCommand, type Word } from './shell.js';
+import { execCommand, hasOption, type ShellCommand } from './shell.js';
 import { packageArgs } from './packages.js';
 
 /** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the npm, yarn, pip and uv caches. */
@@ -79,13 +79,8 @@ function kindMounted(kind: CacheKind, mounts: RunMount[]): boolean {
  */
 export function runCommands(ins: Instruction): ShellCommand[] {
   if (ins.shell) return ins.shell.commands;
-  const argv = ins.keyword === 'RUN' ? ins.json : null;
-  if (!argv?.length) return [];
-  const words: Word[] = argv.map((v) => ({ text: JSON.stringify(v), value: v, literal: true, range: ins.range }));
-  return [{
-    name: argv[0]!, base: argv[0]!.split('/').pop()!, nameRange: ins.range, args: words.slice(1), argv: argv.slice(1), assignments: [],
-    range: ins.range, wrappedBy: null, background: false, pipeline: null, before: null, after: null, nested: false, statement: 0,
-  }];
+  const exec = ins.keyword === 'RUN' && ins.json ? execCommand(ins.json, ins.range) : null;
+  return exec ? [exec] : [];
 }
 
 const DNF = new Set(['dnf', 'microdnf', 'dnf5', 'tdnf']);
