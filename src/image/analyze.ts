@@ -9,6 +9,7 @@ import type { ImageFacts } from './facts.js';
 import { ImageReadError, indexArchive, sniffBlob, zstdStream } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
+import { traceHistory } from './origin.js';
 import { loadShellParser } from '../dockerfile/shell.js';
 import { addLaunch } from './launch.js';
 
@@ -107,6 +108,13 @@ export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOpt
   // Image checks read the entrypoint scripts captured in the layers as parsed shell.
   await loadShellParser();
   const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
+  const df = options.dockerfile ?? null;
+  // A Dockerfile whose instructions match none of the history did not build this image: say so.
+  for (const image of images) {
+    const trace = df ? traceHistory(image, df) : null;
+    if (df && !trace) image.notes.push(`${image.path}: its history matches no instruction of ${df.path}; findings are not traced to Dockerfile lines`);
+    else if (df && trace && !trace.complete) image.notes.push(`${image.path}: its history matches ${df.path} only from line ${Math.min(...[...trace.byEntry.values()].map((i) => i.range.line))} on (changed since the build?); the base image is told apart from the history`);
+  }
   return {
     results: images.map((image) => ({
       path: image.path,

@@ -112,6 +112,18 @@ function agrees(h: HistoryInstruction, ins: Instruction): boolean {
     const last = ins.args[ins.args.length - 1]?.value.replace(/^["']|["']$/g, '');
     if (dest && last && last.startsWith('/')) return dest === last || dest.startsWith(last.replace(/\/$/, '') + '/') || dest === last.replace(/\/$/, '');
   }
+  if (h.keyword === 'CMD' || h.keyword === 'ENTRYPOINT') {
+    // `["node" "server.js"]` (BuildKit), `["node","server.js"]` (buildah), `["/bin/sh" "-c" "npm start"]`
+    const have = [...h.body.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+    if (have.length === 0) return true;
+    const want = ins.json ?? ['/bin/sh', '-c', ins.body];
+    return have.length === want.length && have.every((w, i) => norm(w) === norm(want[i]!));
+  }
+  if (h.keyword === 'USER' || h.keyword === 'WORKDIR') {
+    const want = ins.args[0]?.value.replace(/^["']|["']$/g, '') ?? '';
+    const have = h.body.trim();
+    return want.includes('$') || have === want || (h.keyword === 'WORKDIR' && have.endsWith(`/${want.replace(/^\.\//, '')}`));
+  }
   return true;
 }
 
@@ -122,9 +134,21 @@ interface Trace {
   byEntry: Map<number, Instruction>;
   /** Index of the first history entry of this build (entries before it are the base image's). */
   firstBuildEntry: number;
+  /**
+   * Every instruction found its entry, back to FROM: the base boundary is exact. False when the
+   * history and the Dockerfile part ways (the Dockerfile changed since the build): the matched
+   * entries keep their lines, and the boundary comes from the history heuristic.
+   */
+  complete: boolean;
 }
 
 const traces = new WeakMap<ImageFacts, WeakMap<DockerfileFacts, Trace | null>>();
+
+/** The first history entry the reader's heuristic gives to this build. */
+function heuristicFirst(image: ImageFacts): number {
+  const i = image.history.findIndex((h) => !h.fromBase);
+  return i < 0 ? image.history.length : i;
+}
 
 /**
  * Matches the image's history to the final stage's instructions (and its parent stages'), from the
@@ -147,9 +171,16 @@ export function traceHistory(image: ImageFacts, dockerfile: DockerfileFacts): Tr
       const h = historyInstruction(image.history[e]!.createdBy);
       if (!h) continue;
       let found = -1;
-      for (let j = p; j >= 0; j--) if (sameKind(h.keyword, instrs[j]!.keyword) && agrees(h, instrs[j]!)) { found = j; break; }
+      // In order: only ARG instructions may have no entry of their own.
+      for (let j = p; j >= 0; j--) {
+        if (sameKind(h.keyword, instrs[j]!.keyword) && agrees(h, instrs[j]!)) {
+          found = j;
+          break;
+        }
+        if (instrs[j]!.keyword !== 'ARG') break;
+      }
       if (found < 0) {
-        // An entry of a kind no remaining instruction has (BuildKit's ARG entries are an exception): the base begins here.
+        // BuildKit records ARG entries that may match no instruction; anything else ends the match.
         if (h.keyword === 'ARG') continue;
         break;
       }
@@ -157,7 +188,8 @@ export function traceHistory(image: ImageFacts, dockerfile: DockerfileFacts): Tr
       first = e;
       p = found - 1;
     }
-    if (byEntry.size > 0) result = { byEntry, firstBuildEntry: first };
+    const complete = instrs.slice(0, p + 1).every((i) => i.keyword === 'ARG');
+    if (byEntry.size > 0) result = { byEntry, firstBuildEntry: complete ? first : heuristicFirst(image), complete };
   }
   forImage.set(dockerfile, result);
   return result;

@@ -181,3 +181,25 @@ describe('upstream-tools: a sample built FROM another sample that has tools', ()
     expect(fs.filter((f) => f.rule.startsWith('tools/')).every((f) => f.dockerfile === undefined && f.severity === 'info')).toBe(true);
   });
 });
+
+describe('--dockerfile that did not build the image, or changed since', () => {
+  it('a Dockerfile that matches nothing: a note, no lines, the base from the history', () => {
+    const r = run(['--format', 'json', '--dockerfile', 'sample-images/node-app/Dockerfile', built('tools-netcat', 'oci')]);
+    expect(r.stderr).toContain('its history matches no instruction of sample-images/node-app/Dockerfile; findings are not traced to Dockerfile lines');
+    const fs = findings(r.stdout).filter((f) => f.layer !== undefined);
+    expect(fs.length).toBeGreaterThan(0);
+    for (const f of fs) expect(f.dockerfile).toBeUndefined();
+    expect(fs.filter((f) => f.rule === 'tools/network-tools').map((f) => [f.severity, f.detail?.fromBase])).toEqual([['warning', false]]);
+  });
+
+  it('a Dockerfile with a step added since the build: later steps keep their lines, the base boundary comes from the history', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-df-'));
+    const text = readFileSync(join(root, 'sample-images/images/tools-netcat/Dockerfile'), 'utf8').replace('COPY --chmod=755 serve /app/serve\n', 'COPY --chmod=755 serve /app/serve\nRUN mkdir -p /app/new-step\n');
+    writeFileSync(join(dir, 'Dockerfile'), text);
+    const r = run(['--format', 'json', '--dockerfile', join(dir, 'Dockerfile'), built('tools-netcat', 'oci')]);
+    expect(r.stderr).toMatch(/its history matches .*Dockerfile only from line 8 on \(changed since the build\?\); the base image is told apart from the history/);
+    const nc = findings(r.stdout).find((f) => f.rule === 'tools/network-tools')!;
+    expect(nc).toMatchObject({ severity: 'warning', layer: 2, dockerfile: { line: 8 }, detail: { fromBase: false } });
+    expect(text.split('\n')[7]).toMatch(/^RUN ln -s \/bin\/busybox \/usr\/bin\/nc/);
+  });
+});
