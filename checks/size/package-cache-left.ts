@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { cachesLeft, layersShip, type CacheKind } from '../../src/dockerfile/package-cache.js';
-import { cachesInImage, humanBytes } from '../../src/image/caches.js';
+import { cachesInImage } from '../../src/image/caches.js';
+import { humanBytes } from '../../src/image/bytes.js';
 import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
 
 /** The kinds this check owns; pip and uv belong to size/pip-cache. */

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageFacts, ShadowedFile } from '../../src/image/facts.js';
+import { humanBytes as human } from '../../src/image/bytes.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
 
 /** dive's default CI gates: efficiency below 0.9 or more than 10% of the build's bytes wasted. */
@@ -9,15 +10,6 @@ const HIGHEST_USER_WASTED = 0.1;
 const FLOOR = 1024;
 /** A single layer hiding this much is reported whatever the ratios say. */
 const BIG_LAYER = 10 * 1024 * 1024;
-
-function human(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) (v /= 1024), i++;
-  return `${v.toFixed(1)} ${units[i]}`;
-}
 
 function biggest(image: ImageFacts, layer: number): ShadowedFile | undefined {
   return image.shadowed.filter((s) => s.layer === layer).sort((a, b) => b.size - a.size)[0];

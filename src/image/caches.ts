@@ -62,13 +62,3 @@ export function cachesInImage(image: ImageFacts): CacheInImage[] {
   }
   return [...found.values()].filter((e) => e.bytes >= FLOOR).sort((a, b) => b.bytes - a.bytes || a.layer - b.layer);
 }
-
-/** Bytes for messages: `512 B`, `3.4 MiB`. */
-export function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) (v /= 1024), i++;
-  return `${v.toFixed(1)} ${units[i]}`;
-}
