@@ -12,7 +12,10 @@ export function cell(s: string): string {
 
 function where(f: Finding): string {
   const l = f.location;
-  if (l.kind === 'image') return [l.layer !== undefined ? `layer ${l.layer}` : '', l.path !== undefined ? `\`${l.path}\`` : '', l.field !== undefined ? `config ${l.field}` : ''].filter(Boolean).join(' ') || 'image';
+  if (l.kind === 'image') {
+    const traced = f.dockerfile ? `(\`${f.dockerfile.file}\` line ${f.dockerfile.line})` : '';
+    return [l.layer !== undefined ? `layer ${l.layer}` : '', l.path !== undefined ? `\`${l.path}\`` : '', l.field !== undefined ? `config ${l.field}` : '', traced].filter(Boolean).join(' ') || 'image';
+  }
   const pos = `${l.range.line}:${l.range.column}`;
   return l.kind === 'file' ? `\`${l.file}\` ${pos}` : pos;
 }

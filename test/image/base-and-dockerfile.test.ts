@@ -143,6 +143,11 @@ describe('--dockerfile in the other formats', () => {
     expect(r.stdout).toMatch(/^::warning file=sample-images\/images\/tools-netcat\/Dockerfile,line=7,title=tools\/network-tools \(warning\)::sample-images\/built\/tools-netcat\.oci\.tar layer 2 \/usr\/bin\/nc: /m);
   });
 
+  it('markdown: the where column names the Dockerfile line', () => {
+    const r = run(['--format', 'markdown', '--dockerfile', df, built('tools-netcat', 'oci')]);
+    expect(r.stdout).toContain('| layer 2 `/usr/bin/nc` (`sample-images/images/tools-netcat/Dockerfile` line 7) |');
+  });
+
   it('sarif: the Dockerfile line is a related location of the image result', async () => {
     const { default: AjvModule } = await import('ajv-draft-04');
     const schemaPath = join(root, '../shared/schemas/sarif-schema-2.1.0.json');
