@@ -196,12 +196,14 @@ export function traceHistory(image: ImageFacts, dockerfile: DockerfileFacts): Tr
 }
 
 /**
- * The base image's name, when something records it: the Dockerfile's FROM (when given), the
+ * The base image's name, when something records it: the Dockerfile's FROM (when given and it matches
+ * the history), the
  * `org.opencontainers.image.base.name` label, or buildah's history comment `FROM name` on the first
  * entry of this build. Null when unknown.
  */
 export function baseImageName(image: ImageFacts, dockerfile: DockerfileFacts | null = null): string | null {
-  const root = dockerfile?.finalStage ? stageChain(dockerfile.finalStage)[0] : undefined;
+  // The Dockerfile names the base only when it built this image (its instructions match the history).
+  const root = dockerfile?.finalStage && traceHistory(image, dockerfile) ? stageChain(dockerfile.finalStage)[0] : undefined;
   if (root?.image && !root.image.unresolved && root.image.resolved.toLowerCase() !== 'scratch') return root.image.resolved;
   const label = image.config.labels['org.opencontainers.image.base.name'];
   if (label) return label.replace(/^docker\.io\/(library\/)?/, '');
