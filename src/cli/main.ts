@@ -14,9 +14,8 @@ import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderGithub } from '../report/github.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { ConfigError, findConfig, loadConfig, resolveFor, severityFrom, type LoadedConfig } from '../engine/config.js';
+import { ConfigError, findConfig, resolveFor, severityFrom, type LoadedConfig } from '../engine/config-resolve.js';
 import type { TargetResult } from '../report/model.js';
-import { analyzeImage, ImageReadError } from '../image/analyze.js';
 import { renderRuleDoc } from '../engine/docs.js';
 
 export interface Io {
@@ -53,13 +52,13 @@ function collect(value: string, prev: string[]): string[] {
 async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
   const known = new Set<string>([...allChecks.map((c) => c.id), ...allChecks.map((c) => c.category), ...allChecks.flatMap((c) => c.aliases ?? [])]);
   for (const r of opts.ignore) if (!known.has(r)) throw new UsageError(`--ignore ${r}: no such rule or category (see \`shipshape rules\`)`);
-  const setup = configLoader(opts);
+  const setup = await configLoader(opts);
   const built = opts.dockerfile ? await pairedDockerfile(opts.dockerfile, opts.context) : null;
   const inputs: Input[] = targets.flatMap((t) => resolveTarget(t, opts.context ?? null, io.stdin));
   const results: TargetResult[] = [];
   const failOns: FailOn[] = [];
   for (const input of inputs) {
-    const { checks, severity, settings: configured, failOn } = setup(input.path === '<stdin>' ? null : input.path);
+    const { checks, severity, settings: configured, failOn } = await setup(input.path === '<stdin>' ? null : input.path);
     const settings = opts.baseFindings ? { ...configured, baseFindings: true } : configured;
     failOns[results.length] = failOn;
     if (input.kind === 'error') {
@@ -67,6 +66,8 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
       continue;
     }
     if (input.kind === 'image') {
+      // The image reader (tar-stream, zstd, zod schemas) loads only when an image is given.
+      const { analyzeImage, ImageReadError } = await import('../image/analyze.js');
       try {
         const imageOpts = { checks, settings, dockerfile: built, ...(severity ? { severity } : {}), ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
         const r = await analyzeImage(input, imageOpts);
@@ -140,10 +141,14 @@ function render(format: Format, results: readonly TargetResult[], color: boolean
   return renderText(results, color);
 }
 
-/** Per target: the config file that applies (`--config`, or the nearest `.shipshape.yaml`), merged under the flags. */
-function configLoader(opts: CheckOptions) {
+/**
+ * Per target: the config file that applies (`--config`, or the nearest `.shipshape.yaml`), merged
+ * under the flags. The loader (yaml, zod) is imported only when there is a file to load.
+ */
+async function configLoader(opts: CheckOptions) {
   const cache = new Map<string, LoadedConfig | null>();
-  const load = (file: string): LoadedConfig => {
+  const load = async (file: string): Promise<LoadedConfig> => {
+    const { loadConfig } = await import('../engine/config.js');
     try {
       return loadConfig(file, allChecks);
     } catch (e) {
@@ -151,13 +156,13 @@ function configLoader(opts: CheckOptions) {
       throw e;
     }
   };
-  const fixed = opts.config ? load(opts.config) : undefined;
-  return (path: string | null) => {
+  const fixed = opts.config ? await load(opts.config) : undefined;
+  return async (path: string | null) => {
     let loaded: LoadedConfig | null;
     if (fixed) loaded = fixed;
     else {
       const found = findConfig(path === null ? process.cwd() : path);
-      if (found && !cache.has(found)) cache.set(found, load(found));
+      if (found && !cache.has(found)) cache.set(found, await load(found));
       loaded = found ? (cache.get(found) ?? null) : null;
     }
     const eff = resolveFor(loaded, path);

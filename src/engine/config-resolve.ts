@@ -1,0 +1,110 @@
+/**
+ * The zod- and YAML-free half of the config file support: finding the file, resolving it for one
+ * target, severities. The CLI loads `config.ts` (zod, yaml) only when a config file exists, so a
+ * run without one never pays for them at start-up. `config.ts` re-exports everything here.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Check, CheckSettings, Severity } from './types.js';
+import type { ConfigFile, ConfigSettings, FailOn } from './config.js';
+
+export const CONFIG_NAMES = ['.shipshape.yaml', '.shipshape.yml'] as const;
+
+/** A config file that cannot be used; the message is one line naming the file and the key. */
+export class ConfigError extends Error {}
+
+/** A loaded config and where it came from (globs in `overrides` are relative to its directory). */
+export interface LoadedConfig {
+  path: string;
+  dir: string;
+  config: ConfigFile;
+}
+
+/** The settings that apply to one target. */
+export interface Effective {
+  ignore: string[];
+  severity: Record<string, Severity>;
+  failOn?: FailOn;
+  settings: CheckSettings;
+  /** The config file they came from, if any. */
+  source: string | null;
+}
+
+/** The nearest `.shipshape.yaml` in `start` (a file's directory or a directory) or above it. */
+export function findConfig(start: string): string | null {
+  let dir = resolve(start);
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir);
+  } catch {
+    dir = dirname(dir);
+  }
+  for (;;) {
+    for (const n of CONFIG_NAMES) {
+      const p = join(dir, n);
+      if (existsSync(p)) return p;
+    }
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** A glob (`**`, `*`, `?`, `{a,b}`) as a regular expression over `/`-separated paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        const slash = glob[i + 2] === '/';
+        re += slash ? '(?:.*/)?' : '.*';
+        i += slash ? 2 : 1;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = glob.indexOf('}', i);
+      if (end < 0) re += '\\{';
+      else {
+        re += `(?:${glob.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** True when `target` (a path) matches `glob`, relative to `dir`; a glob without `/` matches the base name too. */
+export function matchesGlob(glob: string, dir: string, target: string): boolean {
+  const rel = relative(dir, resolve(target)).split(sep).join('/');
+  if (rel.startsWith('../') || isAbsolute(rel)) return false;
+  const re = globToRegExp(glob.replace(/^\.\//, ''));
+  if (re.test(rel)) return true;
+  // `services/api` matches everything under that directory, like .gitignore.
+  if (!/[*?{]/.test(glob) && (rel.startsWith(`${glob.replace(/^\.\/|\/$/g, '')}/`))) return true;
+  return !glob.includes('/') && re.test(rel.slice(rel.lastIndexOf('/') + 1));
+}
+
+/** The settings for one target: the file's top level, then every matching override in order. */
+export function resolveFor(loaded: LoadedConfig | null, target: string | null): Effective {
+  const eff: Effective = { ignore: [], severity: {}, settings: {}, source: loaded?.path ?? null };
+  if (!loaded) return eff;
+  const layers: ConfigSettings[] = [loaded.config];
+  if (target !== null) for (const [glob, o] of Object.entries(loaded.config.overrides ?? {})) if (matchesGlob(glob, loaded.dir, target)) layers.push(o);
+  const settings: { trustedRegistries?: readonly string[]; allowedTools?: readonly string[]; baseFindings?: boolean } = {};
+  for (const l of layers) {
+    if (l.ignore) eff.ignore.push(...l.ignore);
+    if (l.severity) Object.assign(eff.severity, l.severity);
+    if (l.failOn) eff.failOn = l.failOn;
+    if (l.trustedRegistries) settings.trustedRegistries = l.trustedRegistries;
+    if (l.allowedTools) settings.allowedTools = l.allowedTools;
+    if (l.baseFindings !== undefined) settings.baseFindings = l.baseFindings;
+  }
+  eff.settings = settings;
+  return eff;
+}
+
+/** A severity function for the runner: a rule id wins over a peer id, which wins over a category. */
+export function severityFrom(overrides: Record<string, Severity>): ((check: Check) => Severity) | undefined {
+  if (Object.keys(overrides).length === 0) return undefined;
+  return (c) => overrides[c.id] ?? (c.aliases ?? []).map((a) => overrides[a]).find((s) => s !== undefined) ?? overrides[c.category] ?? c.severity;
+}
