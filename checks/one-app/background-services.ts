@@ -1,6 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { effectiveCommands, servicesStarted, type ServiceStart } from '../../src/dockerfile/processes.js';
+import { finalCommands } from '../../src/dockerfile/launch.js';
+import { servicesStarted, type ServiceStart } from '../../src/dockerfile/processes.js';
 import { imageScripts } from '../../src/image/processes.js';
+import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
 
 const messageFor = (s: ServiceStart): 'service' | 'background' | 'daemon' => s.how;
 
@@ -39,7 +41,8 @@ CMD ["php-fpm"]
   },
   dockerfile: (ctx) => ({
     end() {
-      const commands = effectiveCommands(ctx.facts);
+      const { entrypoint, cmd } = finalCommands(ctx.facts);
+      const commands = [entrypoint, cmd].filter((i) => i !== null);
       for (const ins of commands) {
         if (!ins.shell) continue;
         for (const s of servicesStarted(ins.shell)) {
@@ -57,15 +60,17 @@ CMD ["php-fpm"]
   image: (ctx) => {
     const img = ctx.image;
     for (const script of imageScripts(img)) {
-      const layer = script.layer === null ? undefined : img.layers[script.layer];
+      const o = script.layer === null ? settingOrigin(ctx, script.field === 'Cmd' ? 'CMD' : 'ENTRYPOINT') : layerOrigin(ctx, script.layer);
+      const severity = baseSeverity(ctx, o);
       for (const s of servicesStarted(script.shell)) {
-        const where = script.path === null ? `the image ${img.config.entrypoint?.length ? 'Entrypoint' : 'Cmd'}` : `the entrypoint script ${script.path} (line ${s.command.nameRange.line}, layer ${script.layer})`;
+        const line = s.command.nameRange.line;
+        const where = script.path === null ? `the image ${script.field} (${o.says})` : `the entrypoint script ${script.path} (line ${line}, ${o.says})`;
         ctx.report({
           messageId: messageFor(s),
           data: { where, program: s.program },
-          image: script.path === null || script.layer === null ? { field: img.config.entrypoint?.length ? 'config.Entrypoint' : 'config.Cmd' } : { path: script.path, layer: script.layer },
-          ...(layer?.fromBase ? { severity: 'info' as const } : {}),
-          ...(layer ? { detail: { fromBase: layer.fromBase, createdBy: layer.createdBy, line: s.command.nameRange.line } } : {}),
+          image: script.path === null || script.layer === null ? { field: script.field } : { path: script.path, layer: script.layer },
+          ...(severity ? { severity } : {}),
+          detail: { ...originDetail(o), line },
         });
       }
     }

@@ -1,7 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { finalCommands } from '../../src/dockerfile/launch.js';
 import type { ShellScript } from '../../src/dockerfile/shell.js';
-import { commandProcessManager, effectiveCommands, innermost, jsonWordAt, processManagerOf, unwrapArgv, usesS6Overlay } from '../../src/dockerfile/processes.js';
-import { hasS6Overlay, imageScripts, layerOrigin, managedPrograms, type ManagedProgram } from '../../src/image/processes.js';
+import { commandProcessManager, innermost, jsonWordAt, processManagerOf, unwrapArgv, usesS6Overlay } from '../../src/dockerfile/processes.js';
+import { hasS6Overlay, imageScripts, managedPrograms, type ManagedProgram } from '../../src/image/processes.js';
+import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
 
 /** The process manager the last statement of a script hands over to (`exec supervisord -n`). */
 function finalManager(shell: ShellScript, s6: boolean) {
@@ -23,9 +25,9 @@ export default defineCheck({
   messages: {
     command: '{keyword} starts the process manager {program}, which runs several programs in one container; give each program its own container',
     script: 'the entrypoint script ends by starting the process manager {program}, which runs several programs in one container; give each program its own container',
-    imageCommand: 'the image {field} starts the process manager {program}, which runs several programs in one container; give each program its own container',
-    imageScript: 'the entrypoint script {path} (layer {layer}) ends by starting the process manager {program}; give each program its own container',
-    configs: '{path} (layer {layer}, {origin}) configures {count} programs for {manager}: {names}; each belongs in its own container',
+    imageCommand: 'the image {field} ({origin}) starts the process manager {program}, which runs several programs in one container; give each program its own container',
+    imageScript: 'the entrypoint script {path} ({origin}) ends by starting the process manager {program}; give each program its own container',
+    configs: '{path} ({origin}) configures {count} programs for {manager}: {names}; each belongs in its own container',
   },
   docs: {
     why: `A container is meant to hold one application: the runtime starts it, watches it, restarts it
@@ -55,7 +57,8 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
   dockerfile: (ctx) => ({
     end() {
       const s6 = usesS6Overlay(ctx.facts);
-      const commands = effectiveCommands(ctx.facts);
+      const { entrypoint, cmd } = finalCommands(ctx.facts);
+      const commands = [entrypoint, cmd].filter((i) => i !== null);
       for (const ins of commands) {
         if (ins.shell) {
           const hit = ins.shell.commands.map((c) => ({ c, pm: commandProcessManager(c, s6) })).find((x) => x.pm && !x.c.background);
@@ -79,24 +82,32 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     const entrypoint = img.config.entrypoint ?? [];
     const cmd = img.config.cmd ?? [];
     // The whole command line, and Cmd alone for an entrypoint that ends with `exec "$@"`.
-    const lines: { field: string; argv: string[] }[] = [{ field: entrypoint.length ? 'Entrypoint' : 'Cmd', argv: [...entrypoint, ...cmd] }];
+    const lines: { field: 'Entrypoint' | 'Cmd'; argv: string[] }[] = [{ field: entrypoint.length ? 'Entrypoint' : 'Cmd', argv: [...entrypoint, ...cmd] }];
     if (entrypoint.length && cmd.length) lines.push({ field: 'Cmd', argv: cmd });
     let reported = false;
+    const command = (field: 'Entrypoint' | 'Cmd', program: string): void => {
+      const o = settingOrigin(ctx, field === 'Cmd' ? 'CMD' : 'ENTRYPOINT');
+      const severity = baseSeverity(ctx, o);
+      ctx.report({ messageId: 'imageCommand', data: { field, program, origin: o.says }, image: { field }, ...(severity ? { severity } : {}), detail: originDetail(o) });
+    };
     for (const { field, argv } of lines) {
       const run = unwrapArgv(argv);
       const pm = run[0] === undefined || reported ? null : processManagerOf(run[0], run.slice(1), s6);
       if (!pm) continue;
       reported = true;
-      ctx.report({ messageId: 'imageCommand', data: { field, program: pm }, image: { field: field === 'Cmd' ? 'config.Cmd' : 'config.Entrypoint' } });
+      command(field, pm);
     }
     for (const script of imageScripts(img)) {
       if (reported) break;
       const hit = finalManager(script.shell, s6);
       if (!hit) continue;
       reported = true;
-      const layer = script.layer === null ? undefined : img.layers[script.layer];
-      if (script.path === null || script.layer === null) ctx.report({ messageId: 'imageCommand', data: { field: entrypoint.length ? 'Entrypoint' : 'Cmd', program: hit.pm }, image: { field: entrypoint.length ? 'config.Entrypoint' : 'config.Cmd' } });
-      else ctx.report({ messageId: 'imageScript', data: { path: script.path, layer: script.layer, program: hit.pm }, image: { path: script.path, layer: script.layer }, ...(layer?.fromBase ? { severity: 'info' as const } : {}) });
+      if (script.path === null || script.layer === null) command(script.field, hit.pm);
+      else {
+        const o = layerOrigin(ctx, script.layer);
+        const severity = baseSeverity(ctx, o);
+        ctx.report({ messageId: 'imageScript', data: { path: script.path, origin: o.says, program: hit.pm }, image: { path: script.path, layer: script.layer }, ...(severity ? { severity } : {}), detail: originDetail(o) });
+      }
     }
     const byManager = new Map<string, ManagedProgram[]>();
     for (const p of managedPrograms(img)) byManager.set(p.manager, [...(byManager.get(p.manager) ?? []), p]);
@@ -105,14 +116,14 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
       if (names.length < 2) continue;
       // Point at the config the latest layer wrote: the one that made it several.
       const newest = [...programs].sort((a, b) => a.layer - b.layer || (a.path < b.path ? -1 : 1)).at(-1)!;
-      const layer = img.layers[newest.layer];
-      const fromBase = programs.every((p) => img.layers[p.layer]?.fromBase);
+      const o = layerOrigin(ctx, newest.layer);
+      const severity = programs.every((p) => layerOrigin(ctx, p.layer).fromBase) ? baseSeverity(ctx, o) : undefined;
       ctx.report({
         messageId: 'configs',
-        data: { path: newest.path, layer: newest.layer, origin: layerOrigin(img, newest.layer), count: names.length, manager, names: names.join(', ') },
+        data: { path: newest.path, origin: o.says, count: names.length, manager, names: names.join(', ') },
         image: { path: newest.path, layer: newest.layer },
-        ...(fromBase ? { severity: 'info' as const } : {}),
-        detail: { fromBase, createdBy: layer?.createdBy ?? '' },
+        ...(severity ? { severity } : {}),
+        detail: originDetail(o),
       });
     }
   },

@@ -2,7 +2,8 @@ import { defineCheck } from '../../src/engine/types.js';
 import { DAEMONS, DAEMON_IMAGES, DAEMON_PACKAGES } from '../../src/dockerfile/processes.js';
 import { stageChain } from '../../src/dockerfile/packages.js';
 import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
-import { daemonBinaries, layerOrigin } from '../../src/image/processes.js';
+import { daemonBinaries } from '../../src/image/processes.js';
+import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
 
 const roleOf = (daemon: string): string => DAEMONS[daemon]?.role ?? 'server';
 const describe = (daemon: string): string => `${daemon} (${roleOf(daemon)})`;
@@ -14,7 +15,7 @@ export default defineCheck({
   severity: 'warning',
   messages: {
     installed: '{package} puts {daemon} in the final stage beside {others}; run each server in its own container',
-    present: '{path} ({role} {daemon}, layer {layer}, {origin}) ships beside {others}; run each server in its own container',
+    present: '{path} ({role} {daemon}, {origin}) ships beside {others}; run each server in its own container',
   },
   docs: {
     why: `A web server, a database, a cache, cron and an SSH server installed into one image are meant to
@@ -69,14 +70,14 @@ COPY site /usr/share/nginx/html
     if (roles.size < 2) return;
     for (const d of found) {
       const others = found.filter((o) => roleOf(o.daemon) !== roleOf(d.daemon)).map((o) => `${describe(o.daemon)} at ${o.path}`);
-      const layer = img.layers[d.layer];
-      const origin = layerOrigin(img, d.layer);
+      const o = layerOrigin(ctx, d.layer);
+      const severity = baseSeverity(ctx, o);
       ctx.report({
         messageId: 'present',
-        data: { path: d.path, role: roleOf(d.daemon), daemon: d.daemon, layer: d.layer, origin, others: others.join(', ') },
+        data: { path: d.path, role: roleOf(d.daemon), daemon: d.daemon, origin: o.says, others: others.join(', ') },
         image: { path: d.path, layer: d.layer },
-        ...(layer?.fromBase ? { severity: 'info' as const } : {}),
-        detail: { fromBase: layer?.fromBase ?? false, createdBy: layer?.createdBy ?? '' },
+        ...(severity ? { severity } : {}),
+        detail: originDetail(o),
       });
     }
   },

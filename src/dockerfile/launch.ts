@@ -57,6 +57,8 @@ export interface ShellHop {
   at: Where;
   keyword: 'CMD' | 'ENTRYPOINT' | null;
   script: LaunchScript | null;
+  /** The whole script this shell runs, parsed (the `-c` string, the shell-form body or the script file). */
+  body: ShellScript;
   /** The command the shell ends with, as written (`exec gosu app "$@"` is the `exec`). */
   lastWritten: ShellCommand | null;
   /** The same command with `exec` and other wrappers (gosu, su-exec, env) taken off. */
@@ -233,7 +235,7 @@ export function analyzeLaunch(src: LaunchSource): Launch {
         const body = items[j + 1];
         if (!body?.shell) return launch;
         const kind = head.shellForm ? 'shell-form' : 'sh-c';
-        hop = { kind, shellName: base, at: head.at, keyword: head.shellForm ?? keywordOf(head.at), script: null, ...shellVerdict(body.shell) };
+        hop = { kind, shellName: base, at: head.at, keyword: head.shellForm ?? keywordOf(head.at), script: null, body: body.shell, ...shellVerdict(body.shell) };
         rest = items.slice(j + 3);
       } else if (opt) {
         const script = src.script(opt.value, opt.at);
@@ -241,7 +243,7 @@ export function analyzeLaunch(src: LaunchSource): Launch {
           launch.main = { name: opt.value, base: baseOf(opt.value), argv: items.slice(j + 1).map((x) => x.value), at: opt.at, command: null };
           return launch;
         }
-        hop = { kind: 'script', shellName: base, at: opt.at, keyword: keywordOf(opt.at), script, ...shellVerdict(script.shell) };
+        hop = { kind: 'script', shellName: base, at: opt.at, keyword: keywordOf(opt.at), script, body: script.shell, ...shellVerdict(script.shell) };
         rest = items.slice(j + 1);
       } else {
         launch.main = { name: head.value, base, argv: [], at: head.at, command: null };
@@ -250,7 +252,7 @@ export function analyzeLaunch(src: LaunchSource): Launch {
     } else {
       const script = src.script(head.value, head.at);
       if (script) {
-        hop = { kind: 'script', shellName: 'sh', at: head.at, keyword: keywordOf(head.at), script, ...shellVerdict(script.shell) };
+        hop = { kind: 'script', shellName: 'sh', at: head.at, keyword: keywordOf(head.at), script, body: script.shell, ...shellVerdict(script.shell) };
         rest = items.slice(i + 1);
       }
     }

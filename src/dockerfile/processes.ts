@@ -265,22 +265,6 @@ export function servicesStarted(script: ShellScript): ServiceStart[] {
   return out.sort((a, b) => a.command.range.line - b.command.range.line || a.command.range.column - b.command.range.column);
 }
 
-/** The ENTRYPOINT and CMD the final image runs: the last of each in the final stage or the stages it is built on. */
-export function effectiveCommands(facts: DockerfileFacts): Instruction[] {
-  const out: Instruction[] = [];
-  if (!facts.finalStage) return out;
-  for (const kw of ['ENTRYPOINT', 'CMD']) {
-    for (let s: Stage | null = facts.finalStage; s; s = s.parent) {
-      const ins = [...s.instructions].reverse().find((i) => i.keyword === kw);
-      if (ins) {
-        out.push(ins);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 /** Where an exec-form instruction writes one of its words (`["/usr/bin/supervisord", "-n"]`), else the instruction. */
 export function jsonWordAt(ins: Instruction, word: string): Target {
   const quoted = JSON.stringify(word);

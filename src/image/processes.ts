@@ -4,12 +4,11 @@
  * process-manager configs inside it start, and the server binaries it holds.
  */
 import { posix } from 'node:path';
-import { parseShell, shellParserReady, type ShellScript } from '../dockerfile/shell.js';
-import { LineIndex } from '../dockerfile/text.js';
-import { DAEMONS, unwrapArgv } from '../dockerfile/processes.js';
+import type { ShellScript } from '../dockerfile/shell.js';
+import type { Where } from '../dockerfile/launch.js';
+import { DAEMONS } from '../dockerfile/processes.js';
 import type { FileEntry, ImageFacts } from './facts.js';
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The entry a path leads to, following symlinks (in the last component) a few times. */
@@ -42,53 +41,24 @@ export interface ImageScript {
   /** In-image path; null for the `sh -c` string of the config itself. */
   path: string | null;
   layer: number | null;
-  text: string;
+  /** The config field that starts it (or the script that hands over to it). */
+  field: 'Entrypoint' | 'Cmd';
   shell: ShellScript;
 }
 
-const parsed = new WeakMap<ImageFacts, ImageScript[]>();
-
-function parse(text: string): ShellScript | null {
-  if (!shellParserReady()) return null;
-  return parseShell({ text, map: [...Array(text.length + 1).keys()] }, new LineIndex(text));
-}
-
 /**
- * The shell scripts the config's command line runs: the `sh -c` string of a shell-form command, and
- * the entrypoint script (a captured `#!` shell script named by Entrypoint, or by Cmd when there is no
- * Entrypoint, or handed to a shell as `sh script.sh`). Empty when the shell parser is not loaded.
+ * The shell scripts the config's command line runs, from the launch chain (`image.launch`): the
+ * `sh -c` string of a command line, and the entrypoint scripts captured from the layers, including
+ * the Cmd script an entrypoint hands over to with `exec "$@"`.
  */
 export function imageScripts(image: ImageFacts): ImageScript[] {
-  const known = parsed.get(image);
-  if (known) return known;
-  const out: ImageScript[] = [];
-  const argv = unwrapArgv([...(image.config.entrypoint ?? []), ...(image.config.cmd ?? [])]);
-  const first = argv[0];
-  if (first !== undefined) {
-    const b = posix.basename(first);
-    if (SHELLS.has(b)) {
-      const c = argv.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
-      const script = c >= 1 ? argv[c + 1] : argv.slice(1).find((a) => !a.startsWith('-'));
-      if (c >= 1 && script !== undefined) {
-        const shell = parse(script);
-        if (shell) out.push({ path: null, layer: null, text: script, shell });
-      } else if (script !== undefined) pushFile(image, script, out);
-    } else pushFile(image, first, out);
-  }
-  parsed.set(image, out);
-  return out;
-}
-
-function pushFile(image: ImageFacts, name: string, out: ImageScript[]): void {
-  const hit = resolveCommand(image, name);
-  if (!hit || hit.entry.type !== 'file') return;
-  const text = image.captured.get(hit.path);
-  const shebang = text === undefined ? null : /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-  if (text === undefined || !shebang) return;
-  const interp = posix.basename(shebang[1]!.endsWith('/env') ? shebang[2] ?? '' : shebang[1]!);
-  if (!SHELLS.has(interp)) return;
-  const shell = parse(text);
-  if (shell) out.push({ path: hit.path, layer: hit.entry.layer, text, shell });
+  const fieldOf = (at: Where): 'Entrypoint' | 'Cmd' => (at.kind === 'config' ? at.field : at.kind === 'script' ? fieldOf(at.script.runBy) : 'Cmd');
+  return (image.launch?.hops ?? []).map((hop) => ({
+    path: hop.script?.imagePath ?? null,
+    layer: hop.script?.layer ?? null,
+    field: fieldOf(hop.at),
+    shell: hop.body,
+  }));
 }
 
 /** One program a process-manager config inside the image starts. */
@@ -166,14 +136,3 @@ export function daemonBinaries(image: ImageFacts): DaemonBinary[] {
   return [...out.values()].sort((a, b) => a.layer - b.layer || (a.path < b.path ? -1 : 1));
 }
 
-/** "from the base image: …" or "added by this build: …" with the layer's history step, shortened. */
-export function layerOrigin(image: ImageFacts, layer: number | null): string {
-  const l = layer === null ? undefined : image.layers[layer];
-  if (!l) return 'from the image config';
-  const step = l.createdBy
-    .replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '')
-    .replace(/\b(file|dir):([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1:$2')
-    .slice(0, 90)
-    .trim();
-  return `${l.fromBase ? 'from the base image' : 'added by this build'}${step ? `: ${step}` : ''}`;
-}
