@@ -144,3 +144,32 @@ describe('tags/no-version: a version label the base image set', () => {
     expect(await image(ubuntu, ['acme/app:1.4.2'])).toEqual([]);
   });
 });
+
+describe('the config user against hand-made account files', () => {
+  const passwd = 'root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0:alias:/root:/bin/sh\napp:x:10001:10001::/home/app:/bin/sh\n';
+  const group = 'root:x:0:\napp:x:10001:\n';
+  async function userFindings(user: string) {
+    const { dockerArchive } = await import('./helpers.js');
+    const data = await dockerArchive({
+      layers: [[{ name: 'etc/passwd', body: passwd }, { name: 'etc/group', body: group }], [{ name: 'app/run', body: 'x' }]],
+      config: { config: { User: user, Cmd: ['/app/run'] } },
+    });
+    const { results } = await analyzeImage({ path: 'app.tar', data }, { checks });
+    return results[0]!.findings.filter((f) => f.rule.startsWith('user/')).map((f) => [f.rule, f.messageId, f.severity]);
+  }
+  it.each([
+    ['', [['user/root-user', 'imageNoUser', 'warning']]],
+    ['0', [['user/root-user', 'imageRoot', 'warning']]],
+    ['root', [['user/root-user', 'imageRoot', 'warning']]],
+    ['0:0', [['user/root-user', 'imageRoot', 'warning']]],
+    ['toor', [['user/root-user', 'imageRoot', 'warning']]],
+    ['10001', []],
+    ['10001:10001', []],
+    ['app', [['user/named-user', 'imageNamed', 'info']]],
+    ['20000', [['user/unknown-user', 'missingUid', 'info']]],
+    ['10001:staff', [['user/unknown-user', 'missingGroup', 'error']]],
+    ['ghost', [['user/named-user', 'imageNamed', 'info'], ['user/unknown-user', 'missingName', 'error']]],
+  ])('User %j', async (user, want) => {
+    expect(await userFindings(user)).toEqual(want);
+  });
+});
