@@ -71,6 +71,8 @@ testCheck(backgroundServices, {
     { name: 'service start in a RUN is not the command', code: 'FROM debian:12\nRUN service postgresql start && psql -c "create database app" && service postgresql stop\nCMD ["/app"]\n' },
     { name: 'a non-final stage', code: 'FROM debian:12 AS t\nCMD service nginx start && app\nFROM debian:12\nCMD ["/app"]\n' },
     { name: 'tini -- app', code: 'FROM debian:12\nENTRYPOINT ["tini", "--", "/app"]\n' },
+    { name: 'sshd in the foreground alone', code: 'FROM debian:12\nCMD ssh-keygen -A && exec /usr/sbin/sshd -D -e\n' },
+    { name: 'log streaming in the background is not a service', code: 'FROM debian:12\nCMD tail -F /var/log/app.log & exec /app\n' },
     {
       name: 'an entrypoint script that only prepares and execs',
       code: 'FROM debian:12\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/app"]\n',
@@ -82,6 +84,8 @@ testCheck(backgroundServices, {
     { name: 'init.d script then exec', code: 'FROM debian:12\nCMD /etc/init.d/cron start; exec /app/server\n', errors: [{ messageId: 'service', line: 2, column: 5 }] },
     { name: 'nginx & node', code: 'FROM node:20\nCMD nginx & node server.js\n', errors: [{ messageId: 'background', line: 2, column: 5 }] },
     { name: 'cron && app', code: 'FROM debian:12\nCMD cron && /app/server\n', errors: [{ messageId: 'daemon', line: 2, column: 5 }] },
+    { name: 'php-fpm -D then nginx in the foreground', code: 'FROM php:8.3-fpm\nCMD php-fpm -D && nginx -g "daemon off;"\n', errors: [{ messageId: 'daemon', line: 2, column: 5, endColumn: 12 }] },
+    { name: 'sshd forks, then the app', code: 'FROM debian:12\nCMD ["bash", "-c", "/usr/sbin/sshd; exec java -jar /app.jar"]\n', errors: [{ messageId: 'daemon', line: 2, column: 21 }] },
     { name: 'a & b & wait', code: 'FROM debian:12\nCMD ["/bin/sh", "-c", "/app/api & /app/worker & wait"]\n', errors: [{ messageId: 'background', line: 2, column: 24 }, { messageId: 'background', line: 2, column: 35 }] },
     { name: 'nohup in the background', code: 'FROM debian:12\nENTRYPOINT nohup redis-server & exec node app.js\n', errors: [{ messageId: 'background', line: 2, column: 18 }] },
     {
