@@ -10,7 +10,6 @@ import { ImageReadError, indexArchive, sniffBlob, zstdStream } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
 import { traceHistory } from './origin.js';
-import { loadShellParser } from '../dockerfile/shell.js';
 import { addLaunch } from './launch.js';
 
 export { ImageReadError };
@@ -105,8 +104,6 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
 /** Reads an archive and runs the image side of the checks on each image in it. */
 export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOptions): Promise<{ results: ImageResult[] }> {
   const images = await readImages(target, options);
-  // Image checks read the entrypoint scripts captured in the layers as parsed shell.
-  await loadShellParser();
   const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
   const df = options.dockerfile ?? null;
   // A Dockerfile whose instructions match none of the history did not build this image: say so.
