@@ -12,7 +12,7 @@ interface AstRange {
 import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
 import { expand, PLATFORM_ARGS } from './vars.js';
 import { parseImageRef } from './image-ref.js';
-import { loadShellParser, parseScriptText, parseShell } from './shell.js';
+import { isSimpleShell, loadShellParser, parseScriptText, parseShell } from './shell.js';
 import { emptyContext, readContext, type ContextReader } from './context.js';
 import type { DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
 
@@ -155,11 +155,11 @@ export interface ParseOptions {
 export async function parseDockerfile(text: string, options: ParseOptions = {}): Promise<DockerfileFacts> {
   const facts = buildModel(text, options);
   if (options.reader) facts.context = readContext(facts, options.reader);
-  const needShell = facts.instructions.some((i) => needsShell(i) || (i.trigger && needsShell(i.trigger)));
-  if (needShell || facts.context.scripts.length > 0) {
-    await loadShellParser();
-    parseShellBodies(facts);
-  }
+  const bodies = shellBodies(facts);
+  // One-line lists of plain words are read without tree-sitter; the grammar loads only when a body needs it.
+  if (facts.context.scripts.length > 0 || bodies.some((b) => !isSimpleShell(b.body.text))) await loadShellParser();
+  for (const { ins, body } of bodies) ins.shell = parseShell(body, facts.lines);
+  for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
   return facts;
 }
 
@@ -196,13 +196,15 @@ function execFormScript(i: Instruction): MappedText | null {
   return null;
 }
 
-function parseShellBodies(facts: DockerfileFacts): void {
+/** The shell bodies to parse: every shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK (and trigger), with the text tree-sitter reads. */
+function shellBodies(facts: DockerfileFacts): { ins: Instruction; body: MappedText }[] {
+  const out: { ins: Instruction; body: MappedText }[] = [];
   for (const ins of facts.instructions) {
     for (const i of ins.trigger ? [ins, ins.trigger] : [ins]) {
       if (!needsShell(i)) continue;
       const script = execFormScript(i);
       if (script) {
-        i.shell = parseShell(script, facts.lines);
+        out.push({ ins: i, body: script });
         continue;
       }
       let body = i.bodyText;
@@ -232,10 +234,10 @@ function parseShellBodies(facts: DockerfileFacts): void {
           if (/^#!(?!.*\b(sh|bash|ash|dash|zsh|ksh)\b)/.test(body.text)) continue;
         }
       }
-      i.shell = parseShell(body, facts.lines);
+      out.push({ ins: i, body });
     }
   }
-  for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
+  return out;
 }
 
 interface ParserInternals {
@@ -246,11 +248,11 @@ interface ParserInternals {
 
 /**
  * dockerfile-ast's own lexer (instruction and comment boundaries, directives, escape character,
- * heredocs), without its eager per-keyword classes: \`DockerfileParser.parse\` builds every RUN, COPY,
+ * heredocs), without its eager per-keyword classes: `DockerfileParser.parse` builds every RUN, COPY,
  * CMD… twice as a JSON-aware class that splits and scans its arguments in the constructor, which
  * was a quarter of shipshape's time on the real corpus. The model reads only keywords and ranges
- * (and an ONBUILD's trigger), which the plain \`Instruction\` answers lazily. Heredoc detection sees
- * the same arguments (the plain class keeps \`--flags\`, which never start with \`<<\`).
+ * (and an ONBUILD's trigger), which the plain `Instruction` answers lazily. Heredoc detection sees
+ * the same arguments (the plain class keeps `--flags`, which never start with `<<`).
  */
 function parseAst(text: string): AstDockerfile {
   const parser = new AstParser();

@@ -118,6 +118,17 @@ export function shellParserReady(): boolean {
  * so every command's range points into that file. Call `loadShellParser()` first.
  */
 export function parseShell(source: MappedText, index: LineIndex): ShellScript {
+  const simple = simpleProgram(source.text);
+  if (simple) {
+    const b = new Builder(source, index);
+    b.block(simple, false);
+    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: false };
+  }
+  return parseShellTree(source, index);
+}
+
+/** `parseShell` always through tree-sitter (the reference the simple-list reader is tested against). */
+export function parseShellTree(source: MappedText, index: LineIndex): ShellScript {
   if (!parser) throw new Error('shell parser not loaded');
   const tree = parser.parse(source.text);
   if (!tree) return { commands: [], statements: 0, kinds: [], hasError: true };
@@ -136,6 +147,104 @@ export function parseShell(source: MappedText, index: LineIndex): ShellScript {
  */
 export function parseScriptText(text: string): ShellScript {
   return parseShell({ text, map: Array.from({ length: text.length + 1 }, (_, i) => i) }, new LineIndex(text));
+}
+
+/** True when `parseShell` can read the text without tree-sitter (see `simpleProgram`), so the parser need not load. */
+export function isSimpleShell(text: string): boolean {
+  return simpleProgram(text) !== null;
+}
+
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'time', 'coproc', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'unsetenv']);
+
+/** Characters of a plain word: no quote, expansion, glob, redirection, comment or escape. */
+function plainChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45 || c === 61 || c === 58 || c === 64 || c === 43 || c === 44;
+}
+
+interface PlainNode {
+  type: string;
+  isNamed: boolean;
+  startIndex: number;
+  endIndex: number;
+  text: string;
+  children: PlainNode[];
+  namedChildren: PlainNode[];
+}
+
+function plainNode(type: string, isNamed: boolean, children: PlainNode[], text: string, start = children[0]?.startIndex ?? 0, end = children[children.length - 1]?.endIndex ?? 0): PlainNode {
+  return { type, isNamed, startIndex: start, endIndex: end, text: text.slice(start, end), children, namedChildren: children.filter((c) => c.isNamed) };
+}
+
+/**
+ * Most shell bodies in real Dockerfiles are one line of plain words joined by `&&`, `||`, `|` and
+ * `;` (`apt-get update && apt-get install -y curl`). For those this builds the same tree tree-sitter-bash
+ * would (program, list, pipeline, command, command_name, word), so the Builder gives the same commands,
+ * and a Dockerfile of such bodies never loads the grammar. Anything else (quotes, `$`, globs,
+ * redirections, keywords, assignments, a shell run with `-c`, a newline) returns null: tree-sitter reads it.
+ */
+function simpleProgram(text: string): Node | null {
+  const n = text.length;
+  const tokens: PlainNode[] = [];
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    if (plainChar(c)) {
+      const start = i;
+      while (i < n && plainChar(text.charCodeAt(i))) i++;
+      tokens.push(plainNode('word', true, [], text, start, i));
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||') {
+      tokens.push(plainNode(two, false, [], text, i, i + 2));
+      i += 2;
+    } else if (c === 124 || c === 59) {
+      tokens.push(plainNode(text[i]!, false, [], text, i, i + 1));
+      i++;
+    } else return null;
+  }
+  if (tokens.length === 0) return null;
+  let t = 0;
+  const command = (): PlainNode | null => {
+    const words: PlainNode[] = [];
+    while (t < tokens.length && tokens[t]!.isNamed) words.push(tokens[t++]!);
+    const head = words[0];
+    if (!head || head.text.includes('=')) return null;
+    for (const w of words) if (RESERVED.has(w.text) || SHELLS.has(w.text.slice(w.text.lastIndexOf('/') + 1))) return null;
+    return plainNode('command', true, [plainNode('command_name', true, [head], text), ...words.slice(1)], text);
+  };
+  const pipeline = (): PlainNode | null => {
+    const parts: PlainNode[] = [];
+    for (;;) {
+      const c = command();
+      if (!c) return null;
+      parts.push(c);
+      if (tokens[t]?.type !== '|') break;
+      parts.push(tokens[t++]!);
+    }
+    return parts.length === 1 ? parts[0]! : plainNode('pipeline', true, parts, text);
+  };
+  const statements: PlainNode[] = [];
+  while (t < tokens.length) {
+    let left = pipeline();
+    if (!left) return null;
+    while (tokens[t]?.type === '&&' || tokens[t]?.type === '||') {
+      const op = tokens[t++]!;
+      const right = pipeline();
+      if (!right) return null;
+      left = plainNode('list', true, [left, op, right], text);
+    }
+    statements.push(left);
+    if (t < tokens.length) {
+      if (tokens[t]!.type !== ';') return null;
+      statements.push(tokens[t++]!);
+    }
+  }
+  return plainNode('program', true, statements, text, 0, n) as unknown as Node;
 }
 
 function kids(n: Node): Node[] {
