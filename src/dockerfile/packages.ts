@@ -29,7 +29,18 @@ const VALUE_OPTIONS: Partial<Record<PackageManager, string[]>> = {
   go: ['-o', '-C', '-tags', '-ldflags', '-gcflags', '-mod', '-modfile', '-p', '-pkgdir', '-toolexec', '-exec'],
 };
 
-function managerOf(cmd: ShellCommand): { manager: PackageManager; sub: Word; rest: number } | null {
+type ManagerOf = { manager: PackageManager; sub: Word; rest: number } | null;
+
+/** Asked by many checks for every command: computed once per command. */
+const managers = new WeakMap<ShellCommand, ManagerOf>();
+
+function managerOf(cmd: ShellCommand): ManagerOf {
+  let m = managers.get(cmd);
+  if (m === undefined) managers.set(cmd, (m = findManager(cmd)));
+  return m;
+}
+
+function findManager(cmd: ShellCommand): ManagerOf {
   const base = cmd.base;
   const args = cmd.args;
   const firstPositional = (from = 0): number => {
@@ -142,8 +153,16 @@ export function packageName(manager: PackageManager, spec: string): string {
   }
 }
 
-/** Every package install in the RUNs of a stage, ONBUILD RUNs included, in order. */
+const installsByStage = new WeakMap<Stage, PackageInstall[]>();
+
+/** Every package install in the RUNs of a stage, ONBUILD RUNs included, in order (computed once per stage, a fresh array each call). */
 export function stageInstalls(stage: Stage): PackageInstall[] {
+  let out = installsByStage.get(stage);
+  if (!out) installsByStage.set(stage, (out = findStageInstalls(stage)));
+  return [...out];
+}
+
+function findStageInstalls(stage: Stage): PackageInstall[] {
   const out: PackageInstall[] = [];
   for (const ins of stage.instructions) {
     for (const i of ins.trigger ? [ins.trigger] : [ins]) {

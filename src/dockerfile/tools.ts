@@ -26,8 +26,16 @@ export function shippedInstructions(facts: DockerfileFacts): Instruction[] {
   return stageChain(facts.finalStage).flatMap((s: Stage) => s.instructions.map((i) => i.trigger ?? i));
 }
 
-/** The shell commands of the RUNs of the final stage's chain, in order. */
+const runsByFacts = new WeakMap<DockerfileFacts, { command: ShellCommand; instruction: Instruction }[]>();
+
+/** The shell commands of the RUNs of the final stage's chain, in order (computed once per Dockerfile, a fresh array each call). */
 export function shippedRunCommands(facts: DockerfileFacts): { command: ShellCommand; instruction: Instruction }[] {
+  let out = runsByFacts.get(facts);
+  if (!out) runsByFacts.set(facts, (out = findShippedRunCommands(facts)));
+  return [...out];
+}
+
+function findShippedRunCommands(facts: DockerfileFacts): { command: ShellCommand; instruction: Instruction }[] {
   const out: { command: ShellCommand; instruction: Instruction }[] = [];
   for (const i of shippedInstructions(facts)) {
     if (i.keyword !== 'RUN' || !i.shell) continue;
