@@ -243,7 +243,9 @@ function shellBodies(facts: DockerfileFacts): { ins: Instruction; body: MappedTe
 interface ParserInternals {
   document: { positionAt(offset: number): { line: number; character: number } };
   escapeChar: string;
+  buffer: string;
   createInstruction?: unknown;
+  processHeredocs?: (instruction: AstInstruction, offset: number) => number;
 }
 
 /**
@@ -257,8 +259,17 @@ interface ParserInternals {
 function parseAst(text: string): AstDockerfile {
   const parser = new AstParser();
   const internals = parser as unknown as ParserInternals;
-  if (typeof internals.createInstruction !== 'function') return DockerfileParser.parse(text);
+  const heredocs = internals.processHeredocs;
+  if (typeof internals.createInstruction !== 'function' || typeof heredocs !== 'function') return DockerfileParser.parse(text);
+  // The lexer asks every instruction for its arguments to look for `<<NAME`; without a `<` in its text (the two may be split by a line continuation) there is none.
+  let mayHaveHeredoc = true;
+  let nextAngles = -2; // where the next `<` at or after the last start is (-1: none)
+  internals.processHeredocs = function (this: ParserInternals, instruction: AstInstruction, offset: number): number {
+    return mayHaveHeredoc ? heredocs.call(this, instruction, offset) : offset;
+  };
   internals.createInstruction = function (this: ParserInternals, dockerfile: never, instruction: string, start: number, instructionEnd: number, end: number): AstInstruction {
+    if (nextAngles !== -1 && nextAngles < start) nextAngles = this.buffer.indexOf('<', start);
+    mayHaveHeredoc = nextAngles >= start && nextAngles < end;
     const startPosition = this.document.positionAt(start);
     const instructionRange = { start: startPosition, end: this.document.positionAt(instructionEnd) };
     const lineRange = { start: startPosition, end: this.document.positionAt(end) };
