@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Parser, Language, type Node } from 'web-tree-sitter';
+import type { Parser, Node } from 'web-tree-sitter';
 import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
 
 /** One word of a command line. */
@@ -98,6 +98,8 @@ function locate(file: string, pkg: string): string {
 export function loadShellParser(): Promise<Parser> {
   if (parser) return Promise.resolve(parser);
   loading ??= (async () => {
+    // Imported here, not at the top: a run whose bodies are all plain word lists never loads it.
+    const { Parser, Language } = await import('web-tree-sitter');
     await Parser.init({ locateFile: () => locate('tree-sitter.wasm', 'web-tree-sitter') });
     const bash = await Language.load(locate('tree-sitter-bash.wasm', 'tree-sitter-bash'));
     const p = new Parser();
