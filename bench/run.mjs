@@ -201,19 +201,37 @@ function coldStart() {
   );
 }
 
+// `node bench/run.mjs --dockerfile-only` runs sections 1 and 2 and keeps the image part of the last
+// full run (the `image` key of bench/results.json and the marked section of docs/performance.md).
+const dockerfileOnly = process.argv.includes('--dockerfile-only');
+const resultsPath = join(root, 'bench/results.json');
+const docPath = join(root, 'docs/performance.md');
+const IMAGE_START = '<!-- bench:image:start -->';
+const IMAGE_END = '<!-- bench:image:end -->';
+
 let image = null;
-try {
-  image = await import('./image.mjs');
-} catch {
-  image = null;
+if (!dockerfileOnly) {
+  try {
+    image = await import('./image.mjs');
+  } catch {
+    image = null;
+  }
 }
 
 await throughput();
 coldStart();
 if (image) await image.imageBenchmarks({ root, results, md, RUNS, median, fmt });
+if (dockerfileOnly) {
+  const last = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
+  for (const k of ['image', 'imageDate']) if (last[k] !== undefined) results[k] = last[k];
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+  const a = doc.indexOf(IMAGE_START);
+  const b = doc.indexOf(IMAGE_END);
+  if (a >= 0 && b > a) md.push(doc.slice(a, b + IMAGE_END.length), '');
+}
 
 mkdirSync(join(root, 'bench'), { recursive: true });
-writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(resultsPath, JSON.stringify(results, null, 2) + '\n');
 const header = [
   '# Performance',
   '',
@@ -221,8 +239,8 @@ const header = [
   'Every figure is the median of several runs after a warm-up; ratios compare tools measured in the same run, since these shared machines are noisy.',
   'Machine-readable results: `bench/results.json`.',
   '',
-  'Commands: `npm run bench` (which runs `node scripts/build.mjs && node bench/run.mjs`); `BENCH_RUNS=N` changes the number of runs.',
+  'Commands: `npm run bench` (which runs `node scripts/build.mjs && node bench/run.mjs`); `BENCH_RUNS=N` changes the number of runs; `node bench/run.mjs --dockerfile-only` reruns sections 1-2 and keeps the image sections of the last full run; `node bench/image.mjs` reruns only the image sections.',
   '',
 ];
-writeFileSync(join(root, 'docs/performance.md'), [...header, ...md].join('\n'));
+writeFileSync(docPath, [...header, ...md].join('\n'));
 console.log([...header, ...md].join('\n'));
