@@ -59,6 +59,8 @@ COPY dist/app-$APP_VERSION.tar.gz /opt/
   dockerfile: (ctx) => {
     const check = (ins: Instruction): void => {
       if (!EXPANDED.has(ins.keyword)) return;
+      // No `$` in any word: nothing to report (most instructions), so skip copying the variables.
+      if (!ins.args.some((a) => a.value.includes('$'))) return;
       const defined = new Map(varsBefore(ctx.facts, ins));
       const root = rootOf(ins.stage);
       const bare = root === null || (root.image !== null && root.image.registry === null && BARE_BASES.has(root.image.repository));

@@ -25,7 +25,20 @@ function label(cmd: ShellCommand, words: number): string {
 
 /** The dependency fetch a command performs, or null. Global tool installs (`npm i -g`) do not count. */
 export function dependencyFetch(cmd: ShellCommand): DependencyFetch | null {
+  let f = fetches.get(cmd);
+  if (f === undefined) fetches.set(cmd, (f = findDependencyFetch(cmd)));
+  return f;
+}
+
+/** Several checks ask for every command: computed once per command. */
+const fetches = new WeakMap<ShellCommand, DependencyFetch | null>();
+
+/** The command names `findDependencyFetch` has a case for; others only go through the pip test. */
+const FETCH_BASES = new Set(['npm', 'yarn', 'pnpm', 'bun', 'poetry', 'pipenv', 'pdm', 'uv', 'go', 'bundle', 'bundler', 'mvn', 'mvnw', 'gradle', 'gradlew', 'cargo', 'composer', 'dotnet']);
+
+function findDependencyFetch(cmd: ShellCommand): DependencyFetch | null {
   const base = cmd.base;
+  if (!FETCH_BASES.has(base)) return pipFetch(cmd);
   const pos = sub(cmd, ['--prefix', '-C', '--dir', '--cwd', '-f', '--file', '-s', '--settings', '-p', '--project']);
   const first = pos[0]?.value ?? '';
   const hit = (ecosystem: DependencyFetch['ecosystem'], words = 1): DependencyFetch => ({ ecosystem, label: label(cmd, words), command: cmd });
@@ -74,6 +87,10 @@ export function dependencyFetch(cmd: ShellCommand): DependencyFetch | null {
     default:
       break;
   }
+  return pipFetch(cmd);
+}
+
+function pipFetch(cmd: ShellCommand): DependencyFetch | null {
   const pm = packageCommand(cmd);
   if (pm?.manager === 'pip' && pm.action === 'install' && readsContext(cmd)) {
     return { ecosystem: 'python', label: cmd.argv.includes('-r') || cmd.argv.includes('--requirement') ? 'pip install -r' : 'pip install .', command: cmd };

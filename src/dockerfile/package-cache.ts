@@ -138,6 +138,15 @@ function coversCache(kind: CacheKind, value: string): boolean {
 
 /** The caches a command removes: `rm -rf /var/lib/apt/lists/*`, `yum clean all`, `zypper cc`, `yarn cache clean`… */
 export function cacheCleaned(cmd: ShellCommand): CacheKind[] {
+  let k = cleaned.get(cmd);
+  if (!k) cleaned.set(cmd, (k = findCacheCleaned(cmd)));
+  return [...k];
+}
+
+/** Asked for every later command of a RUN, by several checks: computed once per command. */
+const cleaned = new WeakMap<ShellCommand, CacheKind[]>();
+
+function findCacheCleaned(cmd: ShellCommand): CacheKind[] {
   const kinds = Object.keys(CACHE_DIRS) as CacheKind[];
   if (cmd.base === 'rm') {
     const paths = cmd.args.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
@@ -190,6 +199,15 @@ export interface CacheLeft {
  * RUN and no cache or tmpfs mount over it.
  */
 export function cachesLeft(ins: Instruction): CacheLeft[] {
+  let l = left.get(ins);
+  if (!l) left.set(ins, (l = findCachesLeft(ins)));
+  return [...l];
+}
+
+/** Asked by several size checks for every RUN: computed once per instruction. */
+const left = new WeakMap<Instruction, CacheLeft[]>();
+
+function findCachesLeft(ins: Instruction): CacheLeft[] {
   const cmds = runCommands(ins);
   const mounts = runMounts(ins);
   const out: CacheLeft[] = [];
