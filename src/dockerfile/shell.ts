@@ -381,14 +381,14 @@ class Builder {
     }
   }
 
-  /** Commands inside `$(…)` and backticks within a word. */
-  private substitutions(n: Node): void {
-    if (n.type === 'command_substitution' || n.type === 'process_substitution') {
+  /** Commands inside `$(…)` and backticks within a word. `type` and `text` are the node's, when the caller has them. */
+  private substitutions(n: Node, type = n.type, text?: string): void {
+    if (type === 'command_substitution' || type === 'process_substitution') {
       this.block(n, true, false);
       return;
     }
     // Most words hold no substitution: a look at the text spares marshalling their children.
-    const t = n.text;
+    const t = text ?? n.text;
     if (!t.includes('$(') && !t.includes('`') && !t.includes('<(') && !t.includes('>(')) return;
     for (const c of named(n)) this.substitutions(c);
   }
@@ -396,6 +396,15 @@ class Builder {
   private word(n: Node): Word {
     const { value, literal } = wordValue(n);
     return { text: n.text, value, literal, range: this.range(n) };
+  }
+
+  /**
+   * The text of a node of the tree this Builder reads, and where it ends: every property of a
+   * web-tree-sitter node is a call into wasm, so the command loop asks each child once.
+   */
+  private spanOf(n: Node): { end: number; text: string } {
+    const end = n.endIndex;
+    return { end, text: this.src.text.slice(n.startIndex, end) };
   }
 
   private declaration(n: Node, nested: boolean): void {
@@ -410,20 +419,24 @@ class Builder {
     const assignments: string[] = [];
     const args: Word[] = [];
     let nameNode: Node | null = null;
-    for (const c of kids(n)) {
-      if (!c.isNamed) continue;
+    let nameRange: Range | null = null;
+    for (const c of named(n)) {
       const type = c.type;
-      this.substitutions(c);
+      const { end, text } = this.spanOf(c);
+      this.substitutions(c, type, text);
       if (nameNode === null) {
-        if (type === 'command_name') nameNode = c;
-        else if (type === 'variable_assignment') assignments.push(c.text);
+        if (type === 'command_name') {
+          nameNode = c;
+          nameRange = mappedRange(this.index, this.src, c.startIndex, end);
+        } else if (type === 'variable_assignment') assignments.push(text);
         continue;
       }
       if (type === 'file_redirect' || type === 'heredoc_redirect' || type === 'herestring_redirect' || type === 'comment') continue;
-      args.push(this.word(c));
+      const { value, literal } = valueOf(c, type, text);
+      args.push({ text, value, literal, range: mappedRange(this.index, this.src, c.startIndex, end) });
     }
-    if (!nameNode) return;
-    const cmd = this.push({ name: wordValue(nameNode).value, nameRange: this.range(nameNode), args, assignments, range: this.range(n), nested, wrappedBy: null });
+    if (!nameNode || !nameRange) return;
+    const cmd = this.push({ name: wordValue(nameNode).value, nameRange, args, assignments, range: this.range(n), nested, wrappedBy: null });
     this.unwrap(cmd);
   }
 
@@ -512,19 +525,24 @@ class Builder {
 
 /** The value of a word after quote removal; expansions are kept as written and mark it non-literal. */
 export function wordValue(n: Node): { value: string; literal: boolean } {
-  switch (n.type) {
+  return valueOf(n, n.type, null);
+}
+
+/** `wordValue` for a node whose type (and text, when not null) the caller already has. */
+function valueOf(n: Node, type: string, text: string | null): { value: string; literal: boolean } {
+  switch (type) {
     case 'word':
     case 'number':
-      return { value: n.text.replace(/\\(.)/g, '$1'), literal: true };
+      return { value: (text ?? n.text).replace(/\\(.)/g, '$1'), literal: true };
     case 'raw_string':
-      return { value: n.text.slice(1, -1), literal: true };
+      return { value: (text ?? n.text).slice(1, -1), literal: true };
     case 'ansi_c_string':
-      return { value: n.text.slice(2, -1), literal: true };
+      return { value: (text ?? n.text).slice(2, -1), literal: true };
     case 'string': {
       let value = '';
       let literal = true;
-      for (const c of named(n)) {
-        if (!c) continue;
+      const parts = named(n);
+      for (const c of parts) {
         if (c.type === 'string_content') value += c.text.replace(/\\([$`"\\\n])/g, '$1');
         else {
           value += c.text;
@@ -532,8 +550,7 @@ export function wordValue(n: Node): { value: string; literal: boolean } {
         }
       }
       // string_content may be omitted for plain text between expansions: fall back to the raw text
-      if (named(n).length === 0) value = n.text.slice(1, -1);
-      else if (literal === false) value = n.text.slice(1, -1);
+      if (parts.length === 0 || literal === false) value = (text ?? n.text).slice(1, -1);
       return { value, literal };
     }
     case 'concatenation': {
@@ -549,10 +566,10 @@ export function wordValue(n: Node): { value: string; literal: boolean } {
     }
     case 'command_name': {
       const c = named(n)[0];
-      return c ? wordValue(c) : { value: n.text, literal: true };
+      return c ? wordValue(c) : { value: text ?? n.text, literal: true };
     }
     default:
-      return { value: n.text, literal: false };
+      return { value: text ?? n.text, literal: false };
   }
 }
 
