@@ -24,6 +24,18 @@ const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
 
 /** Removes line continuations, and the comment and empty lines inside them; after the first logical line (heredoc bodies) text is kept as is. */
 export function unfold(src: string, start: number, end: number, escape: string): MappedText {
+  // Most instructions are one line without an escape character or CR: the text is the slice itself.
+  const escCode = escape.charCodeAt(0);
+  let plain = true;
+  for (let k = start; k < end && plain; k++) {
+    const c = src.charCodeAt(k);
+    plain = c !== 10 && c !== 13 && c !== escCode;
+  }
+  if (plain && end >= start) {
+    const map: number[] = [];
+    for (let k = start; k <= end; k++) map.push(k);
+    return { text: src.slice(start, end), map };
+  }
   let text = '';
   const map: number[] = [];
   let i = start;
@@ -80,13 +92,19 @@ function trimEnd(mt: MappedText): MappedText {
   return m && m[0].length ? slice(mt, 0, mt.text.length - m[0].length) : mt;
 }
 
+/** `/\s/` for one character code, without a regular expression for the ASCII ones. */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(String.fromCharCode(c));
+}
+
 /** Splits an instruction's arguments on white space outside quotes; tokens keep their quotes. */
 export function splitArgs(mt: MappedText, escape: string): { text: string; start: number; end: number }[] {
   const out: { text: string; start: number; end: number }[] = [];
   const t = mt.text;
   let i = 0;
   while (i < t.length) {
-    while (i < t.length && /\s/.test(t[i]!)) i++;
+    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
     if (i >= t.length) break;
     const start = i;
     let quote = '';
@@ -99,7 +117,7 @@ export function splitArgs(mt: MappedText, escape: string): { text: string; start
       if (quote) {
         if (ch === quote) quote = '';
       } else if (ch === '"' || ch === "'") quote = ch;
-      else if (/\s/.test(ch)) break;
+      else if (isSpace(t.charCodeAt(i))) break;
       i++;
     }
     out.push({ text: t.slice(start, i), start, end: i });
