@@ -32,12 +32,13 @@ describe('plain shell lists without tree-sitter', () => {
       'exec tini -- node x.js --port=80 a=b',
       'npm ci|tee log ;npm test',
       ' make -j4 && make install ',
+      'apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* /tmp/*.deb',
     ];
     for (const s of simple) {
       expect(isSimpleShell(s), s).toBe(true);
       same(...text(s));
     }
-    const left = ['echo "$HOME"', "echo 'a'", 'A=1 make', 'sh -c x', 'bash -lc "x"', 'a && ', '&& a', 'a;;', 'a &', 'if true; then x; fi', 'rm -rf /x/*', 'a > b', 'a\nb', 'export A=1', 'cd ~', '# c', ''];
+    const left = ['echo "$HOME"', "echo 'a'", 'A=1 make', 'sh -c x', 'bash -lc "x"', 'a && ', '&& a', 'a;;', 'a &', 'if true; then x; fi', 'rm -rf /x/?', 'ls [ab]', 'a > b', 'a\nb', 'export A=1', 'cd ~', '# c', ''];
     for (const s of left) expect(isSimpleShell(s), s).toBe(false);
   });
 

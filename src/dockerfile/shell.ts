@@ -158,9 +158,9 @@ export function isSimpleShell(text: string): boolean {
 
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'time', 'coproc', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'unsetenv']);
 
-/** Characters of a plain word: no quote, expansion, glob, redirection, comment or escape. */
+/** Characters of a plain word (`*` included, as in `rm -rf /var/lib/apt/lists/*`): no quote, expansion, other glob, redirection, comment or escape. */
 function plainChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45 || c === 61 || c === 58 || c === 64 || c === 43 || c === 44;
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45 || c === 61 || c === 58 || c === 64 || c === 43 || c === 44 || c === 42;
 }
 
 interface PlainNode {
@@ -181,7 +181,7 @@ function plainNode(type: string, isNamed: boolean, children: PlainNode[], text: 
  * Most shell bodies in real Dockerfiles are one line of plain words joined by `&&`, `||`, `|` and
  * `;` (`apt-get update && apt-get install -y curl`). For those this builds the same tree tree-sitter-bash
  * would (program, list, pipeline, command, command_name, word), so the Builder gives the same commands,
- * and a Dockerfile of such bodies never loads the grammar. Anything else (quotes, `$`, globs,
+ * and a Dockerfile of such bodies never loads the grammar. Anything else (quotes, `$`, `?` and `[` globs,
  * redirections, keywords, assignments, a shell run with `-c`, a newline) returns null: tree-sitter reads it.
  */
 function simpleProgram(text: string): Node | null {
