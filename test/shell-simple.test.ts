@@ -38,7 +38,7 @@ describe('plain shell lists without tree-sitter', () => {
       expect(isSimpleShell(s), s).toBe(true);
       same(...text(s));
     }
-    const left = ['echo "$HOME"', "echo 'a'", 'A=1 make', 'sh -c x', 'bash -lc "x"', 'a && ', '&& a', 'a;;', 'a &', 'if true; then x; fi', 'rm -rf /x/?', 'ls [ab]', 'a > b', 'a\nb', 'export A=1', 'cd ~', '# c', ''];
+    const left = ['echo "$HOME"', "echo 'a'", 'A=1 make', 'sh -c x', 'bash -lc "x"', 'a && ', '&& a', 'a;;', 'a &', 'if true; then x; fi', 'rm -rf /x/?', 'ls [ab]', 'a > b', 'a\nb', 'export A=1', 'cd ~', '# c', '', '- x', ', install curl', 'a@b:c exec x', 'nohup ='];
     for (const s of left) expect(isSimpleShell(s), s).toBe(false);
   });
 

@@ -215,8 +215,10 @@ function simpleProgram(text: string): Node | null {
     const words: PlainNode[] = [];
     while (t < tokens.length && tokens[t]!.isNamed) words.push(tokens[t++]!);
     const head = words[0];
-    if (!head || head.text.includes('=')) return null;
-    for (const w of words) if (RESERVED.has(w.text) || SHELLS.has(w.text.slice(w.text.lastIndexOf('/') + 1))) return null;
+    // tree-sitter-bash reads some command names in its own ways (a leading `-` or `,`, an `@`, an
+    // assignment) and a word starting with `=`: leave those to it.
+    if (!head || !/^[A-Za-z0-9_./][A-Za-z0-9_./+:,*-]*$/.test(head.text)) return null;
+    for (const w of words) if (w.text.startsWith('=') || RESERVED.has(w.text) || SHELLS.has(w.text.slice(w.text.lastIndexOf('/') + 1))) return null;
     return plainNode('command', true, [plainNode('command_name', true, [head], text), ...words.slice(1)], text);
   };
   const pipeline = (): PlainNode | null => {
