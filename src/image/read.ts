@@ -99,6 +99,9 @@ const NOT_SECRET_DIR = /^(etc\/ssl\/certs|usr\/share\/ca-certificates|etc\/pki\/
 /** Script candidates are skipped where a distribution or a language's packages keep thousands of them. */
 const NOT_SCRIPT_DIR = /^(usr\/share|usr\/lib|lib|lib64|usr\/lib64|usr\/libexec|usr\/include|var\/lib|usr\/local\/lib|proc|sys)\/|\/(node_modules|site-packages|dist-packages|\.git)\//;
 
+/** Files that are likely an image's entrypoint script: `*entrypoint*` anywhere, `*.sh` at the root. */
+const ENTRYPOINT_NAME = /(^|\/)[^/]*entrypoint[^/]*$|^[^/]+\.sh$/i;
+
 type Want = { limit: number; kind: 'whole' | 'head' | 'script' | 'config' } | null;
 type Budget = { scripts: number; configs: number };
 
@@ -107,6 +110,8 @@ function wanted(path: string, size: number): Want {
   if (DIRS.some((d) => path.startsWith(d))) return size <= MAX_SMALL ? { limit: MAX_SMALL, kind: 'whole' } : null;
   const base = path.slice(path.lastIndexOf('/') + 1);
   if ((SECRET_NAME.test(base) || SECRET_PATH.test(path)) && !NOT_SECRET_DIR.test(path)) return { limit: SECRET_HEAD, kind: 'head' };
+  // Entrypoint scripts (`docker-entrypoint.sh`, `/start.sh`) are read whatever the script budget has left.
+  if (size > 2 && size <= MAX_SMALL && ENTRYPOINT_NAME.test(path)) return { limit: MAX_SMALL, kind: 'whole' };
   if (size > 2 && size <= MAX_SMALL && !NOT_SCRIPT_DIR.test(path)) {
     return CONFIG_NAME.test(base) ? { limit: SECRET_HEAD, kind: 'config' } : { limit: MAX_SMALL, kind: 'script' };
   }

@@ -124,4 +124,14 @@ describe('pid1 on built archives', () => {
     expect(bad[0]!.message).toContain('add `STOPSIGNAL SIGQUIT`');
     expect(await image([dashBase], { Cmd: ['nginx', '-g', 'daemon off;'], StopSignal: 'SIGQUIT' }, h)).toEqual([]);
   });
+
+  it('captures the entrypoint script even when earlier layers used up the script budget', async () => {
+    const filler: Member[] = Array.from({ length: 80 }, (_, i) => ({ name: `opt/tool/bin/s${i}`, body: '#!/bin/sh\n' + '#'.repeat(60 * 1024), mode: 0o755 }));
+    const fs = await image(
+      [[...dashBase, ...filler], [{ name: 'usr/local/bin/docker-entrypoint.sh', body: '#!/bin/sh\nchown app /data\n/usr/bin/server\n', mode: 0o755 }]],
+      { Entrypoint: ['docker-entrypoint.sh'] },
+      [{ created_by: 'ADD rootfs' }, { created_by: '/bin/sh -c #(nop) COPY file:x in /usr/local/bin/ ' }],
+    );
+    expect(fs.map(shape)).toEqual([{ rule: 'pid1/script-without-exec', messageId: 'noExec', severity: 'warning', path: '/usr/local/bin/docker-entrypoint.sh', layer: 1, field: undefined }]);
+  });
 });
