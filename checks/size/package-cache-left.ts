@@ -1,8 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { cachesLeft, layersShip, type CacheKind } from '../../src/dockerfile/package-cache.js';
-import { cachesInImage } from '../../src/image/caches.js';
-import { humanBytes } from '../../src/image/bytes.js';
-import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
+import { reportCachesInImage } from '../../src/image/caches.js';
 
 /** The kinds this check owns; pip and uv belong to size/pip-cache. */
 const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'npm', 'yarn']);
@@ -59,17 +57,5 @@ RUN apt-get update \\
       }
     },
   }),
-  image: (ctx) => {
-    for (const found of cachesInImage(ctx.image)) {
-      if (found.kind === 'pip' || found.kind === 'uv') continue;
-      const o = layerOrigin(ctx, found.layer);
-      ctx.report({
-        messageId: o.fromBase ? 'imageBase' : 'image',
-        data: { what: found.what, path: found.dir, bytes: humanBytes(found.bytes), origin: o.says },
-        image: { path: found.dir, layer: found.layer },
-        severity: baseSeverity(ctx, o),
-        detail: { ...originDetail(o), bytes: found.bytes, files: found.files },
-      });
-    }
-  },
+  image: (ctx) => reportCachesInImage(ctx, (kind) => kind !== 'pip' && kind !== 'uv'),
 });

@@ -1,8 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { cachesLeft, layersShip } from '../../src/dockerfile/package-cache.js';
-import { cachesInImage } from '../../src/image/caches.js';
-import { humanBytes } from '../../src/image/bytes.js';
-import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
+import { reportCachesInImage } from '../../src/image/caches.js';
 
 export default defineCheck({
   id: 'size/pip-cache',
@@ -45,17 +43,5 @@ RUN pip install --no-cache-dir -r requirements.txt
       }
     },
   }),
-  image: (ctx) => {
-    for (const found of cachesInImage(ctx.image)) {
-      if (found.kind !== 'pip' && found.kind !== 'uv') continue;
-      const o = layerOrigin(ctx, found.layer);
-      ctx.report({
-        messageId: o.fromBase ? 'imageBase' : 'image',
-        data: { what: found.what, path: found.dir, bytes: humanBytes(found.bytes), origin: o.says },
-        image: { path: found.dir, layer: found.layer },
-        severity: baseSeverity(ctx, o),
-        detail: { ...originDetail(o), bytes: found.bytes, files: found.files },
-      });
-    }
-  },
+  image: (ctx) => reportCachesInImage(ctx, (kind) => kind === 'pip' || kind === 'uv'),
 });

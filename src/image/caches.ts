@@ -1,5 +1,8 @@
 /** Package-manager caches and indexes present in an image's merged file system. */
+import type { ImageContext } from '../engine/types.js';
+import { humanBytes } from './bytes.js';
 import type { ImageFacts } from './facts.js';
+import { baseSeverity, layerOrigin, originDetail } from './origin.js';
 
 /** One cache directory's files written by one layer. */
 export interface CacheInImage {
@@ -61,4 +64,23 @@ export function cachesInImage(image: ImageFacts): CacheInImage[] {
     }
   }
   return [...found.values()].filter((e) => e.bytes >= FLOOR).sort((a, b) => b.bytes - a.bytes || a.layer - b.layer);
+}
+
+/**
+ * Reports each cache `cachesInImage` finds whose kind `wanted` accepts, with messages `image` and
+ * `imageBase` (data: what, path, bytes, origin): the image side shared by size/package-cache-left
+ * and size/pip-cache.
+ */
+export function reportCachesInImage(ctx: ImageContext<'image' | 'imageBase'>, wanted: (kind: string) => boolean): void {
+  for (const found of cachesInImage(ctx.image)) {
+    if (!wanted(found.kind)) continue;
+    const o = layerOrigin(ctx, found.layer);
+    ctx.report({
+      messageId: o.fromBase ? 'imageBase' : 'image',
+      data: { what: found.what, path: found.dir, bytes: humanBytes(found.bytes), origin: o.says },
+      image: { path: found.dir, layer: found.layer },
+      severity: baseSeverity(ctx, o),
+      detail: { ...originDetail(o), bytes: found.bytes, files: found.files },
+    });
+  }
 }
