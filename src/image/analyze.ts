@@ -6,7 +6,7 @@ import type { Check, CheckSettings, Finding, Severity } from '../engine/types.js
 import type { DockerfileFacts } from '../dockerfile/model.js';
 import { runImageChecks, sortFindings } from '../engine/run.js';
 import type { ImageFacts } from './facts.js';
-import { ImageReadError, indexArchive, sniffBlob, zstdStream } from './read.js';
+import { ImageReadError, FileChunks, bufferChunks, indexArchive, sniffBlob, zstdStream } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
 import { traceHistory } from './origin.js';
@@ -58,8 +58,8 @@ function head(target: ImageTarget): Buffer {
   }
 }
 
-function open(target: ImageTarget): Readable {
-  return target.data ? Readable.from([target.data]) : createReadStream(target.path, { highWaterMark: 1 << 20 });
+function stream(target: ImageTarget): Readable {
+  return target.data ? Readable.from(bufferChunks(target.data)) : createReadStream(target.path, { highWaterMark: 1 << 20 });
 }
 
 function matchesRef(spec: ImageSpec, ref: string, id: string): boolean {
@@ -74,13 +74,14 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
   const label = target.path;
   const kind = sniffBlob(head(target));
   if (kind === null) throw new ImageReadError(`${label}: not a tar or gzip archive`);
-  let source = open(target);
+  let source: AsyncIterable<Buffer> | Iterable<Buffer>;
   if (kind === 'gzip' || kind === 'zstd') {
     // A whole archive compressed (`docker save | gzip`): decompressed as it streams.
     const inflate = kind === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : zstdStream();
-    source.on('error', (e) => inflate.destroy(e));
-    source = source.pipe(inflate);
-  }
+    const raw = stream(target);
+    raw.on('error', (e) => inflate.destroy(e));
+    source = raw.pipe(inflate);
+  } else source = target.data ? bufferChunks(target.data) : new FileChunks(target.path);
   const index = await indexArchive(source, label);
   const notes: string[] = [];
   let specs = findImages(label, index, options.platform, notes);

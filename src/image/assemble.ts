@@ -1,7 +1,7 @@
 /** Builds image facts from an indexed archive and one image's manifest: integrity, config, history, merged file system, waste. */
 import type { CapturedFile, Efficiency, FileEntry, HistoryEntry, ImageFacts, Inefficiency, LayerFacts, ShadowedFile } from './facts.js';
 import { ImageReadError, type ArchiveIndex, type LayerScan } from './read.js';
-import { resolveMember, type BlobRef, type ImageSpec } from './layout.js';
+import { digestInName, resolveMember, type BlobRef, type ImageSpec } from './layout.js';
 import { firstIssue, imageConfigSchema, toHistory, toImageConfig } from './schema.js';
 
 function verify(label: string, what: string, ref: BlobRef, sha256: string): void {
@@ -119,6 +119,11 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     const b = resolveMember(index, ref.name);
     if (!b) throw new ImageReadError(`${label}: layer ${ref.name} is missing from the archive`);
     verify(label, 'layer', ref, b.sha256);
+    // A blob stored under its digest must match it, whichever name the manifest used (a
+    // `<id>/layer.tar` link to `blobs/sha256/<hex>`): the reader skips the uncompressed hash of a
+    // compressed blob so named, and relies on this check.
+    const own = digestInName(b.name);
+    if (own) verify(label, 'layer', { name: b.name, sha256: own }, b.sha256);
     if (b.layerError) throw new ImageReadError(`${label}: layer ${ref.name}: ${b.layerError}`);
     if (!b.layer) throw new ImageReadError(`${label}: layer ${ref.name} is not a tar, gzip or zstd stream`);
     scans.push(b.layer);
@@ -128,9 +133,12 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   if (diffIds.length !== scans.length) {
     throw new ImageReadError(`${label}: config ${spec.config.name} lists ${diffIds.length} layer diff_ids but the manifest lists ${scans.length} layers`);
   }
+  // An uncompressed layer's diff id is its blob digest; a compressed one's is hashed only when no
+  // digest verifies the blob (read.ts), and is otherwise taken from the config (itself verified).
+  const layerDiffIds = scans.map((s, i) => s.diffId ?? (diffIds[i]!.startsWith('sha256:') ? diffIds[i]!.slice(7) : ''));
   scans.forEach((s, i) => {
     const want = diffIds[i]!;
-    if (want.startsWith('sha256:') && want.slice(7) !== s.diffId) {
+    if (s.diffId !== undefined && want.startsWith('sha256:') && want.slice(7) !== s.diffId) {
       throw new ImageReadError(`${label}: layer ${spec.layers[i]!.name} does not match rootfs.diff_ids[${i}] (expected ${want.slice(0, 19)}…, got sha256:${s.diffId.slice(0, 12)}…)`);
     }
   });
@@ -195,7 +203,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   const layers: LayerFacts[] = scans.map((s, i) => ({
     index: i,
     digest: digests[i]!,
-    diffId: `sha256:${s.diffId}`,
+    diffId: `sha256:${layerDiffIds[i]}`,
     compression: s.compression,
     size: sizes[i]!,
     wastedBytes: m.wasted[i] ?? 0,

@@ -48,7 +48,11 @@ export interface LayerFacts {
   index: number;
   /** Digest of the blob as stored (compressed when the layer is), `sha256:…`. */
   digest: string;
-  /** Digest of the uncompressed tar (the config's `rootfs.diff_ids` entry). */
+  /**
+   * Digest of the uncompressed tar (the config's `rootfs.diff_ids` entry): computed and checked for
+   * uncompressed layers and for compressed blobs whose name holds no digest; for a compressed blob
+   * verified by its digest it is the config's entry as stated.
+   */
   diffId: string;
   compression: 'none' | 'gzip' | 'zstd';
   /** Uncompressed bytes of the regular files it adds. */

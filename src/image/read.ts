@@ -4,15 +4,15 @@
  * and its inner tar headers indexed, keeping only the few small file bodies checks need. Nothing is
  * written to disk and no layer is held in memory, so manifest.json/index.json may come last.
  */
-import { createHash } from 'node:crypto';
-import { Transform, Writable, type Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { posix } from 'node:path';
-import tar from 'tar-stream';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { Hasher, type StreamHash } from './hasher.js';
 import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
+import { digestInName } from './layout.js';
 
 /** An archive that cannot be read, in one line that names the file and the problem. */
 export class ImageReadError extends Error {
@@ -52,8 +52,12 @@ export interface RawCapture {
 
 export interface LayerScan {
   compression: Compression;
-  /** sha256 hex of the uncompressed tar. */
-  diffId: string;
+  /**
+   * sha256 hex of the uncompressed tar. Absent for a compressed blob named by its digest: that
+   * digest verifies the stored bytes (and gzip its own CRC-32), so the uncompressed bytes are not
+   * hashed again.
+   */
+  diffId?: string;
   uncompressedSize: number;
   entries: RawEntry[];
   captures: RawCapture[];
@@ -201,37 +205,28 @@ export function describeStreamError(e: unknown): string {
   return msg;
 }
 
-async function drainWrite(stream: Writable, chunk: Buffer): Promise<void> {
-  if (stream.destroyed) return;
-  if (stream.write(chunk)) return;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.once('drain', done);
-    stream.once('close', done);
-  });
-}
-
 /** Indexes the tar inside one layer blob while its bytes arrive. */
 class LayerSink {
   private failed: Error | null = null;
   private written = 0;
-  private readonly scanner: LayerScanner;
+  readonly scanner: LayerScanner;
   private readonly walker: TarWalker;
   /** The decompressor, for compressed layers; an uncompressed layer goes straight to the walker. */
   private readonly input: Writable | null = null;
   private readonly done: Promise<void> = Promise.resolve();
   private diff: StreamHash | null = null;
   private uncompressed = 0;
+  /** Compressed bytes written to the decompressor and not yet consumed by it. */
+  private queued = 0;
 
   constructor(
     private readonly compression: Compression,
     budget: Budget,
     hasher: Hasher,
     blobSize: number,
+    /** Hash the uncompressed tar too (a compressed blob that no digest in its name verifies). */
+    hashDiff: boolean,
+    private readonly flow: Flow,
   ) {
     this.scanner = new LayerScanner(budget);
     this.walker = new TarWalker(
@@ -239,15 +234,18 @@ class LayerSink {
       () => this.scanner.entryEnd(),
     );
     if (compression === 'none') return;
-    const inflate = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024, highWaterMark: 1 << 20 } as zlib.ZlibOptions) : zstdStream();
-    const diff = (this.diff = hasher.create(blobSize));
+    const inflate =
+      compression === 'gzip'
+        ? zlib.createGunzip({ chunkSize: 256 * 1024, writableHighWaterMark: QUEUE_BUDGET, readableHighWaterMark: 1 << 20 } as zlib.ZlibOptions)
+        : zstdStream();
+    const diff = (this.diff = hashDiff ? hasher.create(blobSize) : null);
     const walker = this.walker;
     const out = new Writable({
       highWaterMark: 1 << 20,
       write: (chunk: Buffer, _e, cb) => {
         // zlib inflates on the threadpool but hands each output chunk over synchronously and
-        // queues the next inflate only when that returns: deferring the hash and the tar walk to a
-        // microtask lets them run on this thread while the next chunk inflates on the other core,
+        // queues the next inflate only when that returns: deferring the tar walk (and hash) to a
+        // microtask lets them run on this thread while the next chunk inflates on another core,
         // instead of the two taking turns.
         queueMicrotask(() => {
           try {
@@ -257,7 +255,7 @@ class LayerSink {
             cb(e as Error);
             return;
           }
-          const queued = diff.update(chunk);
+          const queued = diff?.update(chunk);
           if (queued) queued.then(() => cb(), cb);
           else cb();
         });
@@ -273,37 +271,75 @@ class LayerSink {
     });
     this.input = inflate;
     this.done = pipeline(inflate, out);
-    this.done.catch((e: Error) => {
-      this.failed = e;
-    });
+    flow.inflating++;
+    this.done.then(
+      () => this.settle(),
+      (e: Error) => {
+        this.failed = e;
+        this.settle();
+      },
+    );
   }
 
-  async write(chunk: Buffer): Promise<void> {
-    if (this.failed) return;
+  /** The decompressor finished or failed: what it still held no longer counts against the budget. */
+  private settle(): void {
+    this.flow.queued -= this.queued;
+    this.queued = 0;
+    this.flow.inflating--;
+    this.flow.wake();
+  }
+
+  /**
+   * Takes the next bytes of the blob. A compressed layer queues them (views of the caller's chunk,
+   * which the caller must then not reuse) for its decompressor and returns true; the caller waits
+   * on `flow` before reading more.
+   */
+  write(chunk: Buffer): boolean {
+    if (this.failed) return false;
     this.written += chunk.length;
-    if (!this.input) {
+    const input = this.input;
+    if (!input) {
       try {
         this.walker.write(chunk);
       } catch (e) {
         this.failed = e as Error;
       }
-      return;
+      return false;
     }
-    await drainWrite(this.input, chunk);
+    if (input.destroyed) return false;
+    const n = chunk.length;
+    this.queued += n;
+    this.flow.queued += n;
+    input.write(chunk, () => {
+      // Called once zlib consumed the chunk (or with an error once the stream is gone; settle()
+      // has then taken the rest off the budget).
+      if (this.queued === 0) return;
+      this.queued -= n;
+      this.flow.queued -= n;
+      this.flow.wake();
+    });
+    return true;
+  }
+
+  /** Stops the decompressor (the archive ended or failed inside this layer). */
+  abort(): void {
+    this.input?.destroy();
   }
 
   /** `storedSha256`: the blob's digest, which is the diff id of an uncompressed layer. */
   async end(storedSha256: string): Promise<LayerScan> {
     if (this.input) {
-      if (!this.failed) this.input.end();
+      if (!this.failed && !this.input.destroyed) this.input.end();
       await this.done;
     } else {
       if (this.failed) throw this.failed;
       this.walker.end();
     }
     const { entries, captures } = this.scanner;
-    if (!this.diff) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, captures };
-    return { compression: this.compression, diffId: await this.diff.digest(), uncompressedSize: this.uncompressed, entries, captures };
+    if (!this.input) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, captures };
+    const scan: LayerScan = { compression: this.compression, uncompressedSize: this.uncompressed, entries, captures };
+    if (this.diff) scan.diffId = await this.diff.digest();
+    return scan;
   }
 }
 
@@ -313,9 +349,16 @@ type Collecting = { path: string; size: number; want: NonNullable<Want>; parts: 
 class LayerScanner {
   readonly entries: RawEntry[] = [];
   readonly captures: RawCapture[] = [];
+  /** Per capture: the budget it draws on and how much (bytes), applied in layer order by commit(). */
+  readonly costs: Array<{ kind: 'scripts' | 'configs'; bytes: number } | null> = [];
   /** The capture being collected for the current entry. */
   private cur: Collecting | null = null;
 
+  /**
+   * `budget`: what earlier layers left, as far as they are committed. Layers decompress
+   * concurrently, so a layer collects against what is known to be left and commit() settles the
+   * budget in archive order: the captures are those a sequential read keeps.
+   */
   constructor(private readonly budget: Budget) {}
 
   entry(h: TarHeader): BodySink | null {
@@ -323,9 +366,10 @@ class LayerScanner {
     this.cur = null;
     const path = normalizeLayerPath(h.name);
     if (path === null) return null;
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    if (base.startsWith('.wh.')) {
+    const slash = path.lastIndexOf('/');
+    const base = slash === -1 ? path : path.slice(slash + 1);
+    if (base.charCodeAt(0) === 0x2e && base.startsWith('.wh.')) {
+      const dir = slash === -1 ? '' : path.slice(0, slash);
       if (base === '.wh..wh..opq') entries.push({ path: dir, type: 'dir', mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: 0, whiteout: 'opaque' });
       else if (!base.startsWith('.wh..wh.')) {
         const target = (dir ? dir + '/' : '') + base.slice(4);
@@ -367,117 +411,259 @@ class LayerScanner {
     const { want, path } = cur;
     const budget = this.budget;
     const body = Buffer.concat(cur.parts);
+    let cost: { kind: 'scripts' | 'configs'; bytes: number } | null = null;
     if (want.kind === 'script') {
       if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0)) return;
-      budget.scripts -= body.length;
+      cost = { kind: 'scripts', bytes: body.length };
     }
     if (want.kind === 'config') {
       if (body.includes(0)) return;
-      budget.configs -= body.length;
+      cost = { kind: 'configs', bytes: body.length };
     }
+    // This layer's own copy of the budget, so that it stops collecting once it alone used it up.
+    if (cost) budget[cost.kind] -= cost.bytes;
+    this.costs.push(cost);
     this.captures.push({ path, size: cur.size, text: body.toString('utf8'), truncated: body.length < cur.size });
+  }
+
+  /** Settles this layer's captures against the shared budget (called in archive order). */
+  commit(shared: Budget): void {
+    const kept: RawCapture[] = [];
+    this.captures.forEach((c, i) => {
+      const cost = this.costs[i];
+      if (cost) {
+        if (shared[cost.kind] <= 0) return;
+        shared[cost.kind] -= cost.bytes;
+      }
+      kept.push(c);
+    });
+    this.captures.length = 0;
+    this.captures.push(...kept);
+    this.costs.length = 0;
   }
 }
 
-/** Reads the archive stream once and indexes every member. */
-export async function indexArchive(source: Readable, label: string): Promise<ArchiveIndex> {
+/**
+ * Decompressors at work and the compressed bytes queued for them. Layers are read in archive
+ * order, but a layer's decompression may still run while the next layers arrive (and decompress
+ * on another thread): the reader waits while more than QUEUE_BUDGET bytes are queued or more than
+ * MAX_INFLATING decompressors are busy, which bounds the memory this costs.
+ */
+class Flow {
+  queued = 0;
+  inflating = 0;
+  private waiters: Array<() => void> = [];
+  wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  /** Resolves once the reader may go on. */
+  async ready(): Promise<void> {
+    while (this.queued > QUEUE_BUDGET || this.inflating > MAX_INFLATING) await new Promise<void>((r) => this.waiters.push(r));
+  }
+}
+
+/** Compressed layer bytes queued for decompression, over all layers, before the reader waits. */
+const QUEUE_BUDGET = 24 * 1024 * 1024;
+/** Layers decompressing at once (each on a libuv thread) before the reader waits. */
+const MAX_INFLATING = 3;
+/** Read size for archive files. */
+const READ_SIZE = 4 * 1024 * 1024;
+
+/**
+ * An archive file read in large reads into reused buffers, the next read under way while the
+ * last chunk is worked on. A chunk the reader keeps views of (queued for a decompressor) is marked
+ * `retained` and its buffer is left to the garbage collector instead of being reused.
+ */
+export class FileChunks implements AsyncIterable<Buffer> {
+  retained = false;
+  constructor(private readonly path: string) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    const fh = await open(this.path, 'r');
+    const spare: Buffer[] = [];
+    const read = (): Promise<{ buf: Buffer; n: number }> => {
+      const buf = spare.pop() ?? Buffer.allocUnsafeSlow(READ_SIZE);
+      return fh.read(buf, 0, READ_SIZE, null).then((r) => ({ buf, n: r.bytesRead }));
+    };
+    try {
+      let next = read();
+      for (;;) {
+        const { buf, n } = await next;
+        if (n === 0) return;
+        next = read();
+        this.retained = false;
+        yield n === READ_SIZE ? buf : buf.subarray(0, n);
+        if (!this.retained) spare.push(buf);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/** An in-memory archive (stdin) in slices, so the reader's backpressure applies to it too. */
+export function* bufferChunks(data: Buffer): Iterable<Buffer> {
+  for (let off = 0; off < data.length; off += READ_SIZE) yield data.subarray(off, off + READ_SIZE);
+}
+
+type Mode = 'undecided' | 'json' | 'layer' | 'skip';
+
+/** One member of the archive while its body arrives. */
+interface Member {
+  name: string;
+  size: number;
+  hash: StreamHash;
+  mode: Mode;
+  head: Buffer[];
+  headLen: number;
+  json: Buffer[];
+  sink: LayerSink | null;
+}
+
+/**
+ * Reads the archive once and indexes every member. `source` yields the archive's bytes: a stream
+ * (a decompressed whole archive), an in-memory archive in slices, or a FileChunks.
+ */
+export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buffer>, label: string): Promise<ArchiveIndex> {
   const blobs = new Map<string, BlobInfo>();
   const links = new Map<string, string>();
+  // The budget as committed by the layers settled so far, in archive order.
   const budget: Budget = { scripts: SCRIPT_BUDGET, configs: CONFIG_BUDGET };
   const hasher = new Hasher();
-  const extract = tar.extract();
+  const flow = new Flow();
+  const chunks = source instanceof FileChunks ? source : null;
+  /** Promises the reader waits on before its next chunk (hash backpressure). */
+  const waits: Promise<void>[] = [];
+  /** Members still finishing (layer decompression, digests), and the last layer's commit. */
+  const finishing: Promise<void>[] = [];
+  let committed: Promise<void> = Promise.resolve();
   let last = '(start of archive)';
-  const piped = pipeline(source, extract as unknown as NodeJS.WritableStream);
-  piped.catch(() => undefined);
-  try {
-    for await (const entry of extract) {
-      const h = entry.header;
+  let failure: Error | null = null;
+  let cur: Member | null = null;
+
+  /** The first bytes (at least 512, or the whole member) tell a JSON document, a layer (tar, gzip, zstd) or something else (VERSION). `view`: buf is the caller's chunk. */
+  const decide = (m: Member, buf: Buffer, view: boolean): Mode => {
+    m.head = [];
+    const first = buf.toString('latin1', 0, Math.min(buf.length, 64)).trimStart()[0];
+    const kind = sniffBlob(buf);
+    if ((first === '{' || first === '[') && m.size <= MAX_JSON) {
+      m.json.push(view ? Buffer.from(buf) : buf);
+      return 'json';
+    }
+    if (kind !== null && (kind !== 'tar-empty' || m.size >= 1024)) {
+      const compression = kind === 'tar-empty' ? 'none' : kind;
+      // A compressed blob named by its digest is verified by that digest (and gzip by its own
+      // CRC-32 and length): the uncompressed bytes are hashed only when nothing else verifies them.
+      m.sink = new LayerSink(compression, { ...budget }, hasher, m.size, digestInName(m.name) === undefined, flow);
+      if (m.sink.write(buf) && view && chunks) chunks.retained = true;
+      return 'layer';
+    }
+    return 'skip';
+  };
+
+  const body = (m: Member, part: Buffer): void => {
+    const hashing = m.hash.update(part);
+    if (hashing) waits.push(hashing);
+    if (m.mode === 'layer') {
+      if (m.sink!.write(part) && chunks) chunks.retained = true;
+    } else if (m.mode === 'undecided') {
+      if (m.headLen === 0 && part.length >= 512) {
+        m.mode = decide(m, part, true);
+        return;
+      }
+      m.head.push(Buffer.from(part));
+      m.headLen += part.length;
+      if (m.headLen >= 512) m.mode = decide(m, Buffer.concat(m.head), false);
+    } else if (m.mode === 'json') m.json.push(Buffer.from(part));
+  };
+
+  const finish = (m: Member): void => {
+    if (m.mode === 'undecided' && m.headLen > 0) m.mode = decide(m, Buffer.concat(m.head), false);
+    const info: BlobInfo = { name: m.name, size: m.size, sha256: '' };
+    blobs.set(m.name, info);
+    if (m.mode === 'json') {
+      try {
+        info.json = JSON.parse(Buffer.concat(m.json).toString('utf8'));
+      } catch (e) {
+        info.jsonError = `not valid JSON (${(e as Error).message.split('\n', 1)[0]})`;
+      }
+    }
+    const sink = m.sink;
+    const digest = m.hash.digest().then((hex) => {
+      info.sha256 = hex;
+    });
+    if (!sink) {
+      finishing.push(digest);
+      return;
+    }
+    // The layer may still be decompressing: the reader goes on, and its captures are settled
+    // against the shared budget once every earlier layer's are.
+    const scanned = digest
+      .then(() => sink.end(info.sha256))
+      .then(
+        (scan) => {
+          info.layer = scan;
+        },
+        (e: unknown) => {
+          info.layerError = describeStreamError(e);
+        },
+      );
+    const prev = committed;
+    committed = Promise.all([prev, scanned]).then(() => {
+      sink.scanner.commit(budget);
+    });
+    finishing.push(committed);
+  };
+
+  const walker = new TarWalker(
+    (h) => {
       let name: string;
       try {
         name = normalizeArchivePath(h.name);
       } catch (e) {
-        entry.resume();
         throw new ImageReadError(`${label}: ${(e as Error).message}; refusing an archive that points outside itself`);
       }
       last = name;
       if (h.type === 'symlink' || h.type === 'link') {
-        entry.resume();
         const target = h.linkname ?? '';
         const resolved = h.type === 'symlink' && !target.startsWith('/') ? posix.join(posix.dirname(name), target) : target;
         if (resolved.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
           throw new ImageReadError(`${label}: link ${name} -> ${target} points outside the archive`);
         }
         links.set(name, posix.normalize(resolved));
-        continue;
+        return null;
       }
-      if (h.type !== 'file' && h.type !== 'contiguous-file') {
-        entry.resume();
-        continue;
-      }
-      const size = h.size ?? 0;
-      const hash = hasher.create(size);
-      const head: Buffer[] = [];
-      let headLen = 0;
-      type Mode = 'undecided' | 'json' | 'layer' | 'skip';
-      let mode: Mode = 'undecided' as Mode;
-      let sink: LayerSink | null = null;
-      const json: Buffer[] = [];
-      // The first 512 bytes tell a JSON document, a layer (tar, gzip, zstd) or something else (VERSION).
-      const decide = (): Mode => {
-        const buf = Buffer.concat(head);
-        const first = buf.toString('latin1', 0, Math.min(buf.length, 64)).trimStart()[0];
-        const kind = sniffBlob(buf);
-        if ((first === '{' || first === '[') && size <= MAX_JSON) {
-          json.push(buf);
-          return 'json';
-        }
-        if (kind !== null && (kind !== 'tar-empty' || size >= 1024)) {
-          sink = new LayerSink(kind === 'tar-empty' ? 'none' : kind, budget, hasher, size);
-          return 'layer';
-        }
-        return 'skip';
-      };
-      for await (const chunk of entry as AsyncIterable<Buffer>) {
-        const hashing = hash.update(chunk);
-        if (hashing) await hashing;
-        if (mode === 'undecided') {
-          head.push(chunk);
-          headLen += chunk.length;
-          if (headLen >= 512) {
-            mode = decide();
-            if (mode === 'layer') await (sink as LayerSink | null)?.write(Buffer.concat(head));
-          }
-        } else if (mode === 'json') json.push(chunk);
-        else if (mode === 'layer') await (sink as LayerSink | null)?.write(chunk);
-      }
-      if (mode === 'undecided' && headLen > 0) {
-        mode = decide();
-        if (mode === 'layer') await (sink as LayerSink | null)?.write(Buffer.concat(head));
-      }
-      const info: BlobInfo = { name, size, sha256: await hash.digest() };
-      if (mode === 'json') {
-        try {
-          info.json = JSON.parse(Buffer.concat(json).toString('utf8'));
-        } catch (e) {
-          info.jsonError = `not valid JSON (${(e as Error).message.split('\n', 1)[0]})`;
-        }
-      }
-      const s = sink as LayerSink | null;
-      if (s) {
-        try {
-          info.layer = await s.end(info.sha256);
-        } catch (e) {
-          info.layerError = describeStreamError(e);
-        }
-      }
-      blobs.set(name, info);
+      if (h.type !== 'file' && h.type !== 'contiguous-file') return null;
+      const m: Member = { name, size: h.size, hash: hasher.create(h.size), mode: 'undecided', head: [], headLen: 0, json: [], sink: null };
+      cur = m;
+      return (part) => body(m, part);
+    },
+    () => {
+      const m = cur;
+      cur = null;
+      if (m) finish(m);
+    },
+  );
+
+  try {
+    for await (const chunk of source) {
+      walker.write(chunk);
+      if (waits.length) await Promise.all(waits.splice(0));
+      await flow.ready();
     }
-    await piped;
+    walker.end();
+    // A file without a body (size 0) is finished by the walker at its header.
+    await Promise.all(finishing);
   } catch (e) {
-    if (e instanceof ImageReadError) throw e;
-    throw new ImageReadError(`${label}: ${describeStreamError(e)}${last === '(start of archive)' ? '' : ` after ${last}`}`);
+    failure = e instanceof ImageReadError ? e : new ImageReadError(`${label}: ${describeStreamError(e)}${last === '(start of archive)' ? '' : ` after ${last}`}`);
   } finally {
+    if (failure) {
+      // A layer cut off mid-stream is stopped; the others finish on their own.
+      (cur as Member | null)?.sink?.abort();
+      await Promise.allSettled(finishing);
+    }
     await hasher.close();
   }
+  if (failure) throw failure;
   return { blobs, links };
 }

@@ -1,9 +1,10 @@
 /**
- * A push parser for the tar inside a layer: headers are decoded, bodies are handed on as views of
- * the incoming chunks (or skipped without being touched), synchronously, with no stream per entry.
- * The outer archive is read with tar-stream; a layer's tar holds thousands of entries and most of
+ * A push parser for tars: headers are decoded, bodies are handed on as views of the incoming chunks
+ * (or skipped without being touched), synchronously, with no stream per entry. It reads both the
+ * outer archive and the tar inside each layer: a layer's tar holds thousands of entries and most of
  * an image's bytes, and there tar-stream's per-chunk and per-entry stream machinery was the reader's
- * largest cost after decompression (see docs/performance.md). Accepts what tar-stream accepts
+ * largest cost after decompression (see docs/performance.md); on the outer archive it passed every
+ * byte of an uncompressed layer through a stream per member. Accepts what tar-stream accepts
  * (ustar with prefix, GNU, pax `path`/`linkpath`/`size` and global headers, GNU long names,
  * base-256 numbers) and fails with the same messages, which describeStreamError words for users.
  */

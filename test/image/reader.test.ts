@@ -1,6 +1,7 @@
 /** The image archive reader on real peer fixtures and on archives broken on purpose. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readImages, ImageReadError } from '../../src/image/analyze.js';
@@ -310,5 +311,93 @@ describe('archives built by hand', () => {
     expect([...arm!.files.keys()]).toEqual(['/only-arm64']);
     expect(arm!.notes[0]).toContain('analyzing linux/arm64 (as asked with --platform)');
     expect(await failure(data, { platform: 'linux/s390x' })).toBe('bad.tar: no image for platform linux/s390x (the index has linux/amd64, linux/arm64)');
+  });
+});
+
+describe('gzip layers larger than a read, decompressing while the next ones arrive', () => {
+  /** Bytes that do not compress (a fixed xorshift sequence), so the gzip blobs span several reads. */
+  function noise(n: number, seed: number): Buffer {
+    const b = Buffer.allocUnsafe(n);
+    let x = seed | 1;
+    for (let i = 0; i < n; i += 4) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      b.writeInt32LE(x | 0, i);
+    }
+    return b;
+  }
+  // 61,450-byte `#!` scripts: the 4 MiB script budget admits 69 of them (the last one starts while
+  // 15,704 bytes are left), 40 from layer 0 and 29 from layer 1, as a sequential read keeps them.
+  const scripts = (layer: number): Member[] => Array.from({ length: 40 }, (_, i) => ({ name: `opt/l${layer}/s${i}`, body: '#!/bin/sh\n' + '#'.repeat(60 * 1024), mode: 0o755 }));
+  const layers: Member[][] = [
+    [{ name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\n' }, { name: 'data/a.bin', body: noise(5 << 20, 1) }, ...scripts(0)],
+    [{ name: 'data/b.bin', body: noise(5 << 20, 2) }, ...scripts(1)],
+    [{ name: 'data/c.bin', body: noise(3 << 20, 3) }, { name: 'docker-entrypoint.sh', body: '#!/bin/sh\nexec "$@"\n', mode: 0o755 }],
+  ];
+
+  /** An OCI layout (buildah's oci-archive shape): gzip blobs named by their digest, index.json last. */
+  async function ociArchive(opts: { diffIds?: string[]; tamper?: (blobs: Buffer[]) => void; dockerLinks?: boolean } = {}): Promise<Buffer> {
+    const tars = await Promise.all(layers.map((l) => packTar(l)));
+    const gz = tars.map((t) => gzipSync(t, { level: 1 }));
+    const cfg = JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Entrypoint: ['/docker-entrypoint.sh'] }, rootfs: { type: 'layers', diff_ids: opts.diffIds ?? tars.map((t) => `sha256:${sha(t)}`) } });
+    const m = JSON.stringify({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(cfg)}`, size: cfg.length },
+      layers: gz.map((g) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${sha(g)}`, size: g.length })),
+    });
+    const names = gz.map((g) => `blobs/sha256/${sha(g)}`);
+    opts.tamper?.(gz);
+    const members: Member[] = [{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, ...gz.map((g, i) => ({ name: names[i]!, body: g })), { name: `blobs/sha256/${sha(cfg)}`, body: cfg }, { name: `blobs/sha256/${sha(m)}`, body: m }];
+    if (opts.dockerLinks) {
+      // Docker 25's shape: manifest.json names `<id>/layer.tar`, a link to the blob.
+      members.push(...names.map((n, i) => ({ name: `id${i}/layer.tar`, type: 'symlink' as const, linkname: `../${n}` })));
+      members.push({ name: 'manifest.json', body: JSON.stringify([{ Config: `blobs/sha256/${sha(cfg)}`, RepoTags: ['big:1'], Layers: names.map((_, i) => `id${i}/layer.tar`) }]) });
+    } else {
+      members.push({ name: 'index.json', body: JSON.stringify({ manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(m)}`, annotations: { 'org.opencontainers.image.ref.name': 'big:1' } }] }) });
+    }
+    return packTar(members);
+  }
+
+  it('reads the same files and captures from a file as from memory, with the script budget settled in layer order', async () => {
+    const data = await ociArchive();
+    expect(data.length).toBeGreaterThan(12 << 20);
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-reader-'));
+    try {
+      const path = join(dir, 'big.tar');
+      writeFileSync(path, data);
+      const fromFile = await one(path);
+      const [fromData] = await readImages({ path: '<stdin>', data });
+      for (const img of [fromFile, fromData!]) {
+        expect(img.layers.map((l) => l.compression)).toEqual(['gzip', 'gzip', 'gzip']);
+        expect(img.files.get('/data/a.bin')).toMatchObject({ size: 5 << 20, layer: 0 });
+        expect(img.files.get('/data/c.bin')).toMatchObject({ size: 3 << 20, layer: 2 });
+        expect(img.files.size).toBe(fromFile.files.size);
+        const scriptsKept = [0, 1].map((L) => img.captures.filter((c) => c.layer === L && c.path.startsWith(`/opt/l${L}/`)).length);
+        expect(scriptsKept).toEqual([40, 29]);
+        expect(img.captured.get('/docker-entrypoint.sh')).toBe('#!/bin/sh\nexec "$@"\n');
+        expect(img.captured.get('/etc/passwd')).toMatch(/^root:x:0:0:/);
+      }
+      expect(fromData!.captures.map((c) => [c.path, c.layer])).toEqual(fromFile.captures.map((c) => [c.path, c.layer]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('verifies a gzip blob named by its digest by that digest, and takes its diff_id from the config', async () => {
+    // The stored bytes are what the digests verify; the config's diff_ids are not recomputed for
+    // such blobs (gzip checks its own CRC-32), so a config stating other diff_ids is taken as stated.
+    const stated = layers.map((_, i) => `sha256:${String(i).repeat(64)}`);
+    const [img] = await readImages({ path: 'big.tar', data: await ociArchive({ diffIds: stated }) });
+    expect(img!.layers.map((l) => l.diffId)).toEqual(stated);
+    const flipped = await ociArchive({ tamper: (gz) => void (gz[1]![gz[1]!.length - 100] ^= 1) });
+    expect(await failure(flipped)).toMatch(/^bad\.tar: layer blobs\/sha256\/[0-9a-f]{64} does not match its digest \(expected sha256:[0-9a-f]{12}…, got sha256:[0-9a-f]{12}…\)$/);
+  });
+
+  it('verifies a blob reached through a `<id>/layer.tar` link by the digest in its own name', async () => {
+    const good = await readImages({ path: 'big.tar', data: await ociArchive({ dockerLinks: true }) });
+    expect(good[0]!.tags).toEqual(['big:1']);
+    const flipped = await ociArchive({ dockerLinks: true, tamper: (gz) => void (gz[2]![gz[2]!.length - 100] ^= 1) });
+    expect(await failure(flipped)).toMatch(/^bad\.tar: layer blobs\/sha256\/[0-9a-f]{64} does not match its digest/);
   });
 });
