@@ -390,14 +390,14 @@ describe('gzip layers larger than a read, decompressing while the next ones arri
     const stated = layers.map((_, i) => `sha256:${String(i).repeat(64)}`);
     const [img] = await readImages({ path: 'big.tar', data: await ociArchive({ diffIds: stated }) });
     expect(img!.layers.map((l) => l.diffId)).toEqual(stated);
-    const flipped = await ociArchive({ tamper: (gz) => void (gz[1]![gz[1]!.length - 100] ^= 1) });
+    const flipped = await ociArchive({ tamper: (gz) => void (gz[1]![gz[1]!.length - 100]! ^= 1) });
     expect(await failure(flipped)).toMatch(/^bad\.tar: layer blobs\/sha256\/[0-9a-f]{64} does not match its digest \(expected sha256:[0-9a-f]{12}…, got sha256:[0-9a-f]{12}…\)$/);
   });
 
   it('verifies a blob reached through a `<id>/layer.tar` link by the digest in its own name', async () => {
     const good = await readImages({ path: 'big.tar', data: await ociArchive({ dockerLinks: true }) });
     expect(good[0]!.tags).toEqual(['big:1']);
-    const flipped = await ociArchive({ dockerLinks: true, tamper: (gz) => void (gz[2]![gz[2]!.length - 100] ^= 1) });
+    const flipped = await ociArchive({ dockerLinks: true, tamper: (gz) => void (gz[2]![gz[2]!.length - 100]! ^= 1) });
     expect(await failure(flipped)).toMatch(/^bad\.tar: layer blobs\/sha256\/[0-9a-f]{64} does not match its digest/);
   });
 });
