@@ -29,8 +29,9 @@ const BLOCK = 512;
 function decodeStr(b: Buffer, off: number, len: number): string {
   let end = off;
   const max = off + len;
-  while (end < max && b[end] !== 0) end++;
-  return b.toString('utf8', off, end);
+  let ascii = true;
+  for (let c = b[end]; end < max && c !== 0; c = b[++end]) if (c! >= 0x80) ascii = false;
+  return b.toString(ascii ? 'latin1' : 'utf8', off, end);
 }
 
 function decodeNumber(b: Buffer, off: number, len: number): number {
@@ -49,7 +50,15 @@ function decodeNumber(b: Buffer, off: number, len: number): number {
   while (end < max && b[end] !== 0x20) end++;
   while (i < end && b[i] === 0) i++;
   if (i === end) return 0;
-  return parseInt(b.toString('latin1', i, end), 8);
+  // parseInt(text, 8) without the string: octal digits up to the first other byte, NaN if none.
+  let v = 0;
+  let digits = 0;
+  for (; i < end; i++, digits++) {
+    const c = b[i]!;
+    if (c < 0x30 || c > 0x37) break;
+    v = v * 8 + (c - 0x30);
+  }
+  return digits === 0 ? NaN : v;
 }
 
 function typeName(flag: number): string | null {
@@ -101,8 +110,8 @@ function decodePax(buf: Buffer): Record<string, string> {
   return out;
 }
 
-function isUstar(b: Buffer): boolean {
-  return b[257] === 0x75 && b[258] === 0x73 && b[259] === 0x74 && b[260] === 0x61 && b[261] === 0x72;
+function isUstar(b: Buffer, o: number): boolean {
+  return b[o + 257] === 0x75 && b[o + 258] === 0x73 && b[o + 259] === 0x74 && b[o + 260] === 0x61 && b[o + 261] === 0x72;
 }
 
 export class TarWalker {
@@ -132,9 +141,8 @@ export class TarWalker {
     while (off < n) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, n - off);
-        const part = chunk.subarray(off, off + take);
-        if (this.sink) this.sink(part);
-        else if (this.meta) this.meta.push(Buffer.from(part));
+        if (this.sink) this.sink(chunk.subarray(off, off + take));
+        else if (this.meta) this.meta.push(Buffer.from(chunk.subarray(off, off + take)));
         this.remaining -= take;
         off += take;
         if (this.remaining === 0) this.bodyDone();
@@ -143,7 +151,7 @@ export class TarWalker {
         this.padding -= take;
         off += take;
       } else if (this.headLen === 0 && n - off >= BLOCK) {
-        this.header(chunk.subarray(off, off + BLOCK));
+        this.header(chunk, off);
         off += BLOCK;
       } else {
         const take = Math.min(BLOCK - this.headLen, n - off);
@@ -152,7 +160,7 @@ export class TarWalker {
         off += take;
         if (this.headLen === BLOCK) {
           this.headLen = 0;
-          this.header(this.head);
+          this.header(this.head, 0);
         }
       }
     }
@@ -193,22 +201,22 @@ export class TarWalker {
     this.metaType = null;
   }
 
-  private header(b: Buffer): void {
+  private header(b: Buffer, o: number): void {
     let sum = 8 * 32;
-    for (let i = 0; i < 148; i++) sum += b[i]!;
-    for (let i = 156; i < BLOCK; i++) sum += b[i]!;
+    for (let i = o; i < o + 148; i++) sum += b[i]!;
+    for (let i = o + 156; i < o + BLOCK; i++) sum += b[i]!;
     // An all-zero block: the end-of-archive marker or padding after it.
     if (sum === 8 * 32) return;
-    if (sum !== decodeNumber(b, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-    let name = decodeStr(b, 0, 100);
-    if (!isUstar(b)) throw new Error('Invalid tar header: unknown format.');
-    if (b[262] === 0 && b[345] !== 0) name = decodeStr(b, 345, 155) + '/' + name; // ustar\0: prefix
-    else if (b[262] === 0x20 && !(b[263] === 0x20 && b[264] === 0)) throw new Error('Invalid tar header: unknown format.');
-    else if (b[262] !== 0 && b[262] !== 0x20) throw new Error('Invalid tar header: unknown format.');
-    let flag = b[156]!;
+    if (sum !== decodeNumber(b, o + 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+    let name = decodeStr(b, o, 100);
+    if (!isUstar(b, o)) throw new Error('Invalid tar header: unknown format.');
+    if (b[o + 262] === 0 && b[o + 345] !== 0) name = decodeStr(b, o + 345, 155) + '/' + name; // ustar\0: prefix
+    else if (b[o + 262] === 0x20 && !(b[o + 263] === 0x20 && b[o + 264] === 0)) throw new Error('Invalid tar header: unknown format.');
+    else if (b[o + 262] !== 0 && b[o + 262] !== 0x20) throw new Error('Invalid tar header: unknown format.');
+    let flag = b[o + 156]!;
     if ((flag === 0 || flag === 0x30) && name.endsWith('/')) flag = 0x35;
     const type = typeName(flag);
-    let size = decodeNumber(b, 124, 12);
+    let size = decodeNumber(b, o + 124, 12);
     const padTo = (s: number): number => (BLOCK - (s % BLOCK)) % BLOCK;
     if (type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path') {
       if (size > MAX_META) throw new Error('Header exceeds max size');
@@ -222,11 +230,11 @@ export class TarWalker {
     const h: TarHeader = {
       name,
       type,
-      mode: decodeNumber(b, 100, 8),
-      uid: decodeNumber(b, 108, 8),
-      gid: decodeNumber(b, 116, 8),
+      mode: decodeNumber(b, o + 100, 8),
+      uid: decodeNumber(b, o + 108, 8),
+      gid: decodeNumber(b, o + 116, 8),
       size,
-      linkname: b[157] === 0 ? null : decodeStr(b, 157, 100),
+      linkname: b[o + 157] === 0 ? null : decodeStr(b, o + 157, 100),
     };
     if (this.longPath !== null) {
       h.name = this.longPath;
