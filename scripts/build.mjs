@@ -47,16 +47,63 @@ const entries = [
   ['src/api.ts', 'dist/api.js'],
 ];
 for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'dist/action.js']);
-// The CLI is split: what a Dockerfile run needs is in dist/cli.js (and the chunks it shares with the
-// rest), while the image reader and the config loader (zod, yaml) are chunks it imports only when a
-// run needs them, so a plain run parses about a third of the code at start-up. The chunks sit beside
-// cli.js (dist/cli-*.js) so the grammars are found next to whichever chunk holds the shell parser.
-for (const f of readdirSync(join(root, 'dist'))) if (/^cli-.*\.js$/.test(f)) rmSync(join(root, 'dist', f));
+// The CLI: dist/cli-main.js is the whole CLI bundled as one CommonJS script, and dist/cli.js a small
+// launcher that compiles it with V8's code cache (src/cli/launch.ts), so a run after the first skips
+// most of the compiling that dominated the start-up time. The libraries only some runs need (zod and
+// yaml for a config file or an image, web-tree-sitter for a shell body that needs the grammar) are
+// files of their own (dist/cli-vendor-*.cjs), required on first use, so neither the script, nor its
+// code cache, nor a run without the cache pays for them. The grammars sit beside them in dist/.
+for (const f of readdirSync(join(root, 'dist'))) if (/^cli-.*\.c?js$/.test(f)) rmSync(join(root, 'dist', f));
+const VENDOR = ['zod', 'yaml', 'web-tree-sitter'];
+// Inside a script the launcher runs, and inside the vendor files, `import.meta.url` is the file's URL.
+const cjs = {
+  ...common,
+  format: 'cjs',
+  minify: true,
+  banner: { js: 'var __shipshape_import_meta_url = require("node:url").pathToFileURL(__filename).href, __shipshape_require = require;' },
+  define: { 'import.meta.url': '__shipshape_import_meta_url' },
+};
+const vendorExternal = {
+  name: 'vendor-external',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${VENDOR.join('|')})$`) }, (args) => ({ path: `./cli-vendor-${args.path}.cjs`, external: true }));
+  },
+};
+// commander loads node:child_process (with net, dgram, streams: several ms of a short run) for
+// executable subcommands, which shipshape has none of: the CLI gets it on first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "const real = () => require('node:child_process');\nmodule.exports = new Proxy({}, { get: (_, k) => real()[k], has: (_, k) => k in real() });\n",
+      loader: 'js',
+    }));
+  },
+};
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist'), splitting: true, chunkNames: 'cli-[name]-[hash]', minify: true }),
+  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli-main.js'), plugins: [vendorExternal, lazyChildProcess] }),
+  ...VENDOR.map((name) =>
+    esbuild.build({ ...cjs, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' }, outfile: join(root, `dist/cli-vendor-${name}.cjs`) }),
+  ),
+  esbuild.build({ ...common, banner: { js: '#!/usr/bin/env node' }, entryPoints: [join(root, 'src/cli/launch.ts')], outfile: join(root, 'dist/cli.js'), minify: true }),
   ...entries.map(([entry, out]) =>
     esbuild.build({ ...common, entryPoints: [join(root, entry)], outfile: join(root, out), minify: out === 'dist/action.js' }),
   ),
 ]);
+// These scripts have no loader for `import()`: the CLI's import of web-tree-sitter and web-tree-sitter's
+// two imports of Node built-ins become requires, through the module's own `require` (web-tree-sitter
+// declares a `var require` of its own there); no other `import()` may be left.
+{
+  const { builtinModules } = await import('node:module');
+  for (const f of readdirSync(join(root, 'dist')).filter((f) => /^cli-(main\.js|vendor-.*\.cjs)$/.test(f))) {
+    const file = join(root, 'dist', f);
+    const js = readFileSync(file, 'utf8').replace(/\bimport\((["'])((?:node:)?[\w/]+|\.\/cli-vendor-[\w-]+\.cjs)\1\)/g, (m, q, name) =>
+      builtinModules.includes(name.replace(/^node:/, '')) || name.startsWith('./') ? `Promise.resolve(__shipshape_require(${q}${name}${q}))` : m,
+    );
+    if (/\bimport\(/.test(js.replace(/"(?:[^"\\\n]|\\.)*"/g, '""'))) throw new Error(`dist/${f}: an import() the launcher cannot run`);
+    writeFileSync(file, js);
+  }
+}
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(root, 'dist/tree-sitter-bash.wasm'));

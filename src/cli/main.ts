@@ -95,6 +95,8 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
       continue;
     }
     results.push({ path: input.path, kind: 'dockerfile', error: null, findings });
+    // The launcher (launch.ts) keeps V8's code cache from a run that analyzed a Dockerfile, so the cache holds the checks.
+    (globalThis as Record<symbol, unknown>)[Symbol.for('shipshape.codeCache')] = true;
   }
   const min = SEVERITY_RANK[opts.minSeverity];
   const shown = results.map((r) => ({ ...r, findings: r.findings.filter((f) => SEVERITY_RANK[f.severity] >= min) }));

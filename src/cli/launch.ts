@@ -1,0 +1,65 @@
+/**
+ * dist/cli.js: starts the CLI bundle (dist/cli-main.js) with V8's code cache. Most of a short run's
+ * time after Node's own start is V8 compiling the bundle and, lazily, every function it calls (the
+ * ~95 checks' visitors on first use); the compiled code of one run is kept in a per-user cache file
+ * and handed back to V8 on the next run, which then skips that work. V8 checks the cache against
+ * its own version, flags and the source, and rejects a stale or broken one: the run then compiles
+ * as usual and writes a fresh cache. Any failure to read or write the cache is ignored (no cache).
+ * SHIPSHAPE_NO_CODE_CACHE=1 turns it off; SHIPSHAPE_CACHE_DIR moves it.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync, statSync, mkdirSync, renameSync, readdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+
+// The flag the CLI sets for the shell grammar's wasm is set before compiling, so the code cache is
+// made and used under the same V8 flags.
+setFlagsFromString('--liftoff-only');
+
+const main = join(dirname(fileURLToPath(import.meta.url)), 'cli-main.js');
+const source = readFileSync(main, 'utf8');
+
+function cacheFile(): string | null {
+  if (process.env.SHIPSHAPE_NO_CODE_CACHE) return null;
+  try {
+    const dir = process.env.SHIPSHAPE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'shipshape');
+    const st = statSync(main);
+    return join(dir, `cli-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.v8cache`);
+  } catch {
+    return null;
+  }
+}
+
+const file = cacheFile();
+let cached: Buffer | undefined;
+if (file) {
+  try {
+    cached = readFileSync(file);
+  } catch {
+    cached = undefined;
+  }
+}
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: main, ...(cached ? { cachedData: cached } : {}) });
+if (file && (!cached || script.cachedDataRejected)) {
+  // Made at exit, so it holds every function this run compiled, not only the top level; only by a run
+  // that analyzed a Dockerfile (main.ts sets the mark), not by `--version` or a usage error.
+  process.once('exit', () => {
+    if (!(globalThis as Record<symbol, unknown>)[Symbol.for('shipshape.codeCache')]) return;
+    try {
+      const data = script.createCachedData();
+      const dir = dirname(file);
+      mkdirSync(dir, { recursive: true });
+      for (const f of readdirSync(dir)) if (/^cli-.*\.v8cache$/.test(f) && join(dir, f) !== file) rmSync(join(dir, f), { force: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, file);
+    } catch {
+      // no cache this time
+    }
+  });
+}
+const mod = { exports: {} };
+(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, createRequire(main), mod, main, dirname(main));
