@@ -289,12 +289,21 @@ export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) 
   };
   const allRss = Object.values(out.images).flatMap((i) => [i.gzipOci.shipshape.maxPeakRssMB, i.dockerArchive.shipshape.maxPeakRssMB]);
   const seriesRss = series.flatMap((i) => [i.gzipOci.shipshape.peakRssMB, i.dockerArchive.shipshape.peakRssMB]);
-  out.scaling = { fits, peakRssMB: { min: Math.min(...seriesRss), max: Math.max(...seriesRss) } };
+  // Flat = memory does not grow with the image: the largest/smallest peak of the series, per archive
+  // kind (the two kinds have different fixed costs: the gzip reader keeps a bounded queue of
+  // compressed bytes for layers inflating concurrently, so pooling them would measure the kinds'
+  // difference, not growth).
+  const growth = (k) => {
+    const xs = series.map((i) => i[k].shipshape.peakRssMB);
+    return Math.max(...xs) / Math.min(...xs);
+  };
+  const flat = { gzipOci: growth('gzipOci'), dockerArchive: growth('dockerArchive') };
+  out.scaling = { fits, peakRssMB: { min: Math.min(...seriesRss), max: Math.max(...seriesRss) }, peakRssGrowth: flat };
   out.targets = {
     gzipOciRatioToFloor: { target: '<= 1.0', value: big.gzipOci.ratioToFloor, met: big.gzipOci.ratioToFloor <= 1.0 },
     dockerArchiveMBps: { target: '>= 600', value: big.dockerArchive.shipshapeMBps, met: big.dockerArchive.shipshapeMBps >= 600 },
     peakRssMB: { target: '<= 200 at every size', value: Math.max(...allRss), met: Math.max(...allRss) <= 200 },
-    peakRssFlat: { target: 'largest/smallest median peak RSS of the series <= 1.25', value: out.scaling.peakRssMB.max / out.scaling.peakRssMB.min, met: out.scaling.peakRssMB.max / out.scaling.peakRssMB.min <= 1.25 },
+    peakRssFlat: { target: 'largest/smallest median peak RSS of the series, per archive kind, <= 1.25', value: Math.max(flat.gzipOci, flat.dockerArchive), met: Math.max(flat.gzipOci, flat.dockerArchive) <= 1.25 },
   };
   out.loadAverageAtEnd = loadavg()[0];
   results.image = out;
@@ -365,7 +374,7 @@ export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) 
     '',
     `- gzip OCI archive at most 1.0x the \`pigz -dc | tar -t\` floor: ${fmt(t.gzipOciRatioToFloor.value, 2)}x, **${yes(t.gzipOciRatioToFloor)}**.`,
     `- docker-archive at least 600 MB/s of layer data: ${fmt(t.dockerArchiveMBps.value, 0)} MB/s, **${yes(t.dockerArchiveMBps)}**.`,
-    `- peak RSS at most 200 MB at every size: largest ${fmt(t.peakRssMB.value, 0)} MB, **${yes(t.peakRssMB)}**; flat across the series (largest/smallest ${fmt(t.peakRssFlat.value, 2)}, at most 1.25 counted as flat): **${yes(t.peakRssFlat)}**.`,
+    `- peak RSS at most 200 MB at every size: largest ${fmt(t.peakRssMB.value, 0)} MB, **${yes(t.peakRssMB)}**; flat across the series (largest/smallest peak of the 1-, 4- and 8-layer images, per archive kind: oci-archive ${fmt(out.scaling.peakRssGrowth.gzipOci, 2)}, docker-archive ${fmt(out.scaling.peakRssGrowth.dockerArchive, 2)}; at most 1.25 counted as flat): **${yes(t.peakRssFlat)}**.`,
     '',
     ...PROFILE_NOTES,
     '',
