@@ -627,7 +627,14 @@ export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buff
     // The layer may still be decompressing: the reader goes on, and its captures are settled
     // against the shared budget once every earlier layer's are.
     const scanned = digest
-      .then(() => sink.end(info.sha256))
+      .then(
+        () => sink.end(info.sha256),
+        (e: unknown) => {
+          // No digest (the hashing worker stopped): the layer's decompressor is stopped too.
+          sink.abort();
+          throw e;
+        },
+      )
       .then(
         (scan) => {
           info.layer = scan;
