@@ -466,7 +466,7 @@ class Flow {
 }
 
 /** Compressed layer bytes queued for decompression, over all layers, before the reader waits. */
-const QUEUE_BUDGET = 24 * 1024 * 1024;
+const QUEUE_BUDGET = 16 * 1024 * 1024;
 /** Layers decompressing at once (each on a libuv thread) before the reader waits. */
 const MAX_INFLATING = 3;
 /** Read size for archive files. */
