@@ -82,14 +82,14 @@ function slice(mt: MappedText, start: number, end = mt.text.length): MappedText 
   return { text: mt.text.slice(start, end), map: mt.map.slice(start, end + 1) };
 }
 
-function trimStart(mt: MappedText): MappedText {
-  const m = /^\s*/.exec(mt.text);
-  return m && m[0].length ? slice(mt, m[0].length) : mt;
-}
-
-function trimEnd(mt: MappedText): MappedText {
-  const m = /\s*$/.exec(mt.text);
-  return m && m[0].length ? slice(mt, 0, mt.text.length - m[0].length) : mt;
+/** Without white space (`\s`) at both ends, sliced once. */
+function trim(mt: MappedText): MappedText {
+  const t = mt.text;
+  let a = 0;
+  let b = t.length;
+  while (a < b && isSpace(t.charCodeAt(a))) a++;
+  while (b > a && isSpace(t.charCodeAt(b - 1))) b--;
+  return a === 0 && b === t.length ? mt : slice(mt, a, b);
 }
 
 /** `/\s/` for one character code, without a regular expression for the ASCII ones. */
@@ -341,7 +341,7 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
         rest = slice(rest, m[0].length);
       }
     }
-    const bodyText = trimEnd(trimStart(rest));
+    const bodyText = trim(rest);
     const body = bodyText.text;
     let json: string[] | null = null;
     let jsonError = false;
@@ -357,8 +357,9 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
       }
     }
     const heredocs: Heredoc[] = [];
-    if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
-      const first = body.split('\n', 1)[0] ?? '';
+    const nl = body.indexOf('\n');
+    if ((keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') && body.lastIndexOf('<<', nl < 0 ? body.length : nl) >= 0) {
+      const first = nl < 0 ? body : body.slice(0, nl);
       const restLines = body.split('\n').slice(1);
       for (const m of first.matchAll(HEREDOC)) {
         const name = m[3]!;
@@ -368,7 +369,7 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
         heredocs.push({ name, body: bodyLines.join('\n') });
       }
     }
-    const firstLine = heredocs.length ? slice(bodyText, 0, body.indexOf('\n') < 0 ? body.length : body.indexOf('\n')) : bodyText;
+    const firstLine = heredocs.length ? slice(bodyText, 0, nl < 0 ? body.length : nl) : bodyText;
     const args = splitArgs(firstLine, escape).map((t) => ({ value: t.text, range: mappedRange(lines, firstLine, t.start, t.end) }));
     const properties: Property[] = keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL' ? propertiesOf(keyword, firstLine, args, escape) : [];
     const ins: Instruction = {

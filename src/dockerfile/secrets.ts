@@ -13,6 +13,18 @@ const SECRET_PARTS = ['password', 'passwd', 'secret', 'token', 'api_key', 'apike
 
 /** True when an ARG or ENV name says it holds a credential (`GITHUB_TOKEN`, `db_password`, `AWS_ACCESS_KEY_ID`). */
 export function isSecretName(name: string): boolean {
+  let v = secretNames.get(name);
+  if (v === undefined) {
+    if (secretNames.size > 4096) secretNames.clear();
+    secretNames.set(name, (v = findSecretName(name)));
+  }
+  return v;
+}
+
+/** The same few names (PATH, NODE_VERSION…) come back in every Dockerfile: their answers are kept. */
+const secretNames = new Map<string, boolean>();
+
+function findSecretName(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[_.-]+/).filter(Boolean);
   if (words.some((w) => HARMLESS_WORDS.has(w))) return false;
   if (words.some((w) => SECRET_WORDS.has(w))) return true;
