@@ -3,6 +3,7 @@ import { readdirSync, writeFileSync, readFileSync, mkdirSync, copyFileSync, exis
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -104,6 +105,11 @@ await Promise.all([
     if (/\bimport\(/.test(js.replace(/"(?:[^"\\\n]|\\.)*"/g, '""'))) throw new Error(`dist/${f}: an import() the launcher cannot run`);
     writeFileSync(file, js);
   }
+  // The launcher names its code cache after the bundle's content (see src/cli/launch.ts).
+  const hash = createHash('sha256').update(readFileSync(join(root, 'dist/cli-main.js'))).digest('hex').slice(0, 16);
+  const launcher = readFileSync(join(root, 'dist/cli.js'), 'utf8');
+  if (!launcher.includes('"shipshape:bundle-hash"')) throw new Error('dist/cli.js: no bundle-hash placeholder');
+  writeFileSync(join(root, 'dist/cli.js'), launcher.replace('"shipshape:bundle-hash"', JSON.stringify(hash)));
 }
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(root, 'dist/tree-sitter-bash.wasm'));

@@ -29,7 +29,7 @@ describe('the CLI launcher and its code cache', () => {
     expect(first.code).toBe(1);
     expect(JSON.parse(first.stdout).targets[0].findings.length).toBeGreaterThan(0);
     const [file] = caches(dir);
-    expect(file).toMatch(/^cli-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8cache$/);
+    expect(file).toMatch(/^cli-v\d+\.\d+\.\d+-\w+-[0-9a-f]{16}-\d+-\d+\.v8cache$/);
     const size = readFileSync(join(dir, file!)).length;
     expect(size).toBeGreaterThan(10_000);
     const second = run(['--format', 'json', dockerfile], { SHIPSHAPE_CACHE_DIR: dir });

@@ -20,6 +20,12 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--liftoff-only');
 
 const main = join(dirname(fileURLToPath(import.meta.url)), 'cli-main.js');
+/**
+ * The bundle's content hash, written here by scripts/build.mjs: V8 checks a cache only against the
+ * source's length, and npm gives every installed file the same mtime, so two versions whose bundles
+ * have the same size must not share a cache file.
+ */
+const BUNDLE_HASH = 'shipshape:bundle-hash';
 const source = readFileSync(main, 'utf8');
 
 function cacheFile(): string | null {
@@ -27,7 +33,7 @@ function cacheFile(): string | null {
   try {
     const dir = process.env.SHIPSHAPE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'shipshape');
     const st = statSync(main);
-    return join(dir, `cli-${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.v8cache`);
+    return join(dir, `cli-${process.version}-${process.arch}-${BUNDLE_HASH.replace(/\W/g, '')}-${st.size}-${Math.trunc(st.mtimeMs)}.v8cache`);
   } catch {
     return null;
   }
