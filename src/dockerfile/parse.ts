@@ -370,14 +370,18 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
       }
     }
     const firstLine = heredocs.length ? slice(bodyText, 0, nl < 0 ? body.length : nl) : bodyText;
-    const args = splitArgs(firstLine, escape).map((t) => ({ value: t.text, range: mappedRange(lines, firstLine, t.start, t.end) }));
-    const properties: Property[] = keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL' ? propertiesOf(keyword, firstLine, args, escape) : [];
+    const splitFirstLine = (): Instruction['args'] => splitArgs(firstLine, escape).map((t) => ({ value: t.text, range: mappedRange(lines, firstLine, t.start, t.end) }));
+    // A shell body's words (most of the file's text) are split and located only if a check asks for them: checks read its commands.
+    let args = SHELL_FORMS.has(keyword) ? null : splitFirstLine();
+    const properties: Property[] = args && (keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL') ? propertiesOf(keyword, firstLine, args, escape) : [];
     const ins: Instruction = {
       keyword,
       written: ai.getInstruction(),
       range: toRange(r),
       keywordRange: toRange(kr),
-      args,
+      get args() {
+        return (args ??= splitFirstLine());
+      },
       flags,
       body,
       bodyText,
