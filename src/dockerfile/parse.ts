@@ -40,6 +40,19 @@ export function unfold(src: string, start: number, end: number, escape: string):
   const map: number[] = [];
   let i = start;
   while (i < end) {
+    // A run of characters that are none of escape, LF, CR is copied as one slice.
+    let run = i;
+    while (run < end) {
+      const c = src.charCodeAt(run);
+      if (c === escCode || c === 10 || c === 13) break;
+      run++;
+    }
+    if (run > i) {
+      text += src.slice(i, run);
+      for (let k = i; k < run; k++) map.push(k);
+      i = run;
+      if (i >= end) break;
+    }
     const ch = src[i];
     if (ch === escape) {
       let j = i + 1;
@@ -61,11 +74,16 @@ export function unfold(src: string, start: number, end: number, escape: string):
       }
     }
     if (ch === '\n') {
+      // Heredoc bodies are kept as written, without the CR of a CRLF.
+      let from = i;
       for (let k = i; k < end; k++) {
-        if (src[k] === '\r' && src[k + 1] === '\n') continue;
-        text += src[k];
-        map.push(k);
+        if (src.charCodeAt(k) !== 13 || src[k + 1] !== '\n') continue;
+        text += src.slice(from, k);
+        for (let m = from; m < k; m++) map.push(m);
+        from = k + 1;
       }
+      text += src.slice(from, end);
+      for (let m = from; m < end; m++) map.push(m);
       break;
     }
     if (!(ch === '\r' && src[i + 1] === '\n')) {
