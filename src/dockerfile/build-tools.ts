@@ -3,7 +3,7 @@
  * manifest in the build context, which commands compile or bundle an application, which packages
  * are compilers, SDKs or headers, and which COPY/ADD take the whole build context.
  */
-import { hasOption, positionals, type ShellCommand, type Word } from './shell.js';
+import { commandMemo, hasOption, positionals, type ShellCommand, type Word } from './shell.js';
 import { packageCommand, packageName, type PackageInstall } from './packages.js';
 import type { Instruction, Stage } from './model.js';
 import type { Range } from './text.js';
@@ -25,13 +25,12 @@ function label(cmd: ShellCommand, words: number): string {
 
 /** The dependency fetch a command performs, or null. Global tool installs (`npm i -g`) do not count. */
 export function dependencyFetch(cmd: ShellCommand): DependencyFetch | null {
-  let f = fetches.get(cmd);
-  if (f === undefined) fetches.set(cmd, (f = findDependencyFetch(cmd)));
+  // Several checks ask for every command: computed once per command.
+  const memo = commandMemo(cmd);
+  let f = memo.fetch as DependencyFetch | null | undefined;
+  if (f === undefined) memo.fetch = f = findDependencyFetch(cmd);
   return f;
 }
-
-/** Several checks ask for every command: computed once per command. */
-const fetches = new WeakMap<ShellCommand, DependencyFetch | null>();
 
 /** The command names `findDependencyFetch` has a case for; others only go through the pip test. */
 const FETCH_BASES = new Set(['npm', 'yarn', 'pnpm', 'bun', 'poetry', 'pipenv', 'pdm', 'uv', 'go', 'bundle', 'bundler', 'mvn', 'mvnw', 'gradle', 'gradlew', 'cargo', 'composer', 'dotnet']);

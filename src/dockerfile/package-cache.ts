@@ -3,7 +3,7 @@
  * layer, which commands clean them up, and which BuildKit mounts keep them out of the layer.
  */
 import type { DockerfileFacts, Instruction } from './model.js';
-import { execCommand, hasOption, type ShellCommand } from './shell.js';
+import { commandMemo, execCommand, hasOption, type ShellCommand } from './shell.js';
 import { packageArgs } from './packages.js';
 
 /** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the npm, yarn, pip and uv caches. */
@@ -138,13 +138,12 @@ function coversCache(kind: CacheKind, value: string): boolean {
 
 /** The caches a command removes: `rm -rf /var/lib/apt/lists/*`, `yum clean all`, `zypper cc`, `yarn cache clean`… */
 export function cacheCleaned(cmd: ShellCommand): CacheKind[] {
-  let k = cleaned.get(cmd);
-  if (!k) cleaned.set(cmd, (k = findCacheCleaned(cmd)));
+  // Asked for every later command of a RUN, by several checks: computed once per command.
+  const memo = commandMemo(cmd);
+  let k = memo.cleaned as CacheKind[] | undefined;
+  if (!k) memo.cleaned = k = findCacheCleaned(cmd);
   return [...k];
 }
-
-/** Asked for every later command of a RUN, by several checks: computed once per command. */
-const cleaned = new WeakMap<ShellCommand, CacheKind[]>();
 
 function findCacheCleaned(cmd: ShellCommand): CacheKind[] {
   const kinds = Object.keys(CACHE_DIRS) as CacheKind[];

@@ -1,5 +1,5 @@
 /** Package installs found in parsed shell commands: which manager, which packages, which flags. */
-import { positionals, type ShellCommand, type Word } from './shell.js';
+import { commandMemo, positionals, type ShellCommand, type Word } from './shell.js';
 import type { Instruction, Stage } from './model.js';
 
 export type PackageManager = 'apt' | 'apk' | 'dnf' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go' | 'cargo' | 'composer' | 'bundler';
@@ -32,11 +32,10 @@ const VALUE_OPTIONS: Partial<Record<PackageManager, string[]>> = {
 type ManagerOf = { manager: PackageManager; sub: Word; rest: number } | null;
 
 /** Asked by many checks for every command: computed once per command. */
-const managers = new WeakMap<ShellCommand, ManagerOf>();
-
 function managerOf(cmd: ShellCommand): ManagerOf {
-  let m = managers.get(cmd);
-  if (m === undefined) managers.set(cmd, (m = findManager(cmd)));
+  const memo = commandMemo(cmd);
+  let m = memo.manager as ManagerOf | undefined;
+  if (m === undefined) memo.manager = m = findManager(cmd);
   return m;
 }
 

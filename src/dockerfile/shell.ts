@@ -600,6 +600,20 @@ export function execCommand(argv: readonly string[], range: Range): ShellCommand
   };
 }
 
+const MEMO = Symbol('shipshape.command-facts');
+
+/**
+ * A command's own record of facts the facts layer computes about it once (its package manager, the
+ * caches it cleans, the dependencies it fetches), asked for by many checks. Kept on the command as a
+ * hidden (non-enumerable) property: a WeakMap per fact cost more than the facts themselves.
+ */
+export function commandMemo(cmd: ShellCommand): Record<string, unknown> {
+  const c = cmd as ShellCommand & { [MEMO]?: Record<string, unknown> };
+  let m = c[MEMO];
+  if (!m) Object.defineProperty(c, MEMO, { value: (m = {}) });
+  return m;
+}
+
 /** True when a command has one of the options: long ones as `--name` or `--name=…`, short ones alone or bundled (`-qy`). */
 export function hasOption(cmd: ShellCommand, short: string, ...long: string[]): boolean {
   for (const a of cmd.argv) {

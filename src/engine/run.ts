@@ -66,20 +66,74 @@ interface Hooks {
   onTrigger: boolean[];
 }
 
-function hooksFor(visitors: readonly DockerfileVisitor[], keyword: string, runTrigger: boolean): Hooks {
-  const h: Hooks = { fns: [], owners: [], onTrigger: [] };
-  const add = (v: DockerfileVisitor, fn: unknown, onTrigger: boolean): void => {
+/** One visitor's hook under one name, with the visitor's place in the list. */
+interface Bucket {
+  at: number[];
+  fns: Function[];
+  owners: DockerfileVisitor[];
+}
+
+/**
+ * Every visitor's hooks by name, read once per Dockerfile: a visitor is an object literal with a few
+ * hooks, so reading its own keys asks each of ~95 differently shaped objects for what it has, not for
+ * every keyword it lacks. A visitor that is not a plain object (hooks on a prototype) is asked by name.
+ */
+function bucketsOf(visitors: readonly DockerfileVisitor[]): Map<string, Bucket> {
+  const out = new Map<string, Bucket>();
+  const put = (name: string, fn: unknown, v: DockerfileVisitor, at: number): void => {
     if (typeof fn !== 'function') return;
-    h.fns.push(fn as Hook);
-    h.owners.push(v);
-    h.onTrigger.push(onTrigger);
+    let b = out.get(name);
+    if (!b) out.set(name, (b = { at: [], fns: [], owners: [] }));
+    b.at.push(at);
+    b.fns.push(fn as Function);
+    b.owners.push(v);
   };
-  for (const v of visitors) {
-    add(v, v.instruction, false);
-    add(v, v[keyword as 'RUN'], false);
-    if (runTrigger) add(v, v.RUN, true);
+  const plain = new Set<string>();
+  for (let at = 0; at < visitors.length; at++) {
+    const v = visitors[at]!;
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto === Object.prototype || proto === null) {
+      for (const name of Object.keys(v)) put(name, (v as Record<string, unknown>)[name], v, at);
+    } else {
+      // Names are unknown here: keep the visitor under every name it answers, as a by-name lookup would.
+      for (let o: object | null = v; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) for (const name of Object.getOwnPropertyNames(o)) plain.add(name);
+      for (const name of plain) put(name, (v as Record<string, unknown>)[name], v, at);
+      plain.clear();
+    }
   }
-  return h;
+  return out;
+}
+
+const NO_BUCKET: Bucket = { at: [], fns: [], owners: [] };
+
+function hooksFor(buckets: Map<string, Bucket>, keyword: string, runTrigger: boolean): Hooks {
+  const h: Hooks = { fns: [], owners: [], onTrigger: [] };
+  // Merged by visitor place; within a visitor: instruction, the keyword's hook, RUN for a trigger.
+  const lists: [Bucket, boolean][] = [[buckets.get('instruction') ?? NO_BUCKET, false], [keyword === 'instruction' ? NO_BUCKET : buckets.get(keyword) ?? NO_BUCKET, false]];
+  if (runTrigger) lists.push([buckets.get('RUN') ?? NO_BUCKET, true]);
+  const pos = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    let bestAt = Infinity;
+    for (let l = 0; l < lists.length; l++) {
+      const at = lists[l]![0].at[pos[l]!];
+      if (at !== undefined && at < bestAt) {
+        bestAt = at;
+        best = l;
+      }
+    }
+    if (best < 0) return h;
+    const [b, onTrigger] = lists[best]!;
+    const k = pos[best]!++;
+    h.fns.push(b.fns[k] as Hook);
+    h.owners.push(b.owners[k]!);
+    h.onTrigger.push(onTrigger);
+  }
+}
+
+function callAll(b: Bucket | undefined, arg?: unknown): void {
+  if (!b) return;
+  for (let i = 0; i < b.fns.length; i++) b.fns[i]!.call(b.owners[i], arg);
 }
 
 /** Runs the Dockerfile side of the checks over one Dockerfile's facts. */
@@ -91,23 +145,26 @@ export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Che
     if (!check.dockerfile) continue;
     visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf) }));
   }
+  const buckets = bucketsOf(visitors);
+  const stageHooks = buckets.get('stage');
+  const stageEndHooks = buckets.get('stageEnd');
   const byKeyword = new Map<string, Hooks>();
   let stage = null as DockerfileFacts['stages'][number] | null;
   for (const ins of facts.instructions) {
-    if (ins.keyword === 'FROM' && stage) for (const v of visitors) v.stageEnd?.(stage);
+    if (ins.keyword === 'FROM' && stage) callAll(stageEndHooks, stage);
     const runTrigger = ins.trigger?.keyword === 'RUN';
     const key = runTrigger ? `${ins.keyword} RUN` : ins.keyword;
     let hooks = byKeyword.get(key);
-    if (!hooks) byKeyword.set(key, (hooks = hooksFor(visitors, ins.keyword, runTrigger)));
+    if (!hooks) byKeyword.set(key, (hooks = hooksFor(buckets, ins.keyword, runTrigger)));
     const { fns, owners, onTrigger } = hooks;
     for (let i = 0; i < fns.length; i++) fns[i]!.call(owners[i], onTrigger[i] ? ins.trigger! : ins);
     if (ins.keyword === 'FROM' && ins.stage) {
       stage = ins.stage;
-      for (const v of visitors) v.stage?.(stage);
+      callAll(stageHooks, stage);
     }
   }
-  if (stage) for (const v of visitors) v.stageEnd?.(stage);
-  for (const v of visitors) v.end?.();
+  if (stage) callAll(stageEndHooks, stage);
+  callAll(buckets.get('end'));
   return findings;
 }
 

@@ -70,14 +70,14 @@ export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint';
 
 /** Every ignore pragma of a Dockerfile, each tied to the instruction it covers; and the malformed ones. */
 export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: MalformedPragma[] } {
-  const lines = facts.text.split(/\r?\n/);
   const comments = [...facts.comments];
   // Comment lines at the top of the file may have been taken for parser directives (`# key=value`).
-  const firstLine = facts.instructions[0]?.range.line ?? lines.length + 1;
+  const firstLine = facts.instructions[0]?.range.line ?? facts.lines.starts.length + 1;
   const known = new Set(comments.map((c) => c.range.line));
   for (let l = 1; l < firstLine; l++) {
-    const m = /^(\s*)#\s*(.*?)\s*$/.exec(lines[l - 1] ?? '');
-    if (m && !known.has(l)) comments.push({ text: m[2] ?? '', range: { line: l, column: (m[1] ?? '').length + 1, endLine: l, endColumn: (lines[l - 1] ?? '').trimEnd().length + 1 } });
+    const text = facts.lines.lineText(l);
+    const m = /^(\s*)#\s*(.*?)\s*$/.exec(text);
+    if (m && !known.has(l)) comments.push({ text: m[2] ?? '', range: { line: l, column: (m[1] ?? '').length + 1, endLine: l, endColumn: text.trimEnd().length + 1 } });
   }
   comments.sort((a, b) => a.range.line - b.range.line);
   const commentLines = new Set(comments.map((c) => c.range.line));
@@ -110,7 +110,7 @@ export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; mal
       malformed.push({ range: c.range, text: c.text.trim() });
       continue;
     }
-    const lineText = lines[c.range.line - 1] ?? '';
+    const lineText = facts.lines.lineText(c.range.line);
     const eq = lineText.indexOf('=', c.range.column - 1);
     let from = eq + 1;
     const entries = p.names.map((name) => {
