@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,6 +56,22 @@ describe('the CLI launcher and its code cache', () => {
     const again = run(['--format', 'json', dockerfile], { SHIPSHAPE_CACHE_DIR: dir });
     expect(again).toEqual(good);
     expect(readFileSync(join(dir, file!)).length).toBeGreaterThan(10_000);
+  });
+
+  it('keeps the few newest cache files of other builds, and drops older ones', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'shipshape-cache-')), 'cache');
+    mkdirSync(dir, { recursive: true });
+    const others = [1, 2, 3, 4, 5].map((k) => join(dir, `cli-v0.0.${k}-x64-0000000000000000-1-1.v8cache`));
+    others.forEach((f, k) => {
+      writeFileSync(f, 'x');
+      utimesSync(f, 1000 + k, 1000 + k);
+    });
+    expect(run([dockerfile], { SHIPSHAPE_CACHE_DIR: dir }).code).toBe(1);
+    // This build's cache and the three newest others (0.0.3 to 0.0.5).
+    const left = caches(dir);
+    expect(left).toHaveLength(4);
+    expect(left.filter((f) => !f.startsWith('cli-v0.0.')).length).toBe(1);
+    expect(left.filter((f) => f.startsWith('cli-v0.0.')).sort()).toEqual(others.slice(2).map((f) => f.slice(dir.length + 1)));
   });
 
   it('works when the cache cannot be written', () => {

@@ -39,6 +39,8 @@ function cacheFile(): string | null {
   }
 }
 
+/** Cache files kept in the directory, this one included. */
+const KEEP = 4;
 const file = cacheFile();
 let cached: Buffer | undefined;
 if (file) {
@@ -58,10 +60,16 @@ if (file && (!cached || script.cachedDataRejected)) {
       const data = script.createCachedData();
       const dir = dirname(file);
       mkdirSync(dir, { recursive: true });
-      for (const f of readdirSync(dir)) if (/^cli-.*\.v8cache$/.test(f) && join(dir, f) !== file) rmSync(join(dir, f), { force: true });
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, data);
       renameSync(tmp, file);
+      // Keep the few newest (two installs used in turn keep theirs; old builds' caches go).
+      const old = readdirSync(dir)
+        .filter((f) => /^cli-.*\.v8cache$/.test(f) && join(dir, f) !== file)
+        .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+        .sort((a, b) => b.t - a.t)
+        .slice(KEEP - 1);
+      for (const { f } of old) rmSync(join(dir, f), { force: true });
     } catch {
       // no cache this time
     }
