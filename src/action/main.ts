@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { run } from '../cli/main.js';
+import { bufferSource } from '../cli/stdin.js';
 import { checks } from '../../checks/index.js';
 import { globToRegExp } from '../engine/config.js';
 import type { Category, Finding, Location, Severity } from '../engine/types.js';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   const args = ['--format', 'json', ...(failOn ? ['--fail-on', failOn] : []), ...(config ? ['--config', config] : []), ...(imageDockerfile ? ['--dockerfile', imageDockerfile] : []), '--', ...targets];
   let out = '';
   let err = '';
-  const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), stdin: () => Buffer.alloc(0), isTTY: false });
+  const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), stdin: () => bufferSource(Buffer.alloc(0)), isTTY: false });
   if (!out) throw new Error(err.trim().replace(/^shipshape: /, '') || `shipshape exited with status ${code}`);
   const results = fromJson(JSON.parse(out) as JsonDoc);
 

@@ -9,6 +9,7 @@ import { directoryReader } from '../dockerfile/context.js';
 import { checks as allChecks } from '../../checks/index.js';
 import { inputsOf, SEVERITY_RANK, type Severity } from '../engine/types.js';
 import { resolveTarget, type Input } from './targets.js';
+import { stdinSource, type StdinSource } from './stdin.js';
 import { renderJson, VERSION } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
@@ -21,7 +22,8 @@ import { renderRuleDoc } from '../engine/docs.js';
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  stdin: () => Buffer;
+  /** Standard input, read only when a target is `-` (`stdinSource()`). */
+  stdin: () => StdinSource;
   isTTY: boolean;
 }
 
@@ -66,7 +68,7 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
       continue;
     }
     if (input.kind === 'image') {
-      // The image reader (tar-stream, zstd, zod schemas) loads only when an image is given.
+      // The image reader (tar walk, zstd, zod schemas) loads only when an image is given.
       const { analyzeImage, ImageReadError } = await import('../image/analyze.js');
       try {
         const imageOpts = { checks, settings, dockerfile: built, ...(severity ? { severity } : {}), ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
@@ -275,7 +277,7 @@ if (isMain) {
   run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    stdin: () => readFileSync(0),
+    stdin: () => stdinSource(),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   }).then(
     (code) => {

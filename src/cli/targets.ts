@@ -1,12 +1,13 @@
 /** Turns command-line targets into inputs: Dockerfile text with its context, or an image archive. */
 import { readdirSync, statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { StdinSource } from './stdin.js';
 
 export const MAX_DOCKERFILE_BYTES = 8 * 1024 * 1024;
 
 export type Input =
   | { kind: 'dockerfile'; path: string; text: string; contextDir: string | null }
-  | { kind: 'image'; path: string; data?: Buffer }
+  | { kind: 'image'; path: string; stream?: { head: Buffer; rest: AsyncIterable<Buffer> } }
   | { kind: 'error'; path: string; targetKind: 'dockerfile' | 'image'; message: string };
 
 /** The kind of a file from its first bytes: tar (ustar magic), gzip, zstd, or text. */
@@ -51,16 +52,17 @@ export function dockerfileText(buf: Buffer): { text: string } | { error: string 
 }
 
 /** Resolves one command-line target (a file, a directory or `-`) into inputs. */
-export function resolveTarget(target: string, contextDir: string | null, stdin: () => Buffer): Input[] {
+export function resolveTarget(target: string, contextDir: string | null, stdin: () => StdinSource): Input[] {
   if (target === '-') {
     let data: Buffer;
     try {
-      data = stdin();
+      const src = stdin();
+      const k = sniff(src.head.subarray(0, 512));
+      if (k === 'tar' || k === 'gzip' || k === 'zstd') return [{ kind: 'image', path: '<stdin>', stream: { head: src.head, rest: src.rest() } }];
+      data = src.readAll(MAX_DOCKERFILE_BYTES);
     } catch (e) {
       return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin>: ${describe(e)}` }];
     }
-    const k = sniff(data.subarray(0, 512));
-    if (k === 'tar' || k === 'gzip' || k === 'zstd') return [{ kind: 'image', path: '<stdin>', data }];
     const t = dockerfileText(data);
     if ('error' in t) return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin> ${t.error}` }];
     return [{ kind: 'dockerfile', path: '<stdin>', text: t.text, contextDir }];

@@ -16,7 +16,15 @@ export { ImageReadError };
 
 export interface ImageTarget {
   path: string;
+  /** The whole archive in memory (tests, the library API). */
   data?: Buffer;
+  /** An archive arriving on a pipe (stdin): its first bytes, already read, then the rest as it comes. */
+  stream?: { head: Buffer; rest: AsyncIterable<Buffer> };
+}
+
+async function* piped(s: { head: Buffer; rest: AsyncIterable<Buffer> }): AsyncGenerator<Buffer> {
+  if (s.head.length > 0) yield s.head;
+  yield* s.rest;
 }
 
 export interface ImageReadOptions {
@@ -44,6 +52,7 @@ export interface ImageResult {
 
 function head(target: ImageTarget): Buffer {
   if (target.data) return target.data.subarray(0, 512);
+  if (target.stream) return target.stream.head.subarray(0, 512);
   let fd: number;
   try {
     fd = openSync(target.path, 'r');
@@ -59,6 +68,7 @@ function head(target: ImageTarget): Buffer {
 }
 
 function stream(target: ImageTarget): Readable {
+  if (target.stream) return Readable.from(piped(target.stream));
   return target.data ? Readable.from(bufferChunks(target.data)) : createReadStream(target.path, { highWaterMark: 1 << 20 });
 }
 
@@ -81,7 +91,8 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
     const raw = stream(target);
     raw.on('error', (e) => inflate.destroy(e));
     source = raw.pipe(inflate);
-  } else source = target.data ? bufferChunks(target.data) : new FileChunks(target.path);
+  } else if (target.stream) source = piped(target.stream);
+  else source = target.data ? bufferChunks(target.data) : new FileChunks(target.path);
   const index = await indexArchive(source, label);
   const notes: string[] = [];
   let specs = findImages(label, index, options.platform, notes);

@@ -1,6 +1,6 @@
 /** Image archives through the bundled CLI: exit codes, JSON `error`, stdin, --image-ref. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerArchive } from './helpers.js';
@@ -12,6 +12,30 @@ const corpus = join(root, '../shared/corpus/images');
 function run(args: string[], input?: Buffer) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI with `input` written to its stdin pipe in small chunks with pauses, as `docker save | shipshape -` delivers it. */
+function runPiped(args: string[], input: Buffer, chunk = 7000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    let at = 0;
+    const next = (): void => {
+      if (at >= input.length) {
+        child.stdin.end();
+        return;
+      }
+      child.stdin.write(input.subarray(at, at + chunk));
+      at += chunk;
+      setTimeout(next, at < 4 * chunk ? 30 : 0);
+    };
+    next();
+  });
 }
 
 beforeAll(() => {
@@ -27,6 +51,24 @@ describe('shipshape on image archives', () => {
     const wasted = doc.targets[0].findings.filter((f: { messageId: string }) => f.messageId === 'wasted');
     expect(wasted).toMatchObject([{ rule: 'size/wasted-space', severity: 'warning', path: '/tmp/big.bin', layer: 0 }]);
     expect(r.code).toBe(1);
+  });
+
+  it('streams an archive that arrives on a pipe in pieces (the first one shorter than a tar header): the same findings as the file', async () => {
+    const file = join(root, 'sample-images/built/tools-netcat.oci.tar');
+    const fromFile = JSON.parse(run(['--format', 'json', file]).stdout).targets[0].findings;
+    const r = await runPiped(['--format', 'json', '-'], readFileSync(file), 300);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.targets[0]).toMatchObject({ path: '<stdin>', kind: 'image', error: null });
+    expect(doc.targets[0].findings).toEqual(fromFile);
+    expect(fromFile.map((f: { rule: string }) => f.rule)).toContain('tools/network-tools');
+  });
+
+  it('reads a Dockerfile that arrives on a pipe in pieces', async () => {
+    const r = await runPiped(['--format', 'json', '-'], readFileSync(join(root, 'sample-images/node-app/Dockerfile')), 40);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.targets[0]).toMatchObject({ path: '<stdin>', kind: 'dockerfile', error: null });
+    expect(doc.targets[0].findings.map((f: { rule: string }) => f.rule)).toContain('pid1/shell-form-command');
   });
 
   it('turns a broken archive into exit 2 and a JSON error, one line', async () => {
