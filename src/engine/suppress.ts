@@ -70,6 +70,15 @@ export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint';
 
 /** Every ignore pragma of a Dockerfile, each tied to the instruction it covers; and the malformed ones. */
 export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: MalformedPragma[] } {
+  // Read twice per file (correctness/unused-ignore and applySuppressions): computed once, fresh arrays each time.
+  let found = pragmasOf.get(facts);
+  if (!found) pragmasOf.set(facts, (found = findPragmas(facts)));
+  return { pragmas: [...found.pragmas], malformed: [...found.malformed] };
+}
+
+const pragmasOf = new WeakMap<DockerfileFacts, { pragmas: Pragma[]; malformed: MalformedPragma[] }>();
+
+function findPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: MalformedPragma[] } {
   const comments = [...facts.comments];
   // Comment lines at the top of the file may have been taken for parser directives (`# key=value`).
   const firstLine = facts.instructions[0]?.range.line ?? facts.lines.starts.length + 1;
