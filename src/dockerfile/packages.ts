@@ -133,8 +133,12 @@ export function packageInstall(cmd: ShellCommand, instruction: Instruction): Pac
 /** The name of a package without version or constraint (`curl=7.88*` -> `curl`, `flask>=2` -> `flask`). */
 export function packageName(manager: PackageManager, spec: string): string {
   switch (manager) {
-    case 'apt':
-      return spec.split('=')[0]!.split(':')[0]!;
+    case 'apt': {
+      const eq = spec.indexOf('=');
+      const name = eq < 0 ? spec : spec.slice(0, eq);
+      const colon = name.indexOf(':');
+      return colon < 0 ? name : name.slice(0, colon);
+    }
     case 'apk':
       return spec.split(/[=~<>]/)[0]!;
     case 'pip':

@@ -534,8 +534,10 @@ export function wordValue(n: Node): { value: string; literal: boolean } {
 function valueOf(n: Node, type: string, text: string | null): { value: string; literal: boolean } {
   switch (type) {
     case 'word':
-    case 'number':
-      return { value: (text ?? n.text).replace(/\\(.)/g, '$1'), literal: true };
+    case 'number': {
+      const t = text ?? n.text;
+      return { value: t.includes('\\') ? t.replace(/\\(.)/g, '$1') : t, literal: true };
+    }
     case 'raw_string':
       return { value: (text ?? n.text).slice(1, -1), literal: true };
     case 'ansi_c_string':
@@ -545,8 +547,10 @@ function valueOf(n: Node, type: string, text: string | null): { value: string; l
       let literal = true;
       const parts = named(n);
       for (const c of parts) {
-        if (c.type === 'string_content') value += c.text.replace(/\\([$`"\\\n])/g, '$1');
-        else {
+        if (c.type === 'string_content') {
+          const t = c.text;
+          value += t.includes('\\') ? t.replace(/\\([$`"\\\n])/g, '$1') : t;
+        } else {
           value += c.text;
           literal = false;
         }
@@ -619,8 +623,8 @@ export function hasOption(cmd: ShellCommand, short: string, ...long: string[]): 
   for (const a of cmd.argv) {
     if (a === '--') return false;
     if (a.startsWith('--')) {
-      const name = a.split('=', 1)[0]!;
-      if (long.includes(name)) return true;
+      const eq = a.indexOf('=');
+      if (long.includes(eq < 0 ? a : a.slice(0, eq))) return true;
     } else if (short && a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
       for (const s of short) if (a.slice(1).includes(s)) return true;
     }
