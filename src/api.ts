@@ -34,7 +34,12 @@ export async function analyzeDockerfile(text: string, options: AnalyzeOptions = 
 
 /** False for text with lines but not one known instruction (a README given by mistake). Empty files pass: they get a finding. */
 export function looksLikeDockerfile(facts: DockerfileFacts): boolean {
-  return facts.instructions.length === 0 || facts.instructions.some((i) => KNOWN_INSTRUCTIONS.has(i.keyword));
+  const all = facts.instructions;
+  if (all.length === 0) return true;
+  const known = all.filter((i) => KNOWN_INSTRUCTIONS.has(i.keyword)).length;
+  // Prose with an instruction-like line in it (a README quoting `CMD npm start`) starts with a word
+  // that is no instruction and is mostly such lines; a Dockerfile with a typo is mostly instructions.
+  return known > 0 && (KNOWN_INSTRUCTIONS.has(all[0]!.keyword) || known * 2 > all.length);
 }
 
 export { allChecks as checks };

@@ -76,6 +76,7 @@ describe('bad input: one line naming the file, exit 2, no stack trace', () => {
     ['binary file', () => { const p = join(tmp, 'bin'); writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0, 3])); return p; }, /bin: is a binary file/],
     ['huge file', () => { const p = join(tmp, 'huge'); writeFileSync(p, 'RUN echo hi\n'.repeat(50 * 1024 * 1024 / 12)); return p; }, /huge: is 50\.0 MB/],
     ['not a Dockerfile', () => { const p = join(tmp, 'notes.txt'); writeFileSync(p, 'Just some notes.\nNothing to build here.\n'); return p; }, /notes\.txt: does not look like a Dockerfile/],
+    ['prose quoting an instruction', () => { const p = join(tmp, 'README.md'); writeFileSync(p, '# app\n\nThe image starts the server with\n\n```dockerfile\nCMD npm start\n```\n\nSee the docs.\n'); return p; }, /README\.md: does not look like a Dockerfile/],
   ];
   if (process.getuid?.() !== 0) {
     cases.push(['unreadable file', () => { const p = join(tmp, 'locked'); writeFileSync(p, 'FROM alpine\n'); chmodSync(p, 0); return p; }, /locked: permission denied/]);
@@ -95,6 +96,14 @@ describe('bad input: one line naming the file, exit 2, no stack trace', () => {
       expect(j.stderr.trim().split('\n')).toHaveLength(1);
     });
   }
+
+  it('a Dockerfile whose first instruction has a typo is still a Dockerfile, with the typo reported', () => {
+    const p = join(tmp, 'Dockerfile.typo');
+    writeFileSync(p, 'FORM alpine:3.19\nRUN apk add --no-cache curl\nUSER 10001\nCMD ["curl", "--version"]\n');
+    const doc = JSON.parse(run(['--format', 'json', p]).stdout);
+    expect(doc.targets[0].error).toBeNull();
+    expect(doc.targets[0].findings.map((f: { rule: string }) => f.rule)).toContain('correctness/unknown-instruction');
+  });
 
   it('an empty file is a Dockerfile with an error, reported as a finding', () => {
     const p = join(tmp, 'Dockerfile.empty');

@@ -93,7 +93,7 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
       ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
     });
     if (!looksLikeDockerfile(facts)) {
-      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: no Dockerfile instruction in it`, findings: [] });
+      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`, findings: [] });
       continue;
     }
     results.push({ path: input.path, kind: 'dockerfile', error: null, findings });
@@ -133,7 +133,7 @@ async function pairedDockerfile(path: string, context: string | undefined): Prom
     throw new UsageError(`--dockerfile ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
   }
   const { facts } = await analyzeDockerfile(text, { path, checks: [], reader: directoryReader(context ?? dirname(path)) });
-  if (!looksLikeDockerfile(facts)) throw new UsageError(`--dockerfile ${path}: does not look like a Dockerfile: no Dockerfile instruction in it`);
+  if (!looksLikeDockerfile(facts)) throw new UsageError(`--dockerfile ${path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`);
   return facts;
 }
 
