@@ -105,7 +105,7 @@ describe('--dockerfile: image findings traced to Dockerfile lines', () => {
     expect(missing.stderr).toBe('shipshape: --dockerfile nope/Dockerfile: no such file\n');
     const notDf = run(['--dockerfile', 'package.json', built('good', 'oci')]);
     expect(notDf.code).toBe(2);
-    expect(notDf.stderr).toBe('shipshape: --dockerfile package.json: does not look like a Dockerfile: no Dockerfile instruction in it\n');
+    expect(notDf.stderr).toBe('shipshape: --dockerfile package.json: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions\n');
   });
 });
 
