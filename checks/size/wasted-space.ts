@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageFacts, ShadowedFile } from '../../src/image/facts.js';
 import { humanBytes as human } from '../../src/image/bytes.js';
-import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
+import { baseSeverity, layerOrigin, shortCreatedBy } from '../../src/image/origin.js';
 
 /** dive's default CI gates: efficiency below 0.9 or more than 10% of the build's bytes wasted. */
 const LOWEST_EFFICIENCY = 0.9;
@@ -58,7 +58,7 @@ RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool
       if (layer.wastedBytes === 0 || !(gate || layer.wastedBytes >= BIG_LAYER)) continue;
       const top = biggest(img, layer.index);
       if (!top) continue;
-      const data = { layer: layer.index, bytes: human(layer.wastedBytes), path: top.path, hiddenBy: top.hiddenBy, how: top.how === 'deleted' ? 'deleted' : 'overwrote', score, createdBy: layer.createdBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').slice(0, 80) || 'no history' };
+      const data = { layer: layer.index, bytes: human(layer.wastedBytes), path: top.path, hiddenBy: top.hiddenBy, how: top.how === 'deleted' ? 'deleted' : 'overwrote', score, createdBy: shortCreatedBy(layer.createdBy) || 'no history' };
       const detail = { wastedBytes: layer.wastedBytes, diffId: layer.diffId };
       const origin = layerOrigin(ctx, layer.index);
       // The base image's waste is info (only a slimmer base removes it) unless --base-findings asks otherwise.

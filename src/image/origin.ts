@@ -29,6 +29,7 @@ import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import { stageChain } from '../dockerfile/packages.js';
 import type { CheckSettings, Severity } from '../engine/types.js';
 import type { HistoryEntry, ImageFacts } from './facts.js';
+import { isPathValue, isSecretName, redactSecrets } from '../dockerfile/secrets.js';
 import { parseScriptText, shellParserReady, type ShellScript } from '../dockerfile/shell.js';
 
 /** What an origin helper needs from an image check's context. */
@@ -91,10 +92,28 @@ export function historyInstruction(createdBy: string): HistoryInstruction | null
   return null;
 }
 
-/** A history entry as a short instruction for messages (`RUN apk add curl`, at most 80 characters). */
+/** `NAME=value`, `--name=value`. */
+const ASSIGNMENT = /(^|[\s;&|(])(--?[A-Za-z][\w.-]*|[A-Za-z_][\w.-]*)=("[^"]*"|'[^']*'|[^\s;&|)]+)/g;
+/** `--name value`. */
+const OPTION_VALUE = /(^|\s)(--?[A-Za-z][\w.-]*)\s+("[^"]*"|'[^']*'|[^\s;&|)-][^\s;&|)]*)/g;
+
+/** History text with secret values cut to their first characters: token shapes and secret-named assignments and options. */
+function redactHistory(text: string): string {
+  const cut = (sep: string) => (m: string, lead: string, name: string, value: string): string => {
+    const bare = value.replace(/^["']|["']$/g, '');
+    if (!isSecretName(name.replace(/^--?/, '')) || bare.length < 4 || bare.startsWith('$') || isPathValue(bare)) return m;
+    return `${lead}${name}${sep}${bare.slice(0, 2)}…`;
+  };
+  return redactSecrets(text).replace(ASSIGNMENT, cut('=')).replace(OPTION_VALUE, cut(' '));
+}
+
+/**
+ * A history entry as a short instruction for messages (`RUN apk add curl`, at most 80 characters),
+ * with secret values redacted: image findings quote it in their messages and `detail.createdBy`.
+ */
 export function shortCreatedBy(createdBy: string): string {
   const h = historyInstruction(createdBy);
-  const text = (h ? `${h.keyword} ${h.body}` : createdBy.trim()).replace(/\s+/g, ' ').replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]{4,}/g, '$1:$2…').trim();
+  const text = redactHistory((h ? `${h.keyword} ${h.body}` : createdBy.trim()).replace(/\s+/g, ' ').replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]{4,}/g, '$1:$2…')).trim();
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 

@@ -71,6 +71,22 @@ describe('shipshape on image archives', () => {
     expect(doc.targets[0].findings.map((f: { rule: string }) => f.rule)).toContain('pid1/shell-form-command');
   });
 
+  it('never prints a secret from a history entry, in any format', async () => {
+    const data = await dockerArchive({
+      layers: [[{ name: 'bin/sh', body: '#!', mode: 0o755 }], [{ name: 'usr/bin/nc', body: 'nc', mode: 0o755 }]],
+      config: { history: [
+        { created_by: '/bin/sh -c #(nop) ADD file:0123456789abcdef0123 in / ' },
+        { created_by: '/bin/sh -c #(nop)  CMD ["/bin/sh"]', empty_layer: true },
+        { created_by: '/bin/sh -c DB_PASSWORD=hunter2secret ./seed && curl -H "Authorization: token ghp_0123456789abcdefghijABCDEFGHIJ012345" https://example.com/nc -o /usr/bin/nc' },
+      ] },
+    });
+    for (const format of ['json', 'text', 'sarif', 'markdown', 'github']) {
+      const r = run(['--format', format, '-'], data);
+      expect(r.stdout).toContain('/usr/bin/nc');
+      expect(r.stdout + r.stderr).not.toMatch(/hunter2secret|0123456789abcdefghij/);
+    }
+  });
+
   it('turns a broken archive into exit 2 and a JSON error, one line', async () => {
     const data = await dockerArchive({ layers: [[{ name: 'a', body: 'a' }]] }, (ms) => ms.filter((m) => m.name !== 'layer0/layer.tar'));
     const r = run(['--format', 'json', '-'], data);

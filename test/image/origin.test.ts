@@ -15,6 +15,25 @@ const dockerfile = async (name: string) => {
   return (await analyzeDockerfile(readFileSync(join(root, path), 'utf8'), { path, checks: [] })).facts;
 };
 
+describe('shortCreatedBy never quotes a secret', () => {
+  it.each([
+    ['/bin/sh -c DB_PASSWORD=hunter2secret ./migrate && apk add curl', 'RUN DB_PASSWORD=hu… ./migrate && apk add curl'],
+    ['|1 NPM_TOKEN=abcd1234abcd /bin/sh -c npm ci', 'RUN npm ci'],
+    ['/bin/sh -c curl -H "Authorization: token ghp_0123456789abcdefghijABCDEFGHIJ012345" https://x', 'hunter'],
+    ['/bin/sh -c mysql --password=s3cr3tvalue -e "select 1"', 'RUN mysql --password=s3… -e "select 1"'],
+    ['/bin/sh -c #(nop)  ENV API_KEY=zzzzzzzzzzzz', 'ENV API_KEY=zz…'],
+    ['/bin/sh -c mysql --password s3cr3tvalue -e "select 1"', 'RUN mysql --password s3… -e "select 1"'],
+    ['/bin/sh -c export GITHUB_TOKEN="$GITHUB_TOKEN" && make', 'RUN export GITHUB_TOKEN="$GITHUB_TOKEN" && make'],
+    ['/bin/sh -c #(nop)  ENV PASSWORD_FILE=/run/secrets/db', 'ENV PASSWORD_FILE=/run/secrets/db'],
+  ])('%s', (createdBy, expected) => {
+    const short = shortCreatedBy(createdBy);
+    if (expected === 'hunter') {
+      expect(short).not.toContain('0123456789abcdefghij');
+      expect(short).toMatch(/^RUN curl -H "Authorization: token ghp_…/);
+    } else expect(short).toBe(expected);
+  });
+});
+
 describe('historyInstruction reads the forms builders write', () => {
   it.each([
     ['/bin/sh -c #(nop) COPY file:28200c73 in /app/entrypoint.sh ', 'COPY', 'file:28200c73 in /app/entrypoint.sh'],

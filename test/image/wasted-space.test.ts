@@ -33,7 +33,7 @@ describe('size/wasted-space', () => {
     ]);
     expect(fs[0]!.message).toBe('1.2 MiB in 14 layers (1 from the base image); efficiency 98.4%, 31.3 KiB duplicated or hidden across layers');
     expect(fs[1]!.message).toBe(
-      'layer 3 (cp /somefile.txt /root/example/somefile1.txt) ships 6.3 KiB that layer 4 overwrote, largest /root/example/somefile1.txt; the bytes stay in the image (efficiency 98.4%)',
+      'layer 3 (RUN cp /somefile.txt /root/example/somefile1.txt) ships 6.3 KiB that layer 4 overwrote, largest /root/example/somefile1.txt; the bytes stay in the image (efficiency 98.4%)',
     );
   });
 
