@@ -105,6 +105,26 @@ describe('bad input: one line naming the file, exit 2, no stack trace', () => {
     expect(doc.targets[0].findings.map((f: { rule: string }) => f.rule)).toContain('correctness/unknown-instruction');
   });
 
+  // As root (CI) every file is readable: run the CLI as nobody to see the unreadable-file message.
+  const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!asNobody)('an unreadable file, run as another user than its owner', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-perm-'));
+    chmodSync(dir, 0o755);
+    const p = join(dir, 'Dockerfile');
+    writeFileSync(p, 'FROM alpine:3.19\n');
+    chmodSync(p, 0);
+    for (const format of ['text', 'json']) {
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, '--format', format, p], { cwd: '/', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir } });
+      expect(r.status).toBe(2);
+      expect(r.stdout + r.stderr).toContain(`${p}: permission denied`);
+      expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+      if (format === 'json') {
+        expect(r.stderr).toBe(`shipshape: ${p}: permission denied\n`);
+        expect(JSON.parse(r.stdout).targets[0].error.message).toBe(`${p}: permission denied`);
+      }
+    }
+  });
+
   it('an empty file is a Dockerfile with an error, reported as a finding', () => {
     const p = join(tmp, 'Dockerfile.empty');
     writeFileSync(p, '');
