@@ -122,7 +122,7 @@ export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOpt
   for (const image of images) {
     const trace = df ? traceHistory(image, df) : null;
     if (df && !trace) image.notes.push(`${image.path}: its history matches no instruction of ${df.path}; findings are not traced to Dockerfile lines`);
-    else if (df && trace && !trace.complete) image.notes.push(`${image.path}: its history matches ${df.path} only from line ${Math.min(...[...trace.byEntry.values()].map((i) => i.range.line))} on (changed since the build?); the base image is told apart from the history`);
+    else if (df && trace && !trace.complete) image.notes.push(`${image.path}: its history matches ${df.path} only from line ${[...trace.byEntry.values()].reduce((min, i) => Math.min(min, i.range.line), Infinity)} on (changed since the build?); the base image is told apart from the history`);
   }
   return {
     results: images.map((image) => ({

@@ -41,9 +41,15 @@ export function renderText(results: readonly TargetResult[], color: boolean): st
     }
     for (const [file, fs] of groups) {
       out.push(paint('bold', file));
-      const w = Math.max(...fs.map((f) => where(f).length));
-      const sw = Math.max(...fs.map((f) => f.severity.length));
-      const rw = Math.max(...fs.map((f) => f.rule.length));
+      // A loop, not Math.max(...list): hundreds of thousands of findings overflow the call stack.
+      let w = 0;
+      let sw = 0;
+      let rw = 0;
+      for (const f of fs) {
+        w = Math.max(w, where(f).length);
+        sw = Math.max(sw, f.severity.length);
+        rw = Math.max(rw, f.rule.length);
+      }
       for (const f of fs) {
         out.push(`  ${paint('dim', where(f).padEnd(w))}  ${paint(f.severity, f.severity.padEnd(sw))}  ${paint('dim', f.rule.padEnd(rw))}  ${f.message}`);
       }
