@@ -154,4 +154,34 @@ describe('shell facts', () => {
     const c = await cmds('apt-get install -y "curl=${CURL_VERSION}" \'jq\'');
     expect(c[0]!.args.map((a) => [a.value, a.literal])).toEqual([['install', true], ['-y', true], ['curl=${CURL_VERSION}', false], ['jq', true]]);
   });
+
+  it('reads a substitution inside a redirected statement once', async () => {
+    // tree-sitter-bash hangs `> /f` on the whole `a && b` before it; its body was once walked twice.
+    const c = await cmds('echo "$(curl -s http://x | sh)" > /f && echo `wget -q x` 2>/dev/null');
+    expect(c.map((x) => [x.name, x.nested])).toEqual([
+      ['curl', true], ['sh', true], ['echo', false], ['wget', true], ['echo', false],
+    ]);
+    expect(c.filter((x) => !x.nested).map((x) => [x.before ?? null, x.after ?? null])).toEqual([[null, '&&'], ['&&', null]]);
+  });
+
+  it('reads a RUN of 100,000 chained commands without overflowing the stack', async () => {
+    const n = 100_000;
+    const c = await cmds(Array.from({ length: n }, (_, i) => `echo "$X${i}" > /tmp/f${i}`).join(' && '));
+    expect(c).toHaveLength(n);
+    expect(c[n - 1]!.args.map((a) => a.value)).toEqual([`$X${n - 1}`]);
+    expect(c.every((x, i) => (i === 0 || x.before === '&&') && (i === n - 1 || x.after === '&&'))).toBe(true);
+  });
+
+  it('leaves unread, without crashing, bodies nested thousands deep or piped thousands of times', async () => {
+    const n = 100_000; // deeper than any stack the walk may run on
+    const deep = ['('.repeat(n) + 'true' + ')'.repeat(n), 'echo ' + '$(echo '.repeat(n) + 'x' + ')'.repeat(n)];
+    for (const body of deep) {
+      const f = await parseDockerfile(`FROM alpine:3.20\nRUN ${body}\nRUN apk add curl\n`);
+      expect(f.instructions[1]!.shell).toMatchObject({ commands: [], hasError: true });
+      expect(f.instructions[2]!.shell!.commands.map((x) => x.name)).toEqual(['apk']);
+    }
+    const piped = await cmds(Array.from({ length: 3000 }, (_, i) => `echo "$${i}"`).join(' | '));
+    expect(piped).toEqual([]);
+    expect((await cmds(Array.from({ length: 1500 }, (_, i) => `echo "$${i}"`).join(' | '))).length).toBe(1500);
+  });
 });

@@ -55,8 +55,9 @@ RUN curl -fsSLo /tmp/install.sh https://get.example.com/install.sh \\
             if (c.pipeline.index === 0) break;
           }
         }
+        if (!SHELLS.has(cmd.base)) return;
         const inner = cmds.find((c, j) => j !== k && c.nested && FETCHERS.has(c.base) && inside(c.range, cmd.range));
-        if (inner && SHELLS.has(cmd.base)) ctx.report({ messageId: 'substituted', data: { fetcher: inner.base, shell: cmd.base }, at: cmd });
+        if (inner) ctx.report({ messageId: 'substituted', data: { fetcher: inner.base, shell: cmd.base }, at: cmd });
       });
     },
   }),

@@ -211,6 +211,7 @@ function findCachesLeft(ins: Instruction): CacheLeft[] {
   const mounts = runMounts(ins);
   const out: CacheLeft[] = [];
   cmds.forEach((cmd, i) => {
+    if (!packageArgs(cmd)) return; // most commands: no slice of the earlier ones (a RUN may chain 100k)
     const kind = cacheFilled(cmd, ins, cmds.slice(0, i));
     if (!kind || kindMounted(kind, mounts)) return;
     if (cmds.slice(i + 1).some((c) => cacheCleaned(c).includes(kind) && sameCache(cmd, c))) return;

@@ -129,15 +129,37 @@ export function parseShell(source: MappedText, index: LineIndex): ShellScript {
   return parseShellTree(source, index);
 }
 
+const MAX_PIPES = 2000;
+
+/** The number of single `|` (pipes, not `||`) in a text: an upper bound on its pipeline stages. */
+function pipes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('|'); i !== -1; i = text.indexOf('|', i + 1)) {
+    if (text.charCodeAt(i + 1) === 124) i++;
+    else n++;
+  }
+  return n;
+}
+
 /** `parseShell` always through tree-sitter (the reference the simple-list reader is tested against). */
 export function parseShellTree(source: MappedText, index: LineIndex): ShellScript {
   if (!parser) throw new Error('shell parser not loaded');
+  const unread: ShellScript = { commands: [], statements: 0, kinds: [], hasError: true };
+  // tree-sitter-bash needs memory that grows faster than linearly with a pipeline's length: 5,000
+  // `|` take 300 MB and 20,000 exhaust the wasm heap, which aborts the module for the whole
+  // process. No real RUN comes near; such a body is left unread (no commands), like one that
+  // does not parse.
+  if (pipes(source.text) > MAX_PIPES) return unread;
   const tree = parser.parse(source.text);
-  if (!tree) return { commands: [], statements: 0, kinds: [], hasError: true };
+  if (!tree) return unread;
   const b = new Builder(source, index);
   try {
     b.block(tree.rootNode, false);
     return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: tree.rootNode.hasError };
+  } catch (e) {
+    // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
+    if (e instanceof RangeError) return unread;
+    throw e;
   } finally {
     tree.delete();
   }
@@ -307,12 +329,38 @@ class Builder {
 
   private pendingBefore: { op: Operator; at: number } | null = null;
 
+  /** Commands run by a `$(…)`, backticks or `<(…)`: pushed before the command whose word holds them. */
+  private substDepth = 0;
+  private readonly substituted = new WeakSet<ShellCommand>();
+
+  /** A command of this statement level: not unwrapped from another, not inside a substitution. */
+  private isTop(c: ShellCommand | undefined): c is ShellCommand {
+    return c !== undefined && !c.wrappedBy && !this.substituted.has(c);
+  }
+
   private lastTopCommand(from: number): ShellCommand | undefined {
     for (let j = this.commands.length - 1; j >= from; j--) {
       const c = this.commands[j];
-      if (c && !c.wrappedBy) return c;
+      if (this.isTop(c)) return c;
     }
     return undefined;
+  }
+
+  private firstTopCommand(from: number): ShellCommand | undefined {
+    for (let j = from; j < this.commands.length; j++) {
+      const c = this.commands[j];
+      if (this.isTop(c)) return c;
+    }
+    return undefined;
+  }
+
+  private substitution(n: Node): void {
+    this.substDepth++;
+    try {
+      this.block(n, true, false);
+    } finally {
+      this.substDepth--;
+    }
   }
 
   stmt(n: Node, nested: boolean): void {
@@ -324,37 +372,22 @@ class Builder {
       case 'unset_command':
         this.declaration(n, nested);
         return;
-      case 'list': {
-        const [left, op, right] = kids(n);
-        if (!left || !op || !right) return this.children(n, nested);
-        this.stmt(left, nested);
-        const leftLast = this.lastTopCommand(0);
-        const mark = this.commands.length;
-        this.stmt(right, nested);
-        const o = op.type as Operator;
-        if (leftLast && (o === '&&' || o === '||')) leftLast.after = o;
-        const firstRight = this.commands.slice(mark).find((c) => !c.wrappedBy);
-        if (firstRight && (o === '&&' || o === '||')) firstRight.before = o;
+      case 'list':
+      case 'redirected_statement':
+        this.leftSpine(n, nested);
         return;
-      }
       case 'pipeline': {
         const parts = kids(n).filter((c) => c.isNamed && c.type !== 'comment');
         parts.forEach((p, i) => {
           const mark = this.commands.length;
           this.stmt(p, nested);
-          const c = this.commands.slice(mark).find((x) => !x.wrappedBy);
+          const c = this.firstTopCommand(mark);
           if (c) {
             c.pipeline = { index: i, size: parts.length };
             if (i > 0) c.before = '|';
             if (i < parts.length - 1) c.after = '|';
           }
         });
-        return;
-      }
-      case 'redirected_statement': {
-        const body = n.childForFieldName('body');
-        if (body) this.stmt(body, nested);
-        for (const c of kids(n)) if (c !== body) this.substitutions(c);
         return;
       }
       case 'negated_command':
@@ -369,6 +402,47 @@ class Builder {
     }
   }
 
+  /**
+   * `a && b && c` nests to the left, `((a && b) && c)`, and tree-sitter-bash hangs a redirect on the
+   * whole list before it (`a > f && b > g` is `(a > f && b) > g`). Walk that left spine in a loop,
+   * not by recursion, so a RUN chaining 100k commands does not overflow the stack; then finish each
+   * level innermost first: a list's right side and its operator, a redirect's substitutions.
+   */
+  private leftSpine(n: Node, nested: boolean): void {
+    const levels: Node[] = [];
+    let cur: Node | null = n;
+    while (cur) {
+      if (cur.type === 'list') {
+        const [left, op, right] = kids(cur);
+        if (!left || !op || !right) break;
+        levels.push(cur);
+        cur = left;
+      } else if (cur.type === 'redirected_statement') {
+        levels.push(cur);
+        cur = cur.childForFieldName('body');
+      } else break;
+    }
+    if (cur === n) return this.children(n, nested);
+    if (cur) this.stmt(cur, nested);
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const level = levels[i]!;
+      if (level.type === 'redirected_statement') {
+        // web-tree-sitter hands out a new object per access: compare nodes with equals(), not ===.
+        const body = level.childForFieldName('body');
+        for (const c of kids(level)) if (!body || !c.equals(body)) this.substitutions(c);
+        continue;
+      }
+      const [, op, right] = kids(level) as [Node, Node, Node];
+      const leftLast = this.lastTopCommand(0);
+      const mark = this.commands.length;
+      this.stmt(right, nested);
+      const o = op.type as Operator;
+      if (leftLast && (o === '&&' || o === '||')) leftLast.after = o;
+      const firstRight = this.firstTopCommand(mark);
+      if (firstRight && (o === '&&' || o === '||')) firstRight.before = o;
+    }
+  }
+
   private children(n: Node, nested: boolean): void {
     const list = kids(n).filter((c) => c.isNamed);
     const isSeq = list.length > 1 && ['program', 'compound_statement', 'subshell', 'do_group', 'else_clause', 'elif_clause', 'if_statement', 'case_item'].includes(n.type);
@@ -378,7 +452,7 @@ class Builder {
     }
     for (const k of list) {
       if (k.type === 'comment') continue;
-      if (['command_substitution', 'process_substitution'].includes(k.type)) this.block(k, true, false);
+      if (['command_substitution', 'process_substitution'].includes(k.type)) this.substitution(k);
       else this.stmt(k, nested);
     }
   }
@@ -386,7 +460,7 @@ class Builder {
   /** Commands inside `$(…)` and backticks within a word. `type` and `text` are the node's, when the caller has them. */
   private substitutions(n: Node, type = n.type, text?: string): void {
     if (type === 'command_substitution' || type === 'process_substitution') {
-      this.block(n, true, false);
+      this.substitution(n);
       return;
     }
     // Most words hold no substitution: a look at the text spares marshalling their children.
@@ -459,7 +533,11 @@ class Builder {
       nested: p.nested,
       statement: -1,
     };
-    if (this.pendingBefore && this.pendingBefore.at === this.commands.length && !p.wrappedBy) {
+    if (this.substDepth > 0) {
+      this.substituted.add(cmd);
+      // `a; echo $(b)`: the `;` belongs to echo, pushed after b.
+      if (this.pendingBefore?.at === this.commands.length) this.pendingBefore.at++;
+    } else if (this.pendingBefore && this.pendingBefore.at === this.commands.length && !p.wrappedBy) {
       cmd.before = this.pendingBefore.op;
       this.pendingBefore = null;
     }
@@ -516,6 +594,7 @@ class Builder {
           c.nested ||= cmd.nested;
           c.background ||= cmd.background;
           c.statement = cmd.statement;
+          if (inner.substituted.has(c)) this.substituted.add(c);
           this.commands.push(c);
         }
       } finally {
