@@ -9,6 +9,7 @@ import type { DockerfileFacts, Instruction } from './model.js';
 import type { ShellCommand, ShellScript } from './shell.js';
 import type { Range } from './text.js';
 import { stageChain } from './packages.js';
+import { memoized } from './memo.js';
 
 /** Where a part of the launch is written. */
 export type Where =
@@ -323,11 +324,12 @@ function instructionItems(ins: Instruction): ArgvItem[] | null {
   });
 }
 
-const launches = new WeakMap<DockerfileFacts, Launch | null>();
-
 /** The launch of the final stage, null when it sets neither ENTRYPOINT nor CMD (the base image decides). */
 export function dockerfileLaunch(facts: DockerfileFacts): Launch | null {
-  if (launches.has(facts)) return launches.get(facts)!;
+  return memoized(facts, 'launch', () => findDockerfileLaunch(facts));
+}
+
+function findDockerfileLaunch(facts: DockerfileFacts): Launch | null {
   const { entrypoint, cmd } = finalCommands(facts);
   let argv: ArgvItem[] | null = null;
   if (entrypoint) {
@@ -348,7 +350,6 @@ export function dockerfileLaunch(facts: DockerfileFacts): Launch | null {
       },
     });
   }
-  launches.set(facts, result);
   return result;
 }
 

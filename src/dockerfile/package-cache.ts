@@ -5,6 +5,7 @@
 import type { DockerfileFacts, Instruction } from './model.js';
 import { commandMemo, execCommand, hasOption, type ShellCommand } from './shell.js';
 import { packageArgs } from './packages.js';
+import { memoized } from './memo.js';
 
 /** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the npm, yarn, pip and uv caches. */
 export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'npm' | 'yarn' | 'pip' | 'uv';
@@ -198,13 +199,9 @@ export interface CacheLeft {
  * RUN and no cache or tmpfs mount over it.
  */
 export function cachesLeft(ins: Instruction): CacheLeft[] {
-  let l = left.get(ins);
-  if (!l) left.set(ins, (l = findCachesLeft(ins)));
-  return [...l];
+  // Asked by several size checks for every RUN: computed once per instruction.
+  return [...memoized(ins, 'cachesLeft', () => findCachesLeft(ins))];
 }
-
-/** Asked by several size checks for every RUN: computed once per instruction. */
-const left = new WeakMap<Instruction, CacheLeft[]>();
 
 function findCachesLeft(ins: Instruction): CacheLeft[] {
   const cmds = runCommands(ins);

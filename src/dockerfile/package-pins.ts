@@ -52,7 +52,7 @@ function goPinned(v: string): boolean {
 }
 
 /** Keeps the words whose value is known and for which `pinned` is false. */
-function unpinned(words: Word[], ins: Instruction, pinned: (v: string) => boolean): Word[] {
+function unpinned(words: readonly Word[], ins: Instruction, pinned: (v: string) => boolean): Word[] {
   return words.filter((w) => {
     const v = valueOf(w, ins);
     return v !== null && v !== '' && !pinned(v);

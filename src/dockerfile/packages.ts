@@ -1,6 +1,7 @@
 /** Package installs found in parsed shell commands: which manager, which packages, which flags. */
 import { commandMemo, positionals, type ShellCommand, type Word } from './shell.js';
 import type { Instruction, Stage } from './model.js';
+import { memoized } from './memo.js';
 
 export type PackageManager = 'apt' | 'apk' | 'dnf' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go' | 'cargo' | 'composer' | 'bundler';
 
@@ -111,11 +112,26 @@ export function packageCommand(cmd: ShellCommand): { manager: PackageManager; ac
  * (option values skipped), for the forms `packageInstall` does not name packages for
  * (`dnf module install`, `go run`, `zypper remove`…).
  */
-export function packageArgs(cmd: ShellCommand): { manager: PackageManager; action: string; sub: Word; rest: Word[]; positionals: Word[] } | null {
+export function packageArgs(cmd: ShellCommand): PackageArgs | null {
   const m = managerOf(cmd);
   if (!m) return null;
-  const tail: ShellCommand = { ...cmd, args: cmd.args.slice(m.rest), argv: cmd.argv.slice(m.rest) };
-  return { manager: m.manager, action: m.sub.value, sub: m.sub, rest: tail.args, positionals: positionals(tail, VALUE_OPTIONS[m.manager] ?? []) };
+  // Asked by several checks for every command: split once per command.
+  const memo = commandMemo(cmd);
+  let a = memo.packageArgs as PackageArgs | undefined;
+  if (!a) {
+    const tail: ShellCommand = { ...cmd, args: cmd.args.slice(m.rest), argv: cmd.argv.slice(m.rest) };
+    memo.packageArgs = a = { manager: m.manager, action: m.sub.value, sub: m.sub, rest: tail.args, positionals: positionals(tail, VALUE_OPTIONS[m.manager] ?? []) };
+  }
+  return a;
+}
+
+/** A package-manager command split at its subcommand (shared by every caller: do not modify). */
+export interface PackageArgs {
+  readonly manager: PackageManager;
+  readonly action: string;
+  readonly sub: Word;
+  readonly rest: readonly Word[];
+  readonly positionals: readonly Word[];
 }
 
 /** The packages an install command names, or null when the command installs nothing. */
@@ -156,13 +172,9 @@ export function packageName(manager: PackageManager, spec: string): string {
   }
 }
 
-const installsByStage = new WeakMap<Stage, PackageInstall[]>();
-
 /** Every package install in the RUNs of a stage, ONBUILD RUNs included, in order (computed once per stage, a fresh array each call). */
 export function stageInstalls(stage: Stage): PackageInstall[] {
-  let out = installsByStage.get(stage);
-  if (!out) installsByStage.set(stage, (out = findStageInstalls(stage)));
-  return [...out];
+  return [...memoized(stage, 'installs', () => findStageInstalls(stage))];
 }
 
 function findStageInstalls(stage: Stage): PackageInstall[] {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Parser, Node } from 'web-tree-sitter';
 import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
+import { memoOf } from './memo.js';
 
 /** One word of a command line. */
 export interface Word {
@@ -683,18 +684,12 @@ export function execCommand(argv: readonly string[], range: Range): ShellCommand
   };
 }
 
-const MEMO = Symbol('shipshape.command-facts');
-
 /**
  * A command's own record of facts the facts layer computes about it once (its package manager, the
- * caches it cleans, the dependencies it fetches), asked for by many checks. Kept on the command as a
- * hidden (non-enumerable) property: a WeakMap per fact cost more than the facts themselves.
+ * caches it cleans, the dependencies it fetches), asked for by many checks (see memo.ts).
  */
 export function commandMemo(cmd: ShellCommand): Record<string, unknown> {
-  const c = cmd as ShellCommand & { [MEMO]?: Record<string, unknown> };
-  let m = c[MEMO];
-  if (!m) Object.defineProperty(c, MEMO, { value: (m = {}) });
-  return m;
+  return memoOf(cmd);
 }
 
 /** True when a command has one of the options: long ones as `--name` or `--name=…`, short ones alone or bundled (`-qy`). */

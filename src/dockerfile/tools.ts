@@ -5,6 +5,7 @@
 import { hasOption, positionals, type ShellCommand, type Word } from './shell.js';
 import { packageCommand, packageName, stageChain, stageInstalls, type PackageInstall } from './packages.js';
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
+import { memoized } from './memo.js';
 
 /** One tool package installed in the shipped image and not removed afterwards. */
 export interface ToolLeft {
@@ -26,13 +27,9 @@ export function shippedInstructions(facts: DockerfileFacts): Instruction[] {
   return stageChain(facts.finalStage).flatMap((s: Stage) => s.instructions.map((i) => i.trigger ?? i));
 }
 
-const runsByFacts = new WeakMap<DockerfileFacts, { command: ShellCommand; instruction: Instruction }[]>();
-
 /** The shell commands of the RUNs of the final stage's chain, in order (computed once per Dockerfile, a fresh array each call). */
 export function shippedRunCommands(facts: DockerfileFacts): { command: ShellCommand; instruction: Instruction }[] {
-  let out = runsByFacts.get(facts);
-  if (!out) runsByFacts.set(facts, (out = findShippedRunCommands(facts)));
-  return [...out];
+  return [...memoized(facts, 'shippedRunCommands', () => findShippedRunCommands(facts))];
 }
 
 function findShippedRunCommands(facts: DockerfileFacts): { command: ShellCommand; instruction: Instruction }[] {

@@ -17,6 +17,7 @@ import type { Range } from '../dockerfile/text.js';
 import { checkDirective, directiveLines, parseCheckValue } from '../dockerfile/check-directive.js';
 import { formatMessage } from './run.js';
 import type { Check, Finding, Severity } from './types.js';
+import { memoized } from '../dockerfile/memo.js';
 
 /** The id of the check the suppression step reports stale and unknown ignores under. */
 export const UNUSED_IGNORE_ID = 'correctness/unused-ignore';
@@ -71,12 +72,10 @@ export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint';
 /** Every ignore pragma of a Dockerfile, each tied to the instruction it covers; and the malformed ones. */
 export function collectPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: MalformedPragma[] } {
   // Read twice per file (correctness/unused-ignore and applySuppressions): computed once, fresh arrays each time.
-  let found = pragmasOf.get(facts);
-  if (!found) pragmasOf.set(facts, (found = findPragmas(facts)));
+  const found = memoized(facts, 'pragmas', () => findPragmas(facts));
   return { pragmas: [...found.pragmas], malformed: [...found.malformed] };
 }
 
-const pragmasOf = new WeakMap<DockerfileFacts, { pragmas: Pragma[]; malformed: MalformedPragma[] }>();
 
 function findPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: MalformedPragma[] } {
   const comments = [...facts.comments];
