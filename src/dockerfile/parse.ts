@@ -9,7 +9,7 @@ interface AstRange {
   start: { line: number; character: number };
   end: { line: number; character: number };
 }
-import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
+import { LineIndex, mappedRange, sourceOffset, type MappedText, type Range } from './text.js';
 import { expand, PLATFORM_ARGS } from './vars.js';
 import { parseImageRef } from './image-ref.js';
 import { isSimpleShell, loadShellParser, parseScriptText, parseShell } from './shell.js';
@@ -32,12 +32,12 @@ export function unfold(src: string, start: number, end: number, escape: string):
     plain = c !== 10 && c !== 13 && c !== escCode;
   }
   if (plain && end >= start) {
-    const map: number[] = [];
-    for (let k = start; k <= end; k++) map.push(k);
-    return { text: src.slice(start, end), map };
+    return { text: src.slice(start, end), map: null, start };
   }
   let text = '';
-  const map: number[] = [];
+  // At most one entry per source character and one past the end; `n` are used.
+  const all = new Int32Array(Math.max(end - start, 0) + 1);
+  let n = 0;
   let i = start;
   while (i < end) {
     // A run of characters that are none of escape, LF, CR is copied as one slice.
@@ -49,7 +49,7 @@ export function unfold(src: string, start: number, end: number, escape: string):
     }
     if (run > i) {
       text += src.slice(i, run);
-      for (let k = i; k < run; k++) map.push(k);
+      for (let k = i; k < run; k++) all[n++] = k;
       i = run;
       if (i >= end) break;
     }
@@ -79,25 +79,26 @@ export function unfold(src: string, start: number, end: number, escape: string):
       for (let k = i; k < end; k++) {
         if (src.charCodeAt(k) !== 13 || src[k + 1] !== '\n') continue;
         text += src.slice(from, k);
-        for (let m = from; m < k; m++) map.push(m);
+        for (let m = from; m < k; m++) all[n++] = m;
         from = k + 1;
       }
       text += src.slice(from, end);
-      for (let m = from; m < end; m++) map.push(m);
+      for (let m = from; m < end; m++) all[n++] = m;
       break;
     }
     if (!(ch === '\r' && src[i + 1] === '\n')) {
       text += ch;
-      map.push(i);
+      all[n++] = i;
     }
     i++;
   }
-  map.push(end);
-  return { text, map };
+  all[n++] = end;
+  return { text, map: all.subarray(0, n), start: 0 };
 }
 
 function slice(mt: MappedText, start: number, end = mt.text.length): MappedText {
-  return { text: mt.text.slice(start, end), map: mt.map.slice(start, end + 1) };
+  const text = mt.text.slice(start, end);
+  return mt.map ? { text, map: mt.map.subarray(start, end + 1), start: 0 } : { text, map: null, start: mt.start + start };
 }
 
 /** Without white space (`\s`) at both ends, sliced once. */
@@ -223,9 +224,8 @@ function execFormScript(i: Instruction): MappedText | null {
     while (e < text.length && text[e] !== '"') e += text[e] === '\\' ? 2 : 1;
     if (++n === at + 1) {
       const raw = text.slice(k + 1, e);
-      const start = i.bodyText.map[k + 1] ?? 0;
-      const map = raw === script ? i.bodyText.map.slice(k + 1, e + 1) : Array.from({ length: script.length + 1 }, () => start);
-      return { text: script, map };
+      if (raw === script) return slice(i.bodyText, k + 1, e);
+      return { text: script, map: new Int32Array(script.length + 1).fill(sourceOffset(i.bodyText, k + 1)), start: 0 };
     }
     k = e;
   }

@@ -171,7 +171,7 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
  * ranges are positions in that file. The one function both sides use. Call `loadShellParser()` first.
  */
 export function parseScriptText(text: string): ShellScript {
-  return parseShell({ text, map: Array.from({ length: text.length + 1 }, (_, i) => i) }, new LineIndex(text));
+  return parseShell({ text, map: null, start: 0 }, new LineIndex(text));
 }
 
 /** True when `parseShell` can read the text without tree-sitter (see `simpleProgram`), so the parser need not load. */
@@ -285,7 +285,7 @@ function named(n: Node): Node[] {
 /** A mapped text whose characters all come from one file offset range (for nested `sh -c`). */
 function pinned(text: string, at: Range, index: LineIndex): { mt: MappedText; index: LineIndex } {
   const offset = index.offsetOf(at.line - 1, at.column - 1);
-  return { mt: { text, map: Array.from({ length: text.length + 1 }, () => offset) }, index };
+  return { mt: { text, map: new Int32Array(text.length + 1).fill(offset), start: 0 }, index };
 }
 
 class Builder {

@@ -59,14 +59,29 @@ export class LineIndex {
  */
 export interface MappedText {
   text: string;
-  /** map[i] is the source offset of text[i]; map[text.length] is the source offset just past the end. */
-  map: number[];
+  /**
+   * map[i] is the source offset of text[i]; map[text.length] is the source offset just past the end.
+   * Null when the text is the source's own characters from `start` on (most instructions, and a
+   * script read whole): text[i] is at offset start + i. A typed array otherwise: one allocation the
+   * collector never scans, and a slice of it is a view (the per-character maps were once the largest
+   * part of the model's garbage).
+   */
+  map: Int32Array | null;
+  /** The source offset of text[0] when `map` is null. */
+  start: number;
+}
+
+/** The source offset of text[i] (i is clamped to the text's end). */
+export function sourceOffset(mt: MappedText, i: number): number {
+  const map = mt.map;
+  if (map === null) return mt.start + Math.min(i, mt.text.length);
+  return map[Math.min(i, map.length - 1)] ?? 0;
 }
 
 /** The source range of [start, end) in a mapped text. */
 export function mappedRange(index: LineIndex, mt: MappedText, start: number, end: number): Range {
-  const s = mt.map[Math.min(start, mt.map.length - 1)] ?? 0;
-  const lastChar = end > start ? mt.map[Math.min(end - 1, mt.map.length - 1)] : undefined;
+  const s = sourceOffset(mt, start);
+  const lastChar = end > start ? sourceOffset(mt, end - 1) : undefined;
   const e = lastChar === undefined ? s : lastChar + 1;
   return index.range(s, e);
 }
