@@ -155,8 +155,9 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   if (!tree) return unread;
   const b = new Builder(source, index);
   try {
-    b.block(tree.rootNode, false);
-    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: tree.rootNode.hasError };
+    const root = tree.rootNode;
+    b.block(new Views(source.text).of(root), false);
+    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: root.hasError };
   } catch (e) {
     // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
     if (e instanceof RangeError) return unread;
@@ -207,7 +208,7 @@ function plainNode(type: string, isNamed: boolean, children: PlainNode[], text: 
  * and a Dockerfile of such bodies never loads the grammar. Anything else (quotes, `$`, `?` and `[` globs,
  * redirections, keywords, assignments, a shell run with `-c`, a newline) returns null: tree-sitter reads it.
  */
-function simpleProgram(text: string): Node | null {
+function simpleProgram(text: string): SyntaxNode | null {
   const n = text.length;
   const tokens: PlainNode[] = [];
   let i = 0;
@@ -271,15 +272,101 @@ function simpleProgram(text: string): Node | null {
       statements.push(tokens[t++]!);
     }
   }
-  return plainNode('program', true, statements, text, 0, n) as unknown as Node;
+  return plainNode('program', true, statements, text, 0, n);
 }
 
-function kids(n: Node): Node[] {
-  return n.children.filter((c): c is Node => c !== null);
+function kids(n: SyntaxNode): SyntaxNode[] {
+  return n.children;
 }
 
-function named(n: Node): Node[] {
-  return n.namedChildren.filter((c): c is Node => c !== null);
+function named(n: SyntaxNode): SyntaxNode[] {
+  return n.namedChildren;
+}
+
+/**
+ * What the Builder reads of a syntax node: a tree-sitter node seen through a `View`, or a
+ * `PlainNode` of the plain-word reader.
+ */
+interface SyntaxNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly text: string;
+  readonly children: SyntaxNode[];
+  readonly namedChildren: SyntaxNode[];
+  childForFieldName?(name: string): SyntaxNode | null;
+}
+
+/**
+ * A tree-sitter node read once: every property of a web-tree-sitter node is a call into wasm
+ * (marshalling the node each time) and every `children` a new set of objects, while the Builder
+ * asks a node's type several times. A View asks each property once, and `Views` hands out one View
+ * per node, so `===` compares nodes.
+ */
+class View implements SyntaxNode {
+  readonly startIndex: number;
+  private t: string | undefined;
+  private named: boolean | undefined;
+  private end: number | undefined;
+  private kids: View[] | undefined;
+  private namedKids: View[] | undefined;
+
+  constructor(
+    private readonly node: Node,
+    private readonly views: Views,
+  ) {
+    this.startIndex = node.startIndex;
+  }
+
+  get type(): string {
+    return (this.t ??= this.node.type);
+  }
+
+  get isNamed(): boolean {
+    return (this.named ??= this.node.isNamed);
+  }
+
+  get endIndex(): number {
+    return (this.end ??= this.node.endIndex);
+  }
+
+  get text(): string {
+    return this.views.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get children(): View[] {
+    return (this.kids ??= this.views.all(this.node.children));
+  }
+
+  get namedChildren(): View[] {
+    return (this.namedKids ??= this.children.filter((c) => c.isNamed));
+  }
+
+  childForFieldName(name: string): View | null {
+    const c = this.node.childForFieldName(name);
+    return c ? this.views.of(c) : null;
+  }
+}
+
+/** The Views of one tree (`text` is the text it was parsed from). */
+class Views {
+  private readonly byId = new Map<number, View>();
+  constructor(readonly text: string) {}
+
+  of(n: Node): View {
+    const v = this.byId.get(n.id);
+    if (v && v.startIndex === n.startIndex) return v;
+    const view = new View(n, this);
+    if (!v) this.byId.set(n.id, view);
+    return view;
+  }
+
+  all(nodes: (Node | null)[]): View[] {
+    const out: View[] = [];
+    for (const n of nodes) if (n) out.push(this.of(n));
+    return out;
+  }
 }
 
 /** A mapped text whose characters all come from one file offset range (for nested `sh -c`). */
@@ -297,12 +384,12 @@ class Builder {
     private readonly index: LineIndex,
   ) {}
 
-  range(n: Node): Range {
+  range(n: SyntaxNode): Range {
     return mappedRange(this.index, this.src, n.startIndex, n.endIndex);
   }
 
   /** A sequence of statements separated by `;`, `&` or newlines. */
-  block(n: Node, nested: boolean, topLevel = !nested): void {
+  block(n: SyntaxNode, nested: boolean, topLevel = !nested): void {
     const list = kids(n);
     for (let i = 0; i < list.length; i++) {
       const k = list[i];
@@ -355,7 +442,7 @@ class Builder {
     return undefined;
   }
 
-  private substitution(n: Node): void {
+  private substitution(n: SyntaxNode): void {
     this.substDepth++;
     try {
       this.block(n, true, false);
@@ -364,7 +451,7 @@ class Builder {
     }
   }
 
-  stmt(n: Node, nested: boolean): void {
+  stmt(n: SyntaxNode, nested: boolean): void {
     switch (n.type) {
       case 'command':
         this.command(n, nested);
@@ -409,9 +496,9 @@ class Builder {
    * not by recursion, so a RUN chaining 100k commands does not overflow the stack; then finish each
    * level innermost first: a list's right side and its operator, a redirect's substitutions.
    */
-  private leftSpine(n: Node, nested: boolean): void {
-    const levels: Node[] = [];
-    let cur: Node | null = n;
+  private leftSpine(n: SyntaxNode, nested: boolean): void {
+    const levels: SyntaxNode[] = [];
+    let cur: SyntaxNode | null = n;
     while (cur) {
       if (cur.type === 'list') {
         const [left, op, right] = kids(cur);
@@ -420,7 +507,7 @@ class Builder {
         cur = left;
       } else if (cur.type === 'redirected_statement') {
         levels.push(cur);
-        cur = cur.childForFieldName('body');
+        cur = cur.childForFieldName?.('body') ?? null;
       } else break;
     }
     if (cur === n) return this.children(n, nested);
@@ -428,12 +515,12 @@ class Builder {
     for (let i = levels.length - 1; i >= 0; i--) {
       const level = levels[i]!;
       if (level.type === 'redirected_statement') {
-        // web-tree-sitter hands out a new object per access: compare nodes with equals(), not ===.
-        const body = level.childForFieldName('body');
-        for (const c of kids(level)) if (!body || !c.equals(body)) this.substitutions(c);
+        // One View per node (Views.of), so === compares nodes.
+        const body = level.childForFieldName?.('body') ?? null;
+        for (const c of kids(level)) if (c !== body) this.substitutions(c);
         continue;
       }
-      const [, op, right] = kids(level) as [Node, Node, Node];
+      const [, op, right] = kids(level) as [SyntaxNode, SyntaxNode, SyntaxNode];
       const leftLast = this.lastTopCommand(0);
       const mark = this.commands.length;
       this.stmt(right, nested);
@@ -444,7 +531,7 @@ class Builder {
     }
   }
 
-  private children(n: Node, nested: boolean): void {
+  private children(n: SyntaxNode, nested: boolean): void {
     const list = kids(n).filter((c) => c.isNamed);
     const isSeq = list.length > 1 && ['program', 'compound_statement', 'subshell', 'do_group', 'else_clause', 'elif_clause', 'if_statement', 'case_item'].includes(n.type);
     if (isSeq) {
@@ -459,7 +546,7 @@ class Builder {
   }
 
   /** Commands inside `$(…)` and backticks within a word. `type` and `text` are the node's, when the caller has them. */
-  private substitutions(n: Node, type = n.type, text?: string): void {
+  private substitutions(n: SyntaxNode, type = n.type, text?: string): void {
     if (type === 'command_substitution' || type === 'process_substitution') {
       this.substitution(n);
       return;
@@ -470,7 +557,7 @@ class Builder {
     for (const c of named(n)) this.substitutions(c);
   }
 
-  private word(n: Node): Word {
+  private word(n: SyntaxNode): Word {
     const { value, literal } = wordValue(n);
     return { text: n.text, value, literal, range: this.range(n) };
   }
@@ -479,12 +566,12 @@ class Builder {
    * The text of a node of the tree this Builder reads, and where it ends: every property of a
    * web-tree-sitter node is a call into wasm, so the command loop asks each child once.
    */
-  private spanOf(n: Node): { end: number; text: string } {
+  private spanOf(n: SyntaxNode): { end: number; text: string } {
     const end = n.endIndex;
     return { end, text: this.src.text.slice(n.startIndex, end) };
   }
 
-  private declaration(n: Node, nested: boolean): void {
+  private declaration(n: SyntaxNode, nested: boolean): void {
     const kw = kids(n)[0];
     if (!kw) return;
     const args = kids(n).slice(1).filter((c) => c.isNamed).map((c) => this.word(c));
@@ -492,10 +579,10 @@ class Builder {
     for (const c of named(n)) if (c) this.substitutions(c);
   }
 
-  private command(n: Node, nested: boolean): void {
+  private command(n: SyntaxNode, nested: boolean): void {
     const assignments: string[] = [];
     const args: Word[] = [];
-    let nameNode: Node | null = null;
+    let nameNode: SyntaxNode | null = null;
     let nameRange: Range | null = null;
     for (const c of named(n)) {
       const type = c.type;
@@ -589,7 +676,7 @@ class Builder {
       if (!tree) return;
       try {
         const inner = new Builder(mt, index);
-        inner.block(tree.rootNode, cmd.nested);
+        inner.block(new Views(mt.text).of(tree.rootNode), cmd.nested);
         for (const c of inner.commands) {
           if (!c.wrappedBy) c.wrappedBy = cmd;
           c.nested ||= cmd.nested;
@@ -606,12 +693,12 @@ class Builder {
 }
 
 /** The value of a word after quote removal; expansions are kept as written and mark it non-literal. */
-export function wordValue(n: Node): { value: string; literal: boolean } {
+export function wordValue(n: SyntaxNode): { value: string; literal: boolean } {
   return valueOf(n, n.type, null);
 }
 
 /** `wordValue` for a node whose type (and text, when not null) the caller already has. */
-function valueOf(n: Node, type: string, text: string | null): { value: string; literal: boolean } {
+function valueOf(n: SyntaxNode, type: string, text: string | null): { value: string; literal: boolean } {
   switch (type) {
     case 'word':
     case 'number': {
