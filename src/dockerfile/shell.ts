@@ -156,7 +156,7 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   const b = new Builder(source, index);
   try {
     const root = tree.rootNode;
-    b.block(new Views(source.text).of(root), false);
+    b.block(new View(root, source.text), false);
     return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: root.hasError };
   } catch (e) {
     // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
@@ -301,8 +301,7 @@ interface SyntaxNode {
 /**
  * A tree-sitter node read once: every property of a web-tree-sitter node is a call into wasm
  * (marshalling the node each time) and every `children` a new set of objects, while the Builder
- * asks a node's type several times. A View asks each property once, and `Views` hands out one View
- * per node, so `===` compares nodes.
+ * asks a node's type several times. A View asks each property once.
  */
 class View implements SyntaxNode {
   readonly startIndex: number;
@@ -314,7 +313,7 @@ class View implements SyntaxNode {
 
   constructor(
     private readonly node: Node,
-    private readonly views: Views,
+    private readonly source: string,
   ) {
     this.startIndex = node.startIndex;
   }
@@ -332,11 +331,14 @@ class View implements SyntaxNode {
   }
 
   get text(): string {
-    return this.views.text.slice(this.startIndex, this.endIndex);
+    return this.source.slice(this.startIndex, this.endIndex);
   }
 
   get children(): View[] {
-    return (this.kids ??= this.views.all(this.node.children));
+    if (this.kids) return this.kids;
+    const kids: View[] = [];
+    for (const c of this.node.children) if (c) kids.push(new View(c, this.source));
+    return (this.kids = kids);
   }
 
   get namedChildren(): View[] {
@@ -344,28 +346,9 @@ class View implements SyntaxNode {
   }
 
   childForFieldName(name: string): View | null {
+    // The child among `children`, so that === compares it with them.
     const c = this.node.childForFieldName(name);
-    return c ? this.views.of(c) : null;
-  }
-}
-
-/** The Views of one tree (`text` is the text it was parsed from). */
-class Views {
-  private readonly byId = new Map<number, View>();
-  constructor(readonly text: string) {}
-
-  of(n: Node): View {
-    const v = this.byId.get(n.id);
-    if (v && v.startIndex === n.startIndex) return v;
-    const view = new View(n, this);
-    if (!v) this.byId.set(n.id, view);
-    return view;
-  }
-
-  all(nodes: (Node | null)[]): View[] {
-    const out: View[] = [];
-    for (const n of nodes) if (n) out.push(this.of(n));
-    return out;
+    return c ? (this.children.find((k) => k.startIndex === c.startIndex && k.node.id === c.id) ?? new View(c, this.source)) : null;
   }
 }
 
@@ -515,7 +498,7 @@ class Builder {
     for (let i = levels.length - 1; i >= 0; i--) {
       const level = levels[i]!;
       if (level.type === 'redirected_statement') {
-        // One View per node (Views.of), so === compares nodes.
+        // childForFieldName gives the View among the children, so === compares nodes.
         const body = level.childForFieldName?.('body') ?? null;
         for (const c of kids(level)) if (c !== body) this.substitutions(c);
         continue;
@@ -676,7 +659,7 @@ class Builder {
       if (!tree) return;
       try {
         const inner = new Builder(mt, index);
-        inner.block(new Views(mt.text).of(tree.rootNode), cmd.nested);
+        inner.block(new View(tree.rootNode, mt.text), cmd.nested);
         for (const c of inner.commands) {
           if (!c.wrappedBy) c.wrappedBy = cmd;
           c.nested ||= cmd.nested;
