@@ -53,87 +53,100 @@ export interface RunOptions {
 
 const defaultSeverity = (c: Check): Severity => c.severity;
 
-type Hook = (ins: Instruction) => void;
-
 /**
- * The hooks to call for one keyword, in visitor order and, within a visitor, `instruction`, then the
- * keyword's own hook, then `RUN` for an ONBUILD RUN trigger: a flat list spares looking up every
- * keyword on every visitor for every instruction (about 95 visitors).
+ * Which visitor hooks to call, and in which order, for each instruction keyword: the visitors' hook
+ * names read once and kept while the same checks give visitors of the same shape (every Dockerfile
+ * of a run, as a rule), so a file pays neither for reading ~95 visitors' keys nor for merging them.
+ * Order: visitor by visitor, and within a visitor `instruction`, then the keyword's own hook, then
+ * `RUN` for an ONBUILD RUN trigger.
  */
-interface Hooks {
-  fns: Hook[];
-  owners: DockerfileVisitor[];
-  onTrigger: boolean[];
+interface Plan {
+  checks: readonly Check[];
+  /** Per visitor: its enumerable keys, which of them are functions, and the function ones (hooks); null for a visitor that is not a plain object. */
+  shapes: ({ keys: string[]; isHook: boolean[]; hooks: Set<string> } | null)[];
+  calls: Map<string, Calls>;
 }
 
-/** One visitor's hook under one name, with the visitor's place in the list. */
-interface Bucket {
+/** Calls in order: visitor index, hook name, and whether the hook gets the ONBUILD trigger. */
+interface Calls {
   at: number[];
-  fns: Function[];
-  owners: DockerfileVisitor[];
+  names: string[];
+  trigger: boolean[];
 }
 
-/**
- * Every visitor's hooks by name, read once per Dockerfile: a visitor is an object literal with a few
- * hooks, so reading its own keys asks each of ~95 differently shaped objects for what it has, not for
- * every keyword it lacks. A visitor that is not a plain object (hooks on a prototype) is asked by name.
- */
-function bucketsOf(visitors: readonly DockerfileVisitor[]): Map<string, Bucket> {
-  const out = new Map<string, Bucket>();
-  const put = (name: string, fn: unknown, v: DockerfileVisitor, at: number): void => {
-    if (typeof fn !== 'function') return;
-    let b = out.get(name);
-    if (!b) out.set(name, (b = { at: [], fns: [], owners: [] }));
-    b.at.push(at);
-    b.fns.push(fn as Function);
-    b.owners.push(v);
-  };
-  const plain = new Set<string>();
-  for (let at = 0; at < visitors.length; at++) {
-    const v = visitors[at]!;
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto === Object.prototype || proto === null) {
-      for (const name of Object.keys(v)) put(name, (v as Record<string, unknown>)[name], v, at);
-    } else {
-      // Names are unknown here: keep the visitor under every name it answers, as a by-name lookup would.
-      for (let o: object | null = v; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) for (const name of Object.getOwnPropertyNames(o)) plain.add(name);
-      for (const name of plain) put(name, (v as Record<string, unknown>)[name], v, at);
-      plain.clear();
-    }
+let lastPlan: Plan | null = null;
+
+function shapeOf(v: DockerfileVisitor): Plan['shapes'][number] {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return null;
+  const keys = Object.keys(v);
+  const isHook = keys.map((k) => typeof (v as Record<string, unknown>)[k] === 'function');
+  return { keys, isHook, hooks: new Set(keys.filter((_, i) => isHook[i])) };
+}
+
+function sameShape(v: DockerfileVisitor, shape: Plan['shapes'][number]): boolean {
+  if (!shape) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  let n = 0;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) n++;
+  if (n !== shape.keys.length) return false;
+  for (let i = 0; i < n; i++) {
+    const k = shape.keys[i]!;
+    if (!Object.prototype.hasOwnProperty.call(v, k) || (typeof (v as Record<string, unknown>)[k] === 'function') !== shape.isHook[i]) return false;
   }
-  return out;
+  return true;
 }
 
-const NO_BUCKET: Bucket = { at: [], fns: [], owners: [] };
+/** The hook names a visitor answers: its own function-valued keys, or for a class instance every function name on its prototype chain. */
+function hookNames(v: DockerfileVisitor, shape: Plan['shapes'][number]): (name: string) => boolean {
+  if (shape) return (name) => shape.hooks.has(name);
+  return (name) => typeof (v as Record<string, unknown>)[name] === 'function';
+}
 
-function hooksFor(buckets: Map<string, Bucket>, keyword: string, runTrigger: boolean): Hooks {
-  const h: Hooks = { fns: [], owners: [], onTrigger: [] };
-  // Merged by visitor place; within a visitor: instruction, the keyword's hook, RUN for a trigger.
-  const lists: [Bucket, boolean][] = [[buckets.get('instruction') ?? NO_BUCKET, false], [keyword === 'instruction' ? NO_BUCKET : buckets.get(keyword) ?? NO_BUCKET, false]];
-  if (runTrigger) lists.push([buckets.get('RUN') ?? NO_BUCKET, true]);
-  const pos = lists.map(() => 0);
-  for (;;) {
-    let best = -1;
-    let bestAt = Infinity;
-    for (let l = 0; l < lists.length; l++) {
-      const at = lists[l]![0].at[pos[l]!];
-      if (at !== undefined && at < bestAt) {
-        bestAt = at;
-        best = l;
-      }
+function planFor(checks: readonly Check[], visitors: readonly DockerfileVisitor[]): Plan {
+  const p = lastPlan;
+  if (p && p.checks.length === checks.length && p.checks.every((c, i) => c === checks[i]) && visitors.every((v, i) => sameShape(v, p.shapes[i] ?? null))) return p;
+  const plan: Plan = { checks: [...checks], shapes: visitors.map(shapeOf), calls: new Map() };
+  // A visitor that is not a plain object may answer differently per file: such a plan is not kept.
+  if (plan.shapes.every((s) => s !== null)) lastPlan = plan;
+  return plan;
+}
+
+/** The calls for one instruction keyword (or `stage`, `stageEnd`, `end`), built on first use. */
+function callsFor(plan: Plan, visitors: readonly DockerfileVisitor[], keyword: string, runTrigger: boolean): Calls {
+  const key = runTrigger ? `${keyword} RUN` : keyword;
+  let calls = plan.calls.get(key);
+  if (calls) return calls;
+  calls = { at: [], names: [], trigger: [] };
+  const lifecycle = keyword === 'stage' || keyword === 'stageEnd' || keyword === 'end';
+  for (let i = 0; i < visitors.length; i++) {
+    const has = hookNames(visitors[i]!, plan.shapes[i] ?? null);
+    const add = (name: string, trigger: boolean): void => {
+      if (!has(name)) return;
+      calls!.at.push(i);
+      calls!.names.push(name);
+      calls!.trigger.push(trigger);
+    };
+    if (lifecycle) {
+      add(keyword, false);
+      continue;
     }
-    if (best < 0) return h;
-    const [b, onTrigger] = lists[best]!;
-    const k = pos[best]!++;
-    h.fns.push(b.fns[k] as Hook);
-    h.owners.push(b.owners[k]!);
-    h.onTrigger.push(onTrigger);
+    add('instruction', false);
+    if (keyword !== 'instruction') add(keyword, false);
+    if (runTrigger) add('RUN', true);
   }
+  // A plan of class-instance visitors is rebuilt per file; its calls are then not shared either.
+  plan.calls.set(key, calls);
+  return calls;
 }
 
-function callAll(b: Bucket | undefined, arg?: unknown): void {
-  if (!b) return;
-  for (let i = 0; i < b.fns.length; i++) b.fns[i]!.call(b.owners[i], arg);
+function call(visitors: readonly DockerfileVisitor[], calls: Calls, arg: unknown, trigger?: unknown): void {
+  const { at, names } = calls;
+  for (let i = 0; i < at.length; i++) {
+    const v = visitors[at[i]!] as unknown as Record<string, (a: unknown) => void>;
+    v[names[i]!]!(calls.trigger[i] ? trigger : arg);
+  }
 }
 
 /** Runs the Dockerfile side of the checks over one Dockerfile's facts. */
@@ -141,30 +154,24 @@ export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Che
   const findings: Finding[] = [];
   const severityOf = options.severity ?? defaultSeverity;
   const visitors: DockerfileVisitor[] = [];
+  const withVisitors: Check[] = [];
   for (const check of checks) {
     if (!check.dockerfile) continue;
+    withVisitors.push(check);
     visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf) }));
   }
-  const buckets = bucketsOf(visitors);
-  const stageHooks = buckets.get('stage');
-  const stageEndHooks = buckets.get('stageEnd');
-  const byKeyword = new Map<string, Hooks>();
+  const plan = planFor(withVisitors, visitors);
   let stage = null as DockerfileFacts['stages'][number] | null;
   for (const ins of facts.instructions) {
-    if (ins.keyword === 'FROM' && stage) callAll(stageEndHooks, stage);
-    const runTrigger = ins.trigger?.keyword === 'RUN';
-    const key = runTrigger ? `${ins.keyword} RUN` : ins.keyword;
-    let hooks = byKeyword.get(key);
-    if (!hooks) byKeyword.set(key, (hooks = hooksFor(buckets, ins.keyword, runTrigger)));
-    const { fns, owners, onTrigger } = hooks;
-    for (let i = 0; i < fns.length; i++) fns[i]!.call(owners[i], onTrigger[i] ? ins.trigger! : ins);
+    if (ins.keyword === 'FROM' && stage) call(visitors, callsFor(plan, visitors, 'stageEnd', false), stage);
+    call(visitors, callsFor(plan, visitors, ins.keyword, ins.trigger?.keyword === 'RUN'), ins, ins.trigger);
     if (ins.keyword === 'FROM' && ins.stage) {
       stage = ins.stage;
-      callAll(stageHooks, stage);
+      call(visitors, callsFor(plan, visitors, 'stage', false), stage);
     }
   }
-  if (stage) callAll(stageEndHooks, stage);
-  callAll(buckets.get('end'));
+  if (stage) call(visitors, callsFor(plan, visitors, 'stageEnd', false), stage);
+  call(visitors, callsFor(plan, visitors, 'end', false), undefined);
   return findings;
 }
 
