@@ -189,13 +189,12 @@ export function runImageChecks(image: ImageFacts, dockerfile: DockerfileFacts | 
 
 /** Sorts findings by position, then rule. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  const key = (f: Finding): [number, number] => (f.location.kind === 'image' ? [f.location.layer ?? -1, 0] : [f.location.range.line, f.location.range.column]);
+  const line = (f: Finding): number => (f.location.kind === 'image' ? (f.location.layer ?? -1) : f.location.range.line);
+  const column = (f: Finding): number => (f.location.kind === 'image' ? 0 : f.location.range.column);
   return findings.sort((a, b) => {
     const fa = a.location.kind === 'file' ? a.location.file : '';
     const fb = b.location.kind === 'file' ? b.location.file : '';
     if (fa !== fb) return fa < fb ? -1 : 1;
-    const [la, ca] = key(a);
-    const [lb, cb] = key(b);
-    return la - lb || ca - cb || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+    return line(a) - line(b) || column(a) - column(b) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
   });
 }
