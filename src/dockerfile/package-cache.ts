@@ -146,8 +146,10 @@ export function cacheCleaned(cmd: ShellCommand): CacheKind[] {
   return [...k];
 }
 
+const KINDS = Object.keys(CACHE_DIRS) as CacheKind[];
+
 function findCacheCleaned(cmd: ShellCommand): CacheKind[] {
-  const kinds = Object.keys(CACHE_DIRS) as CacheKind[];
+  const kinds = KINDS;
   if (cmd.base === 'rm') {
     const paths = cmd.args.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
     return kinds.filter((k) => paths.some((p) => coversCache(k, p)));
