@@ -57,11 +57,18 @@ COPY dist/app-$APP_VERSION.tar.gz /opt/
 `,
   },
   dockerfile: (ctx) => {
+    // Typo guesses compare names pairwise; a file with thousands of ARGs and thousands of unknown
+    // names stops guessing after this many comparisons instead of taking minutes.
+    let comparisons = 1_000_000;
+    const isNear = (a: string, b: string): boolean => --comparisons >= 0 && near(a, b);
     const check = (ins: Instruction): void => {
       if (!EXPANDED.has(ins.keyword)) return;
       // No `$` in any word: nothing to report (most instructions), so skip copying the variables.
       if (!ins.args.some((a) => a.value.includes('$'))) return;
-      const defined = new Map(varsBefore(ctx.facts, ins));
+      // The variables before this instruction, and those its own earlier words define (no copy:
+      // a file can have 100k ARGs).
+      const before = varsBefore(ctx.facts, ins);
+      const own = new Set<string>();
       const root = rootOf(ins.stage);
       const bare = root === null || (root.image !== null && root.image.registry === null && BARE_BASES.has(root.image.repository));
       const keyed = ins.keyword === 'ENV' || ins.keyword === 'ARG' || ins.keyword === 'LABEL';
@@ -70,14 +77,16 @@ COPY dist/app-$APP_VERSION.tar.gz /opt/
         if (keyed && eq < 0 && (k === 0 || ins.keyword === 'ARG')) continue;
         const from = keyed && eq >= 0 ? eq + 1 : 0;
         for (const r of varRefs(a.value.slice(from))) {
-          if (r.hasDefault || defined.has(r.name) || PREDEFINED.has(r.name)) continue;
-          const guess = [...defined.keys()].find((n) => near(r.name, n));
+          if (r.hasDefault || before.has(r.name) || own.has(r.name) || PREDEFINED.has(r.name)) continue;
+          let guess: string | undefined;
+          if (comparisons > 0) for (const n of before.keys()) if (isNear(r.name, n)) { guess = n; break; }
+          if (guess === undefined) for (const n of own) if (!before.has(n) && isNear(r.name, n)) { guess = n; break; }
           if (!bare && !guess && r.name === r.name.toUpperCase()) continue;
           const oneLine = a.range.line === a.range.endLine;
           const at = oneLine ? { line: a.range.line, column: a.range.column + from + r.start, endLine: a.range.line, endColumn: a.range.column + from + r.end } : a.range;
           ctx.report({ messageId: 'undefined', data: { name: r.name, keyword: ins.keyword, hint: guess ? ` (did you mean $${guess}?)` : '' }, at });
         }
-        if (keyed && eq > 0) defined.set(a.value.slice(0, eq), null);
+        if (keyed && eq > 0) own.add(a.value.slice(0, eq));
       }
     };
     return { instruction: check };

@@ -45,7 +45,11 @@ CMD ["node", "server.js"]
       let workdir = '/';
       const abs = (p: string, ins: Instruction): string => posix.resolve(workdir, expand(p, ins.vars).value.replace(/^["']|["']$/g, ''));
       for (const ins of shippedInstructions(ctx.facts)) {
-        if (ins.keyword === 'WORKDIR' && ins.args[0]) workdir = abs(ins.args[0].value, ins);
+        if (ins.keyword === 'WORKDIR' && ins.args[0]) {
+          // Past Linux's PATH_MAX a directory cannot exist (and 100k relative WORKDIRs would make every later path quadratic).
+          const next = abs(ins.args[0].value, ins);
+          if (next.length <= 4096) workdir = next;
+        }
         if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !ins.flags.some((f) => f.name === 'chown')) {
           const dest = ins.json ? ins.json[ins.json.length - 1] : ins.args[ins.args.length - 1]?.value;
           if (dest && (ins.json ? ins.json.length : ins.args.length) >= 2) copies.push({ dest: abs(dest, ins), ins });

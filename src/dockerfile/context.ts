@@ -87,21 +87,30 @@ function executableOf(ins: Instruction): string | null {
   return first;
 }
 
-function workdirAt(stage: Stage, ins: Instruction): string {
-  let wd = '/';
+/** Linux's PATH_MAX: a longer working directory cannot exist; past it WORKDIRs are not followed. */
+const PATH_MAX = 4096;
+
+/** The working directory before each instruction of the stage chain that ends in `stage`, in one pass. */
+function workdirsOf(stage: Stage): Map<Instruction, string> {
   const chain: Stage[] = [];
-  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
+  for (let s: Stage | null = stage; s; s = s.parent) chain.push(s);
+  chain.reverse();
+  const out = new Map<Instruction, string>();
+  let wd = '/';
   for (const s of chain) {
     for (const i of s.instructions) {
-      if (i === ins) return wd;
-      if (i.keyword === 'WORKDIR' && i.args[0]) wd = posix.resolve(wd, i.args[0].value);
+      out.set(i, wd);
+      if (i.keyword === 'WORKDIR' && i.args[0]) {
+        const next = posix.resolve(wd, i.args[0].value);
+        if (next.length <= PATH_MAX) wd = next;
+      }
     }
   }
-  return wd;
+  return out;
 }
 
 /** Finds a context file that a COPY/ADD (not from another stage or image) put at `imagePath`. */
-function sourceFor(stage: Stage, imagePath: string): { source: string } | null {
+function sourceFor(stage: Stage, imagePath: string, workdirAt: (ins: Instruction) => string): { source: string } | null {
   for (let s: Stage | null = stage; s; s = s.parent) {
     for (const i of [...s.instructions].reverse()) {
       if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.flags.some((f) => f.name === 'from')) continue;
@@ -109,7 +118,7 @@ function sourceFor(stage: Stage, imagePath: string): { source: string } | null {
       if (parts.length < 2) continue;
       const srcs = parts.slice(0, -1);
       const destRaw = parts[parts.length - 1]!;
-      const dest = posix.resolve(workdirAt(s, i), destRaw);
+      const dest = posix.resolve(workdirAt(i), destRaw);
       const intoDir = destRaw.endsWith('/') || srcs.length > 1 || destRaw === '.';
       for (const src of srcs) {
         if (/[*?[]/.test(src) || /^https?:/.test(src)) {
@@ -146,6 +155,8 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
   const stage = facts.finalStage;
   if (!stage) return ctx;
   const seen = new Set<string>();
+  let workdirs: Map<Instruction, string> | undefined;
+  const workdirAt = (ins: Instruction): string => (workdirs ??= workdirsOf(stage)).get(ins) ?? '/';
   for (let s: Stage | null = stage; s; s = s.parent) {
     for (const kw of ['ENTRYPOINT', 'CMD']) {
       const ins = [...s.instructions].reverse().find((i) => i.keyword === kw);
@@ -153,11 +164,11 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
       const exe = executableOf(ins);
       if (!exe || exe.includes('$')) continue;
       // A bare name (`docker-entrypoint.sh`) is looked up in PATH, where COPY usually puts it.
-      const candidates = exe.includes('/') ? [posix.resolve(workdirAt(s, ins), exe)] : PATH_DIRS.map((d) => posix.join(d, exe));
+      const candidates = exe.includes('/') ? [posix.resolve(workdirAt(ins), exe)] : PATH_DIRS.map((d) => posix.join(d, exe));
       let imagePath = '';
       let src: { source: string } | null = null;
       for (const c of candidates) {
-        src = sourceFor(stage, c);
+        src = sourceFor(stage, c, workdirAt);
         imagePath = c;
         if (src) break;
       }

@@ -10,7 +10,7 @@ interface AstRange {
   end: { line: number; character: number };
 }
 import { LineIndex, mappedRange, sourceOffset, type MappedText, type Range } from './text.js';
-import { expand, PLATFORM_ARGS } from './vars.js';
+import { expand, MAX_EXPANDED_VALUES, PLATFORM_ARGS, VarTimeline } from './vars.js';
 import { parseImageRef } from './image-ref.js';
 import { isSimpleShell, loadShellParser, parseScriptText, parseShell } from './shell.js';
 import { emptyContext, readContext, type ContextReader } from './context.js';
@@ -424,9 +424,13 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
   const global = new Map<string, string | null>();
   for (const a of PLATFORM_ARGS) global.set(a, null);
   for (const [k, v] of options.buildArgs ?? []) global.set(k, v);
-  let vars = new Map<string, string | null>(global);
+  let timeline = new VarTimeline(global);
+  let vars = timeline.view();
   let stage: Stage | null = null;
-  const stageVars = new Map<number, Map<string, string | null>>();
+  const stageVars = new Map<number, ReadonlyMap<string, string | null>>();
+  const stageByName = new Map<string, Stage>();
+  // Characters that substitution added to the values kept; past the budget a value is unknown (null).
+  let expandedBudget = MAX_EXPANDED_VALUES;
 
   for (const ai of ast.getInstructions()) {
     const keyword = ai.getKeyword().toUpperCase();
@@ -437,7 +441,7 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
       const nameIdx = ins.args.findIndex((a) => a.value.toLowerCase() === 'as');
       const nameArg = nameIdx >= 1 ? ins.args[nameIdx + 1] : undefined;
       const resolved = expand(imageArg, global);
-      const parent = facts.stages.find((s) => s.name !== null && s.name === resolved.value.toLowerCase()) ?? null;
+      const parent = stageByName.get(resolved.value.toLowerCase()) ?? null;
       const platformFlag = ins.flags.find((f) => f.name === 'platform');
       const s: Stage = {
         index: facts.stages.length,
@@ -455,28 +459,35 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
       ins.stage = s;
       parent?.usedBy.add(s.index);
       facts.stages.push(s);
+      if (s.name !== null && !stageByName.has(s.name)) stageByName.set(s.name, s);
       facts.instructions.push(ins);
       stage = s;
-      vars = new Map(parent ? (stageVars.get(parent.index) ?? []) : []);
-      for (const a of PLATFORM_ARGS) if (!vars.has(a)) vars.set(a, null);
+      const start = parent ? stageVars.get(parent.index) : undefined;
+      timeline = new VarTimeline(start);
+      for (const a of PLATFORM_ARGS) if (!start?.has(a)) timeline.set(a, null);
+      vars = timeline.view();
       continue;
     }
     const ins = convert(ai, stage, vars, false);
     facts.instructions.push(ins);
     if (stage) stage.instructions.push(ins);
     if (keyword === 'ARG' || keyword === 'ENV') {
-      const next = new Map(vars);
       for (const p of ins.properties) {
-        let value: string | null = p.value === null ? null : expand(p.value, vars).value;
+        let value: string | null = null;
+        if (p.value !== null) {
+          const r = expand(p.value, vars);
+          value = r.value;
+          if (r.tooLong || (value.length > p.value.length && (expandedBudget -= value.length - p.value.length) < 0)) value = null;
+        }
         if (keyword === 'ARG') {
           if (options.buildArgs?.has(p.name)) value = options.buildArgs.get(p.name)!;
           else if (value === null && global.has(p.name) && stage) value = global.get(p.name)!;
         }
-        next.set(p.name, value);
+        timeline.set(p.name, value);
         if (!stage && keyword === 'ARG') global.set(p.name, value);
       }
-      vars = next;
-      ins.vars = next;
+      vars = timeline.view();
+      ins.vars = vars;
     }
     if (keyword === 'SHELL' && stage && ins.json) {
       const exe = (ins.json[0] ?? '').replace(/\\/g, '/').split('/').pop()!.toLowerCase().replace(/\.exe$/, '');

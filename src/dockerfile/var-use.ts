@@ -1,6 +1,7 @@
 /** Variable references in instruction words, and the ARG/ENV variables in force before an instruction. */
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
 import { PLATFORM_ARGS } from './vars.js';
+import { memoized } from './memo.js';
 
 /** One `$NAME` or `${NAME…}` in a text. */
 export interface VarRef {
@@ -27,18 +28,33 @@ export function varRefs(text: string): VarRef[] {
 
 /** The variables a stage starts with: those of the stage it is built on, and the platform ARGs. */
 export function stageStartVars(stage: Stage): Map<string, string | null> {
-  const parent = stage.parent;
-  const m = new Map(parent ? (parent.instructions.at(-1)?.vars ?? stageStartVars(parent)) : []);
+  // The nearest stage up the chain with an instruction (a loop: chains can be 100k stages long).
+  let parent = stage.parent;
+  while (parent && parent.instructions.length === 0) parent = parent.parent;
+  const m = new Map(parent?.instructions.at(-1)?.vars ?? []);
   for (const a of PLATFORM_ARGS) if (!m.has(a)) m.set(a, null);
   return m;
+}
+
+/** The instruction before an ARG/ENV in its stage (or before the first FROM), found in one pass per model, not a scan per call. */
+function previousOf(facts: DockerfileFacts, ins: Instruction): Instruction | undefined {
+  const m = memoized(facts, 'previousVarInstruction', () => {
+    const out = new Map<Instruction, Instruction | undefined>();
+    const last = new Map<Stage | null, Instruction>();
+    for (const i of facts.instructions) {
+      if (i.keyword === 'FROM') continue;
+      if (i.keyword === 'ARG' || i.keyword === 'ENV') out.set(i, last.get(i.stage));
+      last.set(i.stage, i);
+    }
+    return out;
+  });
+  return m.get(ins);
 }
 
 /** The variables in force before `ins` runs (for ARG and ENV, `ins.vars` already holds what they define). */
 export function varsBefore(facts: DockerfileFacts, ins: Instruction): ReadonlyMap<string, string | null> {
   if (ins.keyword !== 'ARG' && ins.keyword !== 'ENV') return ins.vars;
-  const list = ins.stage ? ins.stage.instructions : facts.instructions.filter((i) => i.stage === null);
-  const at = list.indexOf(ins);
-  const prev = at > 0 ? list[at - 1] : undefined;
+  const prev = previousOf(facts, ins);
   if (prev) return prev.vars;
   return ins.stage ? stageStartVars(ins.stage) : new Map(PLATFORM_ARGS.map((a) => [a, null] as const));
 }

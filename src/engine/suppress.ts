@@ -92,13 +92,20 @@ function findPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: Ma
   const pragmas: Pragma[] = [];
   const malformed: MalformedPragma[] = [];
   const topDirectives = directiveLines(facts);
-  /** The instruction that starts after a comment, with only comment lines in between. */
-  const nextInstruction = (line: number): Instruction | null => {
-    const next = facts.instructions.find((i) => i.range.line > line);
-    if (!next) return null;
-    for (let l = line + 1; l < next.range.line; l++) if (!commentLines.has(l)) return null;
-    return next;
-  };
+  /**
+   * The instruction that starts after a comment, with only comment lines in between. Found for all
+   * comments at once, from the last up (a comment directly above another takes that one's answer):
+   * a search and a walk per comment made 100k pragma lines take minutes.
+   */
+  const below = new Map<number, Instruction | null>();
+  const instructions = facts.instructions;
+  for (let k = comments.length - 1, n = instructions.length; k >= 0; k--) {
+    const line = comments[k]!.range.line;
+    while (n > 0 && instructions[n - 1]!.range.line > line) n--;
+    const next = instructions[n];
+    below.set(line, !next ? null : next.range.line === line + 1 ? next : commentLines.has(line + 1) ? (below.get(line + 1) ?? null) : null);
+  }
+  const nextInstruction = (line: number): Instruction | null => below.get(line) ?? null;
   for (const c of comments) {
     const bk = /^check\s*=\s*(.*)$/i.exec(c.text.trim());
     if (bk) {
@@ -131,6 +138,53 @@ function findPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: Ma
     pragmas.push({ tool: p.tool, global: p.global, entries, reason: p.reason, range: c.range, instruction, ...(p.stage ? { stage: true as const } : {}) });
   }
   return { pragmas, malformed };
+}
+
+/**
+ * The pragmas that may cover a finding's line, by index, in order: the global ones and those whose
+ * instruction (or stage, for `stage ignore`) spans the line. Pragmas above instructions cover
+ * disjoint spans (several pragmas may share one), and so do stage pragmas, so each kind is searched
+ * by bisection: trying every pragma for every finding took minutes on 50k ignored findings.
+ */
+function pragmaSpans(pragmas: readonly Pragma[]): { covering(line: number | null): number[] } {
+  interface Span { line: number; endLine: number; pragmas: number[] }
+  const global: number[] = [];
+  const kinds = [new Map<string, Span>(), new Map<string, Span>()];
+  pragmas.forEach((p, k) => {
+    if (p.global) return void global.push(k);
+    if (!p.instruction) return;
+    const stage = p.stage === true && p.instruction.keyword === 'FROM';
+    const line = p.instruction.range.line;
+    const endLine = stage ? (p.instruction.stage?.instructions.at(-1) ?? p.instruction).range.endLine : p.instruction.range.endLine;
+    const spans = kinds[stage ? 1 : 0]!;
+    const key = `${line}:${endLine}`;
+    const span = spans.get(key);
+    if (span) span.pragmas.push(k);
+    else spans.set(key, { line, endLine, pragmas: [k] });
+  });
+  const sorted = kinds.map((m) => [...m.values()].sort((a, b) => a.line - b.line));
+  return {
+    covering(line) {
+      if (line === null) return global;
+      const out = [...global];
+      for (const spans of sorted) {
+        // The last span starting at or before the line.
+        let lo = 0;
+        let hi = spans.length - 1;
+        let at = -1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (spans[mid]!.line <= line) {
+            at = mid;
+            lo = mid + 1;
+          } else hi = mid - 1;
+        }
+        const span = spans[at];
+        if (span && line <= span.endLine) out.push(...span.pragmas);
+      }
+      return out.length === global.length ? global : out.sort((a, b) => a - b);
+    },
+  };
 }
 
 /** The rule names a BuildKit `check=` value skips (`all` for every BuildKit rule). */
@@ -182,16 +236,12 @@ export function applySuppressions(facts: DockerfileFacts, findings: readonly Fin
   const used = new Set<PragmaEntry>();
   const kept: Finding[] = [];
   const suppressed: Suppressed[] = [];
+  const spans = pragmaSpans(pragmas);
   for (const f of findings) {
     const check = byId.get(f.rule) ?? { id: f.rule, category: f.category, aliases: [] };
     let by: Pragma | null = null;
-    for (const p of pragmas) {
-      if (!p.global) {
-        if (!p.instruction || f.location.kind !== 'dockerfile') continue;
-        const { line } = p.instruction.range;
-        const endLine = p.stage && p.instruction.keyword === 'FROM' ? (p.instruction.stage?.instructions.at(-1) ?? p.instruction).range.endLine : p.instruction.range.endLine;
-        if (f.location.range.line < line || f.location.range.line > endLine) continue;
-      }
+    for (const k of spans.covering(f.location.kind === 'dockerfile' ? f.location.range.line : null)) {
+      const p = pragmas[k]!;
       for (const e of p.entries) {
         if (p.tool === 'buildkit' ? !skips(check, e.name) : !names(check, e.name)) continue;
         used.add(e);

@@ -1,0 +1,124 @@
+/**
+ * Pathological but valid Dockerfiles (found by generating them): each once ran out of memory or
+ * took minutes because some step was quadratic or exponential in the input. Each case must finish
+ * well inside its timeout and still give the right answer.
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModel } from '../src/dockerfile/parse.js';
+import { varsBefore } from '../src/dockerfile/var-use.js';
+import { expand, MAX_SUBSTITUTED } from '../src/dockerfile/vars.js';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist/cli.js');
+let tmp = '';
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build');
+  tmp = mkdtempSync(join(tmpdir(), 'shipshape-robust-'));
+});
+
+/** Runs the CLI with --format json on a Dockerfile (in its own directory, the build context). */
+function analyze(name: string, text: string, context: Record<string, string> = {}) {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, body] of Object.entries(context)) writeFileSync(join(dir, f), body);
+  writeFileSync(join(dir, 'Dockerfile'), text);
+  const r = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 20000 });
+  expect(r.stderr).toBe('');
+  expect([0, 1]).toContain(r.status);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.targets[0].error).toBeNull();
+  return doc.targets[0].findings as { rule: string; line: number; message: string }[];
+}
+
+const lines = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join('');
+
+describe('variables', () => {
+  it('values that double with each ENV are not computed past a bound (was: internal error, Invalid string length)', () => {
+    const text = 'FROM alpine:3.20\nENV A0=x\n' + lines(60, (i) => `ENV A${i + 1}=\${A${i}}\${A${i}}\n`) + 'USER 10001\nCMD ["sh"]\n';
+    const f = buildModel(text);
+    const last = f.instructions.at(-3)!;
+    expect(last.vars.get('A10')).toBe('x'.repeat(1024));
+    expect(last.vars.get('A12')).toBe('x'.repeat(4096));
+    // A13 would take 8192 characters: unknown, and so is everything built from it
+    expect(last.vars.get('A13')).toBeNull();
+    expect(last.vars.get('A60')).toBe('');
+    expect(expand('$A12$A12', last.vars)).toMatchObject({ value: 'x'.repeat(4096), unresolved: true, tooLong: true });
+    expect(MAX_SUBSTITUTED).toBe(4096);
+    analyze('env-doubling', text);
+  });
+
+  it('30k chained ARGs resolve, each instruction seeing only what came before (was: 4 GB and out of memory)', () => {
+    const n = 30000;
+    const text = 'FROM alpine:3.20\nARG A0=x\n' + lines(n, (i) => `ARG A${i + 1}=$A${i}\n`) + `RUN echo ${lines(n, (i) => `$A${i} `)}\nUSER 10001\n`;
+    const f = buildModel(text);
+    const run = f.instructions.find((i) => i.keyword === 'RUN')!;
+    expect(run.vars.get(`A${n}`)).toBe('x');
+    const mid = f.instructions[1000]!;
+    expect(mid.vars.get('A998')).toBe('x');
+    expect(mid.vars.has('A999')).toBe(true);
+    expect(mid.vars.has('A1000')).toBe(false);
+    expect(varsBefore(f, mid).has('A999')).toBe(false);
+    expect(varsBefore(f, mid).get('A998')).toBe('x');
+    const findings = analyze('arg-chain', text);
+    expect(findings.filter((x) => x.rule === 'correctness/undefined-var')).toEqual([]);
+  });
+
+  it('a stage inherits the variables of the stage it is built on, through a chain of 20k stages', () => {
+    const n = 20000;
+    const text = 'FROM alpine:3.20 AS s0\nARG BASE=1.0\n' + lines(n, (i) => `FROM s${i} AS s${i + 1}\n${i % 1000 === 0 ? `ENV E${i}=$BASE-${i}\n` : ''}`) + 'ARG LATE\nENV Y=$BASE\n';
+    const f = buildModel(text);
+    const last = f.instructions.at(-1)!;
+    expect(last.vars.get('Y')).toBe('1.0');
+    expect(last.vars.get('E19000')).toBe('1.0-19000');
+    expect(last.vars.get('TARGETARCH')).toBeNull();
+    const keys = [...last.vars.keys()];
+    expect(keys).toContain('BASE');
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(last.vars.size).toBe(8 + 1 + 20 + 2);
+    expect(varsBefore(f, f.instructions.at(-2)!).get('E0')).toBe('1.0-0');
+    expect(varsBefore(f, f.instructions.at(-2)!).has('LATE')).toBe(false);
+  });
+
+  it('thousands of unknown names next to thousands of ARGs are still reported', () => {
+    const text = 'FROM scratch\n' + lines(20000, (i) => `ARG Defined_${i}=1\n`) + lines(5000, (i) => `COPY $unknown_${i}_zzzzz /x\n`) + 'USER 10001\n';
+    const undef = analyze('many-unknown', text).filter((x) => x.rule === 'correctness/undefined-var');
+    expect(undef).toHaveLength(5000);
+    expect(undef[0]!.message).toContain('$unknown_0_zzzzz is not defined');
+  });
+});
+
+describe('long stage chains and many instructions', () => {
+  it('100k COPYs before an entrypoint script: the script is still found and read (was: minutes)', () => {
+    const text = 'FROM alpine:3.20\nWORKDIR /srv\n' + lines(100000, (i) => `COPY a${i} /x/\n`) + 'COPY run.sh ./\nUSER 10001\nENTRYPOINT ["./run.sh"]\n';
+    const findings = analyze('many-copies', text, { 'run.sh': '#!/bin/sh\nset -e\nnode server.js\n' });
+    expect(findings.find((x) => x.rule === 'pid1/script-without-exec')?.message).toMatch(/node/);
+  });
+
+  it('20k relative WORKDIRs (a path longer than PATH_MAX is not followed)', () => {
+    const text = 'FROM alpine:3.20\nWORKDIR /app\n' + lines(20000, (i) => `WORKDIR d${i}\n`) + 'COPY . .\nRUN chown -R app /app\nUSER 10001\n';
+    const findings = analyze('many-workdirs', text);
+    expect(findings.filter((x) => x.rule === 'user/chown-after-copy').map((x) => x.line)).toEqual([20004]);
+  });
+});
+
+describe('ignore pragmas', () => {
+  it('25k ignored findings, each with its own pragma, are all suppressed (was: minutes)', () => {
+    const text = 'FROM debian:12\nUSER 10001\n' + lines(25000, (i) => `# hadolint ignore=DL3008\nRUN apt-get install -y --no-install-recommends curl${i} && rm -rf /var/lib/apt/lists/*\n`);
+    const findings = analyze('pragmas', text);
+    expect(findings.filter((x) => x.rule === 'reproducibility/unpinned-package')).toEqual([]);
+    expect(findings.filter((x) => x.rule === 'correctness/unused-ignore')).toEqual([]);
+  });
+
+  it('100k pragma lines above one instruction all apply to it', () => {
+    const text = 'FROM debian:12\nUSER 10001\n' + lines(100000, () => '# hadolint ignore=DL3008\n') + 'RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+    const findings = analyze('pragma-block', text);
+    expect(findings.filter((x) => x.rule === 'reproducibility/unpinned-package')).toEqual([]);
+    const plain = analyze('pragma-none', text.replace(/# hadolint ignore=DL3008\n/g, ''));
+    expect(plain.filter((x) => x.rule === 'reproducibility/unpinned-package')).toHaveLength(1);
+  });
+});
