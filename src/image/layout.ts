@@ -191,7 +191,11 @@ export function findImages(label: string, index: ArchiveIndex, platform: string 
     if (specs.length > 0) return specs;
     throw new ImageReadError(`${label}: index.json lists no image manifest`);
   }
-  if (manifest) return fromDockerManifest(label, index);
+  if (manifest) {
+    const specs = fromDockerManifest(label, index);
+    if (specs.length > 0) return specs;
+    throw new ImageReadError(`${label}: manifest.json lists no image`);
+  }
   const layers = [...index.blobs.values()].filter((b) => b.layer).length;
   throw new ImageReadError(
     `${label}: not an image archive: no manifest.json or index.json${layers === 0 && index.blobs.size > 0 ? ' (it looks like a plain file-system tar)' : ''}`,

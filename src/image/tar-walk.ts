@@ -213,9 +213,8 @@ export class TarWalker {
     if (b[o + 262] === 0 && b[o + 345] !== 0) name = decodeStr(b, o + 345, 155) + '/' + name; // ustar\0: prefix
     else if (b[o + 262] === 0x20 && !(b[o + 263] === 0x20 && b[o + 264] === 0)) throw new Error('Invalid tar header: unknown format.');
     else if (b[o + 262] !== 0 && b[o + 262] !== 0x20) throw new Error('Invalid tar header: unknown format.');
-    let flag = b[o + 156]!;
-    if ((flag === 0 || flag === 0x30) && name.endsWith('/')) flag = 0x35;
-    const type = typeName(flag);
+    const flag = b[o + 156]!;
+    let type = typeName(flag);
     let size = decodeNumber(b, o + 124, 12);
     const padTo = (s: number): number => (BLOCK - (s % BLOCK)) % BLOCK;
     if (type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path') {
@@ -250,6 +249,10 @@ export class TarWalker {
       if (this.pax.size) h.size = parseInt(this.pax.size, 10);
       this.pax = null;
     }
+    // A regular file named with a trailing slash is a directory. The full name decides: with a pax or
+    // GNU long name the header's own 100 bytes are a truncation that may end in `/` by chance (and a
+    // file taken for a directory has its body read as the next header).
+    if (type === 'file' && h.name.endsWith('/')) h.type = type = 'directory';
     size = h.size;
     if (!(size >= 0)) throw new Error('Invalid header');
     if (size === 0 || type === 'directory') {

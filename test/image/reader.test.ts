@@ -162,6 +162,11 @@ describe.skipIf(!haveCorpus)('peer fixtures', () => {
   });
 
 
+  it('rejects a manifest.json that lists no image (was: exit 0, "No problems in 0 targets")', async () => {
+    const data = await packTar([{ name: 'manifest.json', body: '[]' }]);
+    expect(await failure(data)).toBe('bad.tar: manifest.json lists no image');
+  });
+
   it('rejects a root file-system tar that is not an image', async () => {
     const data = await packTar([{ name: 'README.md', body: '# hi\n' }]);
     expect(await failure(data)).toBe('bad.tar: not an image archive: no manifest.json or index.json (it looks like a plain file-system tar)');

@@ -110,6 +110,32 @@ describe('TarWalker reads what tar-stream reads', () => {
     for (const chunk of [3, 512, 10_000]) expect(walk(buf, chunk)).toEqual(want);
   });
 
+  it('a file whose long name GNU tar truncates to end in "/" is a file, not a directory (its body was read as the next header)', async () => {
+    // GNU tar --format=posix keeps the first 100 bytes of a path too long for ustar in the header
+    // itself; here they end in `/`. tar-stream takes that for a directory too, so no comparison.
+    const dir = mkdtempSync(join(tmpdir(), 'tarwalk-'));
+    try {
+      const deep = Array.from({ length: 200 }, () => 'd').join('/');
+      mkdirSync(join(dir, 'root', deep), { recursive: true });
+      writeFileSync(join(dir, 'root', deep, 'f'), 'deep body\n');
+      writeFileSync(join(dir, 'root', 'zz-after'), 'after\n');
+      const file = join(dir, 'out.tar');
+      execFileSync('tar', ['-C', join(dir, 'root'), '--format=posix', '--sort=name', '-cf', file, 'd', 'zz-after']);
+      const buf = readFileSync(file);
+      for (const chunk of [512, 4096, buf.length]) {
+        const got = walk(buf, chunk);
+        expect(got.find((e) => e.name === `${deep}/f`)).toMatchObject({ type: 'file', size: 10, body: 'deep body\n' });
+        expect(got.find((e) => e.name === 'zz-after')).toMatchObject({ type: 'file', body: 'after\n' });
+        expect(got.filter((e) => e.type === 'directory')).toHaveLength(200);
+      }
+      // a regular-file entry whose whole name ends in `/` is still taken for a directory
+      const slash = await packTar([{ name: 'dir/', body: '' }, { name: 'dir/x', body: 'x' }]);
+      expect(walk(slash, 512).map((e) => e.type)).toEqual(['directory', 'file']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails like tar-stream on a truncated tar and on a damaged header', async () => {
     const buf = gnuTar('posix');
     expect(() => walk(buf.subarray(0, 1700), 100)).toThrow(/Unexpected end of data/);
