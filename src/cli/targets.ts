@@ -41,9 +41,14 @@ function headOf(path: string, bytes = 65536): Buffer {
   }
 }
 
+/** Why a file that starts with a UTF-16 byte-order mark (PowerShell 5's `>` writes one) is not read. */
+const UTF16 = 'is UTF-16 text; Docker reads a Dockerfile as UTF-8, so save it as UTF-8';
+const isUtf16 = (head: Buffer): boolean => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+
 /** Text of a Dockerfile-sized buffer, or why it is not one. */
 export function dockerfileText(buf: Buffer): { text: string } | { error: string } {
   const kind = sniff(buf.subarray(0, 65536));
+  if (isUtf16(buf)) return { error: UTF16 };
   if (kind === 'binary') return { error: 'is a binary file, not a Dockerfile' };
   if (buf.length > MAX_DOCKERFILE_BYTES) return { error: `is ${(buf.length / 1048576).toFixed(1)} MB; a Dockerfile larger than ${MAX_DOCKERFILE_BYTES / 1048576} MB is not analyzed` };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf).replace(/^\uFEFF/, '');
@@ -64,7 +69,7 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
       return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin>: ${describe(e)}` }];
     }
     const t = dockerfileText(data);
-    if ('error' in t) return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin> ${t.error}` }];
+    if ('error' in t) return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin>: ${t.error}` }];
     return [{ kind: 'dockerfile', path: '<stdin>', text: t.text, contextDir }];
   }
   let st;
@@ -100,6 +105,7 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   }
   const k = sniff(head);
   if (k === 'tar' || k === 'gzip' || k === 'zstd') return [{ kind: 'image', path: target }];
+  if (isUtf16(head)) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${UTF16}` }];
   if (k === 'binary') return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is a binary file, not a Dockerfile or an image archive` }];
   if (st.size > MAX_DOCKERFILE_BYTES) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is ${(st.size / 1048576).toFixed(1)} MB; a Dockerfile larger than ${MAX_DOCKERFILE_BYTES / 1048576} MB is not analyzed` }];
   let buf: Buffer;
