@@ -99,6 +99,15 @@ describe('long stage chains and many instructions', () => {
     expect(findings.find((x) => x.rule === 'pid1/script-without-exec')?.message).toMatch(/node/);
   });
 
+  it('20k chown -R after 20k COPYs: each finds its copy, /srv the first one (was: a scan of every copy per chown)', () => {
+    const text = 'FROM alpine:3.20\n' + lines(20000, (i) => `COPY a${i} /srv/x${i}/\nRUN chown -R app /srv/x${i}\n`) + 'RUN chown -R app /srv\nUSER 10001\n';
+    const found = analyze('many-chowns', text).filter((x) => x.rule === 'user/chown-after-copy');
+    expect(found).toHaveLength(20001);
+    expect(found[1]!.message).toContain('line 4');
+    expect(found.at(-1)!.line).toBe(40002);
+    expect(found.at(-1)!.message).toContain('line 2');
+  });
+
   it('20k relative WORKDIRs (a path longer than PATH_MAX is not followed)', () => {
     const text = 'FROM alpine:3.20\nWORKDIR /app\n' + lines(20000, (i) => `WORKDIR d${i}\n`) + 'COPY . .\nRUN chown -R app /app\nUSER 10001\n';
     const findings = analyze('many-workdirs', text);

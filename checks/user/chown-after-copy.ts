@@ -5,8 +5,6 @@ import { expand } from '../../src/dockerfile/vars.js';
 import { shippedInstructions } from '../../src/dockerfile/tools.js';
 import { posix } from 'node:path';
 
-const within = (a: string, b: string): boolean => a === b || a.startsWith(b === '/' ? '/' : b + '/');
-
 export default defineCheck({
   id: 'user/chown-after-copy',
   title: 'Copied files get their owner from COPY --chown, not a later chown -R',
@@ -41,7 +39,17 @@ CMD ["node", "server.js"]
   },
   dockerfile: (ctx) => ({
     end() {
-      const copies: { dest: string; ins: Instruction }[] = [];
+      // The first COPY/ADD whose destination is at or under each directory, so a `chown -R` finds
+      // its copy in one lookup (scanning every copy per chown took 12 s on 40k of each). Adding a
+      // copy stops at the first directory already known: an earlier copy set all those above it.
+      const firstUnder = new Map<string, Instruction>();
+      const addCopy = (dest: string, ins: Instruction): void => {
+        if (dest.length > 4096) return; // past PATH_MAX: cannot exist
+        for (let d = dest; !firstUnder.has(d); d = posix.dirname(d)) {
+          firstUnder.set(d, ins);
+          if (d === '/' || d === '.') break;
+        }
+      };
       let workdir = '/';
       const abs = (p: string, ins: Instruction): string => posix.resolve(workdir, expand(p, ins.vars).value.replace(/^["']|["']$/g, ''));
       for (const ins of shippedInstructions(ctx.facts)) {
@@ -52,7 +60,7 @@ CMD ["node", "server.js"]
         }
         if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !ins.flags.some((f) => f.name === 'chown')) {
           const dest = ins.json ? ins.json[ins.json.length - 1] : ins.args[ins.args.length - 1]?.value;
-          if (dest && (ins.json ? ins.json.length : ins.args.length) >= 2) copies.push({ dest: abs(dest, ins), ins });
+          if (dest && (ins.json ? ins.json.length : ins.args.length) >= 2) addCopy(abs(dest, ins), ins);
         }
         if (ins.keyword !== 'RUN' || !ins.shell) continue;
         for (const c of ins.shell.commands) {
@@ -63,9 +71,9 @@ CMD ["node", "server.js"]
             if (!t.literal) continue;
             const path = abs(t.value, ins);
             // the whole copied tree is under the target, so every copied file is rewritten
-            const copy = copies.find((cp) => within(cp.dest, path));
+            const copy = firstUnder.get(path);
             if (copy) {
-              ctx.report({ messageId: 'chown', data: { path: t.value, line: copy.ins.range.line, owner: owner.value }, at: t });
+              ctx.report({ messageId: 'chown', data: { path: t.value, line: copy.range.line, owner: owner.value }, at: t });
               break;
             }
           }
