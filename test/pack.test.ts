@@ -57,10 +57,13 @@ describe('the npm package', () => {
   });
 
   it('analyzes a Dockerfile with the installed binary (grammars found beside the bundle)', () => {
-    writeFileSync(join(work, 'Dockerfile'), 'FROM node:22\nUSER 1000\nCMD npm start\n');
+    // The redirection makes the CMD a body only tree-sitter reads: the npm finding needs the grammar.
+    writeFileSync(join(work, 'Dockerfile'), 'FROM node:22\nUSER 1000\nCMD cd /app > /dev/null && npm start\n');
     const r = shipshape(['--format', 'json', 'Dockerfile']);
     const doc = JSON.parse(r.stdout);
-    expect(doc.targets[0].findings.map((f: { rule: string; line: number }) => `${f.line} ${f.rule}`)).toContain('3 pid1/shell-form-command');
+    const seen = doc.targets[0].findings.map((f: { rule: string; line: number }) => `${f.line} ${f.rule}`);
+    expect(seen).toContain('3 pid1/shell-form-command');
+    expect(seen).toContain('3 pid1/package-manager-launcher');
     expect(r.code).toBe(1);
   });
 });

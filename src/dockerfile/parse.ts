@@ -193,7 +193,7 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
   const facts = buildModel(text, options);
   if (options.reader) facts.context = readContext(facts, options.reader);
   const bodies = shellBodies(facts);
-  // One-line lists of plain words are read without tree-sitter; the grammar loads only when a body needs it.
+  // One-line lists of plain, quoted and `$NAME` words are read without tree-sitter; the grammar loads only when a body needs it.
   if (facts.context.scripts.length > 0 || bodies.some((b) => !isSimpleShell(b.body.text))) await loadShellParser();
   for (const { ins, body } of bodies) ins.shell = parseShell(body, facts.lines);
   for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);

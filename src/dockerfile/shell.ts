@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Parser, Node } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
 import { memoOf } from './memo.js';
 
@@ -155,9 +155,8 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   if (!tree) return unread;
   const b = new Builder(source, index);
   try {
-    const root = tree.rootNode;
-    b.block(new View(root, source.text), false);
-    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: root.hasError };
+    b.block(readTree(tree, source.text), false);
+    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: tree.rootNode.hasError };
   } catch (e) {
     // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
     if (e instanceof RangeError) return unread;
@@ -201,12 +200,91 @@ function plainNode(type: string, isNamed: boolean, children: PlainNode[], text: 
   return { type, isNamed, startIndex: start, endIndex: end, text: text.slice(start, end), children, namedChildren: children.filter((c) => c.isNamed) };
 }
 
+/** A name after `$` or inside `${…}`: the end of the name starting at `i`, or `i` when there is none. */
+function nameEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return i;
+  let e = i + 1;
+  for (let d = text.charCodeAt(e); (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95; d = text.charCodeAt(++e));
+  return e;
+}
+
+/** `$NAME` or `${NAME}` at `i` (no other expansion form), as tree-sitter-bash builds it; null otherwise. */
+function expansionAt(text: string, i: number): PlainNode | null {
+  if (text.charCodeAt(i + 1) === 123) {
+    const e = nameEnd(text, i + 2);
+    if (e === i + 2 || text.charCodeAt(e) !== 125) return null;
+    return plainNode('expansion', true, [plainNode('${', false, [], text, i, i + 2), plainNode('variable_name', true, [], text, i + 2, e), plainNode('}', false, [], text, e, e + 1)], text);
+  }
+  const e = nameEnd(text, i + 1);
+  if (e === i + 1) return null;
+  return plainNode('simple_expansion', true, [plainNode('$', false, [], text, i, i + 1), plainNode('variable_name', true, [], text, i + 1, e)], text);
+}
+
 /**
- * Most shell bodies in real Dockerfiles are one line of plain words joined by `&&`, `||`, `|` and
- * `;` (`apt-get update && apt-get install -y curl`). For those this builds the same tree tree-sitter-bash
- * would (program, list, pipeline, command, command_name, word), so the Builder gives the same commands,
- * and a Dockerfile of such bodies never loads the grammar. Anything else (quotes, `$`, `?` and `[` globs,
- * redirections, keywords, assignments, a shell run with `-c`, a newline) returns null: tree-sitter reads it.
+ * One word at `i`: plain characters, `'single-quoted'` text, `"double-quoted"` text with `$NAME` and
+ * `${NAME}` inside, and those expansions bare, in any sequence (a `concatenation` when more than one),
+ * as tree-sitter-bash reads them. Returns the node and where it ends, or null for anything else.
+ */
+function wordAt(text: string, i: number): { node: PlainNode; end: number } | null {
+  const n = text.length;
+  const pieces: PlainNode[] = [];
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (plainChar(c)) {
+      const start = i;
+      while (i < n && plainChar(text.charCodeAt(i))) i++;
+      pieces.push(plainNode('word', true, [], text, start, i));
+    } else if (c === 39) {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0 || text.slice(i, close).includes('\n')) return null;
+      pieces.push(plainNode('raw_string', true, [], text, i, close + 1));
+      i = close + 1;
+    } else if (c === 34) {
+      const parts: PlainNode[] = [plainNode('"', false, [], text, i, i + 1)];
+      let k = i + 1;
+      for (;;) {
+        const d = text.charCodeAt(k);
+        if (k >= n || d === 92 || d === 96 || d === 10) return null;
+        if (d === 34) break;
+        if (d === 36) {
+          const x = expansionAt(text, k);
+          if (!x) return null;
+          parts.push(x);
+          k = x.endIndex;
+          continue;
+        }
+        const start = k;
+        while (k < n && !'"$\\`\n'.includes(text[k]!)) k++;
+        parts.push(plainNode('string_content', true, [], text, start, k));
+      }
+      parts.push(plainNode('"', false, [], text, k, k + 1));
+      pieces.push(plainNode('string', true, parts, text));
+      i = k + 1;
+    } else if (c === 36 && pieces.length === 0) {
+      // A bare expansion only at the start of a word, followed by `/` or the word's end (`$HOME/x`,
+      // `$TARGETARCH`): tree-sitter-bash splits some words with a later one in two (`a-$X-$Y-b`
+      // reads as `a-$X-$` and `Y-b`), and the two readers must give the same commands.
+      const x = expansionAt(text, i);
+      const next = x ? text.charCodeAt(x.endIndex) : 0;
+      if (!x || !(Number.isNaN(next) || next === 32 || next === 9 || next === 47 || next === 59 || next === 124 || next === 38)) return null;
+      pieces.push(x);
+      i = x.endIndex;
+    } else if (c === 36) return null;
+    else break;
+  }
+  if (pieces.length === 0) return null;
+  return { node: pieces.length === 1 ? pieces[0]! : plainNode('concatenation', true, pieces, text), end: i };
+}
+
+/**
+ * Most shell bodies in real Dockerfiles are one line of words joined by `&&`, `||`, `|` and `;`
+ * (`apt-get update && apt-get install -y curl`, `echo "$A" > /dev/null` aside). For those this builds
+ * the same tree tree-sitter-bash would (program, list, pipeline, command, command_name, word, string,
+ * raw_string, simple_expansion, expansion, concatenation), so the Builder gives the same commands,
+ * and a Dockerfile of such bodies never loads the grammar. Anything else (`$(…)`, backticks, other
+ * `${…}` forms, escapes, `?` and `[` globs, redirections, keywords, assignments, a command name that
+ * is not a plain word, a shell run with `-c`, a newline) returns null: tree-sitter reads it.
  */
 function simpleProgram(text: string): SyntaxNode | null {
   const n = text.length;
@@ -218,10 +296,11 @@ function simpleProgram(text: string): SyntaxNode | null {
       i++;
       continue;
     }
-    if (plainChar(c)) {
-      const start = i;
-      while (i < n && plainChar(text.charCodeAt(i))) i++;
-      tokens.push(plainNode('word', true, [], text, start, i));
+    if (plainChar(c) || c === 34 || c === 39 || c === 36) {
+      const w = wordAt(text, i);
+      if (!w) return null;
+      tokens.push(w.node);
+      i = w.end;
       continue;
     }
     const two = text.slice(i, i + 2);
@@ -299,56 +378,66 @@ interface SyntaxNode {
 }
 
 /**
- * A tree-sitter node read once: every property of a web-tree-sitter node is a call into wasm
- * (marshalling the node each time) and every `children` a new set of objects, while the Builder
- * asks a node's type several times. A View asks each property once.
+ * A tree-sitter tree copied into plain objects in one walk of a `TreeCursor`. A web-tree-sitter
+ * `Node` is an object per node whose every property is a call into wasm (marshalling the node each
+ * time), and `children` makes a new set of them on each read; the cursor reads a node's type, span
+ * and field with a few calls and allocates nothing on the wasm side, so the tree is read once and
+ * the Builder then walks JavaScript objects.
  */
-class View implements SyntaxNode {
-  readonly startIndex: number;
-  private t: string | undefined;
-  private named: boolean | undefined;
-  private end: number | undefined;
-  private kids: View[] | undefined;
-  private namedKids: View[] | undefined;
+class TreeNode implements SyntaxNode {
+  readonly children: TreeNode[] = [];
+  private namedKids: TreeNode[] | undefined;
 
   constructor(
-    private readonly node: Node,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    /** The field of its parent this node fills (`body`, `name`…), if any. */
+    readonly field: string | null,
     private readonly source: string,
-  ) {
-    this.startIndex = node.startIndex;
-  }
-
-  get type(): string {
-    return (this.t ??= this.node.type);
-  }
-
-  get isNamed(): boolean {
-    return (this.named ??= this.node.isNamed);
-  }
-
-  get endIndex(): number {
-    return (this.end ??= this.node.endIndex);
-  }
+  ) {}
 
   get text(): string {
     return this.source.slice(this.startIndex, this.endIndex);
   }
 
-  get children(): View[] {
-    if (this.kids) return this.kids;
-    const kids: View[] = [];
-    for (const c of this.node.children) if (c) kids.push(new View(c, this.source));
-    return (this.kids = kids);
-  }
-
-  get namedChildren(): View[] {
+  get namedChildren(): TreeNode[] {
     return (this.namedKids ??= this.children.filter((c) => c.isNamed));
   }
 
-  childForFieldName(name: string): View | null {
-    // The child among `children`, so that === compares it with them.
-    const c = this.node.childForFieldName(name);
-    return c ? (this.children.find((k) => k.startIndex === c.startIndex && k.node.id === c.id) ?? new View(c, this.source)) : null;
+  childForFieldName(name: string): TreeNode | null {
+    return this.children.find((c) => c.field === name) ?? null;
+  }
+}
+
+/** Copies a parsed tree into `TreeNode`s, depth first without recursion (a body may nest thousands deep). */
+function readTree(tree: Tree, source: string): TreeNode {
+  const { types, fields } = tree.language;
+  const c = tree.walk();
+  try {
+    const at = (): TreeNode => new TreeNode(types[c.nodeTypeId] || 'ERROR', c.nodeIsNamed, c.startIndex, c.endIndex, fields[c.currentFieldId] ?? null, source);
+    const root = at();
+    const parents: TreeNode[] = [];
+    let parent = root;
+    walk: for (let more = c.gotoFirstChild(); more; ) {
+      const n = at();
+      parent.children.push(n);
+      if (c.gotoFirstChild()) {
+        parents.push(parent);
+        parent = n;
+        continue;
+      }
+      while (!c.gotoNextSibling()) {
+        c.gotoParent();
+        const up = parents.pop();
+        if (!up) break walk;
+        parent = up;
+      }
+    }
+    return root;
+  } finally {
+    c.delete();
   }
 }
 
@@ -498,7 +587,7 @@ class Builder {
     for (let i = levels.length - 1; i >= 0; i--) {
       const level = levels[i]!;
       if (level.type === 'redirected_statement') {
-        // childForFieldName gives the View among the children, so === compares nodes.
+        // childForFieldName gives the node among the children, so === compares nodes.
         const body = level.childForFieldName?.('body') ?? null;
         for (const c of kids(level)) if (c !== body) this.substitutions(c);
         continue;
@@ -659,7 +748,7 @@ class Builder {
       if (!tree) return;
       try {
         const inner = new Builder(mt, index);
-        inner.block(new View(tree.rootNode, mt.text), cmd.nested);
+        inner.block(readTree(tree, mt.text), cmd.nested);
         for (const c of inner.commands) {
           if (!c.wrappedBy) c.wrappedBy = cmd;
           c.nested ||= cmd.nested;
