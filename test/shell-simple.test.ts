@@ -39,6 +39,7 @@ describe('plain shell lists without tree-sitter', () => {
       `echo "a $X b" x"y" 'q r' --x="1 2" "" '' "\${Z}c" "#;&|<>()!%{}~" "it's"`,
       'curl -fsSL -o /tmp/x.tgz "https://example.com/v${VERSION}/x-${VERSION}-linux-$ARCH.tgz"',
       'cp $HOME/a ${B}/c $C && ls $D; ls ${E}',
+      'pnpm add prisma@${PRISMA_VERSION} x-$V && chown -R app:${GROUP} /app',
     ];
     for (const s of simple) {
       expect(isSimpleShell(s), s).toBe(true);
@@ -48,7 +49,7 @@ describe('plain shell lists without tree-sitter', () => {
       // expansions other than $NAME and ${NAME}, substitutions, escapes, a newline in quotes
       'echo "$1"', 'echo "${A:-x}"', 'echo "$(date)"', 'echo "`date`"', 'echo "a\\"b"', "echo 'a\nb'", 'echo "a', "echo 'a",
       // a bare expansion after the start of a word, or followed by more of it: tree-sitter-bash splits some of those
-      'wget x/$V/y-$V-$OS-$ARCH.tgz', 'echo a$X', 'echo $X-b', 'echo ${X}.tgz',
+      'wget x/$V/y-$V-$OS-$ARCH.tgz', 'echo a$X/b', 'echo $X-b', 'echo ${X}.tgz', 'echo "s"$X', 'echo $X$Y',
       'A=1 make', 'sh -c x', 'bash -lc "x"', 'a && ', '&& a', 'a;;', 'a &', 'if true; then x; fi', 'rm -rf /x/?', 'ls [ab]', 'a > b', 'a\nb', 'export A=1', 'cd ~', '# c', '', '- x', ', install curl', 'a@b:c exec x', 'nohup ='];
     for (const s of left) expect(isSimpleShell(s), s).toBe(false);
   });

@@ -261,17 +261,21 @@ function wordAt(text: string, i: number): { node: PlainNode; end: number } | nul
       parts.push(plainNode('"', false, [], text, k, k + 1));
       pieces.push(plainNode('string', true, parts, text));
       i = k + 1;
-    } else if (c === 36 && pieces.length === 0) {
-      // A bare expansion only at the start of a word, followed by `/` or the word's end (`$HOME/x`,
-      // `$TARGETARCH`): tree-sitter-bash splits some words with a later one in two (`a-$X-$Y-b`
-      // reads as `a-$X-$` and `Y-b`), and the two readers must give the same commands.
+    } else if (c === 36) {
+      // Bare expansions only where tree-sitter-bash reads them as bash does: starting a word and
+      // followed by `/` or the word's end (`$HOME/x`, `$TARGETARCH`), or ending a word after plain
+      // characters (`pkg@${VERSION}`). It splits some other words in two (`a-$X-$Y-b` reads as
+      // `a-$X-$` and `Y-b`); those are left to it, so that both readers give the same commands.
+      const first = pieces.length === 0;
+      if (!first && pieces[pieces.length - 1]!.type !== 'word') return null;
       const x = expansionAt(text, i);
-      const next = x ? text.charCodeAt(x.endIndex) : 0;
-      if (!x || !(Number.isNaN(next) || next === 32 || next === 9 || next === 47 || next === 59 || next === 124 || next === 38)) return null;
+      if (!x) return null;
+      const next = text.charCodeAt(x.endIndex);
+      const ends = Number.isNaN(next) || next === 32 || next === 9 || next === 59 || next === 124 || next === 38;
+      if (!ends && !(first && next === 47)) return null;
       pieces.push(x);
       i = x.endIndex;
-    } else if (c === 36) return null;
-    else break;
+    } else break;
   }
   if (pieces.length === 0) return null;
   return { node: pieces.length === 1 ? pieces[0]! : plainNode('concatenation', true, pieces, text), end: i };
