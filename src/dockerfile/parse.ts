@@ -14,7 +14,8 @@ import { expand, MAX_EXPANDED_VALUES, PLATFORM_ARGS, VarTimeline } from './vars.
 import { parseImageRef } from './image-ref.js';
 import { isSimpleShell, loadShellParser, parseScriptText, parseShell } from './shell.js';
 import { emptyContext, readContext, type ContextReader } from './context.js';
-import type { DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
+import type { Arg, DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
+import type { ShellScript } from './shell.js';
 
 const FLAGGED = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 const JSON_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'COPY', 'ADD', 'VOLUME']);
@@ -315,6 +316,76 @@ function parseAst(text: string): AstDockerfile {
   return parser.parse(text) as unknown as AstDockerfile;
 }
 
+/**
+ * An instruction of the model. The words of a shell-form body (`args`), which checks rarely read,
+ * are split on first use. A class getter, not an object literal with one: V8 builds a literal with
+ * an accessor through the runtime, which was a third of the model's own time on the real corpus.
+ */
+class ModelInstruction implements Instruction {
+  declare keyword: string;
+  declare written: string;
+  declare range: Range;
+  declare keywordRange: Range;
+  declare flags: Flag[];
+  declare body: string;
+  declare bodyText: MappedText;
+  declare json: string[] | null;
+  declare jsonError: boolean;
+  declare heredocs: Heredoc[];
+  declare shell: ShellScript | null;
+  declare stage: Stage | null;
+  declare properties: Property[];
+  declare trigger: Instruction | null;
+  declare onbuild: boolean;
+  declare nonPosixShell: boolean;
+  declare vars: ReadonlyMap<string, string | null>;
+  declare private split: Arg[] | null;
+  declare private readonly splitter: () => Arg[];
+
+  constructor(
+    keyword: string,
+    written: string,
+    range: Range,
+    keywordRange: Range,
+    args: Arg[] | null,
+    splitter: () => Arg[],
+    flags: Flag[],
+    body: string,
+    bodyText: MappedText,
+    json: string[] | null,
+    jsonError: boolean,
+    heredocs: Heredoc[],
+    stage: Stage | null,
+    properties: Property[],
+    onbuild: boolean,
+    vars: ReadonlyMap<string, string | null>,
+  ) {
+    this.keyword = keyword;
+    this.written = written;
+    this.range = range;
+    this.keywordRange = keywordRange;
+    this.split = args;
+    this.splitter = splitter;
+    this.flags = flags;
+    this.body = body;
+    this.bodyText = bodyText;
+    this.json = json;
+    this.jsonError = jsonError;
+    this.heredocs = heredocs;
+    this.shell = null;
+    this.stage = stage;
+    this.properties = properties;
+    this.trigger = null;
+    this.onbuild = onbuild;
+    this.nonPosixShell = stage?.nonPosixShell ?? false;
+    this.vars = vars;
+  }
+
+  get args(): Arg[] {
+    return (this.split ??= this.splitter());
+  }
+}
+
 /** Builds the model without parsing shell (synchronous). */
 export function buildModel(text: string, options: ParseOptions = {}): DockerfileFacts {
   const lines = new LineIndex(text);
@@ -390,30 +461,9 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
     const firstLine = heredocs.length ? slice(bodyText, 0, nl < 0 ? body.length : nl) : bodyText;
     const splitFirstLine = (): Instruction['args'] => splitArgs(firstLine, escape).map((t) => ({ value: t.text, range: mappedRange(lines, firstLine, t.start, t.end) }));
     // A shell body's words (most of the file's text) are split and located only if a check asks for them: checks read its commands.
-    let args = SHELL_FORMS.has(keyword) ? null : splitFirstLine();
+    const args = SHELL_FORMS.has(keyword) ? null : splitFirstLine();
     const properties: Property[] = args && (keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL') ? propertiesOf(keyword, firstLine, args, escape) : [];
-    const ins: Instruction = {
-      keyword,
-      written: ai.getInstruction(),
-      range: toRange(r),
-      keywordRange: toRange(kr),
-      get args() {
-        return (args ??= splitFirstLine());
-      },
-      flags,
-      body,
-      bodyText,
-      json,
-      jsonError,
-      heredocs,
-      shell: null,
-      stage,
-      properties,
-      trigger: null,
-      onbuild,
-      nonPosixShell: stage?.nonPosixShell ?? false,
-      vars,
-    };
+    const ins = new ModelInstruction(keyword, ai.getInstruction(), toRange(r), toRange(kr), args, splitFirstLine, flags, body, bodyText, json, jsonError, heredocs, stage, properties, onbuild, vars);
     if (keyword === 'ONBUILD') {
       const t = (ai as unknown as { getTriggerInstruction(): AstInstruction | null }).getTriggerInstruction();
       if (t) ins.trigger = convert(t, stage, vars, true);
