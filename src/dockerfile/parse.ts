@@ -12,7 +12,7 @@ interface AstRange {
 import { LineIndex, mappedRange, sourceOffset, type MappedText, type Range } from './text.js';
 import { expand, MAX_EXPANDED_VALUES, PLATFORM_ARGS, VarTimeline } from './vars.js';
 import { parseImageRef } from './image-ref.js';
-import { isSimpleShell, loadShellParser, parseScriptText, parseShell } from './shell.js';
+import { loadShellParser, parseScriptText, parseShellTree, parseSimpleShell } from './shell.js';
 import { emptyContext, readContext, type ContextReader } from './context.js';
 import type { Arg, DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
 import type { ShellScript } from './shell.js';
@@ -194,9 +194,10 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
   const facts = buildModel(text, options);
   if (options.reader) facts.context = readContext(facts, options.reader);
   const bodies = shellBodies(facts);
-  // One-line lists of plain, quoted and `$NAME` words are read without tree-sitter; the grammar loads only when a body needs it.
-  if (facts.context.scripts.length > 0 || bodies.some((b) => !isSimpleShell(b.body.text))) await loadShellParser();
-  for (const { ins, body } of bodies) ins.shell = parseShell(body, facts.lines);
+  // One-line lists of plain, quoted and `$NAME` words are read without tree-sitter (each once); the grammar loads only when a body needs it.
+  for (const { ins, body } of bodies) ins.shell = parseSimpleShell(body, facts.lines);
+  if (facts.context.scripts.length > 0 || bodies.some((b) => b.ins.shell === null)) await loadShellParser();
+  for (const { ins, body } of bodies) ins.shell ??= parseShellTree(body, facts.lines);
   for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
   return facts;
 }

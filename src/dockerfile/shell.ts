@@ -121,13 +121,16 @@ export function shellParserReady(): boolean {
  * so every command's range points into that file. Call `loadShellParser()` first.
  */
 export function parseShell(source: MappedText, index: LineIndex): ShellScript {
+  return parseSimpleShell(source, index) ?? parseShellTree(source, index);
+}
+
+/** `parseShell` for a body the plain-word reader takes (see `simpleProgram`), without tree-sitter; null for any other body. */
+export function parseSimpleShell(source: MappedText, index: LineIndex): ShellScript | null {
   const simple = simpleProgram(source.text);
-  if (simple) {
-    const b = new Builder(source, index);
-    b.block(simple, false);
-    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: false };
-  }
-  return parseShellTree(source, index);
+  if (!simple) return null;
+  const b = new Builder(source, index);
+  b.block(simple, false);
+  return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: false };
 }
 
 const MAX_PIPES = 2000;
@@ -221,6 +224,11 @@ function expansionAt(text: string, i: number): PlainNode | null {
   return plainNode('simple_expansion', true, [plainNode('$', false, [], text, i, i + 1), plainNode('variable_name', true, [], text, i + 1, e)], text);
 }
 
+/** A character that ends plain text inside double quotes: `"`, `$`, a backslash, a backtick or a newline. */
+function quotedStop(c: number): boolean {
+  return c === 34 || c === 36 || c === 92 || c === 96 || c === 10;
+}
+
 /**
  * One word at `i`: plain characters, `'single-quoted'` text, `"double-quoted"` text with `$NAME` and
  * `${NAME}` inside, and those expansions bare, in any sequence (a `concatenation` when more than one),
@@ -245,7 +253,6 @@ function wordAt(text: string, i: number): { node: PlainNode; end: number } | nul
       let k = i + 1;
       for (;;) {
         const d = text.charCodeAt(k);
-        if (k >= n || d === 92 || d === 96 || d === 10) return null;
         if (d === 34) break;
         if (d === 36) {
           const x = expansionAt(text, k);
@@ -254,8 +261,9 @@ function wordAt(text: string, i: number): { node: PlainNode; end: number } | nul
           k = x.endIndex;
           continue;
         }
+        if (k >= n || quotedStop(d)) return null; // an escape, a backtick, a newline or no closing quote
         const start = k;
-        while (k < n && !'"$\\`\n'.includes(text[k]!)) k++;
+        while (k < n && !quotedStop(text.charCodeAt(k))) k++;
         parts.push(plainNode('string_content', true, [], text, start, k));
       }
       parts.push(plainNode('"', false, [], text, k, k + 1));
