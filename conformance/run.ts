@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeDockerfile } from '../src/api.js';
+import { analyzeDockerfile } from '../src/analyze.js';
 import { memoryReader } from '../src/dockerfile/context.js';
 import { checks } from '../checks/index.js';
 import type { Finding } from '../src/engine/types.js';

@@ -1,6 +1,6 @@
 /** BuildKit's `# check=…` directive and comments, honoured through the checks' BuildKit aliases. */
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile } from '../src/api.js';
+import { analyzeDockerfile } from '../src/analyze.js';
 import { parseCheckValue } from '../src/dockerfile/check-directive.js';
 import fromAs from '../checks/correctness/from-as-casing.js';
 import casing from '../checks/correctness/instruction-casing.js';

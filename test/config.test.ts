@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globToRegExp, loadConfig, matchesGlob, resolveFor } from '../src/engine/config.js';
-import { analyzeDockerfile } from '../src/api.js';
+import { loadConfig } from '../src/engine/config.js';
+import { globToRegExp, matchesGlob, resolveFor } from '../src/engine/config-resolve.js';
+import { analyzeDockerfile } from '../src/analyze.js';
 import { checks } from '../checks/index.js';
 import { defineCheck, type Check } from '../src/engine/types.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeDockerfile, looksLikeDockerfile } from '../src/api.js';
+import { analyzeDockerfile, looksLikeDockerfile } from '../src/analyze.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'real');
 const present = existsSync(join(dir, 'manifest.json'));

@@ -1,7 +1,8 @@
 /** The Dockerfile front end: directives, continuations, heredocs, flags, forms, ONBUILD, ARG resolution, stages, shell facts. */
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
-import { stageInstalls, packageName } from '../src/dockerfile/packages.js';
+import { packageName } from '../src/knowledge/packages.js';
+import { stageInstalls } from '../src/dockerfile/stages.js';
 
 describe('parser directives and escapes', () => {
   it('reads # syntax= and # escape=, and the backtick escape joins lines', async () => {

@@ -3,7 +3,7 @@
  * only while the same checks give visitors of the same shape.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile } from '../src/api.js';
+import { analyzeDockerfile } from '../src/analyze.js';
 import { defineCheck, type Check, type DockerfileVisitor } from '../src/engine/types.js';
 
 const docs = { why: 'test', bad: 'FROM a\n', good: 'FROM a\n' };

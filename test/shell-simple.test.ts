@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel } from '../src/dockerfile/parse.js';
-import { isSimpleShell, loadShellParser, parseShell, parseShellTree, type ShellScript } from '../src/dockerfile/shell.js';
-import { LineIndex, type MappedText } from '../src/dockerfile/text.js';
+import { isSimpleShell, loadShellParser, parseShell, parseShellTree, type ShellScript } from '../src/shell/shell.js';
+import { LineIndex, type MappedText } from '../src/util/text.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'real');
 

@@ -1,7 +1,7 @@
 /** Inline ignores: ours and hadolint's, per instruction and global, and the stale or unknown ones reported. */
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile } from '../src/api.js';
-import { parsePragmaText } from '../src/engine/suppress.js';
+import { analyzeDockerfile } from '../src/analyze.js';
+import { parsePragmaText } from '../src/dockerfile/pragmas.js';
 import shellForm from '../checks/pid1/shell-form-command.js';
 import latestTag from '../checks/tags/latest-tag.js';
 import rootUser from '../checks/user/root-user.js';

@@ -1,8 +1,10 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
-import type { Range } from '../../src/dockerfile/text.js';
-import { dependencyFetch, wholeContextSource, type DependencyFetch } from '../../src/dockerfile/build-tools.js';
-import { copiesWholeContext, entryIsBase, historyInstruction, historyScript, layerOrigin, originDetail } from '../../src/image/origin.js';
+import type { Range } from '../../src/util/text.js';
+import { dependencyFetch, type DependencyFetch } from '../../src/knowledge/build-tools.js';
+import { wholeContextSource } from '../../src/dockerfile/context.js';
+import { entryIsBase, layerOrigin, originDetail } from '../../src/image/origin.js';
+import { copiesWholeContext, historyInstruction, historyScript } from '../../src/image/history.js';
 
 interface State {
   /** The first whole-context COPY/ADD of the stage chain, and where it points. */

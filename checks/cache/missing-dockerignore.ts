@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { wholeContextSource } from '../../src/dockerfile/build-tools.js';
+import { wholeContextSource } from '../../src/dockerfile/context.js';
 
 export default defineCheck({
   id: 'cache/missing-dockerignore',

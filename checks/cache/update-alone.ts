@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { packageCommand } from '../../src/dockerfile/packages.js';
+import { packageCommand } from '../../src/knowledge/packages.js';
 
 /** Actions that refresh a package index, per manager. */
 const UPDATE: Record<string, string[]> = {

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { packageCommand } from '../../src/dockerfile/packages.js';
-import { execCommand, hasOption, type ShellCommand } from '../../src/dockerfile/shell.js';
+import { packageCommand } from '../../src/knowledge/packages.js';
+import { execCommand, hasOption, type ShellCommand } from '../../src/shell/shell.js';
 
 /** apt-get answers its own prompts with -y, or with -qq / -q -q / -q=2 (which imply it). */
 function aptAssumesYes(cmd: ShellCommand): boolean {

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
 import { settingOrigin } from '../../src/image/origin.js';
 
 export default defineCheck({

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { positionals } from '../../src/dockerfile/shell.js';
+import { positionals } from '../../src/shell/shell.js';
 
 export default defineCheck({
   id: 'correctness/shell-symlink',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { collectPragmas } from '../../src/engine/suppress.js';
+import { collectPragmas } from '../../src/dockerfile/pragmas.js';
 
 /**
  * Stale and unknown ignores can only be judged after every other check ran, so `unknownRule`,

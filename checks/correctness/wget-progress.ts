@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { hasOption } from '../../src/dockerfile/shell.js';
-import { stageChain, stageInstalls } from '../../src/dockerfile/packages.js';
+import { hasOption } from '../../src/shell/shell.js';
+import { stageChain, stageInstalls } from '../../src/dockerfile/stages.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 
 /** Alpine and BusyBox images run BusyBox's wget, whose progress is one line, unless GNU wget is installed. */

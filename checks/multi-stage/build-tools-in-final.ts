@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { stageChain, stageInstalls } from '../../src/dockerfile/packages.js';
-import { buildPackagesLeft, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
+import { stageChain, stageInstalls } from '../../src/dockerfile/stages.js';
+import { namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
+import { buildPackagesLeft } from '../../src/dockerfile/tools.js';
 import { toolReport } from '../../src/image/binaries.js';
 import { toolchainsIn } from '../../src/image/toolchains.js';
 

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageRef, Stage } from '../../src/dockerfile/model.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
-import { buildStep, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+import { buildStep, namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
 import { toolReport } from '../../src/image/binaries.js';
 import { toolchainsIn } from '../../src/image/toolchains.js';
 

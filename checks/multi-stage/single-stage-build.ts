@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { packageCommand } from '../../src/dockerfile/packages.js';
-import { buildStep, namedAsToolchainImage, type BuildStep } from '../../src/dockerfile/build-tools.js';
+import { packageCommand } from '../../src/knowledge/packages.js';
+import { buildStep, namedAsToolchainImage, type BuildStep } from '../../src/knowledge/build-tools.js';
 
 const REMOVE = new Set(['purge', 'remove', 'autoremove', 'del', 'erase']);
 

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { finalCommands } from '../../src/dockerfile/launch.js';
-import { servicesStarted, type ServiceStart } from '../../src/dockerfile/processes.js';
+import { servicesStarted, type ServiceStart } from '../../src/knowledge/processes.js';
 import { imageScripts } from '../../src/image/processes.js';
 import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
 

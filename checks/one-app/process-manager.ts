@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { finalCommands } from '../../src/dockerfile/launch.js';
-import type { ShellScript } from '../../src/dockerfile/shell.js';
-import { commandProcessManager, innermost, jsonWordAt, processManagerOf, unwrapArgv, usesS6Overlay } from '../../src/dockerfile/processes.js';
+import type { ShellScript } from '../../src/shell/shell.js';
+import { commandProcessManager, innermost, processManagerOf, unwrapArgv } from '../../src/knowledge/processes.js';
+import { jsonWordAt, usesS6Overlay } from '../../src/dockerfile/processes.js';
 import { hasS6Overlay, imageScripts, managedPrograms, type ManagedProgram } from '../../src/image/processes.js';
 import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
 

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { DAEMONS, DAEMON_IMAGES, DAEMON_PACKAGES } from '../../src/dockerfile/processes.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
-import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
+import { DAEMONS, DAEMON_IMAGES, daemonOfPackage } from '../../src/knowledge/processes.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+import { toolsLeft } from '../../src/dockerfile/tools.js';
 import { daemonBinaries } from '../../src/image/processes.js';
 import { baseSeverity, layerOrigin, originDetail } from '../../src/image/origin.js';
 
@@ -43,7 +43,7 @@ COPY site /usr/share/nginx/html
     end() {
       const final = ctx.facts.finalStage;
       if (!final) return;
-      const left = toolsLeft(ctx.facts, inTables(DAEMON_PACKAGES), ctx.settings.allowedTools);
+      const left = toolsLeft(ctx.facts, daemonOfPackage, ctx.settings.allowedTools);
       // A base image whose one job is a server (`FROM nginx`) counts as that server.
       const fromImage = stageChain(final)
         .map((s) => s.image && DAEMON_IMAGES[s.image.repository.replace(/^library\//, '')])

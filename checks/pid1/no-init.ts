@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandPlace, dockerfileLaunch, dockerfileTarget, type Launch, type ShellHop, type StayReason, type Where } from '../../src/dockerfile/launch.js';
+import { commandPlace, type Launch, type ShellHop, type StayReason, type Where } from '../../src/knowledge/launch.js';
+import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 

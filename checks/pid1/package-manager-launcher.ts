@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { dockerfileLaunch, dockerfileTarget, packageLauncher, type Launch } from '../../src/dockerfile/launch.js';
+import { packageLauncher, type Launch } from '../../src/knowledge/launch.js';
+import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { dockerfileLaunch, dockerfileTarget, runByLine, type Launch, type ShellHop } from '../../src/dockerfile/launch.js';
+import { type Launch, type ShellHop } from '../../src/knowledge/launch.js';
+import { dockerfileLaunch, dockerfileTarget, runByLine } from '../../src/dockerfile/launch.js';
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 

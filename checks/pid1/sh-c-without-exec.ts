@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandPlace, dockerfileLaunch, dockerfileTarget, type Launch, type ShellHop, type Where } from '../../src/dockerfile/launch.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
+import { commandPlace, type Launch, type ShellHop, type Where } from '../../src/knowledge/launch.js';
+import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
 import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 

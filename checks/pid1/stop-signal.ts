@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { dockerfileLaunch, dockerfileTarget, type Launch } from '../../src/dockerfile/launch.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
+import { type Launch } from '../../src/knowledge/launch.js';
+import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
 import { imageTarget } from '../../src/image/launch.js';
 
 /** Servers whose graceful stop is not SIGTERM (SIGTERM makes them drop connections at once). */

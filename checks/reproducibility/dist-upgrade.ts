@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { packageCommand } from '../../src/dockerfile/packages.js';
-import type { ShellCommand } from '../../src/dockerfile/shell.js';
-import { historyScript, layerOrigin, originDetail } from '../../src/image/origin.js';
+import { packageCommand } from '../../src/knowledge/packages.js';
+import type { ShellCommand } from '../../src/shell/shell.js';
+import { layerOrigin, originDetail } from '../../src/image/origin.js';
+import { historyScript } from '../../src/image/history.js';
 
 const UPGRADES: Record<string, string[]> = { apt: ['dist-upgrade', 'full-upgrade'], zypper: ['dist-upgrade', 'dup'] };
 

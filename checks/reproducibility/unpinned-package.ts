@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { runCommands } from '../../src/dockerfile/package-cache.js';
+import { runCommands } from '../../src/dockerfile/run.js';
 import { unpinnedPackages } from '../../src/dockerfile/package-pins.js';
 
 const HOW = {

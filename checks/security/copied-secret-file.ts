@@ -1,9 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import { unquote } from '../../src/dockerfile/parse.js';
-import { CREDENTIAL_FILE_VARS, redactSecrets, secretFileKind } from '../../src/dockerfile/secrets.js';
+import { CREDENTIAL_FILE_VARS, redactSecrets, secretFileKind } from '../../src/knowledge/secrets.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
-import { secretInFile } from '../../src/image/secrets.js';
+import { secretInFile } from '../../src/knowledge/secrets.js';
 
 /** Without a WORKDIR a relative path starts at `/`, so `./app/x` and `/app/x` are compared as `app/x`. */
 const norm = (p: string): string => p.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { positionals, type ShellCommand } from '../../src/dockerfile/shell.js';
+import { positionals, type ShellCommand } from '../../src/shell/shell.js';
 
 const FETCHERS = new Set(['curl', 'wget', 'fetch']);
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);

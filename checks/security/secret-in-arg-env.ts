@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
-import { secretVariable } from '../../src/dockerfile/secrets.js';
+import { secretVariable } from '../../src/knowledge/secrets.js';
 import { envOrigin } from '../../src/image/secrets.js';
 import { baseSeverity } from '../../src/image/origin.js';
 

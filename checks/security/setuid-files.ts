@@ -1,9 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { positionals } from '../../src/dockerfile/shell.js';
+import { positionals } from '../../src/shell/shell.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
-import { redactSecrets } from '../../src/dockerfile/secrets.js';
+import { redactSecrets } from '../../src/knowledge/secrets.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
-import { USUAL_SETUID } from '../../src/image/tool-commands.js';
+import { USUAL_SETUID } from '../../src/knowledge/tools.js';
 
 /** A chmod mode that sets the setuid or setgid bit: `4755`, `u+s`, `g=rxs`. */
 function setsId(mode: string): boolean {

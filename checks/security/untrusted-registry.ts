@@ -1,8 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { parseImageRef } from '../../src/dockerfile/image-ref.js';
+import { parseImageRef } from '../../src/knowledge/image-ref.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import type { ImageRef } from '../../src/dockerfile/model.js';
-import type { Range } from '../../src/dockerfile/text.js';
+import type { Range } from '../../src/util/text.js';
 
 /** `registry/repository` with Docker Hub spelled out, as trusted-registry entries are written. */
 function fullName(ref: ImageRef): string {

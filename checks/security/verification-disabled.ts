@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
-import { insecureOption, insecureSetting } from '../../src/dockerfile/insecure.js';
+import { insecureOption, insecureSetting } from '../../src/knowledge/insecure.js';
 
 export default defineCheck({
   id: 'security/verification-disabled',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { positionals, type Word } from '../../src/dockerfile/shell.js';
+import { positionals, type Word } from '../../src/shell/shell.js';
 
 /** Octal modes that let others write, without the sticky bit that makes /tmp-style directories safe. */
 function worldWritable(mode: string): boolean {

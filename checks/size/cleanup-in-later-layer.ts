@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { cacheCleaned, cacheFilled, cachesLeft, CACHE_DIRS, runCommands, type CacheKind } from '../../src/dockerfile/package-cache.js';
+import { cacheCleaned, CACHE_DIRS, type CacheKind } from '../../src/knowledge/package-cache.js';
+import { cacheFilled, cachesLeft, runCommands } from '../../src/dockerfile/run.js';
 
 export default defineCheck({
   id: 'size/cleanup-in-later-layer',

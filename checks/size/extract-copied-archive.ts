@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { hasOption, type ShellCommand } from '../../src/dockerfile/shell.js';
+import { hasOption, type ShellCommand } from '../../src/shell/shell.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 
 /** Tar archives, which ADD unpacks by itself. */

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageRef } from '../../src/dockerfile/model.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
-import { buildStep, namedAsToolchainImage } from '../../src/dockerfile/build-tools.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+import { buildStep, namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
 
 const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
 /** Official images whose default variant is a full distribution next to a `-slim` one. */

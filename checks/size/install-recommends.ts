@@ -1,7 +1,10 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { aptRecommendsOff, layersShip, runCommands } from '../../src/dockerfile/package-cache.js';
-import { packageArgs, stageChain } from '../../src/dockerfile/packages.js';
-import { hasOption } from '../../src/dockerfile/shell.js';
+import { aptRecommendsOff } from '../../src/knowledge/package-cache.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
+import { runCommands } from '../../src/dockerfile/run.js';
+import { packageArgs } from '../../src/knowledge/packages.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+import { hasOption } from '../../src/shell/shell.js';
 
 export default defineCheck({
   id: 'size/install-recommends',

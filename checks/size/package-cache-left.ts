@@ -1,6 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { cachesLeft, layersShip, type CacheKind } from '../../src/dockerfile/package-cache.js';
-import { reportCachesInImage } from '../../src/image/caches.js';
+import { type CacheKind } from '../../src/knowledge/package-cache.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
+import { cachesLeft } from '../../src/dockerfile/run.js';
+import { cacheReports } from '../../src/image/caches.js';
 
 /** The kinds this check owns; pip and uv belong to size/pip-cache. */
 const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'npm', 'yarn']);
@@ -57,5 +59,7 @@ RUN apt-get update \\
       }
     },
   }),
-  image: (ctx) => reportCachesInImage(ctx, (kind) => kind !== 'pip' && kind !== 'uv'),
+  image: (ctx) => {
+    for (const r of cacheReports(ctx, (kind) => kind !== 'pip' && kind !== 'uv')) ctx.report(r);
+  },
 });

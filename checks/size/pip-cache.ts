@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { cachesLeft, layersShip } from '../../src/dockerfile/package-cache.js';
-import { reportCachesInImage } from '../../src/image/caches.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
+import { cachesLeft } from '../../src/dockerfile/run.js';
+import { cacheReports } from '../../src/image/caches.js';
 
 export default defineCheck({
   id: 'size/pip-cache',
@@ -43,5 +44,7 @@ RUN pip install --no-cache-dir -r requirements.txt
       }
     },
   }),
-  image: (ctx) => reportCachesInImage(ctx, (kind) => kind === 'pip' || kind === 'uv'),
+  image: (ctx) => {
+    for (const r of cacheReports(ctx, (kind) => kind === 'pip' || kind === 'uv')) ctx.report(r);
+  },
 });

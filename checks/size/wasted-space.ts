@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageFacts, ShadowedFile } from '../../src/image/facts.js';
 import { humanBytes as human } from '../../src/image/bytes.js';
-import { baseSeverity, layerOrigin, shortCreatedBy } from '../../src/image/origin.js';
+import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
+import { shortCreatedBy } from '../../src/image/history.js';
 
 /** dive's default CI gates: efficiency below 0.9 or more than 10% of the build's bytes wasted. */
 const LOWEST_EFFICIENCY = 0.9;

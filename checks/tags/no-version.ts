@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { imageTagOf, isVersionTag, versionLabel } from '../../src/image/tags.js';
-import { entryIsBase, historyInstruction, baseImageName } from '../../src/image/origin.js';
+import { entryIsBase, baseImageName } from '../../src/image/origin.js';
+import { historyInstruction } from '../../src/image/history.js';
 
 export default defineCheck({
   id: 'tags/no-version',
@@ -49,7 +50,7 @@ CMD ["/app/serve"]
         if (ins?.keyword === 'LABEL' && ins.body.includes(label.label)) break;
       }
       if (i >= 0 && entryIsBase(ctx, i) && !ctx.image.tags.some((t) => isVersionTag(imageTagOf(t)))) {
-        const base = baseImageName(ctx.image, ctx.dockerfile);
+        const base = baseImageName(ctx.image, ctx.build);
         ctx.report({ messageId: 'baseVersion', data: { label: label.label, value: label.value, base: base ? ` ${base}` : '' }, image: { field: 'Labels' }, detail: { fromBase: true } });
       }
       return;

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { Range } from '../../src/dockerfile/text.js';
+import type { Range } from '../../src/util/text.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import { declaredGlobalArgs, isValidReference, nearestName } from '../../src/dockerfile/from-args.js';
 

@@ -1,11 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
-import { DEBUGGER_COMMANDS, DEBUGGER_PATTERNS_IN_IMAGE } from '../../src/image/tool-commands.js';
-import { DEBUGGER_PACKAGES, DEBUGGER_PATTERNS } from '../../src/dockerfile/tool-lists.js';
-import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
-
-const table = inTables(DEBUGGER_PACKAGES);
-const lookup = (name: string): string | null => table(name) ?? DEBUGGER_PATTERNS.find((p) => p.pattern.test(name))?.tool ?? null;
+import { findTools, toolReport } from '../../src/image/binaries.js';
+import { DEBUGGERS } from '../../src/knowledge/tools.js';
+import { toolsLeft } from '../../src/dockerfile/tools.js';
 
 export default defineCheck({
   id: 'tools/debuggers',
@@ -43,13 +39,13 @@ CMD ["python", "-m", "app"]
   },
   dockerfile: (ctx) => ({
     end() {
-      for (const t of toolsLeft(ctx.facts, lookup, ctx.settings.allowedTools)) {
+      for (const t of toolsLeft(ctx.facts, DEBUGGERS.byPackage, ctx.settings.allowedTools)) {
         ctx.report({ messageId: 'debugger', data: { package: t.name, tool: t.tool }, at: t.word });
       }
     },
   }),
   image: (ctx) => {
-    for (const t of findTools(ctx.image, commandLookup(DEBUGGER_COMMANDS, DEBUGGER_PATTERNS_IN_IMAGE), ctx.settings.allowedTools)) {
+    for (const t of findTools(ctx.image, DEBUGGERS.byCommand, ctx.settings.allowedTools)) {
       ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
     }
   },

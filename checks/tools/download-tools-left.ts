@@ -1,10 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { DockerfileFacts } from '../../src/dockerfile/model.js';
 import type { ImageConfig } from '../../src/image/facts.js';
-import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
-import { DOWNLOAD_COMMANDS } from '../../src/image/tool-commands.js';
-import { DOWNLOAD_TOOL_COMMANDS, DOWNLOAD_TOOL_PACKAGES } from '../../src/dockerfile/tool-lists.js';
-import { inTables, shippedInstructions, shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
+import { findTools, toolReport } from '../../src/image/binaries.js';
+import { DOWNLOAD_TOOLS } from '../../src/knowledge/tools.js';
+import { shippedInstructions, shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
 
 /** The command names the container itself runs: CMD, ENTRYPOINT, HEALTHCHECK and the entrypoint scripts. */
 function runtimeCommands(facts: DockerfileFacts): Set<string> {
@@ -73,12 +72,12 @@ CMD ["/usr/local/bin/app"]
   },
   dockerfile: (ctx) => ({
     end() {
-      const left = toolsLeft(ctx.facts, inTables(DOWNLOAD_TOOL_PACKAGES), ctx.settings.allowedTools);
+      const left = toolsLeft(ctx.facts, DOWNLOAD_TOOLS.byPackage, ctx.settings.allowedTools);
       if (left.length === 0) return;
       const runtime = runtimeCommands(ctx.facts);
       const runs = shippedRunCommands(ctx.facts);
       for (const t of left) {
-        const commands = DOWNLOAD_TOOL_COMMANDS[t.tool] ?? [t.tool];
+        const commands = DOWNLOAD_TOOLS.commandsOf(t.tool);
         if (commands.some((c) => runtime.has(c))) continue;
         const use = runs.find((r) => commands.includes(r.command.base));
         if (!use) continue;
@@ -88,7 +87,7 @@ CMD ["/usr/local/bin/app"]
   }),
   image: (ctx) => {
     const runtime = configCommands(ctx.image.config);
-    for (const t of findTools(ctx.image, commandLookup(DOWNLOAD_COMMANDS), ctx.settings.allowedTools)) {
+    for (const t of findTools(ctx.image, DOWNLOAD_TOOLS.byCommand, ctx.settings.allowedTools)) {
       if (t.commands.some((c) => runtime.has(c.name)) || runtime.has(t.tool)) continue;
       ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
     }

@@ -1,8 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
-import { NETWORK_TOOL_COMMANDS, NETWORK_TOOL_ORDER } from '../../src/image/tool-commands.js';
-import { NETWORK_TOOL_PACKAGES } from '../../src/dockerfile/tool-lists.js';
-import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
+import { findTools, toolReport } from '../../src/image/binaries.js';
+import { NETWORK_TOOLS } from '../../src/knowledge/tools.js';
+import { toolsLeft } from '../../src/dockerfile/tools.js';
 
 export default defineCheck({
   id: 'tools/network-tools',
@@ -50,13 +49,13 @@ CMD ["/usr/local/bin/app"]
   },
   dockerfile: (ctx) => ({
     end() {
-      for (const t of toolsLeft(ctx.facts, inTables(NETWORK_TOOL_PACKAGES), ctx.settings.allowedTools)) {
+      for (const t of toolsLeft(ctx.facts, NETWORK_TOOLS.byPackage, ctx.settings.allowedTools)) {
         ctx.report({ messageId: 'networkTool', data: { package: t.name, tool: t.tool }, at: t.word });
       }
     },
   }),
   image: (ctx) => {
-    for (const t of findTools(ctx.image, commandLookup(NETWORK_TOOL_COMMANDS), ctx.settings.allowedTools, NETWORK_TOOL_ORDER)) {
+    for (const t of findTools(ctx.image, NETWORK_TOOLS.byCommand, ctx.settings.allowedTools, NETWORK_TOOLS.order)) {
       ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
     }
   },

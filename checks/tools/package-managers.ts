@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandLookup, findTools, resolveEntry, toolReport } from '../../src/image/binaries.js';
+import { findTools, resolveEntry, toolReport } from '../../src/image/binaries.js';
 import { layerOrigin } from '../../src/image/origin.js';
-import { PACKAGE_MANAGER_COMMANDS, PACKAGE_MANAGER_ORDER, PACKAGE_MANAGER_PATTERNS } from '../../src/image/tool-commands.js';
+import { PACKAGE_MANAGERS } from '../../src/knowledge/tools.js';
 
 export default defineCheck({
   id: 'tools/package-managers',
@@ -37,7 +37,7 @@ ENV PYTHONPATH=/deps
   },
   image: (ctx) => {
     const img = ctx.image;
-    const found = findTools(img, commandLookup(PACKAGE_MANAGER_COMMANDS, PACKAGE_MANAGER_PATTERNS), [], PACKAGE_MANAGER_ORDER).map((t) => ({ t, r: toolReport(ctx, t) }));
+    const found = findTools(img, PACKAGE_MANAGERS.byCommand, [], PACKAGE_MANAGERS.order).map((t) => ({ t, r: toolReport(ctx, t) }));
     if (found.some((f) => f.r.fromBase)) return;
     const knownBase = img.layers.some((l) => layerOrigin(ctx, l.index).fromBase);
     const shell = resolveEntry(img.files, '/bin/sh');

@@ -1,8 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
-import { SSH_CLIENT_COMMANDS, SSH_CLIENT_ORDER, SSH_SERVER_COMMANDS } from '../../src/image/tool-commands.js';
-import { SSH_CLIENT_PACKAGES, SSH_SERVER_PACKAGES } from '../../src/dockerfile/tool-lists.js';
-import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
+import { findTools, toolReport } from '../../src/image/binaries.js';
+import { SSH_CLIENTS, SSH_SERVERS } from '../../src/knowledge/tools.js';
+import { toolsLeft } from '../../src/dockerfile/tools.js';
 
 export default defineCheck({
   id: 'tools/ssh-installed',
@@ -50,20 +49,20 @@ CMD ["/app/run"]
   dockerfile: (ctx) => ({
     end() {
       const allowed = ctx.settings.allowedTools;
-      for (const t of toolsLeft(ctx.facts, inTables(SSH_SERVER_PACKAGES), allowed)) {
+      for (const t of toolsLeft(ctx.facts, SSH_SERVERS.byPackage, allowed)) {
         ctx.report({ messageId: 'server', data: { package: t.name, tool: t.tool }, at: t.word });
       }
-      for (const t of toolsLeft(ctx.facts, inTables(SSH_CLIENT_PACKAGES), allowed)) {
+      for (const t of toolsLeft(ctx.facts, SSH_CLIENTS.byPackage, allowed)) {
         ctx.report({ messageId: 'client', data: { package: t.name, tool: t.tool }, at: t.word, severity: 'info' });
       }
     },
   }),
   image: (ctx) => {
     const allowed = ctx.settings.allowedTools;
-    for (const t of findTools(ctx.image, commandLookup(SSH_SERVER_COMMANDS), allowed)) {
+    for (const t of findTools(ctx.image, SSH_SERVERS.byCommand, allowed, SSH_SERVERS.order)) {
       ctx.report({ messageId: 'serverInImage', ...toolReport(ctx, t).report });
     }
-    for (const t of findTools(ctx.image, commandLookup(SSH_CLIENT_COMMANDS), allowed, SSH_CLIENT_ORDER)) {
+    for (const t of findTools(ctx.image, SSH_CLIENTS.byCommand, allowed, SSH_CLIENTS.order)) {
       ctx.report({ messageId: 'clientInImage', ...toolReport(ctx, t).report, severity: 'info' });
     }
   },

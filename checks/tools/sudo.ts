@@ -1,8 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { commandLookup, findTools, toolReport } from '../../src/image/binaries.js';
-import { SUDO_COMMANDS_IN_IMAGE } from '../../src/image/tool-commands.js';
-import { SUDO_COMMANDS, SUDO_PACKAGES } from '../../src/dockerfile/tool-lists.js';
-import { inTables, toolsLeft } from '../../src/dockerfile/tools.js';
+import { findTools, toolReport } from '../../src/image/binaries.js';
+import { SUDO_TOOLS } from '../../src/knowledge/tools.js';
+import { toolsLeft } from '../../src/dockerfile/tools.js';
 
 export default defineCheck({
   id: 'tools/sudo',
@@ -44,17 +43,17 @@ CMD ["/usr/local/bin/app"]
   dockerfile: (ctx) => ({
     RUN(ins) {
       for (const c of ins.shell?.commands ?? []) {
-        if (SUDO_COMMANDS.has(c.base)) ctx.report({ messageId: 'used', data: { command: c.base }, at: c.nameRange });
+        if (SUDO_TOOLS.byCommand(c.base) !== null) ctx.report({ messageId: 'used', data: { command: c.base }, at: c.nameRange });
       }
     },
     end() {
-      for (const t of toolsLeft(ctx.facts, inTables(SUDO_PACKAGES), ctx.settings.allowedTools)) {
+      for (const t of toolsLeft(ctx.facts, SUDO_TOOLS.byPackage, ctx.settings.allowedTools)) {
         ctx.report({ messageId: 'installed', data: { package: t.name }, at: t.word });
       }
     },
   }),
   image: (ctx) => {
-    for (const t of findTools(ctx.image, commandLookup(SUDO_COMMANDS_IN_IMAGE), ctx.settings.allowedTools)) {
+    for (const t of findTools(ctx.image, SUDO_TOOLS.byCommand, ctx.settings.allowedTools)) {
       ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
     }
   },

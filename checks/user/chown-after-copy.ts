@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
-import { hasOption, positionals } from '../../src/dockerfile/shell.js';
+import { hasOption, positionals } from '../../src/shell/shell.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import { shippedInstructions } from '../../src/dockerfile/tools.js';
 import { posix } from 'node:path';

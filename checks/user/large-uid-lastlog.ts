@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { userCreation } from '../../src/dockerfile/user-commands.js';
+import { userCreation } from '../../src/knowledge/user-commands.js';
 
 export default defineCheck({
   id: 'user/large-uid-lastlog',

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
-import { stageChain } from '../../src/dockerfile/packages.js';
-import { isRootUser } from '../../src/dockerfile/users.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+import { isRootUser } from '../../src/knowledge/users.js';
 import { imageUser } from '../../src/image/users.js';
 import { originDetail, settingOrigin } from '../../src/image/origin.js';
 

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { shippedRunCommands } from '../../src/dockerfile/tools.js';
-import { userCreation } from '../../src/dockerfile/user-commands.js';
+import { userCreation } from '../../src/knowledge/user-commands.js';
 
 export default defineCheck({
   id: 'user/unfixed-uid',

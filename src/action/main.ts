@@ -1,24 +1,22 @@
 /**
- * The GitHub Action: runs the CLI over the workspace, then writes annotations, a job summary, the
- * outputs and (optionally) a SARIF file, and fails the step per `fail-on` or the config's `failOn`.
+ * The GitHub Action: analyzes the workspace's targets (the same analysis and renderers as the CLI),
+ * then writes annotations, a job summary, the outputs and (optionally) a SARIF file, and fails the
+ * step per `fail-on` or the config's `failOn`.
  */
 import * as core from '@actions/core';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { run } from '../cli/main.js';
-import { bufferSource } from '../cli/stdin.js';
+import { analyzeTargets, failed, UsageError } from '../analyze.js';
+import { resolveTarget } from '../targets.js';
 import { checks } from '../../checks/index.js';
-import { globToRegExp } from '../engine/config.js';
-import type { Category, Finding, Location, Severity } from '../engine/types.js';
-import type { TargetResult } from '../report/model.js';
+import { globToRegExp } from '../engine/config-resolve.js';
+import { SEVERITY_RANK } from '../engine/types.js';
+import type { FailOn } from '../engine/config-resolve.js';
 import { summarize } from '../report/model.js';
-import { renderGithub } from '../report/github.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderText } from '../report/text.js';
-import { renderJson } from '../report/json.js';
+import { FORMATS, isFormat, RENDERERS } from '../report/index.js';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
 
 /** Paths under `dir` (relative, `/`-separated) matching a glob; stops early past `limit`. */
 function expandGlob(pattern: string, dir: string, limit = 10000): string[] {
@@ -61,41 +59,14 @@ export function expandTargets(input: string, dir: string): { targets: string[]; 
   return { targets, unmatched };
 }
 
-type JsonFinding = { rule: string; category: Category; severity: Severity; message: string; messageId: string; line?: number; column?: number; endLine?: number; endColumn?: number; file?: string; path?: string; layer?: number; field?: string; dockerfile?: { file: string; line: number }; detail?: Record<string, string | number | boolean> };
-type JsonDoc = { targets: { path: string; kind: 'dockerfile' | 'image'; error: { message: string } | null; findings: JsonFinding[] }[] };
-
-/** The JSON contract read back into reporter input. */
-export function fromJson(doc: JsonDoc): TargetResult[] {
-  return doc.targets.map((t) => ({
-    path: t.path,
-    kind: t.kind,
-    error: t.error?.message ?? null,
-    findings: t.findings.map((f): Finding => {
-      let location: Location;
-      if (f.line === undefined) {
-        location = { kind: 'image' };
-        if (f.path !== undefined) location.path = f.path;
-        if (f.layer !== undefined) location.layer = f.layer;
-        if (f.field !== undefined) location.field = f.field;
-      } else {
-        const range = { line: f.line, column: f.column ?? 1, endLine: f.endLine ?? f.line, endColumn: f.endColumn ?? f.column ?? 1 };
-        location = f.file !== undefined ? { kind: 'file', file: f.file, range } : { kind: 'dockerfile', range };
-      }
-      const out: Finding = { rule: f.rule, category: f.category, severity: f.severity, message: f.message, messageId: f.messageId, location };
-      if (f.detail) out.detail = f.detail;
-      if (f.dockerfile) out.dockerfile = { file: f.dockerfile.file, line: f.dockerfile.line };
-      return out;
-    }),
-  }));
-}
-
 async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE;
   if (workspace) process.chdir(workspace);
   const format = core.getInput('format') || 'text';
-  if (!['text', 'json', 'sarif', 'github', 'markdown'].includes(format)) throw new Error(`input format: "${format}" is not one of text, json, sarif, github, markdown`);
-  const failOn = core.getInput('fail-on');
-  if (failOn && !['error', 'warning', 'info', 'none'].includes(failOn)) throw new Error(`input fail-on: "${failOn}" is not one of error, warning, info, none`);
+  if (!isFormat(format)) throw new Error(`input format: "${format}" is not one of ${FORMATS.join(', ')}`);
+  const failOnInput = core.getInput('fail-on');
+  const failOn = FAIL_ON.find((f) => f === failOnInput);
+  if (failOnInput && !failOn) throw new Error(`input fail-on: "${failOnInput}" is not one of ${FAIL_ON.join(', ')}`);
   const config = core.getInput('config');
   const sarifFile = core.getInput('sarif-file');
   const annotations = core.getInput('annotations') === '' ? true : core.getBooleanInput('annotations');
@@ -107,29 +78,39 @@ async function main(): Promise<void> {
   if (image) targets.push(image);
   if (targets.length === 0) throw new Error('no targets: the targets input matched no file and no image was given');
 
-  const args = ['--format', 'json', ...(failOn ? ['--fail-on', failOn] : []), ...(config ? ['--config', config] : []), ...(imageDockerfile ? ['--dockerfile', imageDockerfile] : []), '--', ...targets];
-  let out = '';
-  let err = '';
-  const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), stdin: () => bufferSource(Buffer.alloc(0)), isTTY: false });
-  if (!out) throw new Error(err.trim().replace(/^shipshape: /, '') || `shipshape exited with status ${code}`);
-  const results = fromJson(JSON.parse(out) as JsonDoc);
+  const noStdin = (): never => {
+    throw new Error('the Action reads no standard input');
+  };
+  let results;
+  try {
+    results = await analyzeTargets(targets.flatMap((t) => resolveTarget(t, null, noStdin)), {
+      ...(failOn ? { failOn } : {}),
+      ...(config ? { config } : {}),
+      ...(imageDockerfile ? { dockerfile: imageDockerfile } : {}),
+    });
+  } catch (e) {
+    if (e instanceof UsageError) throw new Error(e.message);
+    throw e;
+  }
+  for (const r of results) for (const note of r.notes) core.notice(note);
 
-  const report = format === 'json' ? renderJson(results) : format === 'sarif' ? renderSarif(results, checks) : format === 'markdown' ? renderMarkdown(results) : format === 'github' ? '' : renderText(results, false);
-  if (report) process.stdout.write(report);
-  if (annotations || format === 'github') process.stdout.write(renderGithub(results));
+  const ctx = { color: false, checks };
+  if (format !== 'github') process.stdout.write(RENDERERS[format](results, ctx));
+  if (annotations || format === 'github') process.stdout.write(RENDERERS.github(results, ctx));
 
   if (sarifFile) {
-    writeFileSync(sarifFile, renderSarif(results, checks));
+    writeFileSync(sarifFile, RENDERERS.sarif(results, ctx));
     core.setOutput('sarif-file', sarifFile);
   }
   const s = summarize(results);
   core.setOutput('findings', s.error + s.warning + s.info);
   core.setOutput('errors', s.error);
   core.setOutput('warnings', s.warning);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderMarkdown(results)).write();
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(RENDERERS.markdown(results, ctx)).write();
 
-  if (code === 2) core.setFailed(err.trim().split('\n').map((l) => l.replace(/^shipshape: /, '')).join('; ') || 'a target could not be analyzed');
-  else if (code === 1) core.setFailed(`shipshape: findings at or above ${failOn ? `fail-on: ${failOn}` : "the config's failOn (default warning)"}`);
+  const unreadable = results.filter((r) => r.error !== null);
+  if (unreadable.length > 0) core.setFailed(unreadable.map((r) => r.error).join('; '));
+  else if (failed(results, SEVERITY_RANK)) core.setFailed(`shipshape: findings at or above ${failOn ? `fail-on: ${failOn}` : "the config's failOn (default warning)"}`);
 }
 
 main().catch((e: unknown) => core.setFailed(`shipshape: ${(e as Error).message}`));

@@ -1,22 +1,14 @@
 /** The shipshape command line. */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { DockerfileFacts } from '../dockerfile/model.js';
+import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { analyzeDockerfile, looksLikeDockerfile, selectChecks } from '../api.js';
-import { directoryReader } from '../dockerfile/context.js';
+import { analyzeTargets, failed, UsageError } from '../analyze.js';
 import { checks as allChecks } from '../../checks/index.js';
 import { inputsOf, SEVERITY_RANK, type Severity } from '../engine/types.js';
-import { resolveTarget, type Input } from './targets.js';
+import { resolveTarget, type Input } from '../targets.js';
 import { stdinSource, type StdinSource } from './stdin.js';
-import { renderJson, VERSION } from '../report/json.js';
-import { renderText } from '../report/text.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderGithub } from '../report/github.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { ConfigError, findConfig, resolveFor, severityFrom, type LoadedConfig } from '../engine/config-resolve.js';
-import type { TargetResult } from '../report/model.js';
+import { VERSION } from '../version.js';
+import { FORMATS, RENDERERS, type Format } from '../report/index.js';
 import { renderRuleDoc } from '../engine/docs.js';
 
 export interface Io {
@@ -27,7 +19,6 @@ export interface Io {
   isTTY: boolean;
 }
 
-type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown';
 type FailOn = Severity | 'none';
 
 interface CheckOptions {
@@ -45,8 +36,6 @@ interface CheckOptions {
   dockerfile?: string;
 }
 
-class UsageError extends Error {}
-
 function collect(value: string, prev: string[]): string[] {
   return [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
@@ -54,55 +43,23 @@ function collect(value: string, prev: string[]): string[] {
 async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
   const known = new Set<string>([...allChecks.map((c) => c.id), ...allChecks.map((c) => c.category), ...allChecks.flatMap((c) => c.aliases ?? [])]);
   for (const r of opts.ignore) if (!known.has(r)) throw new UsageError(`--ignore ${r}: no such rule or category (see \`shipshape rules\`)`);
-  const setup = await configLoader(opts);
-  const built = opts.dockerfile ? await pairedDockerfile(opts.dockerfile, opts.context) : null;
   const inputs: Input[] = targets.flatMap((t) => resolveTarget(t, opts.context ?? null, io.stdin));
-  const results: TargetResult[] = [];
-  const failOns: FailOn[] = [];
-  for (const input of inputs) {
-    const { checks, severity, settings: configured, failOn } = await setup(input.path === '<stdin>' ? null : input.path);
-    const settings = opts.baseFindings ? { ...configured, baseFindings: true } : configured;
-    failOns[results.length] = failOn;
-    if (input.kind === 'error') {
-      results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [] });
-      continue;
-    }
-    if (input.kind === 'image') {
-      // The image reader (tar walk, zstd, zod schemas) loads only when an image is given.
-      const { analyzeImage, ImageReadError } = await import('../image/analyze.js');
-      try {
-        const imageOpts = { checks, settings, dockerfile: built, ...(severity ? { severity } : {}), ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.imageRef ? { imageRef: opts.imageRef } : {}) };
-        const r = await analyzeImage(input, imageOpts);
-        for (const one of r.results) {
-          for (const note of one.notes) io.stderr(`shipshape: note: ${note}\n`);
-          failOns[results.length] = failOn;
-          results.push({ path: one.path, kind: 'image', error: null, findings: one.findings });
-        }
-      } catch (e) {
-        if (!(e instanceof ImageReadError)) throw e;
-        results.push({ path: input.path, kind: 'image', error: e.message, findings: [] });
-      }
-      continue;
-    }
-    const contextDir = opts.context ?? input.contextDir;
-    const { facts, findings } = await analyzeDockerfile(input.text, {
-      path: input.path,
-      checks,
-      settings,
-      ...(severity ? { severity } : {}),
-      ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
-    });
-    if (!looksLikeDockerfile(facts)) {
-      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`, findings: [] });
-      continue;
-    }
-    results.push({ path: input.path, kind: 'dockerfile', error: null, findings });
-    // The launcher (launch.ts) keeps V8's code cache from a run that analyzed a Dockerfile, so the cache holds the checks.
-    (globalThis as Record<symbol, unknown>)[Symbol.for('shipshape.codeCache')] = true;
-  }
+  const results = await analyzeTargets(inputs, {
+    ignore: opts.ignore,
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.failOn ? { failOn: opts.failOn } : {}),
+    ...(opts.baseFindings ? { baseFindings: true } : {}),
+    ...(opts.context ? { context: opts.context } : {}),
+    ...(opts.platform ? { platform: opts.platform } : {}),
+    ...(opts.imageRef ? { imageRef: opts.imageRef } : {}),
+    ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
+  });
+  for (const r of results) for (const note of r.notes) io.stderr(`shipshape: note: ${note}\n`);
+  // The launcher (launch.ts) keeps V8's code cache from a run that analyzed a Dockerfile, so the cache holds the checks.
+  if (results.some((r) => r.kind === 'dockerfile' && r.error === null)) (globalThis as Record<symbol, unknown>)[Symbol.for('shipshape.codeCache')] = true;
   const min = SEVERITY_RANK[opts.minSeverity];
   const shown = results.map((r) => ({ ...r, findings: r.findings.filter((f) => SEVERITY_RANK[f.severity] >= min) }));
-  const report = render(opts.format, shown, io.isTTY && !opts.output);
+  const report = RENDERERS[opts.format](shown, { color: io.isTTY && !opts.output, checks: allChecks });
   if (opts.output) {
     try {
       writeFileSync(opts.output, report);
@@ -114,72 +71,10 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     if (opts.format !== 'text' || opts.output) for (const r of results) if (r.error !== null) io.stderr(`shipshape: ${r.error}\n`);
     return 2;
   }
-  return results.some((r, i) => {
-    const failOn = failOns[i] ?? 'warning';
-    return failOn !== 'none' && r.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
-  }) ? 1 : 0;
+  return failed(results, SEVERITY_RANK) ? 1 : 0;
 }
 
-/**
- * `--dockerfile`: the Dockerfile the image targets were built from, parsed once. Image findings then
- * name the instruction that made their layer, and the base image ends exactly where its FROM is.
- */
-async function pairedDockerfile(path: string, context: string | undefined): Promise<DockerfileFacts> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`--dockerfile ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
-  }
-  const { facts } = await analyzeDockerfile(text, { path, checks: [], reader: directoryReader(context ?? dirname(path)) });
-  if (!looksLikeDockerfile(facts)) throw new UsageError(`--dockerfile ${path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`);
-  return facts;
-}
-
-function render(format: Format, results: readonly TargetResult[], color: boolean): string {
-  if (format === 'json') return renderJson(results);
-  if (format === 'sarif') return renderSarif(results, allChecks);
-  if (format === 'github') return renderGithub(results);
-  if (format === 'markdown') return renderMarkdown(results);
-  return renderText(results, color);
-}
-
-/**
- * Per target: the config file that applies (`--config`, or the nearest `.shipshape.yaml`), merged
- * under the flags. The loader (yaml, zod) is imported only when there is a file to load.
- */
-async function configLoader(opts: CheckOptions) {
-  const cache = new Map<string, LoadedConfig | null>();
-  const load = async (file: string): Promise<LoadedConfig> => {
-    const { loadConfig } = await import('../engine/config.js');
-    try {
-      return loadConfig(file, allChecks);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new UsageError(e.message);
-      throw e;
-    }
-  };
-  const fixed = opts.config ? await load(opts.config) : undefined;
-  return async (path: string | null) => {
-    let loaded: LoadedConfig | null;
-    if (fixed) loaded = fixed;
-    else {
-      const found = findConfig(path === null ? process.cwd() : path);
-      if (found && !cache.has(found)) cache.set(found, await load(found));
-      loaded = found ? (cache.get(found) ?? null) : null;
-    }
-    const eff = resolveFor(loaded, path);
-    return {
-      checks: selectChecks([...eff.ignore, ...opts.ignore]),
-      severity: severityFrom(eff.severity),
-      settings: eff.settings,
-      failOn: opts.failOn ?? eff.failOn ?? 'warning',
-    };
-  };
-}
-
-function runRules(format: Format, io: Io): number {
+function runRules(format: 'text' | 'json', io: Io): number {
   const rules = allChecks.map((c) => ({
     id: c.id,
     category: c.category,
@@ -220,7 +115,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('check', { isDefault: true })
     .description('analyze Dockerfiles, directories holding them, image tarballs, or - for stdin')
     .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive) or -')
-    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary)').choices(['text', 'json', 'sarif', 'github', 'markdown']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary)').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)').choices([...severities, 'none']))
     .option('-o, --output <file>', 'write the report to this file instead of stdout (the exit status is unchanged)')
     .option('-c, --config <file>', 'use this config file instead of the nearest .shipshape.yaml above each target')
@@ -240,7 +135,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('rules')
     .description('list every check')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((opts: { format: Format }) => {
+    .action((opts: { format: 'text' | 'json' }) => {
       status = runRules(opts.format, io);
     });
 

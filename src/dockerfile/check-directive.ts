@@ -4,7 +4,7 @@
  * and the same `# check=…` comment right above one instruction, which applies to that instruction only.
  */
 import type { DockerfileFacts } from './model.js';
-import type { Range } from './text.js';
+import type { Range } from '../util/text.js';
 
 /** A parsed `check=` value. Rule names are kept as written; compare them case-insensitively. */
 export interface CheckConfig {

@@ -5,7 +5,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve, sep } from 'node:path';
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
-import type { ShellScript } from './shell.js';
+import type { ShellScript } from '../shell/shell.js';
+import type { Range } from '../util/text.js';
 
 /** Reads files of a build context; returns null for a file that is missing, unreadable, binary or too large. */
 export interface ContextReader {
@@ -185,4 +186,17 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     if (s !== stage) break;
   }
   return ctx;
+}
+
+const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '/']);
+
+/** The source of a COPY/ADD that takes the whole build context (`COPY . .`), or null. Copies from stages or images do not count. */
+export function wholeContextSource(ins: Instruction): { range: Range } | null {
+  if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.heredocs.length > 0) return null;
+  if (ins.flags.some((f) => f.name === 'from')) return null;
+  if (ins.json) return ins.json.length >= 2 && ins.json.slice(0, -1).some((s) => WHOLE_CONTEXT.has(s)) ? ins : null;
+  const args = ins.args;
+  if (args.length < 2) return null;
+  const src = args.slice(0, -1).find((a) => WHOLE_CONTEXT.has(a.value.replace(/^"(.*)"$/, '$1')));
+  return src ?? null;
 }

@@ -1,7 +1,10 @@
 /** The Dockerfile model checks read: stages, instructions with 1-based ranges, parsed shell bodies. */
-import type { MappedText, Range, LineIndex } from './text.js';
-import type { ShellScript } from './shell.js';
+import type { MappedText, Range, LineIndex } from '../util/text.js';
+import type { ShellScript } from '../shell/shell.js';
 import type { BuildContext } from './context.js';
+import type { ImageRef } from '../knowledge/image-ref.js';
+
+export type { ImageRef };
 
 export const KNOWN_INSTRUCTIONS = new Set([
   'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
@@ -65,20 +68,6 @@ export interface Instruction {
   nonPosixShell: boolean;
   /** Variables (ARG and ENV) known at this instruction, with their values where known. */
   vars: ReadonlyMap<string, string | null>;
-}
-
-export interface ImageRef {
-  /** As written, before substitution. */
-  raw: string;
-  /** After ARG substitution. */
-  resolved: string;
-  /** Some variable in it has no known value. */
-  unresolved: boolean;
-  registry: string | null;
-  /** Repository path without registry (`library/node` is given as `node`). */
-  repository: string;
-  tag: string | null;
-  digest: string | null;
 }
 
 export interface Stage {

@@ -1,7 +1,7 @@
 /** Version pins of installed packages: which packages a command installs without saying which version. */
 import type { Instruction } from './model.js';
-import { hasOption, type ShellCommand, type Word } from './shell.js';
-import { packageArgs, packageInstall } from './packages.js';
+import { hasOption, type ShellCommand, type Word } from '../shell/shell.js';
+import { packageArgs, packageInstall } from '../knowledge/packages.js';
 import { expand } from './vars.js';
 
 /** The managers whose pins are checked (dnf covers microdnf; pip covers pipx and uv pip). */
@@ -75,7 +75,7 @@ export function unpinnedPackages(cmd: ShellCommand, ins: Instruction): Unpinned 
   }
   const args = packageArgs(cmd);
   if (!args) return null;
-  const install = packageInstall(cmd, ins);
+  const install = packageInstall(cmd);
   switch (args.manager) {
     case 'apt':
       if (!install) return null;

@@ -9,13 +9,13 @@ interface AstRange {
   start: { line: number; character: number };
   end: { line: number; character: number };
 }
-import { LineIndex, mappedRange, sourceOffset, type MappedText, type Range } from './text.js';
+import { LineIndex, mappedRange, sourceOffset, type MappedText, type Range } from '../util/text.js';
 import { expand, MAX_EXPANDED_VALUES, PLATFORM_ARGS, VarTimeline } from './vars.js';
-import { parseImageRef } from './image-ref.js';
-import { loadShellParser, parseScriptText, parseShellTree, parseSimpleShell } from './shell.js';
+import { parseImageRef } from '../knowledge/image-ref.js';
+import { loadShellParser, parseScriptText, parseShellTree, parseSimpleShell } from '../shell/shell.js';
 import { emptyContext, readContext, type ContextReader } from './context.js';
 import type { Arg, DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
-import type { ShellScript } from './shell.js';
+import type { ShellScript } from '../shell/shell.js';
 
 const FLAGGED = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 const JSON_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'COPY', 'ADD', 'VOLUME']);

@@ -1,11 +1,14 @@
 /**
- * Which tools the OS package installs of the final stage (and the stages it is built on) leave in
- * the shipped image, for the `tools` checks. Builder stages do not ship, so they are not looked at.
+ * Which tools and build packages the OS package installs of the final stage (and the stages it is
+ * built on) leave in the shipped image, for the `tools` and `multi-stage` checks. Builder stages do
+ * not ship, so they are not looked at.
  */
-import { hasOption, positionals, type ShellCommand, type Word } from './shell.js';
-import { packageCommand, packageName, stageChain, stageInstalls, type PackageInstall } from './packages.js';
+import { hasOption, positionals, type ShellCommand, type Word } from '../shell/shell.js';
+import { isBuildPackage } from '../knowledge/build-tools.js';
+import { packageCommand, packageName } from '../knowledge/packages.js';
+import { stageChain, stageInstalls, type PackageInstall } from './stages.js';
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
-import { memoized } from './memo.js';
+import { memoized } from '../util/memo.js';
 
 /** One tool package installed in the shipped image and not removed afterwards. */
 export interface ToolLeft {
@@ -20,6 +23,7 @@ export interface ToolLeft {
 
 const OS_MANAGERS = new Set(['apt', 'apk', 'dnf', 'yum', 'zypper']);
 const REMOVE_ACTIONS = new Set(['purge', 'remove', 'autoremove', 'del', 'erase', 'rm']);
+
 
 /** The instructions of the final stage's chain, ONBUILD triggers in place of their ONBUILD, base stage first. */
 export function shippedInstructions(facts: DockerfileFacts): Instruction[] {
@@ -89,6 +93,38 @@ function removedLater(install: PackageInstall, name: string, runs: readonly { co
   return false;
 }
 
+/** The compilers, SDKs and headers an OS package install leaves in the image (removals later in the chain subtracted). */
+export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage[]): Word[] {
+  if (!OS_MANAGERS.has(install.manager)) return [];
+  const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
+  if (wanted.length === 0) return [];
+  const virtual = optionValue(install.command, ['-t', '--virtual']);
+  const removed = new Set<string>();
+  let wholeRunRemoved = false;
+  let seen = false;
+  for (const s of chain) {
+    for (const ins of s.instructions) {
+      const i = ins.trigger ?? ins;
+      if (i.keyword !== 'RUN' || !i.shell) continue;
+      for (const c of i.shell.commands) {
+        if (c === install.command) {
+          seen = true;
+          continue;
+        }
+        if (!seen) continue;
+        const pm = packageCommand(c);
+        if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
+        const names = positionals(c).slice(1);
+        for (const w of names) removed.add(packageName(pm.manager, w.value));
+        // `apt-get purge --auto-remove $buildDeps` after `apt-mark auto`: the build deps go away with the same layer
+        if (i === install.instruction && (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove')) wholeRunRemoved = true;
+      }
+    }
+  }
+  if (wholeRunRemoved || (virtual && removed.has(virtual))) return [];
+  return wanted.filter((w) => !removed.has(packageName(install.manager, w.value)));
+}
+
 function optionValue(cmd: ShellCommand, options: readonly string[]): string | null {
   for (let i = 0; i < cmd.argv.length; i++) {
     const a = cmd.argv[i]!;
@@ -96,12 +132,4 @@ function optionValue(cmd: ShellCommand, options: readonly string[]): string | nu
     for (const o of options) if (o.startsWith('--') && a.startsWith(o + '=')) return a.slice(o.length + 1);
   }
   return null;
-}
-
-/** A lookup over one or more package tables. */
-export function inTables(...tables: Readonly<Record<string, string>>[]): (name: string) => string | null {
-  return (name) => {
-    for (const t of tables) if (Object.hasOwn(t, name)) return t[name]!;
-    return null;
-  };
 }

@@ -1,7 +1,7 @@
 /** Variable references in instruction words, and the ARG/ENV variables in force before an instruction. */
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
 import { PLATFORM_ARGS } from './vars.js';
-import { memoized } from './memo.js';
+import { memoized } from '../util/memo.js';
 
 /** One `$NAME` or `${NAME…}` in a text. */
 export interface VarRef {

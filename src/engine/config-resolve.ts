@@ -6,7 +6,30 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
-import type { ConfigFile, ConfigSettings, FailOn } from './config.js';
+
+/** A threshold for the exit status: a severity, or `none` (never fail). */
+export type FailOn = Severity | 'none';
+
+/** The settings a config file (or one of its `overrides`) may hold; `config.ts` validates a file against it. */
+export interface ConfigSettings {
+  /** Rule ids, categories or peer ids to skip. */
+  ignore?: string[] | undefined;
+  /** Severity per rule id, category or peer id. */
+  severity?: Record<string, Severity> | undefined;
+  /** Exit 1 (fail the step) at or above this severity. */
+  failOn?: FailOn | undefined;
+  /** Registries base images may come from (`ghcr.io/acme`, `docker.io/library`). */
+  trustedRegistries?: string[] | undefined;
+  /** Tools this image may keep (`curl`, `sudo`). */
+  allowedTools?: string[] | undefined;
+  /** Report what the base image owns (tools, waste) at full severity instead of info. */
+  baseFindings?: boolean | undefined;
+}
+
+/** A whole config file: settings, and settings per path glob. */
+export interface ConfigFile extends ConfigSettings {
+  overrides?: Record<string, ConfigSettings> | undefined;
+}
 
 export const CONFIG_NAMES = ['.shipshape.yaml', '.shipshape.yml'] as const;
 

@@ -7,9 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Check } from './types.js';
-import { ConfigError, type LoadedConfig } from './config-resolve.js';
-
-export { CONFIG_NAMES, ConfigError, findConfig, globToRegExp, matchesGlob, resolveFor, severityFrom, type Effective, type LoadedConfig } from './config-resolve.js';
+import { ConfigError, type ConfigFile, type ConfigSettings, type LoadedConfig } from './config-resolve.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
 const failOn = z.enum(['error', 'warning', 'info', 'none']);
@@ -33,9 +31,10 @@ const settingsShape = {
 const overrideSchema = z.strictObject(settingsShape);
 const configSchema = z.strictObject({ ...settingsShape, overrides: z.record(z.string(), overrideSchema).optional() });
 
-export type FailOn = z.infer<typeof failOn>;
-export type ConfigSettings = z.infer<typeof overrideSchema>;
-export type ConfigFile = z.infer<typeof configSchema>;
+// The schema and the plain types the resolver reads say the same thing.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: Same<z.infer<typeof configSchema>, ConfigFile> = true;
+void schemaMatchesTypes;
 
 function keyPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(top level)';

@@ -1,11 +1,8 @@
 /** The runner: facts in, findings out. Each check gets fresh visitors for each input. */
 import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import type { ImageFacts } from '../image/facts.js';
+import type { BuildSource } from '../image/origin.js';
 import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
-import { baseSeverity, layerOrigin, originDetail, type OriginContext } from '../image/origin.js';
-
-/** Categories whose image findings about a base-image layer are `info` by default (see `baseSeverity`). */
-const BASE_OWNED: ReadonlySet<string> = new Set(['tools', 'size']);
 
 /** Fills `{name}` placeholders. */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
@@ -19,7 +16,10 @@ function locate(d: ReportDescriptor<string>): Location {
   return { kind: 'dockerfile', range: r };
 }
 
-function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, image?: OriginContext) {
+/** A step of the input's side applied to every finding after its check reported it (see `ImageRunOptions.amend`). */
+export type Amend = (finding: Finding, said: ReportDescriptor<string>) => void;
+
+function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend) {
   return (d: ReportDescriptor<M>): void => {
     const template = check.messages[d.messageId];
     const finding: Finding = {
@@ -32,14 +32,7 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
     };
     if (d.detail) finding.detail = d.detail;
     if (d.dockerfile) finding.dockerfile = d.dockerfile;
-    if (image && d.image?.layer !== undefined && image.image.layers[d.image.layer]) {
-      // Every image finding about a layer says where it came from and, with the Dockerfile, which line made it.
-      const origin = layerOrigin(image, d.image.layer);
-      finding.detail = { ...originDetail(origin), ...finding.detail };
-      // What the base image owns (its tools, its waste) is info unless --base-findings; a check may still say otherwise.
-      if (d.severity === undefined && origin.fromBase && BASE_OWNED.has(check.category)) finding.severity = baseSeverity(image, origin) ?? finding.severity;
-      if (!finding.dockerfile && origin.dockerfile) finding.dockerfile = origin.dockerfile;
-    }
+    amend?.(finding, d as ReportDescriptor<string>);
     out.push(finding);
   };
 }
@@ -175,14 +168,26 @@ export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Che
   return findings;
 }
 
+export interface ImageRunOptions extends RunOptions {
+  /** The Dockerfile the image was built from, and its match to the history; null without one. */
+  dockerfile?: { facts: DockerfileFacts; build: BuildSource } | null;
+  /**
+   * The image side's step on every finding (its layer's origin, base-owned severity): the engine
+   * knows no image, so the caller passes it (`labelImageFinding` in `src/image/origin.ts`).
+   */
+  amend?: Amend;
+}
+
 /** Runs the image side of the checks over one image's facts. */
-export function runImageChecks(image: ImageFacts, dockerfile: DockerfileFacts | null, checks: readonly Check[], options: RunOptions = {}): Finding[] {
+export function runImageChecks(image: ImageFacts, checks: readonly Check[], options: ImageRunOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const severityOf = options.severity ?? defaultSeverity;
+  const settings = options.settings ?? {};
+  const dockerfile = options.dockerfile?.facts ?? null;
+  const build = options.dockerfile?.build ?? null;
   for (const check of checks) {
     if (!check.image) continue;
-    const settings = options.settings ?? {};
-    check.image({ image, dockerfile, settings, report: reporter(check, findings, severityOf, { image, dockerfile, settings }) });
+    check.image({ image, dockerfile, build, settings, report: reporter(check, findings, severityOf, options.amend) });
   }
   return findings;
 }

@@ -1,17 +1,12 @@
 /** The check contract: what a check declares and what it receives. */
-import type { Range } from '../dockerfile/text.js';
+import type { Range } from '../util/text.js';
 import type { DockerfileFacts, Instruction, Stage } from '../dockerfile/model.js';
 import type { ImageFacts } from '../image/facts.js';
 
-export const CATEGORIES = [
-  'one-app', 'pid1', 'cache', 'multi-stage', 'tools', 'user', 'tags', 'size', 'reproducibility', 'security', 'correctness',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+import { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity } from '../knowledge/practices.js';
+import type { BuildSource } from '../image/origin.js';
 
-export const SEVERITIES = ['error', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+export { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity };
 
 /** Where a finding points. */
 export type Location =
@@ -90,6 +85,8 @@ export interface ImageContext<M extends string> {
   readonly settings: CheckSettings;
   /** The Dockerfile the image was built from, when both are given. */
   readonly dockerfile: DockerfileFacts | null;
+  /** That Dockerfile matched to the image's history (the base boundary, the line of each layer); null without a Dockerfile. */
+  readonly build: BuildSource | null;
   report(d: ReportDescriptor<M>): void;
 }
 

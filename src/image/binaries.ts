@@ -16,10 +16,10 @@
  *   `telnet` and `tftp`): `netcat, telnet, tftp (links to /bin/busybox)`.
  */
 import { posix } from 'node:path';
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../knowledge/practices.js';
 import type { FileEntry, ImageFacts } from './facts.js';
 import { baseSeverity, layerOrigin, type OriginContext } from './origin.js';
-import { redactSecrets } from '../dockerfile/secrets.js';
+import { redactSecrets } from '../knowledge/secrets.js';
 
 const MAX_HOPS = 40;
 
@@ -150,14 +150,6 @@ function mergeMultiCall(tools: ToolFound[]): ToolFound[] {
     out.push({ tool: `${names.join(', ')} (links to ${group[0]!.commands[0]!.file})`, layer: group[0]!.layer, commands: group.flatMap((t) => t.commands) });
   }
   return [...tools.filter((t) => !merged.has(t)), ...out];
-}
-
-/** A lookup over tables of command names (and patterns for versioned names like `gcc-12`). */
-export function commandLookup(
-  table: Readonly<Record<string, string>>,
-  patterns: readonly { pattern: RegExp; tool: string }[] = [],
-): (name: string) => string | null {
-  return (name) => (Object.hasOwn(table, name) ? table[name]! : patterns.find((p) => p.pattern.test(name))?.tool ?? null);
 }
 
 /** `/usr/bin/nc (runs /bin/busybox), also /usr/bin/netcat`: the names of one finding, for messages. */

@@ -1,5 +1,5 @@
 /** Facts about a saved image, produced by the streaming reader in one pass. */
-import type { Launch } from '../dockerfile/launch.js';
+import type { Launch } from '../knowledge/launch.js';
 
 export interface ImageConfig {
   user: string;

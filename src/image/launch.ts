@@ -1,16 +1,14 @@
 /**
  * The image side of the PID 1 facts: the config's Entrypoint and Cmd, the `sh -c` strings in them and
  * the entrypoint scripts captured from the layers, parsed once with the same shell parser as the
- * build context's scripts, then followed by the shared analysis (`src/dockerfile/launch.ts`).
+ * build context's scripts, then followed by the shared analysis (`src/knowledge/launch.ts`).
  */
 import { posix } from 'node:path';
-import { analyzeLaunch, type ArgvItem, type Launch, type LaunchScript, type Where } from '../dockerfile/launch.js';
-import { loadShellParser, parseScriptText } from '../dockerfile/shell.js';
+import { analyzeLaunch, SHELLS, type ArgvItem, type Launch, type LaunchScript, type Where } from '../knowledge/launch.js';
+import { loadShellParser, parseScriptText } from '../shell/shell.js';
 import type { ImageFacts } from './facts.js';
 import { resolveCommand } from './processes.js';
 import { layerOrigin, settingOrigin, type DockerfileLine, type OriginContext } from './origin.js';
-
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 
 function items(field: 'Entrypoint' | 'Cmd', argv: string[]): ArgvItem[] {
   const at = { kind: 'config', field } as const;

@@ -4,9 +4,9 @@
  * process-manager configs inside it start, and the server binaries it holds.
  */
 import { posix } from 'node:path';
-import type { ShellScript } from '../dockerfile/shell.js';
-import type { Where } from '../dockerfile/launch.js';
-import { DAEMONS } from '../dockerfile/processes.js';
+import type { ShellScript } from '../shell/shell.js';
+import type { Where } from '../knowledge/launch.js';
+import { DAEMONS } from '../knowledge/processes.js';
 import type { FileEntry, ImageFacts } from './facts.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -3,9 +3,9 @@
  * the multi-stage checks: one result per toolchain and layer, with the path to name.
  */
 import type { ImageFacts } from './facts.js';
-import { commandLookup, findFiles, findTools, type ToolFound } from './binaries.js';
+import { findFiles, findTools, type ToolFound } from './binaries.js';
 import { installedPackages, PACKAGE_DATABASES } from './packages.js';
-import { BUILD_TOOL_COMMANDS, BUILD_TOOL_ORDER, BUILD_TOOL_PATTERNS, COMPILER_INTERNALS } from './tool-commands.js';
+import { BUILD_TOOLS } from '../knowledge/tools.js';
 
 /** Fewer C headers than this under /usr/include come with runtime packages; more mean a -dev toolchain. */
 export const MANY_HEADERS = 50;
@@ -14,10 +14,10 @@ const BUILD_METAPACKAGES = ['build-essential', 'build-base', 'alpine-sdk'];
 
 /** Toolchains in the image: compiler commands (and `cc1`), headers under /usr/include, build meta-packages. */
 export function toolchainsIn(image: ImageFacts, allowed: readonly string[] = []): ToolFound[] {
-  const out = findTools(image, commandLookup(BUILD_TOOL_COMMANDS, BUILD_TOOL_PATTERNS), allowed, BUILD_TOOL_ORDER);
+  const out = findTools(image, BUILD_TOOLS.byCommand, allowed, BUILD_TOOLS.order);
   const c = 'a C/C++ compiler';
   if (!allowed.includes('gcc') && !allowed.includes(c)) {
-    for (const t of findFiles(image, COMPILER_INTERNALS, c)) {
+    for (const t of BUILD_TOOLS.paths.flatMap((p) => findFiles(image, p.pattern, p.tool))) {
       const same = out.find((o) => o.tool === c && o.layer === t.layer);
       if (same) same.commands.push(...t.commands);
       else out.push(t);

@@ -1,8 +1,7 @@
 /** The JSON report: DESIGN.md's stable contract. */
 import type { Finding } from '../engine/types.js';
 import { summarize, type TargetResult } from './model.js';
-
-export const VERSION = '0.1.0';
+import { VERSION } from '../version.js';
 
 /** One finding as the JSON contract spells it. */
 export function jsonFinding(f: Finding): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Check, Finding, Severity } from '../engine/types.js';
 import { renderRuleDoc } from '../engine/docs.js';
 import type { TargetResult } from './model.js';
-import { VERSION } from './json.js';
+import { VERSION } from '../version.js';
 
 /** Where the rule pages live; `helpUri` of each rule is `<base><id>.md`. */
 export const RULE_DOCS_BASE = `https://github.com/shipshape-lint/shipshape/blob/v${VERSION}/docs/rules/`;

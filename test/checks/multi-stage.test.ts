@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testCheck } from '../helpers/tester.js';
-import { analyzeDockerfile } from '../../src/api.js';
+import { analyzeDockerfile } from '../../src/analyze.js';
 import type { Check } from '../../src/engine/types.js';
 import buildTools from '../../checks/multi-stage/build-tools-in-final.js';
 import singleStage from '../../checks/multi-stage/single-stage-build.js';

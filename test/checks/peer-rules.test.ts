@@ -1,6 +1,6 @@
 /** The checks that cover the remaining hadolint, Trivy and BuildKit rules (issue 6), one table per check. */
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile } from '../../src/api.js';
+import { analyzeDockerfile } from '../../src/analyze.js';
 import { testCheck } from '../helpers/tester.js';
 import pointless from '../../checks/correctness/pointless-command.js';
 import distUpgrade from '../../checks/reproducibility/dist-upgrade.js';

@@ -8,7 +8,8 @@ import ignoresCmd from '../../checks/pid1/entrypoint-ignores-cmd.js';
 import stopSignal from '../../checks/pid1/stop-signal.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { memoryReader } from '../../src/dockerfile/context.js';
-import { dockerfileLaunch, packageLauncher } from '../../src/dockerfile/launch.js';
+import { packageLauncher } from '../../src/knowledge/launch.js';
+import { dockerfileLaunch } from '../../src/dockerfile/launch.js';
 
 const ENTRY = 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nUSER 1000\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["/app/server"]\n';
 const script_ = (body: string) => ({ 'docker-entrypoint.sh': `#!/bin/sh\nset -e\n${body}` });

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readImages } from '../../src/image/analyze.js';
+import { readImages } from '../../src/image/read-images.js';
 
 const root = join(import.meta.dirname, '../..');
 const out = join(root, 'sample-images/build');

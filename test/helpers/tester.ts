@@ -1,6 +1,6 @@
 /** A table-driven check tester: valid cases are clean, invalid cases give exactly the listed findings. */
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile } from '../../src/api.js';
+import { analyzeDockerfile } from '../../src/analyze.js';
 import { memoryReader } from '../../src/dockerfile/context.js';
 import type { Check, CheckSettings, Finding } from '../../src/engine/types.js';
 import { parse as parseYaml } from 'yaml';

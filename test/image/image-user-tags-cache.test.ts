@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeImage } from '../../src/image/analyze.js';
-import { checks } from '../../src/api.js';
+import { analyzeImage } from '../../src/analyze.js';
+import { checks } from '../../src/analyze.js';
 import type { Finding } from '../../src/engine/types.js';
 
 const built = join(import.meta.dirname, '../../sample-images/built');

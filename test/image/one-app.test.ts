@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { analyzeImage } from '../../src/image/analyze.js';
+import { analyzeImage } from '../../src/analyze.js';
 import type { Check, Finding } from '../../src/engine/types.js';
 import processManager from '../../checks/one-app/process-manager.js';
 import severalDaemons from '../../checks/one-app/several-daemons.js';

@@ -2,11 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readImages } from '../../src/image/analyze.js';
-import { analyzeDockerfile } from '../../src/api.js';
+import { readImages } from '../../src/image/read-images.js';
+import { analyzeDockerfile } from '../../src/analyze.js';
 import { displayTag } from '../../src/image/layout.js';
 import { imageTagOf, isVersionTag } from '../../src/image/tags.js';
-import { baseImageName, baseSeverity, copiesWholeContext, historyInstruction, layerOrigin, settingOrigin, shortCreatedBy, traceHistory } from '../../src/image/origin.js';
+import { baseImageName, baseSeverity, layerOrigin, settingOrigin } from '../../src/image/origin.js';
+import { buildSource } from '../../src/pair/trace.js';
+import { copiesWholeContext, historyInstruction, shortCreatedBy } from '../../src/image/history.js';
 
 const root = join(import.meta.dirname, '../..');
 const image = async (name: string, format = 'docker') => (await readImages({ path: join(root, `sample-images/built/${name}.${format}.tar`) }))[0]!;
@@ -59,7 +61,7 @@ describe('historyInstruction reads the forms builders write', () => {
 describe('origin of layers and settings from the history alone', () => {
   it("names the base from buildah's FROM comment and tells base layers from this build's", async () => {
     const img = await image('tools-netcat');
-    const ctx = { image: img, dockerfile: null, settings: {} };
+    const ctx = { image: img, build: null, settings: {} };
     expect(baseImageName(img)).toBe('localhost/busybox-base:1');
     const base = layerOrigin(ctx, 0);
     expect(base).toMatchObject({ layer: 0, fromBase: true, base: 'localhost/busybox-base:1' });
@@ -72,16 +74,16 @@ describe('origin of layers and settings from the history alone', () => {
 
   it('base-owned findings are info unless baseFindings asks for full ones', async () => {
     const img = await image('tools-netcat');
-    expect(baseSeverity({ image: img, dockerfile: null, settings: {} }, layerOrigin({ image: img, dockerfile: null, settings: {} }, 0))).toBe('info');
-    expect(baseSeverity({ image: img, dockerfile: null, settings: { baseFindings: true } }, { fromBase: true })).toBeUndefined();
-    expect(baseSeverity({ image: img, dockerfile: null, settings: {} }, { fromBase: false })).toBeUndefined();
+    expect(baseSeverity({ image: img, build: null, settings: {} }, layerOrigin({ image: img, build: null, settings: {} }, 0))).toBe('info');
+    expect(baseSeverity({ image: img, build: null, settings: { baseFindings: true } }, { fromBase: true })).toBeUndefined();
+    expect(baseSeverity({ image: img, build: null, settings: {} }, { fromBase: false })).toBeUndefined();
   });
 
   it('a setting: which entry set USER, or that nothing did', async () => {
     const named = await image('user-named', 'oci');
-    const set = settingOrigin({ image: named, dockerfile: null, settings: {} }, 'USER');
+    const set = settingOrigin({ image: named, build: null, settings: {} }, 'USER');
     expect(set).toMatchObject({ found: true, fromBase: false, createdBy: 'USER app', says: 'set by this build with USER app' });
-    const none = settingOrigin({ image: await image('user-root'), dockerfile: null, settings: {} }, 'USER');
+    const none = settingOrigin({ image: await image('user-root'), build: null, settings: {} }, 'USER');
     expect(none).toMatchObject({ found: false, fromBase: true, createdBy: '' });
   });
 });
@@ -89,13 +91,13 @@ describe('origin of layers and settings from the history alone', () => {
 describe('with the Dockerfile: each build layer traced to its instruction', () => {
   it('tools-netcat: every history entry of the build maps to its line, the base ends at FROM', async () => {
     const [img, df] = await Promise.all([image('tools-netcat', 'oci'), dockerfile('tools-netcat')]);
-    const trace = traceHistory(img, df)!;
+    const trace = buildSource(img, df).trace!;
     expect(trace).not.toBeNull();
     const lines = df.text.split('\n');
-    const mapped = [...trace.byEntry.entries()].sort(([a], [b]) => a - b).map(([e, ins]) => [historyInstruction(img.history[e]!.createdBy)!.keyword, lines[ins.range.line - 1]!.split(' ')[0]]);
+    const mapped = [...trace.lineOf.entries()].sort(([a], [b]) => a - b).map(([e, line]) => [historyInstruction(img.history[e]!.createdBy)!.keyword, lines[line - 1]!.split(' ')[0]]);
     expect(mapped.every(([k, w]) => k === w)).toBe(true);
     expect(img.history.slice(0, trace.firstBuildEntry).every((h) => h.fromBase)).toBe(true);
-    const ctx = { image: img, dockerfile: df, settings: {} };
+    const ctx = { image: img, build: buildSource(img, df), settings: {} };
     const nc = layerOrigin(ctx, 2);
     expect(nc.dockerfile?.file).toBe('sample-images/images/tools-netcat/Dockerfile');
     expect(lines[nc.dockerfile!.line - 1]).toMatch(/^RUN ln -s \/bin\/busybox \/usr\/bin\/nc/);
@@ -160,10 +162,10 @@ describe('tracing a BuildKit history to a multi-stage Dockerfile', () => {
       'COPY --from=build /src/dist ./dist', 'USER 1000', 'CMD ["node", "server.js"]', '',
     ].join('\n');
     const df = (await analyzeDockerfile(text, { path: 'Dockerfile', checks: [] })).facts;
-    const ctx = { image: img!, dockerfile: df, settings: {} };
-    const trace = traceHistory(img!, df)!;
+    const ctx = { image: img!, build: buildSource(img!, df), settings: {} };
+    const trace = buildSource(img!, df).trace!;
     expect(trace.firstBuildEntry).toBe(2);
-    expect([...trace.byEntry.entries()].sort(([a], [b]) => a - b).map(([e, ins]) => [e, ins.range.line])).toEqual([
+    expect([...trace.lineOf.entries()].sort(([a], [b]) => a - b)).toEqual([
       [2, 6], [3, 7], [4, 8], [5, 9], [6, 10], [7, 11], [8, 12], [9, 13],
     ]);
     expect(layerOrigin(ctx, 3)).toMatchObject({ fromBase: false, createdBy: 'RUN npm ci', base: 'node:20-slim', dockerfile: { file: 'Dockerfile', line: 9 } });

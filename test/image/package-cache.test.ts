@@ -1,6 +1,6 @@
 /** size/package-cache-left and size/pip-cache on image archives: caches in the final file system, by layer and origin. */
 import { describe, expect, it } from 'vitest';
-import { analyzeImage } from '../../src/image/analyze.js';
+import { analyzeImage } from '../../src/analyze.js';
 import cacheLeft from '../../checks/size/package-cache-left.js';
 import pipCache from '../../checks/size/pip-cache.js';
 import type { Check } from '../../src/engine/types.js';

@@ -1,7 +1,7 @@
 /** The image side of the peer-rule checks (correctness/no-healthcheck, reproducibility/dist-upgrade): small hand-built archives and a committed sample. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { analyzeImage } from '../../src/image/analyze.js';
+import { analyzeImage } from '../../src/analyze.js';
 import noHealthcheck from '../../checks/correctness/no-healthcheck.js';
 import type { Check } from '../../src/engine/types.js';
 import { dockerArchive } from './helpers.js';

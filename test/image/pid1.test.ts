@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { analyzeDockerfile } from '../../src/api.js';
+import { analyzeDockerfile } from '../../src/analyze.js';
 import { directoryReader } from '../../src/dockerfile/context.js';
-import { analyzeImage } from '../../src/image/analyze.js';
+import { analyzeImage } from '../../src/analyze.js';
 import { checks } from '../../checks/index.js';
 import type { Finding } from '../../src/engine/types.js';
 import { dockerArchive, type Member } from './helpers.js';

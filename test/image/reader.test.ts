@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readImages, ImageReadError } from '../../src/image/analyze.js';
+import { readImages, ImageReadError } from '../../src/image/read-images.js';
 import type { ImageFacts } from '../../src/image/facts.js';
 import { dockerArchive, packTar, sha, type Member } from './helpers.js';
 

@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeImage, readImages } from '../../src/image/analyze.js';
+import { readImages } from '../../src/image/read-images.js';
+import { analyzeImage } from '../../src/analyze.js';
 import type { ImageFacts } from '../../src/image/facts.js';
 import type { Finding } from '../../src/engine/types.js';
-import { checks } from '../../src/api.js';
+import { checks } from '../../src/analyze.js';
 
 const built = join(import.meta.dirname, '../../sample-images/built');
 const samples = readdirSync(built)

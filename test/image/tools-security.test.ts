@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeImage } from '../../src/image/analyze.js';
+import { analyzeImage } from '../../src/analyze.js';
 import type { Check, CheckSettings, Finding } from '../../src/engine/types.js';
-import { checks } from '../../src/api.js';
+import { checks } from '../../src/analyze.js';
 import { dockerArchive, type Member } from './helpers.js';
 
 const built = join(import.meta.dirname, '../../sample-images/built');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeImage } from '../../src/image/analyze.js';
+import { analyzeImage } from '../../src/analyze.js';
 import check from '../../checks/size/wasted-space.js';
 import type { Check } from '../../src/engine/types.js';
 import { dockerArchive } from './helpers.js';

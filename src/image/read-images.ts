@@ -1,15 +1,11 @@
-/** Image targets: read an archive in one streaming pass and run the image checks. */
+/** Image targets: read an archive in one streaming pass into facts, one `ImageFacts` per image in it. */
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Check, CheckSettings, Finding, Severity } from '../engine/types.js';
-import type { DockerfileFacts } from '../dockerfile/model.js';
-import { runImageChecks, sortFindings } from '../engine/run.js';
 import type { ImageFacts } from './facts.js';
 import { ImageReadError, FileChunks, bufferChunks, indexArchive, sniffBlob, zstdStream } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
-import { traceHistory } from './origin.js';
 import { addLaunch } from './launch.js';
 
 export { ImageReadError };
@@ -32,22 +28,6 @@ export interface ImageReadOptions {
   platform?: string;
   /** Analyze only the image with this tag (or ref name, or image id prefix) when the archive holds several. */
   imageRef?: string;
-}
-
-export interface ImageAnalyzeOptions extends ImageReadOptions {
-  checks: readonly Check[];
-  dockerfile?: DockerfileFacts | null;
-  severity?: (check: Check) => Severity;
-  /** Config-file settings (allowedTools, trustedRegistries, baseFindings…) the checks read as `ctx.settings`. */
-  settings?: CheckSettings;
-}
-
-export interface ImageResult {
-  path: string;
-  findings: Finding[];
-  image: ImageFacts;
-  /** Things the user should know about how the archive was read (the platform chosen…). */
-  notes: string[];
 }
 
 function head(target: ImageTarget): Buffer {
@@ -111,25 +91,4 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
   });
   for (const image of images) await addLaunch(image);
   return images;
-}
-
-/** Reads an archive and runs the image side of the checks on each image in it. */
-export async function analyzeImage(target: ImageTarget, options: ImageAnalyzeOptions): Promise<{ results: ImageResult[] }> {
-  const images = await readImages(target, options);
-  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
-  const df = options.dockerfile ?? null;
-  // A Dockerfile whose instructions match none of the history did not build this image: say so.
-  for (const image of images) {
-    const trace = df ? traceHistory(image, df) : null;
-    if (df && !trace) image.notes.push(`${image.path}: its history matches no instruction of ${df.path}; findings are not traced to Dockerfile lines`);
-    else if (df && trace && !trace.complete) image.notes.push(`${image.path}: its history matches ${df.path} only from line ${[...trace.byEntry.values()].reduce((min, i) => Math.min(min, i.range.line), Infinity)} on (changed since the build?); the base image is told apart from the history`);
-  }
-  return {
-    results: images.map((image) => ({
-      path: image.path,
-      image,
-      notes: image.notes,
-      findings: sortFindings(runImageChecks(image, options.dockerfile ?? null, options.checks, runOpts)),
-    })),
-  };
 }

@@ -1,18 +1,16 @@
 /** Package installs found in parsed shell commands: which manager, which packages, which flags. */
-import { commandMemo, positionals, type ShellCommand, type Word } from './shell.js';
-import type { Instruction, Stage } from './model.js';
-import { memoized } from './memo.js';
+import { commandMemo, positionals, type ShellCommand, type Word } from '../shell/shell.js';
 
 export type PackageManager = 'apt' | 'apk' | 'dnf' | 'yum' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go' | 'cargo' | 'composer' | 'bundler';
 
-export interface PackageInstall {
+/** A command that installs packages. */
+export interface InstallCommand {
   manager: PackageManager;
   /** The subcommand (`install`, `add`, `get`…). */
   action: string;
   /** Packages named on the command line (not files, not requirement lists). */
   packages: Word[];
   command: ShellCommand;
-  instruction: Instruction;
 }
 
 const VALUE_OPTIONS: Partial<Record<PackageManager, string[]>> = {
@@ -101,6 +99,11 @@ const INSTALL_ACTIONS: Record<PackageManager, string[]> = {
   bundler: ['install'],
 };
 
+/** True when `action` is one of the manager's install subcommands (`npm ci`, `apk add`, `dnf in`…). */
+export function isInstallAction(manager: PackageManager, action: string): boolean {
+  return INSTALL_ACTIONS[manager].includes(action);
+}
+
 /** The subcommand of a package-manager command (`update`, `install`, `clean`…), or null when it is not one. */
 export function packageCommand(cmd: ShellCommand): { manager: PackageManager; action: string } | null {
   const m = managerOf(cmd);
@@ -135,15 +138,15 @@ export interface PackageArgs {
 }
 
 /** The packages an install command names, or null when the command installs nothing. */
-export function packageInstall(cmd: ShellCommand, instruction: Instruction): PackageInstall | null {
+export function packageInstall(cmd: ShellCommand): InstallCommand | null {
   const m = managerOf(cmd);
-  if (!m || !INSTALL_ACTIONS[m.manager].includes(m.sub.value)) return null;
+  if (!m || !isInstallAction(m.manager, m.sub.value)) return null;
   const tail: ShellCommand = { ...cmd, args: cmd.args.slice(m.rest), argv: cmd.argv.slice(m.rest) };
   let packages = positionals(tail, VALUE_OPTIONS[m.manager] ?? []);
   if (m.manager === 'yarn' && m.sub.value === 'global') packages = packages.slice(1);
   if (m.manager === 'go' && m.sub.value === 'mod') return null;
   if (m.manager === 'pip') packages = packages.filter((p) => !/^(\.|\/)/.test(p.value) && !/\.(whl|tar\.gz|zip)$/.test(p.value));
-  return { manager: m.manager, action: m.sub.value, packages, command: cmd, instruction };
+  return { manager: m.manager, action: m.sub.value, packages, command: cmd };
 }
 
 /** The name of a package without version or constraint (`curl=7.88*` -> `curl`, `flask>=2` -> `flask`). */
@@ -170,30 +173,4 @@ export function packageName(manager: PackageManager, spec: string): string {
     default:
       return spec.replace(/-\d[\w.:-]*$/, '');
   }
-}
-
-/** Every package install in the RUNs of a stage, ONBUILD RUNs included, in order (computed once per stage, a fresh array each call). */
-export function stageInstalls(stage: Stage): PackageInstall[] {
-  return [...memoized(stage, 'installs', () => findStageInstalls(stage))];
-}
-
-function findStageInstalls(stage: Stage): PackageInstall[] {
-  const out: PackageInstall[] = [];
-  for (const ins of stage.instructions) {
-    for (const i of ins.trigger ? [ins.trigger] : [ins]) {
-      if (i.keyword !== 'RUN' || !i.shell) continue;
-      for (const c of i.shell.commands) {
-        const p = packageInstall(c, i);
-        if (p) out.push(p);
-      }
-    }
-  }
-  return out;
-}
-
-/** The stage and the stages it is built on, base first. */
-export function stageChain(stage: Stage): Stage[] {
-  const chain: Stage[] = [];
-  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-  return chain;
 }

@@ -1,5 +1,5 @@
 /** Commands and settings that switch off TLS certificate or package signature checks. */
-import type { ShellCommand, Word } from './shell.js';
+import type { ShellCommand, Word } from '../shell/shell.js';
 
 export interface Insecure {
   /** The option or word that turns the check off. */

@@ -1,5 +1,5 @@
 /** `useradd` and `adduser` commands, for the `user` checks: which user they create and with which UID. */
-import { hasOption, positionals, type ShellCommand, type Word } from './shell.js';
+import { hasOption, positionals, type ShellCommand, type Word } from '../shell/shell.js';
 
 /** A user created by `useradd` (shadow-utils) or `adduser` (Debian's or BusyBox's). */
 export interface UserCreation {

@@ -1,4 +1,4 @@
-import type { ImageRef } from './model.js';
+import type { ImageRef } from './image-ref.js';
 
 /** `root`, `0`, `root:x`, `0:x`. */
 export function isRootUser(user: string): boolean {

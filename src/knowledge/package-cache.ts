@@ -1,11 +1,10 @@
 /**
- * Package caches per RUN: which commands leave a package manager's downloads or indexes in the
- * layer, which commands clean them up, and which BuildKit mounts keep them out of the layer.
+ * Package-manager caches: where each manager keeps its downloads and indexes, which commands fill
+ * them, which commands clean them up, and which mounts keep them out of a layer. The Dockerfile side
+ * applies it per RUN (`src/dockerfile/run.ts`); the image side looks for the directories.
  */
-import type { DockerfileFacts, Instruction } from './model.js';
-import { commandMemo, execCommand, hasOption, type ShellCommand } from './shell.js';
-import { packageArgs } from './packages.js';
-import { memoized } from './memo.js';
+import { commandMemo, hasOption, type ShellCommand } from '../shell/shell.js';
+import { isInstallAction, packageArgs } from './packages.js';
 
 /** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the npm, yarn, pip and uv caches. */
 export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'npm' | 'yarn' | 'pip' | 'uv';
@@ -23,6 +22,36 @@ export const CACHE_DIRS: Record<CacheKind, readonly string[]> = {
   uv: ['/root/.cache/uv'],
 };
 
+/** A cache directory as found in an image's file list. */
+export interface CacheDir {
+  kind: string;
+  what: string;
+  /** Matches a file path; group 1 is the cache directory. */
+  re: RegExp;
+  /** Bookkeeping files that are there even when the cache is clean. */
+  skip?: RegExp;
+}
+
+const HOME = '(?:/root|/home/[^/]+|/usr/local/share)';
+
+/**
+ * Where the caches are in an image: the same managers as `CACHE_DIRS`, matched under any user's home
+ * (the build may run as a non-root USER), plus apt's own download cache (`/var/cache/apt`), which a
+ * RUN never leaves behind on Debian's images (their docker-clean hook empties it) but an image from
+ * elsewhere may hold.
+ */
+export const CACHE_PATHS_IN_IMAGE: readonly CacheDir[] = [
+  { kind: 'apt', what: 'apt package lists', re: /^(\/var\/lib\/apt\/lists)\//, skip: /\/(lock|partial|auxfiles)(\/|$)/ },
+  { kind: 'apt', what: 'apt package cache', re: /^(\/var\/cache\/apt)\//, skip: /\/(lock|partial)(\/|$)/ },
+  { kind: 'apk', what: 'apk cache', re: /^(\/var\/cache\/apk|\/etc\/apk\/cache)\// },
+  { kind: 'yum', what: 'yum/dnf cache', re: /^(\/var\/cache\/(?:yum|dnf|libdnf5))\// },
+  { kind: 'zypper', what: 'zypper cache', re: /^(\/var\/cache\/zypp)\// },
+  { kind: 'pip', what: 'pip cache', re: new RegExp(`^(${HOME}/\\.cache/pip)/`) },
+  { kind: 'uv', what: 'uv cache', re: new RegExp(`^(${HOME}/\\.cache/uv)/`) },
+  { kind: 'npm', what: 'npm cache', re: new RegExp(`^(${HOME}/\\.npm/_cacache)/`) },
+  { kind: 'yarn', what: 'yarn cache', re: new RegExp(`^(${HOME}/\\.cache/yarn|${HOME}/\\.yarn/berry/cache)/`) },
+];
+
 /** Per-user cache directories, matched wherever the home directory is. */
 const HOME_CACHE: Partial<Record<CacheKind, RegExp>> = {
   npm: /(^|\/)\.npm(\/_cacache)?$/,
@@ -31,27 +60,10 @@ const HOME_CACHE: Partial<Record<CacheKind, RegExp>> = {
   uv: /(^|\/)\.cache(\/uv)?$/,
 };
 
-/** A `RUN --mount=…` flag. */
+/** A mount over a build step (`RUN --mount=type=cache,target=…`). */
 export interface RunMount {
   type: string;
   target: string;
-}
-
-/** The mounts of a RUN (`type` defaults to bind, as BuildKit does). */
-export function runMounts(ins: Instruction): RunMount[] {
-  const out: RunMount[] = [];
-  for (const f of ins.flags) {
-    if (f.name !== 'mount' || !f.value) continue;
-    let type = 'bind';
-    let target = '';
-    for (const part of f.value.split(',')) {
-      const [k, v = ''] = part.split('=', 2) as [string, string?];
-      if (k === 'type') type = v;
-      else if (k === 'target' || k === 'dst' || k === 'destination') target = v.replace(/\/+$/, '') || '/';
-    }
-    out.push({ type, target });
-  }
-  return out;
 }
 
 function under(path: string, dir: string): boolean {
@@ -59,11 +71,12 @@ function under(path: string, dir: string): boolean {
 }
 
 /** A cache or tmpfs mount keeps the directory out of the layer. */
-function mounted(mounts: RunMount[], dir: string): boolean {
+function mounted(mounts: readonly RunMount[], dir: string): boolean {
   return mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && under(dir, m.target));
 }
 
-function kindMounted(kind: CacheKind, mounts: RunMount[]): boolean {
+/** A cache or tmpfs mount over the kind's cache directory keeps its files out of the layer. */
+export function cacheMounted(kind: CacheKind, mounts: readonly RunMount[]): boolean {
   if (kind === 'apt') {
     // The lists alone, or both apt directories (a mount on /var/lib/apt alone usually comes with
     // docker-clean removed, so the downloaded .debs stay in /var/cache/apt in the layer).
@@ -74,32 +87,17 @@ function kindMounted(kind: CacheKind, mounts: RunMount[]): boolean {
   return CACHE_DIRS[kind].some((d) => mounted(mounts, d));
 }
 
-/**
- * The commands of a RUN: the parsed shell commands, or for the exec form (`RUN ["apk", "add", "x"]`)
- * one command made of the array, pointing at the instruction.
- */
-export function runCommands(ins: Instruction): ShellCommand[] {
-  if (ins.shell) return ins.shell.commands;
-  const exec = ins.keyword === 'RUN' && ins.json ? execCommand(ins.json, ins.range) : null;
-  return exec ? [exec] : [];
-}
-
 const DNF = new Set(['dnf', 'microdnf', 'dnf5', 'tdnf']);
 const YUM_FILLS = ['install', 'groupinstall', 'localinstall', 'reinstall', 'update', 'upgrade', 'downgrade', 'distro-sync'];
 const DNF_FILLS = [...YUM_FILLS, 'in', 'up', 'upgrade-minimal', 'up-min', 'rei'];
 const ZYPPER_FILLS = ['install', 'in', 'remove', 'rm', 'patch', 'update', 'up', 'dist-upgrade', 'dup', 'source-install', 'si'];
-const TRUE = /^(1|true|yes|on)$/i;
 
-function envTrue(name: string, ins: Instruction, cmd: ShellCommand, earlier: readonly ShellCommand[]): boolean {
-  const assigned = (a: string): boolean => a.startsWith(name + '=') && TRUE.test(a.slice(name.length + 1).replace(/^["']|["']$/g, ''));
-  if (cmd.assignments.some(assigned)) return true;
-  if (earlier.some((c) => c.base === 'export' && c.argv.some(assigned))) return true;
-  const v = ins.vars.get(name);
-  return v !== undefined && v !== null && TRUE.test(v);
-}
-
-/** The cache a command fills, or null (`apt-get update` fills the lists; `apk add --no-cache` fills nothing). */
-export function cacheFilled(cmd: ShellCommand, ins: Instruction, earlier: readonly ShellCommand[] = []): CacheKind | null {
+/**
+ * The cache a command fills, or null (`apt-get update` fills the lists; `apk add --no-cache` fills
+ * nothing). `envTrue(name)` says whether an environment variable (`PIP_NO_CACHE_DIR`) is set true
+ * for the command.
+ */
+export function cacheFilledBy(cmd: ShellCommand, envTrue: (name: string) => boolean): CacheKind | null {
   const p = packageArgs(cmd);
   if (!p) return null;
   const subAction = p.positionals[0]?.value ?? '';
@@ -116,13 +114,13 @@ export function cacheFilled(cmd: ShellCommand, ins: Instruction, earlier: readon
     case 'zypper':
       return ZYPPER_FILLS.includes(p.action) ? 'zypper' : null;
     case 'npm':
-      return ['install', 'i', 'ci', 'add', 'isntall', 'in'].includes(p.action) ? 'npm' : null;
+      return isInstallAction('npm', p.action) ? 'npm' : null;
     case 'yarn':
       return p.action === 'install' || p.action === 'add' || (p.action === 'global' && subAction === 'add') ? 'yarn' : null;
     case 'pip':
       if (p.action !== 'install') return null;
-      if (cmd.base === 'uv') return hasOption(cmd, 'n', '--no-cache') || envTrue('UV_NO_CACHE', ins, cmd, earlier) ? null : 'uv';
-      return hasOption(cmd, '', '--no-cache-dir') || envTrue('PIP_NO_CACHE_DIR', ins, cmd, earlier) ? null : 'pip';
+      if (cmd.base === 'uv') return hasOption(cmd, 'n', '--no-cache') || envTrue('UV_NO_CACHE') ? null : 'uv';
+      return hasOption(cmd, '', '--no-cache-dir') || envTrue('PIP_NO_CACHE_DIR') ? null : 'pip';
     default:
       return null;
   }
@@ -183,50 +181,10 @@ function findCacheCleaned(cmd: ShellCommand): CacheKind[] {
  * `clean` empties the cache `fill` wrote: an `rm` of the directory, or the same tool's clean
  * (`microdnf clean all` leaves dnf's cache alone; yum and dnf share theirs).
  */
-function sameCache(fill: ShellCommand, clean: ShellCommand): boolean {
+export function sameCache(fill: ShellCommand, clean: ShellCommand): boolean {
   if (clean.base === 'rm' || !DNF.has(fill.base) && fill.base !== 'yum') return true;
   const family = (b: string): string => (b === 'yum' ? 'dnf' : b);
   return family(fill.base) === family(clean.base);
-}
-
-/** One command that leaves its cache in the RUN's layer. */
-export interface CacheLeft {
-  kind: CacheKind;
-  command: ShellCommand;
-  instruction: Instruction;
-}
-
-/**
- * The commands of a RUN (or ONBUILD RUN) that fill a package cache with no later cleanup in the same
- * RUN and no cache or tmpfs mount over it.
- */
-export function cachesLeft(ins: Instruction): CacheLeft[] {
-  // Asked by several size checks for every RUN: computed once per instruction.
-  return [...memoized(ins, 'cachesLeft', () => findCachesLeft(ins))];
-}
-
-function findCachesLeft(ins: Instruction): CacheLeft[] {
-  const cmds = runCommands(ins);
-  const mounts = runMounts(ins);
-  const out: CacheLeft[] = [];
-  cmds.forEach((cmd, i) => {
-    if (!packageArgs(cmd)) return; // most commands: no slice of the earlier ones (a RUN may chain 100k)
-    const kind = cacheFilled(cmd, ins, cmds.slice(0, i));
-    if (!kind || kindMounted(kind, mounts)) return;
-    if (cmds.slice(i + 1).some((c) => cacheCleaned(c).includes(kind) && sameCache(cmd, c))) return;
-    out.push({ kind, command: cmd, instruction: ins });
-  });
-  return out;
-}
-
-/**
- * True when the layers of this instruction's stage ship: the final stage, a stage a later stage is
- * built on, or an ONBUILD trigger (it runs in every image built from this one).
- */
-export function layersShip(facts: DockerfileFacts, ins: Instruction): boolean {
-  const stage = ins.stage;
-  if (ins.onbuild || !stage || stage.isFinal) return true;
-  return facts.stages.some((s) => s.parent === stage);
 }
 
 /** The command's words turn apt's recommends off (`-o APT::Install-Recommends=false`, or an `echo` of that setting into apt.conf.d). */

@@ -1,4 +1,18 @@
-import type { ImageRef } from './model.js';
+/** An image reference (`registry/repo:tag@digest`) as a FROM, an image's tags or a manifest name it. */
+export interface ImageRef {
+  /** As written, before substitution. */
+  raw: string;
+  /** After ARG substitution. */
+  resolved: string;
+  /** Some variable in it has no known value. */
+  unresolved: boolean;
+  registry: string | null;
+  /** Repository path without registry (`library/node` is given as `node`). */
+  repository: string;
+  tag: string | null;
+  digest: string | null;
+}
+
 
 /** Splits `registry/repo:tag@digest` into its parts, after ARG substitution. */
 export function parseImageRef(raw: string, resolved: string, unresolved: boolean): ImageRef {

@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { LineIndex, mappedRange, type MappedText, type Range } from './text.js';
-import { memoOf } from './memo.js';
+import { LineIndex, mappedRange, type MappedText, type Range } from '../util/text.js';
+import { memoOf } from '../util/memo.js';
 
 /** One word of a command line. */
 export interface Word {

@@ -1,12 +1,10 @@
 /**
  * Build-side facts for the cache and multi-stage checks: which commands fetch dependencies from a
  * manifest in the build context, which commands compile or bundle an application, which packages
- * are compilers, SDKs or headers, and which COPY/ADD take the whole build context.
+ * are compilers, SDKs or headers.
  */
-import { commandMemo, hasOption, positionals, type ShellCommand, type Word } from './shell.js';
-import { packageCommand, packageName, type PackageInstall } from './packages.js';
-import type { Instruction, Stage } from './model.js';
-import type { Range } from './text.js';
+import { commandMemo, hasOption, positionals, type ShellCommand, type Word } from '../shell/shell.js';
+import { packageCommand } from './packages.js';
 
 /** A command that downloads an application's dependencies from manifests in the build context. */
 export interface DependencyFetch {
@@ -181,63 +179,6 @@ export function isBuildPackage(name: string): boolean {
     /^(openjdk-?\d+|temurin-\d+|java-[\d.]+-openjdk)-jdk(-headless)?$/.test(n) ||
     /^dotnet-sdk\b/.test(n)
   );
-}
-
-const OS_MANAGERS = new Set(['apt', 'apk', 'dnf', 'yum', 'zypper']);
-const REMOVE_ACTIONS = new Set(['purge', 'remove', 'autoremove', 'del', 'erase', 'rm', 'autoremove']);
-
-/** The compilers, SDKs and headers an OS package install leaves in the image (removals later in the chain subtracted). */
-export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage[]): Word[] {
-  if (!OS_MANAGERS.has(install.manager)) return [];
-  const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
-  if (wanted.length === 0) return [];
-  const virtual = valueOf(install.command, ['-t', '--virtual']);
-  const removed = new Set<string>();
-  let wholeRunRemoved = false;
-  let seen = false;
-  for (const s of chain) {
-    for (const ins of s.instructions) {
-      const i = ins.trigger ?? ins;
-      if (i.keyword !== 'RUN' || !i.shell) continue;
-      for (const c of i.shell.commands) {
-        if (c === install.command) {
-          seen = true;
-          continue;
-        }
-        if (!seen) continue;
-        const pm = packageCommand(c);
-        if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
-        const names = positionals(c).slice(1);
-        for (const w of names) removed.add(packageName(pm.manager, w.value));
-        // `apt-get purge --auto-remove $buildDeps` after `apt-mark auto`: the build deps go away with the same layer
-        if (i === install.instruction && (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove')) wholeRunRemoved = true;
-      }
-    }
-  }
-  if (wholeRunRemoved || (virtual && removed.has(virtual))) return [];
-  return wanted.filter((w) => !removed.has(packageName(install.manager, w.value)));
-}
-
-function valueOf(cmd: ShellCommand, options: readonly string[]): string | null {
-  for (let i = 0; i < cmd.argv.length; i++) {
-    const a = cmd.argv[i]!;
-    if (options.includes(a)) return cmd.argv[i + 1] ?? null;
-    for (const o of options) if (o.startsWith('--') && a.startsWith(o + '=')) return a.slice(o.length + 1);
-  }
-  return null;
-}
-
-const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '/']);
-
-/** The source of a COPY/ADD that takes the whole build context (`COPY . .`), or null. Copies from stages or images do not count. */
-export function wholeContextSource(ins: Instruction): { range: Range } | null {
-  if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.heredocs.length > 0) return null;
-  if (ins.flags.some((f) => f.name === 'from')) return null;
-  if (ins.json) return ins.json.length >= 2 && ins.json.slice(0, -1).some((s) => WHOLE_CONTEXT.has(s)) ? ins : null;
-  const args = ins.args;
-  if (args.length < 2) return null;
-  const src = args.slice(0, -1).find((a) => WHOLE_CONTEXT.has(a.value.replace(/^"(.*)"$/, '$1')));
-  return src ?? null;
 }
 
 /**

@@ -1,0 +1,34 @@
+/** The report layer: one renderer per output format, each from analysis results to text. */
+import type { Check } from '../engine/types.js';
+import type { TargetResult } from './model.js';
+import { renderGithub } from './github.js';
+import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** What a renderer may need besides the results. */
+export interface RenderContext {
+  /** ANSI colours (text on a terminal). */
+  color: boolean;
+  /** Every registered check (SARIF lists them all as rules). */
+  checks: readonly Check[];
+}
+
+export type Renderer = (results: readonly TargetResult[], ctx: RenderContext) => string;
+
+/** The renderers, by format; the compiler demands one for every format. */
+export const RENDERERS: Record<Format, Renderer> = {
+  text: (results, ctx) => renderText(results, ctx.color),
+  json: (results) => renderJson(results),
+  sarif: (results, ctx) => renderSarif(results, ctx.checks),
+  github: (results) => renderGithub(results),
+  markdown: (results) => renderMarkdown(results),
+};
+
+export function isFormat(s: string): s is Format {
+  return (FORMATS as readonly string[]).includes(s);
+}
