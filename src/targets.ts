@@ -1,7 +1,7 @@
 /** Turns command-line targets into inputs: Dockerfile text with its context, or an image archive. */
 import { readdirSync, statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { StdinSource } from './cli/stdin.js';
+import type { StdinSource } from './stdin.js';
 
 export const MAX_DOCKERFILE_BYTES = 8 * 1024 * 1024;
 

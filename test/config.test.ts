@@ -8,7 +8,7 @@ import { loadConfig } from '../src/engine/config.js';
 import { globToRegExp, matchesGlob, resolveFor } from '../src/engine/config-resolve.js';
 import { analyzeDockerfile } from '../src/analyze.js';
 import { checks } from '../checks/index.js';
-import { defineCheck, type Check } from '../src/engine/types.js';
+import { defineCheck, type Check, type RuleId } from '../src/engine/types.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist/cli.js');
@@ -131,7 +131,7 @@ describe('settings for checks', () => {
   it('reach a check as ctx.settings', async () => {
     const seen: unknown[] = [];
     const probe = defineCheck({
-      id: 'tags/probe', title: 't', category: 'tags', severity: 'info', messages: { m: 'm' }, docs: { why: '', bad: '', good: '' },
+      id: 'tags/probe' as RuleId, title: 't', category: 'tags', severity: 'info', messages: { m: 'm' }, docs: { why: '', bad: '', good: '' },
       dockerfile: (ctx) => ({ end: () => void seen.push(ctx.settings) }),
     });
     await analyzeDockerfile('FROM alpine:3.20\n', { checks: [probe as Check], settings: { trustedRegistries: ['ghcr.io/acme'] } });

@@ -3,20 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDockerfile, looksLikeDockerfile } from '../src/analyze.js';
+import type { RuleId } from '../src/engine/types.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'real');
 const present = existsSync(join(dir, 'manifest.json'));
 
-/** Findings that would mean shipshape misread a file that real builders accept. */
-/** Fixtures that real builders reject too (lint and secret-scanner test data), with the reason. */
+/** Fixtures that real builders reject too (lint and secret-scanner test data, parser fixtures without FROM), with the reason. */
 const BUILDER_REJECTS: Record<string, string> = {
   'bridgecrewio__checkov/tests__secrets__multiline_finding__Dockerfile.mine': 'a secret-scanner fixture of JavaScript text, no instructions',
   'bridgecrewio__checkov/tests__secrets__multiline_finding__Dockerfile.two_secrets': 'a secret-scanner fixture of key blocks, no instructions',
   'replicatedhq__dockerfilelint/test__examples__Dockerfile.misc': 'a lint fixture with a bare `this` line, which the builder rejects',
   'wagoodman__dive/cmd__dive__cli__testdata__invalid__Dockerfile': 'dive\'s fixture for an invalid Dockerfile (`INVALID` instruction)',
+  'moby__buildkit/frontend__dockerfile__parser__testfiles__jeztah-invalid-json-json-inside-string-double__Dockerfile': 'a parser fixture without FROM (the builder stops with no build stage)',
+  'moby__buildkit/frontend__dockerfile__parser__testfiles__jeztah-invalid-json-json-inside-string__Dockerfile': 'a parser fixture without FROM (the builder stops with no build stage)',
+  'moby__buildkit/frontend__dockerfile__parser__testfiles__jeztah-invalid-json-single-quotes__Dockerfile': 'a parser fixture without FROM (the builder stops with no build stage)',
+  'moby__buildkit/frontend__dockerfile__parser__testfiles__jeztah-invalid-json-unterminated-bracket__Dockerfile': 'a parser fixture without FROM (the builder stops with no build stage)',
+  'moby__buildkit/frontend__dockerfile__parser__testfiles__jeztah-invalid-json-unterminated-string__Dockerfile': 'a parser fixture without FROM (the builder stops with no build stage)',
+  'moby__buildkit/frontend__dockerfile__parser__testfiles__json__Dockerfile': 'a parser fixture without FROM (the builder stops with no build stage)',
 };
 
-const PARSE_RULES = new Set(['correctness/unknown-instruction', 'correctness/empty-file', 'correctness/no-from', 'correctness/parse-error']);
+/** Findings that would mean shipshape misread a file that real builders accept. */
+const PARSE_RULES = new Set<RuleId>(['correctness/unknown-instruction', 'correctness/empty-file', 'correctness/missing-from', 'correctness/instruction-before-from']);
 
 describe.skipIf(!present)('real-world Dockerfiles', () => {
   it('analyzes every file with every check, without a crash or a parse error on valid files', async () => {

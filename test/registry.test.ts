@@ -40,6 +40,23 @@ describe('registry', () => {
       expect(new Set(c.aliases ?? []).size).toBe((c.aliases ?? []).length);
     }
   });
+
+  it('tests each check in the test file of its category (test/checks/<category>.test.ts), with a table of cases', () => {
+    const missing: string[] = [];
+    const imageTests = readdirSync(join(root, 'test/image')).filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(join(root, 'test/image', f), 'utf8')).join('\n');
+    for (const c of checks) {
+      // An image-only check is tested on images (test/image/), by its id.
+      if (!c.dockerfile) {
+        if (!imageTests.includes(`'${c.id}'`) && !imageTests.includes(`checks/${c.id}.js`)) missing.push(c.id);
+        continue;
+      }
+      const file = join(root, 'test/checks', `${c.category}.test.ts`);
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      const name = new RegExp(`^import (\\w+) from '\\.\\./\\.\\./checks/${c.id}\\.js';$`, 'm').exec(text)?.[1];
+      if (!name || !new RegExp(`testCheck\\(${name},`).test(text)) missing.push(c.id);
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 describe('docs examples', () => {

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { varRefs, varsBefore } from '../../src/dockerfile/var-use.js';
-import { unquote } from '../../src/dockerfile/parse.js';
+import { unquote } from '../../src/dockerfile/words.js';
 
 export default defineCheck({
   id: 'correctness/env-self-reference',

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { Instruction } from '../../src/dockerfile/model.js';
+import { replacedInStage } from '../../src/engine/visitors.js';
 
 export default defineCheck({
   id: 'correctness/multiple-cmd',
@@ -25,13 +25,5 @@ CMD ["python", "/app/server.py"]
 `,
     related: ['correctness/multiple-entrypoint'],
   },
-  dockerfile: (ctx) => {
-    let seen: Instruction[] = [];
-    const flush = (): void => {
-      const last = seen[seen.length - 1];
-      for (const ins of seen.slice(0, -1)) ctx.report({ messageId: 'overridden', data: { line: last!.range.line }, at: ins });
-      seen = [];
-    };
-    return { FROM: flush, CMD: (ins) => void seen.push(ins), end: flush };
-  },
+  dockerfile: (ctx) => replacedInStage('CMD', (ins, last) => ctx.report({ messageId: 'overridden', data: { line: last.range.line }, at: ins })),
 });

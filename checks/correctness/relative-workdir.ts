@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { unquote } from '../../src/dockerfile/parse.js';
+import { unquote } from '../../src/dockerfile/words.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 
 /** `/x`, `$VAR…`, `C:\x`, `C:/x` and `\\server\share` do not depend on the base image's directory. */

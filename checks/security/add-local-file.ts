@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { unquote } from '../../src/dockerfile/parse.js';
+import { unquote } from '../../src/dockerfile/words.js';
 
 /** Archives ADD unpacks into the destination (tar, optionally compressed). */
 const ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|tb2|txz|tlz|tZ|gz|bz2|xz|lz|lzma|Z|zst)$/i;

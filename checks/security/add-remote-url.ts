@@ -1,5 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { unquote } from '../../src/dockerfile/parse.js';
+import { unquote } from '../../src/dockerfile/words.js';
 
 export default defineCheck({
   id: 'security/add-remote-url',

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
-import { unquote } from '../../src/dockerfile/parse.js';
+import { unquote } from '../../src/dockerfile/words.js';
 import { CREDENTIAL_FILE_VARS, redactSecrets, secretFileKind } from '../../src/knowledge/secrets.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
 import { secretInFile } from '../../src/knowledge/secrets.js';

@@ -6,7 +6,7 @@ import { analyzeTargets, failed, UsageError } from '../analyze.js';
 import { checks as allChecks } from '../../checks/index.js';
 import { inputsOf, SEVERITY_RANK, type Severity } from '../engine/types.js';
 import { resolveTarget, type Input } from '../targets.js';
-import { stdinSource, type StdinSource } from './stdin.js';
+import { stdinSource, type StdinSource } from '../stdin.js';
 import { VERSION } from '../version.js';
 import { FORMATS, RENDERERS, type Format } from '../report/index.js';
 import { renderRuleDoc } from '../engine/docs.js';

@@ -4,34 +4,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve, sep } from 'node:path';
-import type { DockerfileFacts, Instruction, Stage } from './model.js';
-import type { ShellScript } from '../shell/shell.js';
+import type { BuildContext, DockerfileFacts, Instruction, ScriptFile, Stage } from './model.js';
 import type { Range } from '../util/text.js';
 
 /** Reads files of a build context; returns null for a file that is missing, unreadable, binary or too large. */
 export interface ContextReader {
   root: string;
   read(relative: string): string | null;
-}
-
-/** A script from the context that the image runs as its ENTRYPOINT or CMD. */
-export interface ScriptFile {
-  /** Path in the build context, relative to its root. */
-  path: string;
-  /** Where the image has it. */
-  imagePath: string;
-  text: string;
-  shell: ShellScript | null;
-  /** The ENTRYPOINT or CMD that runs it. */
-  runBy: Instruction;
-}
-
-export interface BuildContext {
-  /** The context directory, when there is one. */
-  root: string | null;
-  /** The patterns of `.dockerignore`; null when the context has none. */
-  dockerignore: string[] | null;
-  scripts: ScriptFile[];
 }
 
 export function emptyContext(): BuildContext {

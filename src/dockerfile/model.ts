@@ -1,7 +1,6 @@
 /** The Dockerfile model checks read: stages, instructions with 1-based ranges, parsed shell bodies. */
 import type { MappedText, Range, LineIndex } from '../util/text.js';
 import type { ShellScript } from '../shell/shell.js';
-import type { BuildContext } from './context.js';
 import type { ImageRef } from '../knowledge/image-ref.js';
 
 export type { ImageRef };
@@ -104,4 +103,24 @@ export interface DockerfileFacts {
   globalArgs: Map<string, string | null>;
   comments: { text: string; range: Range }[];
   context: BuildContext;
+}
+
+/** A script from the context that the image runs as its ENTRYPOINT or CMD. */
+export interface ScriptFile {
+  /** Path in the build context, relative to its root. */
+  path: string;
+  /** Where the image has it. */
+  imagePath: string;
+  text: string;
+  shell: ShellScript | null;
+  /** The ENTRYPOINT or CMD that runs it. */
+  runBy: Instruction;
+}
+
+export interface BuildContext {
+  /** The context directory, when there is one. */
+  root: string | null;
+  /** The patterns of `.dockerignore`; null when the context has none. */
+  dockerignore: string[] | null;
+  scripts: ScriptFile[];
 }

@@ -16,154 +16,13 @@ import { loadShellParser, parseScriptText, parseShellTree, parseSimpleShell } fr
 import { emptyContext, readContext, type ContextReader } from './context.js';
 import type { Arg, DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
 import type { ShellScript } from '../shell/shell.js';
+import { slice, splitArgs, trim, unfold, unquote } from './words.js';
 
 const FLAGGED = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 const JSON_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'COPY', 'ADD', 'VOLUME']);
 const SHELL_FORMS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
 const POSIX_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
-
-/** Removes line continuations, and the comment and empty lines inside them; after the first logical line (heredoc bodies) text is kept as is. */
-export function unfold(src: string, start: number, end: number, escape: string): MappedText {
-  // Most instructions are one line without an escape character or CR: the text is the slice itself.
-  const escCode = escape.charCodeAt(0);
-  let plain = true;
-  for (let k = start; k < end && plain; k++) {
-    const c = src.charCodeAt(k);
-    plain = c !== 10 && c !== 13 && c !== escCode;
-  }
-  if (plain && end >= start) {
-    return { text: src.slice(start, end), map: null, start };
-  }
-  let text = '';
-  // At most one entry per source character and one past the end; `n` are used.
-  const all = new Int32Array(Math.max(end - start, 0) + 1);
-  let n = 0;
-  let i = start;
-  while (i < end) {
-    // A run of characters that are none of escape, LF, CR is copied as one slice.
-    let run = i;
-    while (run < end) {
-      const c = src.charCodeAt(run);
-      if (c === escCode || c === 10 || c === 13) break;
-      run++;
-    }
-    if (run > i) {
-      text += src.slice(i, run);
-      for (let k = i; k < run; k++) all[n++] = k;
-      i = run;
-      if (i >= end) break;
-    }
-    const ch = src[i];
-    if (ch === escape) {
-      let j = i + 1;
-      while (j < end && (src[j] === ' ' || src[j] === '\t')) j++;
-      if (j < end && src[j] === '\r') j++;
-      if (j >= end || src[j] === '\n') {
-        i = j + 1;
-        for (;;) {
-          let k = i;
-          while (k < end && (src[k] === ' ' || src[k] === '\t')) k++;
-          if (k < end && src[k] === '#') {
-            while (k < end && src[k] !== '\n') k++;
-            i = k + 1;
-          } else if (k < end && (src[k] === '\n' || (src[k] === '\r' && src[k + 1] === '\n'))) {
-            i = src[k] === '\r' ? k + 2 : k + 1;
-          } else break;
-        }
-        continue;
-      }
-    }
-    if (ch === '\n') {
-      // Heredoc bodies are kept as written, without the CR of a CRLF.
-      let from = i;
-      for (let k = i; k < end; k++) {
-        if (src.charCodeAt(k) !== 13 || src[k + 1] !== '\n') continue;
-        text += src.slice(from, k);
-        for (let m = from; m < k; m++) all[n++] = m;
-        from = k + 1;
-      }
-      text += src.slice(from, end);
-      for (let m = from; m < end; m++) all[n++] = m;
-      break;
-    }
-    if (!(ch === '\r' && src[i + 1] === '\n')) {
-      text += ch;
-      all[n++] = i;
-    }
-    i++;
-  }
-  all[n++] = end;
-  return { text, map: all.subarray(0, n), start: 0 };
-}
-
-function slice(mt: MappedText, start: number, end = mt.text.length): MappedText {
-  const text = mt.text.slice(start, end);
-  return mt.map ? { text, map: mt.map.subarray(start, end + 1), start: 0 } : { text, map: null, start: mt.start + start };
-}
-
-/** Without white space (`\s`) at both ends, sliced once. */
-function trim(mt: MappedText): MappedText {
-  const t = mt.text;
-  let a = 0;
-  let b = t.length;
-  while (a < b && isSpace(t.charCodeAt(a))) a++;
-  while (b > a && isSpace(t.charCodeAt(b - 1))) b--;
-  return a === 0 && b === t.length ? mt : slice(mt, a, b);
-}
-
-/** `/\s/` for one character code, without a regular expression for the ASCII ones. */
-function isSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return /\s/.test(String.fromCharCode(c));
-}
-
-/** Splits an instruction's arguments on white space outside quotes; tokens keep their quotes. */
-export function splitArgs(mt: MappedText, escape: string): { text: string; start: number; end: number }[] {
-  const out: { text: string; start: number; end: number }[] = [];
-  const t = mt.text;
-  let i = 0;
-  while (i < t.length) {
-    while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-    if (i >= t.length) break;
-    const start = i;
-    let quote = '';
-    while (i < t.length) {
-      const ch = t[i]!;
-      if (ch === escape && i + 1 < t.length) {
-        i += 2;
-        continue;
-      }
-      if (quote) {
-        if (ch === quote) quote = '';
-      } else if (ch === '"' || ch === "'") quote = ch;
-      else if (isSpace(t.charCodeAt(i))) break;
-      i++;
-    }
-    out.push({ text: t.slice(start, i), start, end: i });
-  }
-  return out;
-}
-
-/** Removes quotes and escapes from a token, as the builder does for ARG/ENV/LABEL values. */
-export function unquote(token: string, escape: string): string {
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < token.length; i++) {
-    const ch = token[i]!;
-    if (ch === escape && i + 1 < token.length && quote !== "'") {
-      const next = token[i + 1]!;
-      if (quote === '"' && next !== '"' && next !== escape && next !== '$') out += ch;
-      out += next;
-      i++;
-    } else if (quote) {
-      if (ch === quote) quote = '';
-      else out += ch;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else out += ch;
-  }
-  return out;
-}
 
 function propertiesOf(keyword: string, line: MappedText, args: { value: string; range: Range }[], escape: string): Property[] {
   const first = args[0];
@@ -322,6 +181,12 @@ function parseAst(text: string): AstDockerfile {
  * are split on first use. A class getter, not an object literal with one: V8 builds a literal with
  * an accessor through the runtime, which was a third of the model's own time on the real corpus.
  */
+/** What an instruction is built from; `args` is null when the words are split only on first use (`splitter`). */
+interface InstructionParts extends Pick<Instruction, 'keyword' | 'written' | 'range' | 'keywordRange' | 'flags' | 'body' | 'bodyText' | 'json' | 'jsonError' | 'heredocs' | 'stage' | 'properties' | 'onbuild' | 'vars'> {
+  args: Arg[] | null;
+  splitter: () => Arg[];
+}
+
 class ModelInstruction implements Instruction {
   declare keyword: string;
   declare written: string;
@@ -343,43 +208,26 @@ class ModelInstruction implements Instruction {
   declare private split: Arg[] | null;
   declare private readonly splitter: () => Arg[];
 
-  constructor(
-    keyword: string,
-    written: string,
-    range: Range,
-    keywordRange: Range,
-    args: Arg[] | null,
-    splitter: () => Arg[],
-    flags: Flag[],
-    body: string,
-    bodyText: MappedText,
-    json: string[] | null,
-    jsonError: boolean,
-    heredocs: Heredoc[],
-    stage: Stage | null,
-    properties: Property[],
-    onbuild: boolean,
-    vars: ReadonlyMap<string, string | null>,
-  ) {
-    this.keyword = keyword;
-    this.written = written;
-    this.range = range;
-    this.keywordRange = keywordRange;
-    this.split = args;
-    this.splitter = splitter;
-    this.flags = flags;
-    this.body = body;
-    this.bodyText = bodyText;
-    this.json = json;
-    this.jsonError = jsonError;
-    this.heredocs = heredocs;
+  constructor(parts: InstructionParts) {
+    this.keyword = parts.keyword;
+    this.written = parts.written;
+    this.range = parts.range;
+    this.keywordRange = parts.keywordRange;
+    this.split = parts.args;
+    this.splitter = parts.splitter;
+    this.flags = parts.flags;
+    this.body = parts.body;
+    this.bodyText = parts.bodyText;
+    this.json = parts.json;
+    this.jsonError = parts.jsonError;
+    this.heredocs = parts.heredocs;
     this.shell = null;
-    this.stage = stage;
-    this.properties = properties;
+    this.stage = parts.stage;
+    this.properties = parts.properties;
     this.trigger = null;
-    this.onbuild = onbuild;
-    this.nonPosixShell = stage?.nonPosixShell ?? false;
-    this.vars = vars;
+    this.onbuild = parts.onbuild;
+    this.nonPosixShell = parts.stage?.nonPosixShell ?? false;
+    this.vars = parts.vars;
   }
 
   get args(): Arg[] {
@@ -464,7 +312,7 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
     // A shell body's words (most of the file's text) are split and located only if a check asks for them: checks read its commands.
     const args = SHELL_FORMS.has(keyword) ? null : splitFirstLine();
     const properties: Property[] = args && (keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL') ? propertiesOf(keyword, firstLine, args, escape) : [];
-    const ins = new ModelInstruction(keyword, ai.getInstruction(), toRange(r), toRange(kr), args, splitFirstLine, flags, body, bodyText, json, jsonError, heredocs, stage, properties, onbuild, vars);
+    const ins = new ModelInstruction({ keyword, written: ai.getInstruction(), range: toRange(r), keywordRange: toRange(kr), args, splitter: splitFirstLine, flags, body, bodyText, json, jsonError, heredocs, stage, properties, onbuild, vars });
     if (keyword === 'ONBUILD') {
       const t = (ai as unknown as { getTriggerInstruction(): AstInstruction | null }).getTriggerInstruction();
       if (t) ins.trigger = convert(t, stage, vars, true);

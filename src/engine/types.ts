@@ -5,8 +5,9 @@ import type { ImageFacts } from '../image/facts.js';
 
 import { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity } from '../knowledge/practices.js';
 import type { BuildSource } from '../image/origin.js';
+import type { RuleId } from './rule-ids.js';
 
-export { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity };
+export { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity, type RuleId };
 
 /** Where a finding points. */
 export type Location =
@@ -16,7 +17,7 @@ export type Location =
 
 /** One finding, as reporters receive it. */
 export interface Finding {
-  rule: string;
+  rule: RuleId;
   category: Category;
   severity: Severity;
   message: string;
@@ -37,7 +38,7 @@ export interface CheckDocs {
   good: string;
   /** Files of the build context the examples need (path -> content). */
   context?: Record<string, string>;
-  related?: string[];
+  related?: RuleId[];
 }
 
 /** Something a finding can point at: a Dockerfile range, or an object that has one. */
@@ -112,8 +113,8 @@ export interface DockerfileVisitor {
 export type Input = 'dockerfile' | 'image';
 
 export interface Check<M extends string = string> {
-  /** `category/name`, equal to the file path under checks/. */
-  id: string;
+  /** `category/name`, equal to the file path under checks/ (the build generates the `RuleId` type from those paths). */
+  id: RuleId;
   title: string;
   category: Category;
   severity: Severity;

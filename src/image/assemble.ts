@@ -1,7 +1,8 @@
 /** Builds image facts from an indexed archive and one image's manifest: integrity, config, history, merged file system, waste. */
 import type { CapturedFile, Efficiency, FileEntry, HistoryEntry, ImageFacts, Inefficiency, LayerFacts, ShadowedFile } from './facts.js';
 import { ImageReadError, type ArchiveIndex, type LayerScan } from './read.js';
-import { digestInName, resolveMember, type BlobRef, type ImageSpec } from './layout.js';
+import { resolveMember, type BlobRef, type ImageSpec } from './layout.js';
+import { digestInName } from './read.js';
 import { firstIssue, imageConfigSchema, toHistory, toImageConfig } from './schema.js';
 
 function verify(label: string, what: string, ref: BlobRef, sha256: string): void {

@@ -3,7 +3,7 @@
  * which also holds an OCI layout) and OCI image layouts (`index.json`, nested indexes, multi-platform).
  */
 import { posix } from 'node:path';
-import { ImageReadError, type ArchiveIndex, type BlobInfo } from './read.js';
+import { digestInName, ImageReadError, type ArchiveIndex, type BlobInfo } from './read.js';
 import { dockerManifestSchema, firstIssue, ociIndexSchema, ociManifestSchema, type Descriptor } from './schema.js';
 
 export interface BlobRef {
@@ -20,14 +20,6 @@ export interface ImageSpec {
   layers: BlobRef[];
   /** Platform stated by an OCI index, when there is one. */
   platform?: string;
-}
-
-const HEX64 = /^[a-f0-9]{64}$/;
-
-/** A sha256 written in a member name: `blobs/sha256/<hex>`, `<hex>.json`, `sha256:<hex>`, `<hex>.tar.gz`. */
-export function digestInName(name: string): string | undefined {
-  const base = posix.basename(name).replace(/^sha256:/, '').replace(/\.(json|tar|tar\.gz|tgz|tar\.zst)$/, '');
-  return HEX64.test(base) ? base : undefined;
 }
 
 function ref(name: string, digest?: string): BlobRef {

@@ -12,7 +12,14 @@ import { posix } from 'node:path';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { Hasher, type StreamHash } from './hasher.js';
 import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
-import { digestInName } from './layout.js';
+
+const HEX64 = /^[a-f0-9]{64}$/;
+
+/** A sha256 written in a member name: `blobs/sha256/<hex>`, `<hex>.json`, `sha256:<hex>`, `<hex>.tar.gz`. */
+export function digestInName(name: string): string | undefined {
+  const base = posix.basename(name).replace(/^sha256:/, '').replace(/\.(json|tar|tar\.gz|tgz|tar\.zst)$/, '');
+  return HEX64.test(base) ? base : undefined;
+}
 
 /** An archive that cannot be read, in one line that names the file and the problem. */
 export class ImageReadError extends Error {

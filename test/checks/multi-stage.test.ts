@@ -8,6 +8,7 @@ import sdkFinal from '../../checks/multi-stage/sdk-final-image.js';
 import unused from '../../checks/multi-stage/unused-stage.js';
 import unknownStage from '../../checks/multi-stage/copy-from-unknown-stage.js';
 import fromSelf from '../../checks/multi-stage/copy-from-self.js';
+import copyWholeStage from '../../checks/multi-stage/copy-whole-stage.js';
 
 testCheck(buildTools, {
   valid: [
@@ -133,4 +134,14 @@ describe('toolchain images named as such', () => {
       expect(await run(sdkFinal, code, path)).toEqual([]);
     }
   });
+});
+
+testCheck(copyWholeStage, {
+  valid: [
+    'FROM alpine:3.20\nCOPY / /\n',
+    'FROM alpine:3.20 AS b\nFROM alpine:3.20\nCOPY --from=b /app /\nCOPY --from=b / /app\n',
+    { name: 'a bundle image, directly or through a stage that only names it', code: 'FROM tonistiigi/xx:1.4 AS xx\nFROM alpine:3.20\nCOPY --from=xx / /\nCOPY --from=docker/buildx-bin:0.14 / /\n' },
+    { name: 'an export stage built from scratch', code: 'FROM golang:1.22 AS b\nRUN make\nFROM scratch AS out\nCOPY --from=b /bin/app /\nFROM alpine:3.20\nCOPY --from=out / /\n' },
+  ],
+  invalid: [{ code: 'FROM alpine:3.20 AS b\nRUN make\nFROM alpine:3.20\nCOPY --from=b "/" "/"\n', errors: [{ messageId: 'wholeStage', line: 4, column: 1 }] }],
 });

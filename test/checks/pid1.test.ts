@@ -10,6 +10,7 @@ import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { memoryReader } from '../../src/dockerfile/context.js';
 import { packageLauncher } from '../../src/knowledge/launch.js';
 import { dockerfileLaunch } from '../../src/dockerfile/launch.js';
+import shellForm from '../../checks/pid1/shell-form-command.js';
 
 const ENTRY = 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nUSER 1000\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["/app/server"]\n';
 const script_ = (body: string) => ({ 'docker-entrypoint.sh': `#!/bin/sh\nset -e\n${body}` });
@@ -134,5 +135,18 @@ testCheck(stopSignal, {
   invalid: [
     { code: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]\n', errors: [{ messageId: 'signal', line: 2, column: 1, severity: 'info' }] },
     { name: 'php-fpm exec\'d by a script', code: 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["docker-entrypoint.sh"]\n', context: script_('exec php-fpm82 -F\n'), errors: [{ messageId: 'signal', line: 3, column: 6, file: 'docker-entrypoint.sh' }] },
+  ],
+});
+
+testCheck(shellForm, {
+  valid: [
+    'FROM alpine:3.20\nCMD ["sleep", "1"]\n',
+    'FROM alpine:3.20\nENTRYPOINT ["/app"]\nCMD ["--port", "80"]\n',
+    { name: 'powershell is not a POSIX shell', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nCMD Start-Service foo\n' },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nCMD sleep 1\n', errors: [{ messageId: 'shellForm', line: 2, column: 1, endColumn: 12 }] },
+    { name: 'continuation lines', code: 'FROM alpine:3.20\nENTRYPOINT exec \\\n  /app --port 80\n', errors: [{ messageId: 'shellForm', line: 2, column: 1, endLine: 3 }] },
+    { name: 'malformed JSON runs as shell', code: "FROM alpine:3.20\nCMD ['sleep', '1']\n", errors: [{ messageId: 'shellForm', line: 2 }] },
   ],
 });

@@ -1,5 +1,6 @@
 import { testCheck } from '../helpers/tester.js';
 import unpinned from '../../checks/reproducibility/unpinned-package.js';
+import distUpgrade from '../../checks/reproducibility/dist-upgrade.js';
 
 testCheck(unpinned, {
   valid: [
@@ -33,5 +34,13 @@ testCheck(unpinned, {
     { name: 'go @latest and no version', code: 'FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\nRUN go get -tool example.com/gen\n', errors: [{ messageId: 'go', line: 2, column: 5 }, { messageId: 'go', line: 3, column: 5 }] },
     { code: 'FROM rust:1.79\nRUN cargo install --locked ripgrep\n', errors: [{ messageId: 'cargo', line: 2, column: 5 }] },
     { name: 'ONBUILD RUN', code: 'FROM alpine:3.20\nONBUILD RUN apk add --no-cache curl\n', errors: [{ messageId: 'apk', line: 2, column: 13 }] },
+  ],
+});
+
+testCheck(distUpgrade, {
+  valid: ['FROM debian:12\nRUN apt-get update && apt-get upgrade -y\n', 'FROM opensuse/leap:15\nRUN zypper -n update\n'],
+  invalid: [
+    { code: 'FROM debian:12\nRUN apt-get update \\\n && apt-get -q dist-upgrade\n', errors: [{ messageId: 'distUpgrade', line: 3, column: 5, endColumn: 28 }] },
+    { code: 'FROM opensuse/leap:15\nRUN zypper dup\n', errors: [{ messageId: 'distUpgrade', line: 2, column: 5 }] },
   ],
 });

@@ -7,6 +7,8 @@ import addRemote from '../../checks/security/add-remote-url.js';
 import exposeSsh from '../../checks/security/expose-ssh.js';
 import verification from '../../checks/security/verification-disabled.js';
 import setuidFiles from '../../checks/security/setuid-files.js';
+import addLocal from '../../checks/security/add-local-file.js';
+import untrusted from '../../checks/security/untrusted-registry.js';
 
 testCheck(secretArgEnv, {
   valid: [
@@ -122,5 +124,38 @@ testCheck(setuidFiles, {
     { code: 'FROM alpine:3.20\nRUN apk add x && chmod 4755 /usr/bin/x\n', errors: [{ messageId: 'chmod', line: 2, column: 18 }] },
     { code: 'FROM alpine:3.20\nRUN chmod g=rxs,o= /usr/bin/mailer\n', errors: [{ messageId: 'chmod', line: 2, column: 5 }] },
     { code: 'FROM alpine:3.20\nCOPY --chmod=2755 mailer /usr/bin/mailer\n', errors: [{ messageId: 'chmod', line: 2, column: 6 }] },
+  ],
+});
+
+testCheck(addLocal, {
+  valid: [
+    'FROM alpine:3.20\nADD app.tar.gz /opt/\n',
+    'FROM alpine:3.20\nADD https://example.com/a.txt /a.txt\n',
+    'FROM alpine:3.20\nADD git@github.com:user/repo.git /src/\n',
+    'FROM alpine:3.20\nADD "file.tgz" /opt/\n',
+    'FROM alpine:3.20\nADD $ARCHIVE /opt/\n',
+    { name: 'a base layer line from image history', code: 'FROM alpine:3.20\nADD file:8b8864b3e02a33a579dc216fd51b28a6047bc8eeaa03045b258980fe0cf7fcb3 in /xyz\n' },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nADD target/app.jar /app.jar\n', errors: [{ messageId: 'useCopy', line: 2, column: 5, endColumn: 19 }] },
+    { name: 'zip is not unpacked by ADD', code: 'FROM alpine:3.20\nADD "file.zip" /opt/\n', errors: [{ messageId: 'useCopy', line: 2 }] },
+    { name: 'one finding per ADD', code: 'FROM alpine:3.20\nADD a b /opt/\n', errors: [{ messageId: 'useCopy', line: 2, column: 5 }] },
+  ],
+});
+
+testCheck(untrusted, {
+  valid: [
+    { name: 'without trustedRegistries nothing is reported', code: 'FROM randomuser/node:20\n' },
+    { code: 'FROM ghcr.io/acme/node:20\nFROM scratch\n', context: { '.shipshape.yaml': 'trustedRegistries: [ghcr.io/acme]\n' } },
+    { name: 'docker.io covers images without a registry', code: 'FROM node:20\n', context: { '.shipshape.yaml': 'trustedRegistries: [docker.io]\n' } },
+    { name: 'wildcards', code: 'FROM eu.registry.example.com/x:1\n', context: { '.shipshape.yaml': "trustedRegistries: ['*.registry.example.com']\n" } },
+    { name: 'a stage is not an image', code: 'FROM ghcr.io/acme/node:20 AS b\nFROM b\nCOPY --from=b /a /a\n', context: { '.shipshape.yaml': 'trustedRegistries: [ghcr.io/acme]\n' } },
+  ],
+  invalid: [
+    {
+      code: 'FROM node:20\nCOPY --from=quay.io/x/tools:1 /t /t\nRUN --mount=type=bind,from=quay.io/x/certs:1,target=/c true\nFROM ghcr.io/acmecorp/x:1\n',
+      context: { '.shipshape.yaml': 'trustedRegistries: [ghcr.io/acme]\n' },
+      errors: [{ messageId: 'untrusted', line: 1, column: 6, endColumn: 13 }, { messageId: 'untrusted', line: 2, column: 6 }, { messageId: 'untrusted', line: 3, column: 5 }, { messageId: 'untrusted', line: 4 }],
+    },
   ],
 });

@@ -4,6 +4,8 @@ import pipCache from '../../checks/size/pip-cache.js';
 import recommends from '../../checks/size/install-recommends.js';
 import later from '../../checks/size/cleanup-in-later-layer.js';
 import fullBase from '../../checks/size/full-base-image.js';
+import wgetAndCurl from '../../checks/size/wget-and-curl.js';
+import extractArchive from '../../checks/size/extract-copied-archive.js';
 
 testCheck(cacheLeft, {
   valid: [
@@ -111,5 +113,31 @@ testCheck(fullBase, {
     { code: 'FROM python:3.12\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n', errors: [{ messageId: 'full', line: 1, column: 6, endColumn: 17, severity: 'info' }] },
     { name: 'through a parent stage, codename tags', code: 'FROM node:20-bookworm AS base\nFROM base\nCMD ["node", "s.js"]\n', errors: [{ messageId: 'full', line: 1, column: 6 }] },
     { name: 'debian', code: 'FROM debian:bookworm\nCMD ["bash"]\n', errors: [{ messageId: 'debian', line: 1, column: 6 }] },
+  ],
+});
+
+testCheck(wgetAndCurl, {
+  valid: [
+    'FROM alpine:3.20\nRUN curl -fsSL https://e.com/a\nRUN curl -fsSL https://e.com/b\n',
+    { name: 'different stages', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nFROM alpine:3.20\nRUN curl -fsSL https://e.com/b\n' },
+    { name: 'installing wget is not using it', code: 'FROM debian:12\nRUN curl -fsSL https://e.com/a\nRUN apt-get install -y wget\n' },
+  ],
+  invalid: [
+    { name: 'each RUN after both were seen', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nRUN curl -fsS https://e.com/b\nRUN echo hi\nRUN wget -q https://e.com/c\n', errors: [{ messageId: 'both', line: 3, column: 5, endColumn: 9 }, { messageId: 'both', line: 5, column: 5 }] },
+    { name: 'exec form counts', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nRUN ["curl", "https://e.com/b"]\n', errors: [{ messageId: 'both', line: 3, column: 1 }] },
+    { name: 'both in one RUN: one finding', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a && \\\n    curl -fsS https://e.com/b\n', errors: [{ messageId: 'both', line: 2, column: 5 }] },
+  ],
+});
+
+testCheck(extractArchive, {
+  valid: [
+    'FROM debian:12\nCOPY app.tar /opt/app.tar\n',
+    'FROM debian:12\nCOPY package.json /app/\nRUN tar -xf other.tar\n',
+    { name: 'an archive from another stage', code: 'FROM debian:12 AS b\nFROM debian:12\nCOPY --from=b /x/some.tar /opt/some.tar\nRUN tar -xf /opt/some.tar\n' },
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nCOPY dist/app.tar.gz /tmp/\nRUN set -e; \\\n  tar -xzf /tmp/app.tar.gz -C /opt\n', errors: [{ messageId: 'extractLater', line: 4, column: 3, endColumn: 35 }] },
+    { name: 'Windows paths', code: 'FROM debian:12\nCOPY build\\foo\\bar.tar.gz "C:\\Program Files\\Foo"\nRUN tar -xf "C:\\Program Files\\Foo\\bar.tar.gz"\n', errors: [{ messageId: 'extractLater', line: 3 }] },
+    { name: 'renamed by the destination', code: 'FROM debian:12\nCOPY build/x.tgz /tmp/foo.tgz\nRUN tar xzf foo.tgz\n', errors: [{ messageId: 'extractLater', line: 3 }] },
   ],
 });

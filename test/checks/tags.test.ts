@@ -76,3 +76,20 @@ testCheck(platformFlag, {
     { code: 'FROM --platform=${TARGETPLATFORM} alpine AS builder\n', errors: [{ messageId: 'redundant', line: 1, column: 6 }] },
   ],
 });
+
+testCheck(latestTag, {
+  valid: [
+    'FROM node:20-slim\n',
+    'FROM scratch\n',
+    'FROM node@sha256:0000000000000000000000000000000000000000000000000000000000000000\n',
+    { name: 'a stage name is not an image', code: 'FROM node:20 AS build\nFROM build\n' },
+    { name: 'ARG default resolves', code: 'ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-slim\n' },
+    { name: 'registry with port is not a tag', code: 'FROM localhost:5000/app:1.2\n' },
+  ],
+  invalid: [
+    { code: 'FROM node\n', errors: [{ messageId: 'noTag', line: 1, column: 6, endColumn: 10 }] },
+    { code: 'FROM node:latest AS x\n', errors: [{ messageId: 'latest', line: 1, column: 6 }] },
+    { name: 'ARG default is latest', code: 'ARG TAG=latest\nFROM node:$TAG\n', errors: [{ messageId: 'latest', line: 2 }] },
+    { name: 'registry with port and no tag', code: 'FROM localhost:5000/app\n', errors: [{ messageId: 'noTag', line: 1 }] },
+  ],
+});

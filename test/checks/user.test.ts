@@ -80,3 +80,18 @@ testCheck(chownAfterCopy, {
     { name: 'copied from a stage', code: 'FROM golang:1.22 AS b\nRUN go build -o /out/app .\nFROM debian:12\nCOPY --from=b /out /opt/app\nRUN useradd -u 10001 app && chown -R 10001 /opt\n', errors: [{ messageId: 'chown', line: 5, column: 44 }] },
   ],
 });
+
+testCheck(rootUser, {
+  valid: [
+    'FROM alpine:3.20\nUSER 1000\n',
+    'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER 1000:1000\n',
+    { name: 'distroless nonroot sets its own user', code: 'FROM gcr.io/distroless/static:nonroot\nCOPY app /app\n' },
+    { name: 'USER in the parent stage counts', code: 'FROM alpine:3.20 AS base\nUSER 1000\nFROM base\nCMD ["x"]\n' },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nRUN true\n', errors: [{ messageId: 'noUser', line: 1, column: 1 }] },
+    { code: 'FROM alpine:3.20\nUSER 1000\nUSER root\n', errors: [{ messageId: 'lastIsRoot', line: 3 }] },
+    { code: 'FROM alpine:3.20\nUSER 0:0\n', errors: [{ messageId: 'lastIsRoot', line: 2 }] },
+    { name: 'only the final stage decides', code: 'FROM alpine:3.20 AS a\nUSER 1000\nFROM alpine:3.20\nRUN true\n', errors: [{ messageId: 'noUser', line: 3 }] },
+  ],
+});

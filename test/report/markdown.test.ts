@@ -10,10 +10,10 @@ describe('--format markdown', () => {
         path: 'Dockerfile', kind: 'dockerfile', error: null,
         findings: [
           { rule: 'pid1/shell-form-command', category: 'pid1', severity: 'warning', message: 'CMD a | b uses <shell>', messageId: 'x', location: { kind: 'dockerfile', range: { line: 7, column: 1, endLine: 7, endColumn: 12 } } },
-          { rule: 'pid1/script', category: 'pid1', severity: 'error', message: 'no exec', messageId: 'x', location: { kind: 'file', file: 'entrypoint.sh', range: { line: 9, column: 3, endLine: 9, endColumn: 9 } } },
+          { rule: 'pid1/script-without-exec', category: 'pid1', severity: 'error', message: 'no exec', messageId: 'x', location: { kind: 'file', file: 'entrypoint.sh', range: { line: 9, column: 3, endLine: 9, endColumn: 9 } } },
         ],
       },
-      { path: 'app.tar', kind: 'image', error: null, findings: [{ rule: 'tools/netcat', category: 'tools', severity: 'info', message: 'nc', messageId: 'x', location: { kind: 'image', path: '/usr/bin/nc', layer: 2 } }] },
+      { path: 'app.tar', kind: 'image', error: null, findings: [{ rule: 'tools/network-tools', category: 'tools', severity: 'info', message: 'nc', messageId: 'x', location: { kind: 'image', path: '/usr/bin/nc', layer: 2 } }] },
       { path: 'good/Dockerfile', kind: 'dockerfile', error: null, findings: [] },
       { path: 'bad/Dockerfile', kind: 'dockerfile', error: 'bad/Dockerfile: is a binary file', findings: [] },
     ];
@@ -21,10 +21,10 @@ describe('--format markdown', () => {
     expect(md.slice(0, 3)).toEqual(['## shipshape', '', '**3 problems** (1 error, 1 warning, 1 info) in 4 targets; 1 could not be read.']);
     expect(md).toContain('| severity | rule | line | message |');
     expect(md.find((l) => l.includes('pid1/shell-form-command'))).toMatch(/^\| 🟠 warning \| \[`pid1\/shell-form-command`\]\(https:\/\/\S+\/docs\/rules\/pid1\/shell-form-command\.md\) \| 7:1 \| CMD a \\\| b uses &lt;shell> \|$/);
-    expect(md.find((l) => l.includes('pid1/script'))).toContain('| `entrypoint.sh` 9:3 | no exec |');
+    expect(md.find((l) => l.includes('pid1/script-without-exec'))).toContain('| `entrypoint.sh` 9:3 | no exec |');
     expect(md).toContain('| severity | rule | where | message |');
-    expect(md.find((l) => l.includes('tools/netcat'))).toContain('| 🔵 info |');
-    expect(md.find((l) => l.includes('tools/netcat'))).toContain('| layer 2 `/usr/bin/nc` | nc |');
+    expect(md.find((l) => l.includes('tools/network-tools'))).toContain('| 🔵 info |');
+    expect(md.find((l) => l.includes('tools/network-tools'))).toContain('| layer 2 `/usr/bin/nc` | nc |');
     expect(md).toContain('✅ No problems.');
     expect(md).toContain('❌ Not analyzed: bad/Dockerfile: is a binary file');
   });

@@ -91,7 +91,7 @@ describe('--format sarif', () => {
       {
         path: 'build/app.tar', kind: 'image', error: null,
         findings: [
-          { rule: 'tools/netcat', category: 'tools', severity: 'warning', message: 'nc is in the image', messageId: 'present', location: { kind: 'image', path: '/usr/bin/nc', layer: 3 } },
+          { rule: 'tools/network-tools', category: 'tools', severity: 'warning', message: 'nc is in the image', messageId: 'present', location: { kind: 'image', path: '/usr/bin/nc', layer: 3 } },
           { rule: 'user/root-user', category: 'user', severity: 'error', message: 'runs as root', messageId: 'noUser', location: { kind: 'image', field: 'User' } },
         ],
       },

@@ -1,9 +1,9 @@
 /** The text report: aligned columns, and no limit on how many findings it can print. */
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/report/text.js';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding, RuleId } from '../../src/engine/types.js';
 
-const finding = (line: number, rule = 'correctness/unknown-instruction'): Finding => ({
+const finding = (line: number, rule: RuleId = 'correctness/unknown-instruction'): Finding => ({
   rule, category: 'correctness', severity: 'error', message: 'FORM is not an instruction', messageId: 'x',
   location: { kind: 'dockerfile', range: { line, column: 1, endLine: line, endColumn: 5 } },
 });
