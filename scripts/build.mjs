@@ -97,6 +97,7 @@ const common = {
 const entries = [
   ['scripts/gen-docs.ts', 'dist/gen-docs.js'],
   ['conformance/run.ts', 'dist/conformance.js'],
+  ['precision/run.ts', 'dist/precision.js'],
   ['src/analyze.ts', 'dist/api.js'],
 ];
 for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'dist/action.js']);
