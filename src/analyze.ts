@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseDockerfile, type ParseOptions } from './dockerfile/parse.js';
+import { missingTarget, parseDockerfile, type ParseOptions } from './dockerfile/parse.js';
 import { directoryReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
@@ -125,6 +125,8 @@ export interface RunRequest {
   imageRef?: string;
   /** For image targets: the Dockerfile they were built from. */
   dockerfile?: string;
+  /** The stage analyzed as the image (`docker build --target`); the config's `target` otherwise. */
+  target?: string;
 }
 
 /** One analyzed target: what reporters print, the threshold that decides its exit status, notes for stderr. */
@@ -147,7 +149,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   const built = request.dockerfile ? await pairedDockerfile(request.dockerfile, request.context) : null;
   const results: AnalyzedTarget[] = [];
   for (const input of inputs) {
-    const { checks, severity, settings: configured, failOn } = await setup(input.path === '<stdin>' ? null : input.path);
+    const { checks, severity, settings: configured, failOn, target } = await setup(input.path === '<stdin>' ? null : input.path);
     const settings = request.baseFindings ? { ...configured, baseFindings: true } : configured;
     if (input.kind === 'error') {
       results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [], failOn, notes: [] });
@@ -172,7 +174,13 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
       settings,
       ...(severity ? { severity } : {}),
       ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
+      ...(target !== undefined ? { target } : {}),
     });
+    const noTarget = missingTarget(facts, target);
+    if (noTarget) {
+      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${noTarget}`, findings: [], failOn, notes: [] });
+      continue;
+    }
     if (!looksLikeDockerfile(facts)) {
       results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`, findings: [], failOn, notes: [] });
       continue;
@@ -229,6 +237,7 @@ async function configLoader(request: RunRequest) {
       severity: severityFrom(eff.severity),
       settings: eff.settings,
       failOn: request.failOn ?? eff.failOn ?? 'warning',
+      target: request.target ?? eff.target,
     };
   };
 }

@@ -34,6 +34,7 @@ interface CheckOptions {
   imageRef?: string;
   baseFindings?: boolean;
   dockerfile?: string;
+  target?: string;
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -53,6 +54,7 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     ...(opts.platform ? { platform: opts.platform } : {}),
     ...(opts.imageRef ? { imageRef: opts.imageRef } : {}),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
+    ...(opts.target ? { target: opts.target } : {}),
   });
   for (const r of results) for (const note of r.notes) io.stderr(`shipshape: note: ${note}\n`);
   // The launcher (launch.ts) keeps V8's code cache from a run that analyzed a Dockerfile, so the cache holds the checks.
@@ -122,6 +124,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--min-severity <severity>', 'show findings at or above this severity').choices(severities).default('info'))
     .option('--ignore <rule>', 'skip a rule id, a category or a peer id (repeatable, comma-separated)', collect, [])
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
+    .option('--target <stage>', 'analyze this stage as the image, as docker build --target builds it (default: the last stage)')
     .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
     .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')

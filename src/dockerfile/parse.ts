@@ -46,6 +46,11 @@ export interface ParseOptions {
   reader?: ContextReader;
   /** `--build-arg` values. */
   buildArgs?: ReadonlyMap<string, string>;
+  /**
+   * The stage the build stops at (`docker build --target`): analyzed as the image's final stage.
+   * Unset: the last stage. A name no stage has leaves `finalStage` null (see `missingTarget`).
+   */
+  target?: string;
 }
 
 /** Parses a Dockerfile into the model. Shell bodies are parsed too (the parser loads on first need). */
@@ -414,8 +419,18 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
       }
     }
   }
-  const final = facts.stages[facts.stages.length - 1] ?? null;
+  const final = options.target === undefined ? (facts.stages[facts.stages.length - 1] ?? null) : (byName.get(options.target.toLowerCase()) ?? null);
   if (final) final.isFinal = true;
   facts.finalStage = final;
   return facts;
+}
+
+/**
+ * Why `--target` names no stage of the file (the build would stop with "target stage could not be
+ * found"), or null when it names one or is unset.
+ */
+export function missingTarget(facts: DockerfileFacts, target: string | undefined): string | null {
+  if (target === undefined || facts.finalStage) return null;
+  const names = facts.stages.flatMap((s) => (s.name ? [s.name] : []));
+  return `no stage named ${target}${names.length ? ` (its stages: ${names.join(', ')})` : ' (its stages have no names)'}`;
 }

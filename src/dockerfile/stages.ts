@@ -35,11 +35,55 @@ export function stageChain(stage: Stage): Stage[] {
 }
 
 /**
- * True when the layers of this instruction's stage ship: the final stage, a stage a later stage is
- * built on, or an ONBUILD trigger (it runs in every image built from this one).
+ * A FROM through variables (`base-${TARGETARCH}`, `${BASE}-base`) as a pattern of the stage names it
+ * may name: each variable stands for one word (a build arg picks a variant: `amd64`, `apache`). A
+ * reference that is only a variable (`FROM ${BASE_IMAGE}`) names an image, not a stage: null.
+ */
+function refPattern(ref: string): RegExp | null {
+  if (!ref.includes('$')) return null;
+  const parts = ref.split(/\$\{[^}]*\}|\$\w+/);
+  if (parts.every((p) => p === '')) return null;
+  return new RegExp('^' + parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\w.]*') + '$', 'i');
+}
+
+/**
+ * The stages whose layers end up in the image: the final stage and the stages it is built on (by
+ * FROM, and by a FROM through variables, `FROM base-${TARGETARCH}`, any earlier stage the pattern
+ * fits), and the stages a shipped one copies whole (`COPY --from=build / /`, a squash). A stage that
+ * is only copied from is not among them: `COPY --from` takes files, not layers, and a stage that is
+ * only the base of such builders does not ship either. Computed once per Dockerfile.
+ */
+export function shippedStages(facts: DockerfileFacts): ReadonlySet<Stage> {
+  return memoized(facts, 'shippedStages', () => {
+    const out = new Set<Stage>();
+    const byName = new Map(facts.stages.filter((s) => s.name).map((s) => [s.name!, s]));
+    const add = (stage: Stage): void => {
+      if (out.has(stage)) return;
+      out.add(stage);
+      if (stage.parent) add(stage.parent);
+      const from = stage.from.args[0]?.value;
+      const re = from ? refPattern(from) : null;
+      if (re) for (const t of facts.stages.slice(0, stage.index)) if (t.name && re.test(t.name)) add(t);
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
+        const ref = ins.flags.find((f) => f.name === 'from')?.value;
+        const sources = ins.json ? ins.json.slice(0, -1) : ins.args.slice(0, -1).map((a) => a.value);
+        if (!ref || !sources.some((x) => x === '/' || x === '/.' || x === '/*')) continue;
+        const src = /^\d+$/.test(ref) ? facts.stages[Number(ref)] : byName.get(ref.toLowerCase());
+        if (src && src.index < stage.index) add(src);
+      }
+    };
+    if (facts.finalStage) add(facts.finalStage);
+    return out;
+  });
+}
+
+/**
+ * True when the layers of this instruction's stage ship (see `shippedStages`), or for an ONBUILD
+ * trigger (it runs in every image built from this one) and an instruction before any FROM.
  */
 export function layersShip(facts: DockerfileFacts, ins: Instruction): boolean {
   const stage = ins.stage;
-  if (ins.onbuild || !stage || stage.isFinal) return true;
-  return facts.stages.some((s) => s.parent === stage);
+  if (ins.onbuild || !stage) return true;
+  return shippedStages(facts).has(stage);
 }

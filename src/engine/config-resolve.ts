@@ -24,6 +24,8 @@ export interface ConfigSettings {
   allowedTools?: string[] | undefined;
   /** Report what the base image owns (tools, waste) at full severity instead of info. */
   baseFindings?: boolean | undefined;
+  /** The stage analyzed as the image (`docker build --target`), for the files this applies to. */
+  target?: string | undefined;
 }
 
 /** A whole config file: settings, and settings per path glob. */
@@ -51,6 +53,8 @@ export interface Effective {
   settings: CheckSettings;
   /** The config file they came from, if any. */
   source: string | null;
+  /** The stage analyzed as the image (`target`). */
+  target?: string;
 }
 
 /** The nearest `.shipshape.yaml` in `start` (a file's directory or a directory) or above it. */
@@ -121,6 +125,7 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
     if (l.trustedRegistries) settings.trustedRegistries = l.trustedRegistries;
     if (l.allowedTools) settings.allowedTools = l.allowedTools;
     if (l.baseFindings !== undefined) settings.baseFindings = l.baseFindings;
+    if (l.target !== undefined) eff.target = l.target;
   }
   eff.settings = settings;
   return eff;

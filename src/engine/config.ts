@@ -26,6 +26,8 @@ const settingsShape = {
   allowedTools: names.optional(),
   /** Report what the base image owns (tools, waste) at full severity instead of info. */
   baseFindings: z.boolean().optional(),
+  /** The stage analyzed as the image (`docker build --target`). */
+  target: z.string().min(1).optional(),
 };
 
 const overrideSchema = z.strictObject(settingsShape);

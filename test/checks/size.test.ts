@@ -26,8 +26,17 @@ testCheck(cacheLeft, {
     { name: 'yarn cache mounted', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n' },
     { name: 'builder stage only copied from', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
     { name: 'pip is size/pip-cache', code: 'FROM python:3.12\nRUN pip install flask==3.0.3\n' },
+    {
+      name: 'a stage that is only the base of builders does not ship',
+      code: 'FROM node:20-alpine AS base\nFROM base AS build-base\nRUN apk add --update python3\nFROM build-base AS builder\nRUN make\nFROM base AS runner\nCOPY --from=builder /app/dist /app\n',
+    },
   ],
   invalid: [
+    {
+      name: 'a squash copies the whole stage, so its layers ship',
+      code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nFROM scratch\nCOPY --from=build / /\n',
+      errors: [{ messageId: 'apt', line: 2 }],
+    },
     {
       name: 'apt update in a multi-line RUN points at the command',
       code: 'FROM debian:12-slim\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y --no-install-recommends curl\n',
