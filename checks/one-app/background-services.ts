@@ -50,6 +50,7 @@ CMD ["php-fpm"]
         }
       }
       for (const script of ctx.facts.context.scripts) {
+        if (script.role !== 'start') continue;
         if (!script.shell || !commands.includes(script.runBy)) continue;
         for (const s of servicesStarted(script.shell)) {
           ctx.report({ messageId: messageFor(s), data: { where: `the entrypoint script ${script.path}`, program: s.program }, file: script.path, at: s.command.nameRange });

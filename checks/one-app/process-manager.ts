@@ -71,6 +71,7 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
         }
       }
       for (const script of ctx.facts.context.scripts) {
+        if (script.role !== 'start') continue;
         if (!script.shell || !commands.includes(script.runBy)) continue;
         const hit = finalManager(script.shell, s6);
         if (hit) ctx.report({ messageId: 'script', data: { program: hit.pm }, file: script.path, at: hit.command.nameRange });

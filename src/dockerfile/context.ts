@@ -49,9 +49,8 @@ const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 /** Docker's default PATH, where a bare ENTRYPOINT name is found. */
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-/** The program an ENTRYPOINT/CMD runs first, and a script it hands to a shell (`["sh", "x.sh"]`). */
-function executableOf(ins: Instruction): string | null {
-  const argv = ins.json ?? ins.body.split(/\s+/).filter(Boolean);
+/** The program an ENTRYPOINT/CMD/HEALTHCHECK runs first, and a script it hands to a shell (`["sh", "x.sh"]`). */
+function executableOf(argv: readonly string[]): string | null {
   const first = argv[0];
   if (!first) return null;
   const base = first.split('/').pop()!;
@@ -124,6 +123,33 @@ function sourceFor(stage: Stage, imagePath: string, workdirAt: (ins: Instruction
   return null;
 }
 
+/** At most this many scripts are read from a build context (a script that runs others that run others…). */
+const MAX_SCRIPTS = 24;
+
+/** Where a program word of the final stage's chain is in the image: a path, or a bare name on the PATH. */
+function candidatesOf(word: string, workdir: string): string[] {
+  return word.includes('/') ? [posix.resolve(workdir, word)] : PATH_DIRS.map((d) => posix.join(d, word));
+}
+
+/** A context file that holds a POSIX shell script (by its `#!` line; none means sh), or null. */
+function shellText(reader: ContextReader, rel: string): string | null {
+  const text = reader.read(rel);
+  if (text === null) return null;
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+  const interp = shebang ? (shebang[1]!.endsWith('/env') ? shebang[2] ?? '' : shebang[1]!).split('/').pop()! : 'sh';
+  return SHELL_NAMES.has(interp) ? text : null;
+}
+
+/** The words of an ENTRYPOINT, CMD or HEALTHCHECK that may name a script: the program, and arguments that look like paths. */
+function scriptWords(ins: Instruction): string[] {
+  if (ins.keyword === 'HEALTHCHECK' && /^NONE\b/i.test(ins.body)) return [];
+  const body = ins.keyword === 'HEALTHCHECK' ? ins.body.replace(/^CMD\s+/i, '') : ins.body;
+  const argv = ins.json ?? body.split(/\s+/).filter(Boolean);
+  const exe = executableOf(argv);
+  const args = argv.slice(1).filter((a) => !a.startsWith('-') && (a.includes('/') || /\.(sh|bash)$/.test(a)));
+  return [...new Set([...(exe ? [exe] : []), ...args])].filter((w) => !w.includes('$'));
+}
+
 /** Reads what the checks need from the build context of a parsed Dockerfile. */
 export function readContext(facts: DockerfileFacts, reader: ContextReader): BuildContext {
   const ignore = reader.read('.dockerignore');
@@ -134,37 +160,64 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
   };
   const stage = facts.finalStage;
   if (!stage) return ctx;
-  const seen = new Set<string>();
-  let workdirs: Map<Instruction, string> | undefined;
-  const workdirAt = (ins: Instruction): string => (workdirs ??= workdirsOf(stage)).get(ins) ?? '/';
+  const finder = scriptFinder(stage, reader);
   for (let s: Stage | null = stage; s; s = s.parent) {
-    for (const kw of ['ENTRYPOINT', 'CMD']) {
+    for (const kw of ['ENTRYPOINT', 'CMD', 'HEALTHCHECK']) {
       const ins = [...s.instructions].reverse().find((i) => i.keyword === kw);
       if (!ins) continue;
-      const exe = executableOf(ins);
-      if (!exe || exe.includes('$')) continue;
-      // A bare name (`docker-entrypoint.sh`) is looked up in PATH, where COPY usually puts it.
-      const candidates = exe.includes('/') ? [posix.resolve(workdirAt(ins), exe)] : PATH_DIRS.map((d) => posix.join(d, exe));
-      let imagePath = '';
-      let src: { source: string } | null = null;
-      for (const c of candidates) {
-        src = sourceFor(stage, c, workdirAt);
-        imagePath = c;
-        if (src) break;
+      // The program of ENTRYPOINT/CMD starts the container; a script named as its argument is run by it.
+      for (const w of scriptWords(ins)) {
+        const found = finder.find(w, ins);
+        if (found && ctx.scripts.length < MAX_SCRIPTS) ctx.scripts.push({ ...found, runBy: ins, role: kw === 'HEALTHCHECK' ? 'healthcheck' : 'start' });
       }
-      if (!src || seen.has(imagePath)) continue;
-      seen.add(imagePath);
-      const rel = posix.normalize(src.source).replace(/^\/+/, '');
-      const text = reader.read(rel);
-      if (text === null) continue;
-      const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-      const interp = shebang ? (shebang[1]!.endsWith('/env') ? shebang[2] ?? '' : shebang[1]!).split('/').pop()! : 'sh';
-      if (!SHELL_NAMES.has(interp)) continue;
-      ctx.scripts.push({ path: rel, imagePath, text, shell: null, runBy: ins });
     }
     if (s !== stage) break;
   }
   return ctx;
+}
+
+/** Looks up the context files that the final stage's chain copies to a path, each once. */
+function scriptFinder(stage: Stage, reader: ContextReader): { find(word: string, at: Instruction): { path: string; imagePath: string; text: string; shell: null } | null } {
+  const seen = new Set<string>();
+  let workdirs: Map<Instruction, string> | undefined;
+  const workdirAt = (ins: Instruction): string => (workdirs ??= workdirsOf(stage)).get(ins) ?? '/';
+  return {
+    find(word, at) {
+      for (const c of candidatesOf(word, workdirAt(at))) {
+        if (seen.has(c)) return null;
+        const src = sourceFor(stage, c, workdirAt);
+        if (!src) continue;
+        seen.add(c);
+        const rel = posix.normalize(src.source).replace(/^\/+/, '');
+        const text = shellText(reader, rel);
+        return text === null ? null : { path: rel, imagePath: c, text, shell: null };
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * The scripts the start and health-check scripts run or source (`/usr/local/bin/wait-for-db.sh`,
+ * `. /opt/env.sh`), and the ones those run, as `helper` scripts; called once the scripts are parsed
+ * (`parseDockerfile`), and again for each round of new ones, up to `MAX_SCRIPTS` in all.
+ */
+export function helperScripts(facts: DockerfileFacts, reader: ContextReader, among: readonly ScriptFile[]): ScriptFile[] {
+  const stage = facts.finalStage;
+  if (!stage) return [];
+  const finder = scriptFinder(stage, reader);
+  for (const s of facts.context.scripts) finder.find(s.imagePath, s.runBy);
+  const out: ScriptFile[] = [];
+  for (const script of among) {
+    for (const c of script.shell?.commands ?? []) {
+      const word = c.base === 'source' || c.base === '.' ? c.argv[0] : c.name;
+      if (!word || word.includes('$') || (!word.includes('/') && !/\.(sh|bash)$/.test(word))) continue;
+      const from = word.startsWith('./') || !word.includes('/') ? posix.join(posix.dirname(script.imagePath), word) : word;
+      const found = finder.find(from, script.runBy);
+      if (found && facts.context.scripts.length + out.length < MAX_SCRIPTS) out.push({ ...found, runBy: script.runBy, role: 'helper' });
+    }
+  }
+  return out;
 }
 
 const WHOLE_CONTEXT = new Set(['.', './', '*', './*', './.', '/']);

@@ -62,7 +62,8 @@ function findDockerfileLaunch(facts: DockerfileFacts): Launch | null {
   } else if (cmd) argv = instructionItems(cmd);
   let result: Launch | null = null;
   if (argv) {
-    const scripts = facts.context.scripts;
+    // The chain goes through the start scripts and the scripts they run; a health check's script is not on it.
+    const scripts = facts.context.scripts.filter((x) => x.role !== 'healthcheck');
     result = analyzeLaunch({
       argv,
       script(program) {

@@ -113,8 +113,14 @@ export interface ScriptFile {
   imagePath: string;
   text: string;
   shell: ShellScript | null;
-  /** The ENTRYPOINT or CMD that runs it. */
+  /** The ENTRYPOINT, CMD or HEALTHCHECK that runs it (for a helper: the one that runs its caller). */
   runBy: Instruction;
+  /**
+   * How the container runs it: `start`, the program ENTRYPOINT/CMD run or a script they name as an
+   * argument (`CMD ["/entrypoint.sh", "/launch.sh"]`); `healthcheck`, the HEALTHCHECK's program;
+   * `helper`, a script one of those runs or sources (`/usr/local/bin/wait-for-db.sh`, `. ./env.sh`).
+   */
+  role: 'start' | 'healthcheck' | 'helper';
 }
 
 export interface BuildContext {

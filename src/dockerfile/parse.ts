@@ -13,7 +13,7 @@ import { LineIndex, mappedRange, sourceOffset, type MappedText, type Range } fro
 import { expand, MAX_EXPANDED_VALUES, PLATFORM_ARGS, VarTimeline } from './vars.js';
 import { parseImageRef } from '../knowledge/image-ref.js';
 import { loadShellParser, parseScriptText, parseShellTree, parseSimpleShell } from '../shell/shell.js';
-import { emptyContext, readContext, type ContextReader } from './context.js';
+import { emptyContext, helperScripts, readContext, type ContextReader } from './context.js';
 import type { Arg, DockerfileFacts, Flag, Heredoc, Instruction, Property, Stage } from './model.js';
 import type { ShellScript } from '../shell/shell.js';
 import { slice, splitArgs, trim, unfold, unquote } from './words.js';
@@ -63,6 +63,12 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
   if (facts.context.scripts.length > 0 || bodies.some((b) => b.ins.shell === null)) await loadShellParser();
   for (const { ins, body } of bodies) ins.shell ??= parseShellTree(body, facts.lines);
   for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
+  // The scripts those scripts run or source, round by round (each round's scripts parsed before the next is looked for).
+  for (let found = facts.context.scripts, round = 0; options.reader && found.length > 0 && round < 3; round++) {
+    found = helperScripts(facts, options.reader, found);
+    for (const s of found) s.shell = parseScriptText(s.text);
+    facts.context.scripts.push(...found);
+  }
   return facts;
 }
 

@@ -100,8 +100,21 @@ const EXEC_WRAPPERS: Record<string, number> = { gosu: 1, 'su-exec': 1, 's6-setui
 /** The base name of a program path (`/usr/bin/node` -> `node`). */
 export const baseOf = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
-/** The shell's verdict: how it ends, whether it execs, whether it has to stay. */
-export function shellVerdict(shell: ShellScript): Pick<ShellHop, 'lastWritten' | 'last' | 'execs' | 'lone' | 'mustStay' | 'handlesSignals' | 'passesArgs'> {
+/**
+ * The shell's verdict: how it ends, whether it execs, whether it has to stay. A script that ends by
+ * calling one of its own functions (`main "$@"`) ends the way that function does: an `exec` inside
+ * a function replaces the whole shell.
+ */
+export function shellVerdict(shell: ShellScript, depth = 0): Pick<ShellHop, 'lastWritten' | 'last' | 'execs' | 'lone' | 'mustStay' | 'handlesSignals' | 'passesArgs'> {
+  const own = ownVerdict(shell);
+  const called = own.last && !own.execs && !own.mustStay && depth < 8 ? shell.functions?.get(own.last.name) : undefined;
+  if (!called) return own;
+  const inner = shellVerdict({ ...called, functions: shell.functions ?? new Map() }, depth + 1);
+  // A trap set at the top level still decides whether the shell handles signals itself.
+  return inner.last || inner.execs ? { ...inner, lone: false, handlesSignals: inner.handlesSignals || own.handlesSignals } : own;
+}
+
+function ownVerdict(shell: ShellScript): ReturnType<typeof shellVerdict> {
   const cmds = shell.commands;
   const top = (s: number): ShellCommand[] => cmds.filter((c) => c.statement === s && !c.wrappedBy && !c.nested);
   const significant: number[] = [];
@@ -117,7 +130,7 @@ export function shellVerdict(shell: ShellScript): Pick<ShellHop, 'lastWritten' |
     else break;
   }
   const s = significant[significant.length - 1];
-  const out: ReturnType<typeof shellVerdict> = { lastWritten: null, last: null, execs: false, lone: false, mustStay: null, handlesSignals: false, passesArgs: false };
+  const out: ReturnType<typeof ownVerdict> = { lastWritten: null, last: null, execs: false, lone: false, mustStay: null, handlesSignals: false, passesArgs: false };
   if (s === undefined) return out;
   const kind = shell.kinds[s] ?? '';
   const unwrap = (c: ShellCommand): ShellCommand => {

@@ -63,6 +63,12 @@ export interface ShellScript {
   kinds: string[];
   /** True when tree-sitter found a syntax error. */
   hasError: boolean;
+  /**
+   * The functions the script defines at its top level, each read as a script of its own (its
+   * commands are in `commands` too, as nested ones), so a launch analysis can follow `main "$@"`
+   * into the function that does the work. Absent when there are none.
+   */
+  functions?: ReadonlyMap<string, ShellScript>;
 }
 
 const WRAPPERS: Record<string, { valueOptions: string[]; positionalsToSkip: number }> = {
@@ -130,10 +136,12 @@ export function parseSimpleShell(source: MappedText, index: LineIndex): ShellScr
   if (!simple) return null;
   const b = new Builder(source, index);
   b.block(simple, false);
-  return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: false };
+  return b.script(false);
 }
 
 const MAX_PIPES = 2000;
+/** Functions defined inside functions are read this deep; deeper ones stay plain nested commands. */
+const MAX_FUNCTION_DEPTH = 4;
 
 /** The number of single `|` (pipes, not `||`) in a text: an upper bound on its pipeline stages. */
 function pipes(text: string): number {
@@ -159,7 +167,7 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   const b = new Builder(source, index);
   try {
     b.block(readTree(tree, source.text), false);
-    return { commands: b.commands, statements: b.statement, kinds: b.kinds, hasError: tree.rootNode.hasError };
+    return b.script(tree.rootNode.hasError);
   } catch (e) {
     // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
     if (e instanceof RangeError) return unread;
@@ -463,10 +471,29 @@ class Builder {
   commands: ShellCommand[] = [];
   statement = 0;
   kinds: string[] = [];
+  private functions: Map<string, ShellScript> | null = null;
   constructor(
     private readonly src: MappedText,
     private readonly index: LineIndex,
+    /** How deep in function definitions this builder reads (a function defined in a function…). */
+    private readonly depth = 0,
   ) {}
+
+  script(hasError: boolean): ShellScript {
+    const out: ShellScript = { commands: this.commands, statements: this.statement, kinds: this.kinds, hasError };
+    if (this.functions) out.functions = this.functions;
+    return out;
+  }
+
+  /** A top-level `name() { … }`: its body read once more as a script of its own. */
+  private functionDefinition(n: SyntaxNode): void {
+    const name = n.childForFieldName?.('name')?.text;
+    const body = n.childForFieldName?.('body');
+    if (!name || !body || this.depth >= MAX_FUNCTION_DEPTH) return;
+    const fb = new Builder(this.src, this.index, this.depth + 1);
+    fb.block(body, false);
+    (this.functions ??= new Map()).set(name, fb.script(false));
+  }
 
   range(n: SyntaxNode): Range {
     return mappedRange(this.index, this.src, n.startIndex, n.endIndex);
@@ -480,6 +507,7 @@ class Builder {
       if (!k || !k.isNamed || k.type === 'comment') continue;
       const first = this.commands.length;
       if (topLevel) this.kinds[this.statement] = k.type;
+      if (topLevel && k.type === 'function_definition') this.functionDefinition(k);
       this.stmt(k, nested);
       const sep = list[i + 1];
       const bg = sep?.type === '&';

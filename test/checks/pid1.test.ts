@@ -59,10 +59,18 @@ testCheck(script, {
     { name: 'no such file in the context', code: ENTRY, context: {} },
     { name: 'not a shell script', code: ENTRY, context: { 'docker-entrypoint.sh': '#!/usr/bin/env python3\nimport os\nos.system("server")\n' } },
     { name: 'a function definition at the end', code: ENTRY, context: script_('exec "$@"\nusage() { echo x; }\n') },
+    { name: 'the last line calls a function that execs', code: ENTRY, context: script_('main() {\n  mkdir -p /run/app\n  exec /app/server\n}\nmain "$@"\n') },
+    { name: 'a function whose branches exec', code: ENTRY, context: script_('run() {\n  if [ -e /use_a ]; then\n    exec /app/a\n  else\n    exec /app/b\n  fi\n}\nrun\n') },
   ],
   invalid: [
     { name: '"$@" without exec', code: ENTRY, context: script_('mkdir -p /tmp/app\n"$@"\n'), errors: [{ messageId: 'noExec', file: 'docker-entrypoint.sh', line: 4, column: 1, endColumn: 5 }] },
     { name: 'node last, exit after', code: ENTRY, context: script_('cd /app\nnode server.js --port 80\nexit $?\n'), errors: [{ messageId: 'noExec', file: 'docker-entrypoint.sh', line: 4, column: 1 }] },
+    {
+      name: 'the function the last line calls runs its program without exec',
+      code: ENTRY,
+      context: script_('start() {\n  cd /app\n  node server.js\n}\nstart "$@"\n'),
+      errors: [{ messageId: 'noExec', file: 'docker-entrypoint.sh', line: 5, column: 3 }],
+    },
     { name: 'run with sh from CMD', code: 'FROM alpine:3.20\nCOPY start.sh /start.sh\nCMD ["sh", "/start.sh"]\n', context: { 'start.sh': 'cd /app\n./server\n' }, errors: [{ messageId: 'noExec', file: 'start.sh', line: 2 }] },
   ],
 });
