@@ -14,7 +14,7 @@ export interface ContextReader {
 }
 
 export function emptyContext(): BuildContext {
-  return { root: null, dockerignore: null, scripts: [] };
+  return { root: null, dockerignore: null, scripts: [], devcontainer: false };
 }
 
 const MAX_SCRIPT = 256 * 1024;
@@ -157,6 +157,7 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     root: reader.root,
     dockerignore: ignore === null ? null : ignore.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')),
     scripts: [],
+    devcontainer: reader.read('devcontainer.json') !== null || reader.read('.devcontainer.json') !== null,
   };
   const stage = facts.finalStage;
   if (!stage) return ctx;
@@ -183,14 +184,22 @@ function scriptFinder(stage: Stage, reader: ContextReader): { find(word: string,
   const workdirAt = (ins: Instruction): string => (workdirs ??= workdirsOf(stage)).get(ins) ?? '/';
   return {
     find(word, at) {
-      for (const c of candidatesOf(word, workdirAt(at))) {
+      const base = posix.basename(word);
+      // A path a RUN links to the copied file (`ln -s usr/local/bin/x.sh /x.sh`) is not followed: the
+      // same name on the PATH, where COPY usually puts it, stands in for it.
+      const candidates = [...candidatesOf(word, workdirAt(at)), ...(word.includes('/') ? PATH_DIRS.map((d) => posix.join(d, base)) : [])];
+      for (const c of candidates) {
         if (seen.has(c)) return null;
         const src = sourceFor(stage, c, workdirAt);
         if (!src) continue;
         seen.add(c);
         const rel = posix.normalize(src.source).replace(/^\/+/, '');
-        const text = shellText(reader, rel);
-        return text === null ? null : { path: rel, imagePath: c, text, shell: null };
+        // A source the context does not hold as named (copied from a generated folder, `local-package/*`):
+        // a file of that name at the context's root is taken for it.
+        let path = rel;
+        let text = shellText(reader, rel);
+        if (text === null && rel !== base) text = shellText(reader, (path = base));
+        return text === null ? null : { path, imagePath: c, text, shell: null };
       }
       return null;
     },

@@ -129,4 +129,6 @@ export interface BuildContext {
   /** The patterns of `.dockerignore`; null when the context has none. */
   dockerignore: string[] | null;
   scripts: ScriptFile[];
+  /** The context holds a `devcontainer.json`: the Dockerfile makes a development container. */
+  devcontainer: boolean;
 }

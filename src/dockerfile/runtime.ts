@@ -1,0 +1,298 @@
+/**
+ * How the container built from the final stage runs, as far as the Dockerfile and its build context
+ * show it: the programs its ENTRYPOINT, CMD, HEALTHCHECK and their scripts use, whether the start
+ * script steps down from root, whether it is a Windows image, and what kind of image it is (a
+ * service, a command-line tool, a toolchain or language image, a base for other images). The user,
+ * tools and multi-stage checks ask these questions; each is answered once per Dockerfile.
+ */
+import { posix } from 'node:path';
+import type { DockerfileFacts, Instruction, ScriptFile, Stage } from './model.js';
+import type { ShellCommand } from '../shell/shell.js';
+import type { Range } from '../util/text.js';
+import { stageChain } from './stages.js';
+import { dockerfileLaunch, finalCommands } from './launch.js';
+import { namedAsToolchainImage } from '../knowledge/build-tools.js';
+import { SHELLS } from '../knowledge/launch.js';
+import { isRootUser } from '../knowledge/users.js';
+import { memoized } from '../util/memo.js';
+import { toolsLeft } from './tools.js';
+import { SSH_SERVERS } from '../knowledge/tools.js';
+
+/** The instructions of the final stage's chain, base stage first. */
+function chainInstructions(facts: DockerfileFacts): Instruction[] {
+  return facts.finalStage ? stageChain(facts.finalStage).flatMap((s: Stage) => s.instructions) : [];
+}
+
+/** A script's text without its comment lines, as the words the container may run. */
+function wordsOf(text: string, into: Set<string>): void {
+  for (const line of text.split('\n')) {
+    const code = line.replace(/(^|\s)#.*$/, '');
+    for (const m of code.matchAll(/[A-Za-z0-9_][\w.+-]*/g)) into.add(m[0]);
+  }
+}
+
+/**
+ * Every word the running container may execute: the program names of the final stage's
+ * ENTRYPOINT, CMD and HEALTHCHECK (exec form, `sh -c` strings and shell form alike, by base name),
+ * and every word of the scripts of the build context they run (`start`, `healthcheck` and `helper`
+ * scripts, comments left out): a tool named there (`nc -z db 5432`, `CMD="socat …"`,
+ * `start-stop-daemon -x /usr/bin/socat`) is one the container needs.
+ */
+export function runtimeWords(facts: DockerfileFacts): ReadonlySet<string> {
+  return memoized(facts, 'runtimeWords', () => {
+    const names = new Set<string>();
+    for (const i of chainInstructions(facts)) {
+      const ins = i.trigger ?? i;
+      if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT' && ins.keyword !== 'HEALTHCHECK') continue;
+      for (const c of ins.shell?.commands ?? []) names.add(c.base);
+      for (const s of ins.json ?? []) for (const w of s.split(/[\s;&|()'"]+/)) if (w) names.add(w.split('/').pop()!);
+    }
+    for (const script of facts.context.scripts) {
+      for (const c of script.shell?.commands ?? []) names.add(c.base);
+      wordsOf(script.text, names);
+    }
+    return names;
+  });
+}
+
+/** True when the running container uses one of these commands (see `runtimeWords`). */
+export function usedAtRuntime(facts: DockerfileFacts, commands: readonly string[]): boolean {
+  const words = runtimeWords(facts);
+  return commands.some((c) => words.has(c));
+}
+
+/** How a start script hands the work to another user. */
+export interface StepDown {
+  /** The user it steps down to, as written (`app`, `$PUID`, `10001:10001`). */
+  user: string;
+  /** Where the script does it (the command, or the assignment that keeps it in a variable). */
+  at: Range;
+  script: ScriptFile;
+}
+
+/** Options of setpriv, runuser, chroot and su that name the user to become. */
+function stepDownUser(c: ShellCommand): string | null {
+  const argv = c.argv;
+  const valueOf = (...names: string[]): string | null => {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      for (const n of names) {
+        if (a === n) return argv[i + 1] ?? null;
+        if (a.startsWith(`${n}=`)) return a.slice(n.length + 1);
+      }
+    }
+    return null;
+  };
+  switch (c.base) {
+    case 'gosu':
+    case 'su-exec':
+    case 's6-setuidgid':
+      return argv.find((a) => !a.startsWith('-')) ?? null;
+    case 'setpriv':
+      return valueOf('--reuid', '--ruid', '--euid');
+    case 'runuser':
+      return valueOf('-u', '--user') ?? (argv.includes('-c') || argv.includes('-l') ? (argv.find((a) => !a.startsWith('-')) ?? null) : null);
+    case 'chroot':
+      return valueOf('--userspec');
+    case 'chpst':
+      return valueOf('-u', '-U');
+    case 'su':
+      // `su app -c cmd`, `su -s /bin/sh app -c cmd`: the first word that is not an option or an option's value.
+      for (let i = 0; i < argv.length; i++) {
+        const a = argv[i]!;
+        if (a === '-s' || a === '-c' || a === '--shell' || a === '--command' || a === '-g' || a === '-G') i++;
+        else if (!a.startsWith('-')) return argv.includes('-c') || argv.includes('--command') || c.wrappedBy?.base === 'exec' ? a : null;
+      }
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** A step-down command kept in a variable (`GOSU="gosu app"`, `exec_cmd="exec su-exec app"`), run later as `exec $GOSU "$@"`. */
+const STEP_DOWN_TEXT = /[A-Za-z_]\w*=["'](?:exec\s+)?(?:gosu|su-exec|s6-setuidgid)\s+["']?([^\s"']+)|[A-Za-z_]\w*=["'][^"'\n]*\bsetpriv\s[^"'\n]*--(?:reuid|ruid)[= ]["']?([^\s"']+)/;
+
+/**
+ * The user a step-down names, with its variables given the defaults the image sets (`ENV PUID=0`)
+ * or the script sets (`PUID=${PUID:-0}`, `: "${PUID:=0}"`): `$PUID:$PGID` defaulting to 0 is root.
+ */
+function defaultUser(user: string, facts: DockerfileFacts, script: ScriptFile): string {
+  return user.replace(/^["']|["']$/g, '').replace(/\$\{?([A-Za-z_]\w*)\}?/g, (m, name: string) => {
+    const inScript = new RegExp(`\\b${name}=["']?\\$\\{${name}:?-([^}]*)\\}|\\$\\{${name}:?=([^}]*)\\}`).exec(script.text);
+    if (inScript) return (inScript[1] ?? inScript[2] ?? '').replace(/["']/g, '');
+    const env = chainInstructions(facts).filter((i) => i.keyword === 'ENV').flatMap((i) => i.properties).filter((p) => p.name === name).pop();
+    return env?.value ?? m;
+  });
+}
+
+/**
+ * Where a start script (or a helper it runs) hands the container's work to another, non-root user:
+ * a step-down command (`gosu`, `su-exec`, `setpriv --reuid=`, `s6-setuidgid`, `chroot --userspec=`,
+ * `runuser -u`, `su app -c …`, `chpst -u`) that replaces the script (`exec gosu app "$@"`), passes
+ * it the container's command (`su-exec app "$@"`) or starts a server in the background, or such a
+ * command kept in a variable (`GOSU="gosu app"`). A one-off setup step as the user (`gosu app mkdir
+ * -p /data`) is no hand-off. Null when there is none. A user written as a variable is taken as
+ * non-root unless its known value is 0 (`PUID` defaulting to 0 in the script is not seen).
+ */
+export function stepDown(facts: DockerfileFacts): StepDown | null {
+  return memoized(facts, 'stepDown', () => {
+    for (const script of facts.context.scripts) {
+      const nonRoot = (user: string): boolean => !isRootUser(defaultUser(user, facts, script));
+      if (script.role === 'healthcheck') continue;
+      for (const c of script.shell?.commands ?? []) {
+        const user = stepDownUser(c);
+        const handsOff = c.wrappedBy?.base === 'exec' || c.background || c.argv.some((a) => /^"?\$(\{)?[@*0]\}?"?$/.test(a));
+        if (user && handsOff && nonRoot(user)) return { user, at: (c.wrappedBy?.base === 'exec' ? c.wrappedBy : c).range, script };
+      }
+      // `GOSU="gosu app"`: the command is kept in a variable's value.
+      const lines = script.text.split('\n');
+      for (let l = 0; l < lines.length; l++) {
+        const code = lines[l]!.replace(/(^|\s)#.*$/, '');
+        const m = STEP_DOWN_TEXT.exec(code);
+        const user = m ? (m[1] ?? m[2] ?? '') : '';
+        if (m && nonRoot(user)) return { user, at: { line: l + 1, column: m.index + 2, endLine: l + 1, endColumn: m.index + m[0].length + 1 }, script };
+      }
+    }
+    return null;
+  });
+}
+
+const WINDOWS_REPOSITORIES = /(^|\/)(windows|nanoserver|servercore|windowsservercore)(\/|$)|^windows\/|(^|[-/])nanoserver|(^|[-/])windowsservercore/i;
+
+/**
+ * True for a Windows image: based on a Windows base (`mcr.microsoft.com/windows/nanoserver`,
+ * `…/servercore`, a `*-nanoserver-*`/`*-windowsservercore-*` tag), or a stage whose shell is
+ * PowerShell or cmd. Windows has no root and no numeric UIDs.
+ */
+export function isWindowsImage(facts: DockerfileFacts): boolean {
+  return memoized(facts, 'windows', () => {
+    const final = facts.finalStage;
+    if (!final) return false;
+    for (const s of stageChain(final)) {
+      const ref = s.image;
+      if (ref && (WINDOWS_REPOSITORIES.test(ref.repository) || /(^|-)(nanoserver|windowsservercore|ltsc\d{4}|servercore)(-|$)/i.test(ref.tag ?? ''))) return true;
+      for (const i of s.instructions) if (i.keyword === 'SHELL' && /\b(powershell|pwsh|cmd)(\.exe)?\b/i.test(i.json?.[0] ?? '')) return true;
+    }
+    return false;
+  });
+}
+
+/** Programs that are a shell, a REPL or an interactive interpreter when run without a script. */
+const INTERACTIVE = new Set([...SHELLS, 'busybox', 'python', 'python2', 'python3', 'node', 'nodejs', 'deno', 'bun', 'irb', 'ruby', 'R', 'Rscript', 'erl', 'iex', 'ghci', 'jshell', 'lua', 'luajit', 'php', 'perl', 'swift', 'scala', 'clojure', 'julia', 'pwsh', 'powershell', 'cmd', 'psql', 'mysql', 'redis-cli', 'sqlite3', 'tclsh', 'elixir', 'groovysh', 'guile', 'racket', 'sbcl', 'ocaml', 'utop']);
+/** Build tools, compilers and SDK drivers: an image whose program is one of them is a toolchain image. */
+const TOOLCHAIN = new Set(['gradle', 'mvn', 'ant', 'sbt', 'go', 'cargo', 'rustc', 'gcc', 'g++', 'cc', 'clang', 'make', 'cmake', 'native-image', 'emcc', 'dotnet', 'javac', 'ghc', 'stack', 'cabal', 'mix', 'rebar3', 'bazel', 'bazelisk', 'tlmgr', 'latexmk', 'pandoc', 'npm', 'yarn', 'pnpm', 'pip', 'pip3', 'conda', 'mamba', 'composer', 'bundle', 'gem', 'dart', 'flutter', 'zig', 'nim', 'crystal', 'kotlinc', 'scalac', 'swiftc', 'tsc']);
+/** Servers that start as root and hand their work to an unprivileged user themselves (workers, child processes). */
+export const SELF_DROPPING_SERVERS: ReadonlySet<string> = new Set([
+  'nginx', 'openresty', 'httpd', 'httpd-foreground', 'apache2', 'apache2ctl', 'apache2-foreground', 'apachectl', 'lighttpd',
+  'php-fpm', 'php-fpm7', 'php-fpm8', 'php-fpm81', 'php-fpm82', 'php-fpm83', 'php-fpm84', 'php-fpm85', 'php-fpm7.4', 'php-fpm8.1', 'php-fpm8.2', 'php-fpm8.3', 'php-fpm8.4',
+  'postfix', 'master', 'dovecot', 'exim', 'mosquitto', 'unbound', 'named', 'dnsmasq', 'squid', 'haproxy', 'vsftpd', 'proftpd', 'pure-ftpd', 'cupsd', 'smbd', 'nmbd', 'rsyslogd', 'crond', 'cron',
+]);
+/** Servers that, started as root, switch the whole process to their own user: nothing of theirs keeps running as root. */
+export const FULLY_DROPPING_SERVERS: ReadonlySet<string> = new Set(['mosquitto', 'unbound', 'named', 'dnsmasq', 'squid', 'ntpd', 'chronyd', 'memcached']);
+
+/** Daemons that need root by what they do: sshd (logins as any user), dockerd and containerd (namespaces, cgroups). */
+export const ROOT_DAEMONS: ReadonlySet<string> = new Set(['sshd', 'dockerd', 'dockerd-entrypoint.sh', 'containerd', 'buildkitd', 'podman', 'kubelet', 'systemd', 'init']);
+
+/** What the image is for, as far as its Dockerfile shows; the user, tools and multi-stage checks weigh their advice by it. */
+export interface ImageKind {
+  /** The program that does the work (`launch.main`), by base name; null when unknown. */
+  program: string | null;
+  /** The final stage's chain EXPOSEs a port. */
+  exposes: boolean;
+  /**
+   * Why the image is not an application image, when it is not: `base` (no CMD or ENTRYPOINT of its
+   * own: a base for other images), `interactive` (a shell or an interpreter started with no script),
+   * `toolchain` (a build tool, compiler or SDK is the program, or the file's name or folder says
+   * development or builder image), `tool` (a command-line tool: an ENTRYPOINT and no port). Null for
+   * an application or service image.
+   */
+  notAnApp: 'base' | 'interactive' | 'toolchain' | 'tool' | null;
+}
+
+/** The kind of image the final stage makes (see `ImageKind`). */
+export function imageKind(facts: DockerfileFacts): ImageKind {
+  return memoized(facts, 'imageKind', () => {
+    const instructions = chainInstructions(facts);
+    const exposes = instructions.some((i) => i.keyword === 'EXPOSE');
+    const { entrypoint, cmd } = finalCommands(facts);
+    const launch = dockerfileLaunch(facts);
+    const main = launch?.main ?? null;
+    const program = main ? posix.basename(main.name) : null;
+    const args = main?.argv ?? [];
+    const plainArgs = args.filter((a) => !a.startsWith('-'));
+    let notAnApp: ImageKind['notAnApp'] = null;
+    if (!entrypoint && !cmd) notAnApp = 'base';
+    else if (namedAsToolchainImage(facts.path) || facts.context.devcontainer) notAnApp = 'toolchain';
+    // `dotnet app.dll` and `npm start` run an application; `dotnet` and `gradle` alone are the toolchain.
+    else if (program && TOOLCHAIN.has(program) && !(program === 'dotnet' && args.some((a) => a.endsWith('.dll'))) && !(['npm', 'yarn', 'pnpm'].includes(program) && plainArgs.length > 0)) notAnApp = 'toolchain';
+    else if (program && INTERACTIVE.has(program) && plainArgs.length === 0) notAnApp = 'interactive';
+    else if (!exposes && main && args.every((a) => /^--?(help|version|h|V)$/.test(a)) && args.length > 0) notAnApp = 'tool';
+    else if (!exposes && entrypoint && !(program && (SELF_DROPPING_SERVERS.has(program) || ROOT_DAEMONS.has(program)))) notAnApp = 'tool';
+    return { program, exposes, notAnApp };
+  });
+}
+
+/**
+ * The last `USER` of the final stage's chain, with its value after ARG/ENV substitution
+ * (`USER "$UID"` with `ARG UID=0` is root), and whether an earlier USER in the chain was non-root
+ * (a `USER root` at the end then switched back by mistake).
+ */
+export function lastUser(facts: DockerfileFacts): { ins: Instruction; value: string; unresolved: boolean; root: boolean; afterNonRoot: boolean } | null {
+  return memoized(facts, 'lastUser', () => {
+    const users = chainInstructions(facts).filter((i) => i.keyword === 'USER' && i.args[0]);
+    const resolve = (i: Instruction): { value: string; unresolved: boolean } => {
+      const raw = i.args[0]!.value.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+      if (!raw.includes('$')) return { value: raw, unresolved: false };
+      let unresolved = false;
+      const value = raw.replace(/\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)/g, (_, a: string | undefined, def: string | undefined, b: string | undefined) => {
+        const v = i.vars.get((a ?? b)!);
+        if (v === undefined || v === null || v === '') {
+          if (def !== undefined) return def;
+          unresolved = true;
+          return '';
+        }
+        return v;
+      });
+      return { value, unresolved };
+    };
+    const last = users[users.length - 1];
+    if (!last) return null;
+    const { value, unresolved } = resolve(last);
+    const root = !unresolved && isRootUser(value);
+    const afterNonRoot = users.slice(0, -1).some((u) => {
+      const r = resolve(u);
+      return !r.unresolved && !isRootUser(r.value);
+    });
+    return { ins: last, value, unresolved, root, afterNonRoot };
+  });
+}
+
+/** True when a RUN of the final stage's chain uses `sudo` with no USER before it: the base image's user is not root. */
+export function baseUserIsNotRoot(facts: DockerfileFacts): boolean {
+  return memoized(facts, 'baseUserIsNotRoot', () => {
+    for (const i of chainInstructions(facts)) {
+      if (i.keyword === 'USER') return false;
+      const ins = i.trigger ?? i;
+      if (ins.keyword === 'RUN' && ins.shell?.commands.some((c) => c.base === 'sudo' && !c.wrappedBy)) return true;
+    }
+    return false;
+  });
+}
+
+/** True when the final stage's chain says outright that it runs as root: `ENV USER=root`. */
+export function declaresRoot(facts: DockerfileFacts): boolean {
+  return chainInstructions(facts).some((i) => i.keyword === 'ENV' && i.properties.some((p) => p.name === 'USER' && p.value !== null && isRootUser(p.value)));
+}
+
+/**
+ * True when an SSH server is what the image is for, not a leftover: the final stage installs one and
+ * configures or starts it (copies an `sshd_config`, or its start scripts run `sshd`). Git servers
+ * (git over SSH) and SSH gateways are built this way.
+ */
+export function sshServerIsPurpose(facts: DockerfileFacts): boolean {
+  return memoized(facts, 'sshServerIsPurpose', () => {
+    if (toolsLeft(facts, SSH_SERVERS.byPackage).length === 0 && !usedAtRuntime(facts, ['sshd'])) return false;
+    const copiesConfig = chainInstructions(facts).some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|\/)sshd?_config(\.d)?\/?["']?$|(^|\/)ssh\/?["']?$/.test(i.args[i.args.length - 1]?.value ?? '') || ((i.keyword === 'COPY' || i.keyword === 'ADD') && i.args.some((a) => /sshd_config/.test(a.value))));
+    return copiesConfig || usedAtRuntime(facts, ['sshd']);
+  });
+}
