@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { stageChain, stageInstalls } from '../../src/dockerfile/stages.js';
-import { namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
+import { commentSaysNeeded, isToolchainImage } from '../../src/dockerfile/runtime.js';
 import { buildPackagesLeft } from '../../src/dockerfile/tools.js';
 import { toolReport } from '../../src/image/binaries.js';
 import { toolchainsIn } from '../../src/image/toolchains.js';
@@ -25,8 +25,12 @@ Install them in a build stage, build there, and copy only the result (and the ru
 links against) into the final stage. A build that cannot be split can remove them in the same RUN
 (\`apk add --virtual .build-deps … && apk del .build-deps\`).
 
-A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
-\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.
+It does not report toolchain images on purpose: a Dockerfile whose name, folder or final stage marks
+it as one (\`Dockerfile.dev\`, \`Dockerfile.builder\`, \`.devcontainer/\`, a \`dev\` stage), an
+image whose program is a build tool, a compiler or an interpreter's REPL, or one with no CMD or
+ENTRYPOINT of its own. Nor packages a comment says are needed (\`# Runtime dependencies\`, \`# gcc is
+required to support cgo\`), nor \`-dev\` packages in a stage that sets \`LD_PRELOAD\` (an unversioned
+\`libtcmalloc.so\` comes from one).
 
 In an image, the check finds compilers and build tools in the \`bin\` directories (\`gcc\`, \`g++\`,
 \`cc\`, \`clang\`, \`go\` as in \`/usr/local/go/bin/go\`, \`javac\`, \`rustc\`, \`cargo\`, \`make\`,
@@ -40,6 +44,8 @@ RUN apt-get update \\
  && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
+COPY app.py .
+CMD ["python", "app.py"]
 `,
     good: `FROM python:3.12-slim AS build
 RUN apt-get update \\
@@ -54,17 +60,25 @@ RUN apt-get update \\
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*
+COPY app.py .
+CMD ["python", "app.py"]
 `,
     related: ['multi-stage/single-stage-build', 'multi-stage/sdk-final-image'],
   },
   dockerfile: (ctx) => ({
     end() {
       const final = ctx.facts.finalStage;
-      if (!final || namedAsToolchainImage(ctx.facts.path)) return;
+      if (!final || isToolchainImage(ctx.facts)) return;
       const chain = stageChain(final);
+      // `ENV LD_PRELOAD=libtcmalloc.so`: the unversioned library comes from a -dev package on purpose.
+      const preloads = chain.some((s) => s.instructions.some((i) => i.keyword === 'ENV' && i.properties.some((p) => p.name === 'LD_PRELOAD')));
       for (const s of chain) {
         for (const install of stageInstalls(s)) {
-          const left = buildPackagesLeft(install, chain);
+          let left = buildPackagesLeft(install, chain).filter((w) => !(preloads && /-(dev|devel)$/.test(w.value)));
+          // A compiler kept under a comment saying it is needed (`# Runtime dependencies`, `# gcc is required
+          // to support cgo`) is kept on purpose, with the headers installed beside it; headers alone under
+          // such a comment are the usual mistake for the runtime library (libpq-dev for libpq5).
+          if (left.some((w) => !/-(dev|devel)$/.test(w.value) && commentSaysNeeded(ctx.facts, install.instruction, w.range.line))) left = [];
           const first = left[0];
           if (!first) continue;
           const names = left.map((w) => w.value);

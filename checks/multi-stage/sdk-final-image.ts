@@ -1,7 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ImageRef, Stage } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
-import { buildStep, namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
+import { buildStep } from '../../src/knowledge/build-tools.js';
+import { isToolchainImage } from '../../src/dockerfile/runtime.js';
 import { toolReport } from '../../src/image/binaries.js';
 import { toolchainsIn } from '../../src/image/toolchains.js';
 
@@ -46,8 +47,10 @@ size of the application and its runtime, with as many CVEs. They are made for bu
 there, then copy the artifact into a runtime image (\`distroless\`, \`alpine\`, a \`-jre\` image,
 \`mcr.microsoft.com/dotnet/aspnet\`, \`node:*-slim\`).
 
-A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
-\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.
+It does not report toolchain images on purpose: a Dockerfile whose name, folder or final stage marks
+it as one (\`Dockerfile.dev\`, \`Dockerfile.builder\`, \`.devcontainer/\`, a \`dev\` stage, a
+\`devcontainer.json\` beside it), an image whose program is a build tool, a compiler or an
+interpreter's REPL, or one with no CMD or ENTRYPOINT of its own (a base for other images).
 
 In an image, the compilers, SDKs, headers and build meta-packages that multi-stage/build-tools-in-final
 looks for are reported here when they came with the base image's layers, as info naming the base
@@ -67,7 +70,7 @@ CMD ["java", "-jar", "app.jar"]
   dockerfile: (ctx) => ({
     end() {
       const final = ctx.facts.finalStage;
-      if (!final || namedAsToolchainImage(ctx.facts.path)) return;
+      if (!final || isToolchainImage(ctx.facts)) return;
       const chain = stageChain(final);
       const root = chain[0]!;
       const image = root.image;

@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { packageCommand } from '../../src/knowledge/packages.js';
-import { buildStep, namedAsToolchainImage, type BuildStep } from '../../src/knowledge/build-tools.js';
+import { buildStep, type BuildStep } from '../../src/knowledge/build-tools.js';
+import { isToolchainImage } from '../../src/dockerfile/runtime.js';
 
 const REMOVE = new Set(['purge', 'remove', 'autoremove', 'del', 'erase']);
 
@@ -23,8 +24,10 @@ Build in a first stage and \`COPY --from\` only the artifact into a small runtim
 removes its own toolchain in the same RUN (\`apt-get purge --auto-remove\`, \`apk del\`) is not
 reported.
 
-A Dockerfile whose name marks it as a toolchain image on purpose (\`Dockerfile.dev\`,
-\`Dockerfile.builder\`, \`.devcontainer/Dockerfile\`) is not reported.`,
+It does not report toolchain images on purpose: a Dockerfile whose name, folder or final stage marks
+it as one (\`Dockerfile.dev\`, \`Dockerfile.builder\`, \`.devcontainer/\`, a \`dev\` stage), an
+image whose program is a build tool, a compiler or an interpreter's REPL, or one with no CMD or
+ENTRYPOINT of its own (a language or SDK image others build on).`,
     bad: `FROM golang:1.22
 WORKDIR /src
 COPY . .
@@ -46,7 +49,7 @@ CMD ["/app"]
     end() {
       const stages = ctx.facts.stages;
       const only = stages[0];
-      if (stages.length !== 1 || !only || namedAsToolchainImage(ctx.facts.path)) return;
+      if (stages.length !== 1 || !only || isToolchainImage(ctx.facts)) return;
       for (const ins of only.instructions) {
         if (ins.keyword !== 'RUN' || !ins.shell) continue;
         let build: BuildStep | null = null;

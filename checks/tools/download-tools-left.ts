@@ -1,22 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { DockerfileFacts } from '../../src/dockerfile/model.js';
 import type { ImageConfig } from '../../src/image/facts.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { DOWNLOAD_TOOLS } from '../../src/knowledge/tools.js';
-import { shippedInstructions, shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
-
-/** The command names the container itself runs: CMD, ENTRYPOINT, HEALTHCHECK and the entrypoint scripts. */
-function runtimeCommands(facts: DockerfileFacts): Set<string> {
-  const names = new Set<string>();
-  for (const i of shippedInstructions(facts)) {
-    if (i.keyword !== 'CMD' && i.keyword !== 'ENTRYPOINT' && i.keyword !== 'HEALTHCHECK') continue;
-    for (const c of i.shell?.commands ?? []) names.add(c.base);
-    // exec form, `["sh", "-c", "curl …"]` included: any word naming the tool counts
-    for (const s of i.json ?? []) for (const w of s.split(/[\s;&|()]+/)) names.add(w.split('/').pop()!);
-  }
-  for (const script of facts.context.scripts) for (const c of script.shell?.commands ?? []) names.add(c.base);
-  return names;
-}
+import { shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
+import { imageKind, usedAtRuntime } from '../../src/dockerfile/runtime.js';
 
 /** Every word of the image's Entrypoint, Cmd and Healthcheck, by base name (`["sh", "-c", "curl -f …"]` included). */
 function configCommands(config: ImageConfig): Set<string> {
@@ -44,8 +31,11 @@ and then forgotten. In the shipped image they are the first thing an attacker wi
 to download a miner, a scanner or a second-stage payload, and to send data out.
 
 Download in a build stage and \`COPY --from\` the result, or install, use and purge the tool in one
-RUN so no layer keeps it. The check only reports a tool that RUNs of the final stage use and that
-CMD, ENTRYPOINT, HEALTHCHECK and the entrypoint scripts do not: a \`HEALTHCHECK CMD curl …\` needs it.
+RUN so no layer keeps it. The check only reports a tool that a RUN of the final stage uses after
+installing it (\`curl --version\` is no use), and that the running container does not: CMD,
+ENTRYPOINT, HEALTHCHECK and the scripts they run (health-check scripts, scripts their scripts run)
+do not name it. It does not report toolchain and base images (no CMD of their own, a build tool as
+the program, a development stage or devcontainer), which offer their tools on purpose.
 
 In an image, \`curl\`, \`wget\` and \`wget2\` (busybox applet links included) are reported where the
 config's Entrypoint, Cmd and Healthcheck do not name them, with the layer that added them; the base
@@ -73,13 +63,16 @@ CMD ["/usr/local/bin/app"]
   dockerfile: (ctx) => ({
     end() {
       const left = toolsLeft(ctx.facts, DOWNLOAD_TOOLS.byPackage, ctx.settings.allowedTools);
-      if (left.length === 0) return;
-      const runtime = runtimeCommands(ctx.facts);
+      // A toolchain or base image offers its tools to the builds run in it or on it.
+      if (left.length === 0 || imageKind(ctx.facts).notAnApp === 'toolchain' || imageKind(ctx.facts).notAnApp === 'base') return;
       const runs = shippedRunCommands(ctx.facts);
       for (const t of left) {
         const commands = DOWNLOAD_TOOLS.commandsOf(t.tool);
-        if (commands.some((c) => runtime.has(c))) continue;
-        const use = runs.find((r) => commands.includes(r.command.base));
+        if (usedAtRuntime(ctx.facts, commands)) continue;
+        // A use at or after the install (`curl --version` is none): the tool was installed for the build.
+        // One only before it means this install is for something else: the application at run time.
+        const at = runs.findIndex((r) => r.command === t.install.command);
+        const use = runs.slice(at + 1).find((r) => commands.includes(r.command.base) && !r.command.argv.every((a) => /^(-V|--version|-h|--help)$/.test(a)));
         if (!use) continue;
         ctx.report({ messageId: 'leftBehind', data: { package: t.name, line: use.command.range.line }, at: t.word });
       }

@@ -2,6 +2,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { NETWORK_TOOLS } from '../../src/knowledge/tools.js';
 import { toolsLeft } from '../../src/dockerfile/tools.js';
+import { usedAtRuntime } from '../../src/dockerfile/runtime.js';
 
 export default defineCheck({
   id: 'tools/network-tools',
@@ -30,7 +31,11 @@ In an image, the check looks for the commands (\`nc\`, \`ncat\`, \`socat\`, \`nm
 busybox applet link such as \`/usr/bin/nc -> /bin/busybox\` counts, a busybox binary without one does
 not, and applets a layer links to one multi-call binary are one finding. The finding names the path,
 the layer and the instruction that made it; a tool the base image brought is reported as info naming
-the base.`,
+the base.
+
+It does not report a tool the running container uses: named by CMD, ENTRYPOINT or HEALTHCHECK, or
+in the scripts they run (an entrypoint waiting for its database with \`nc -z db 5432\`, a health
+check script's \`nc\`, a helper started with \`socat\`).`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends ca-certificates netcat-openbsd \\
@@ -50,6 +55,8 @@ CMD ["/usr/local/bin/app"]
   dockerfile: (ctx) => ({
     end() {
       for (const t of toolsLeft(ctx.facts, NETWORK_TOOLS.byPackage, ctx.settings.allowedTools)) {
+        // The container runs it (an entrypoint waiting for the database with `nc -z`, a health check's `nc`).
+        if (usedAtRuntime(ctx.facts, NETWORK_TOOLS.commandsOf(t.tool))) continue;
         ctx.report({ messageId: 'networkTool', data: { package: t.name, tool: t.tool }, at: t.word });
       }
     },

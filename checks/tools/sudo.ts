@@ -1,16 +1,32 @@
 import { defineCheck } from '../../src/engine/types.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { SUDO_TOOLS } from '../../src/knowledge/tools.js';
 import { toolsLeft } from '../../src/dockerfile/tools.js';
+import { imageKind, lastUser } from '../../src/dockerfile/runtime.js';
+import { imageUser } from '../../src/image/users.js';
+
+/** True when the user a RUN runs as is known: a USER before it in its stage chain, or a base that runs as root (an official Docker Hub image, scratch, none). */
+function userKnownAt(ins: Instruction): boolean {
+  if (!ins.stage) return true;
+  const chain = stageChain(ins.stage);
+  for (const s of chain) for (const i of s.instructions) {
+    if (i === ins) break;
+    if (i.keyword === 'USER') return true;
+  }
+  const base = chain[0]!.image;
+  return !base || base.resolved.toLowerCase() === 'scratch' || ((base.registry === null || base.registry === 'docker.io') && !base.repository.includes('/'));
+}
 
 export default defineCheck({
   id: 'tools/sudo',
   title: 'No sudo in RUN, and none left in the image',
   category: 'tools',
-  severity: 'error',
+  severity: 'warning',
   aliases: ['DL3004', 'DS010', 'CKV2_DOCKER_1', 'DKL-DI-0001'],
   messages: {
-    used: '{command} in a RUN does nothing useful: the build runs as root or as the USER you chose; switch USER around the step instead',
+    used: '{command} in a RUN: the build runs as root unless a USER says otherwise, where it adds nothing; for a step that needs root, switch USER around it instead of keeping sudo in the image',
     installed:
       'the final stage installs {package} and keeps it, so a process in the container has a path back to root; drop privileges with USER, or gosu/su-exec in the entrypoint',
     inImage:
@@ -24,7 +40,12 @@ making \`sudo\` work means installing it and writing a sudoers rule, and both st
 Left in the shipped image, \`sudo\` (or \`doas\`) turns the non-root user back into root for
 anyone who gets its shell, and every sudo CVE becomes a container escalation. An entrypoint that
 must start as root and then drop privileges uses \`gosu\` or \`su-exec\`, which cannot go the other
-way. In an image, \`sudo\` or \`doas\` in a \`bin\` directory is reported with the layer that added it.`,
+way. In an image, \`sudo\` or \`doas\` in a \`bin\` directory is reported with the layer that added it.
+
+A \`sudo\` inside a RUN is reported as \`info\`, and only where the user running it is known: a USER
+earlier in the stage, or an official Docker Hub image (which run as root). On another base the user
+may not be root (CI images such as \`cimg/*\` set their own), and sudo is then how the build gets root. A kept sudo is not reported when the container runs as root anyway (no USER, or USER root:
+sudo opens no way up, and \`user/root-user\` is the finding), nor in toolchain and base images.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends sudo \\
  && useradd -u 10001 -m app && echo 'app ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app
@@ -42,17 +63,26 @@ CMD ["/usr/local/bin/app"]
   },
   dockerfile: (ctx) => ({
     RUN(ins) {
+      // An unknown base image's user may not be root (CI images such as cimg/* set their own): there
+      // sudo is how the build gets root, and nothing is known to be wrong.
+      if (!userKnownAt(ins)) return;
       for (const c of ins.shell?.commands ?? []) {
-        if (SUDO_TOOLS.byCommand(c.base) !== null) ctx.report({ messageId: 'used', data: { command: c.base }, at: c.nameRange });
+        if (SUDO_TOOLS.byCommand(c.base) !== null) ctx.report({ messageId: 'used', data: { command: c.base }, at: c.nameRange, severity: 'info' });
       }
     },
     end() {
+      // Running as root already, the container gains nothing from sudo (root-user reports that).
+      const user = lastUser(ctx.facts);
+      if (!user || user.root) return;
+      const kind = imageKind(ctx.facts).notAnApp;
+      if (kind === 'toolchain' || kind === 'base') return;
       for (const t of toolsLeft(ctx.facts, SUDO_TOOLS.byPackage, ctx.settings.allowedTools)) {
         ctx.report({ messageId: 'installed', data: { package: t.name }, at: t.word });
       }
     },
   }),
   image: (ctx) => {
+    if (imageUser(ctx.image).root) return;
     for (const t of findTools(ctx.image, SUDO_TOOLS.byCommand, ctx.settings.allowedTools)) {
       ctx.report({ messageId: 'inImage', ...toolReport(ctx, t).report });
     }

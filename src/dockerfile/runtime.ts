@@ -193,6 +193,9 @@ export const FULLY_DROPPING_SERVERS: ReadonlySet<string> = new Set(['mosquitto',
 /** Daemons that need root by what they do: sshd (logins as any user), dockerd and containerd (namespaces, cgroups). */
 export const ROOT_DAEMONS: ReadonlySet<string> = new Set(['sshd', 'dockerd', 'dockerd-entrypoint.sh', 'containerd', 'buildkitd', 'podman', 'kubelet', 'systemd', 'init']);
 
+/** A final stage named for development (`dev`, `dev-image`, `devcontainer`, `debug`, `ci`, `test`): a developer's image, not the shipped one. */
+const DEVELOPMENT_STAGE = /(^|[-_.])(dev|devel|develop|development|devcontainer|debug|ci|test|tests|testing)([-_.]|$)/;
+
 /** What the image is for, as far as its Dockerfile shows; the user, tools and multi-stage checks weigh their advice by it. */
 export interface ImageKind {
   /** The program that does the work (`launch.main`), by base name; null when unknown. */
@@ -221,8 +224,10 @@ export function imageKind(facts: DockerfileFacts): ImageKind {
     const args = main?.argv ?? [];
     const plainArgs = args.filter((a) => !a.startsWith('-'));
     let notAnApp: ImageKind['notAnApp'] = null;
-    if (!entrypoint && !cmd) notAnApp = 'base';
-    else if (namedAsToolchainImage(facts.path) || facts.context.devcontainer) notAnApp = 'toolchain';
+    // No program of its own and nothing copied from a build stage: a base for other images (an
+    // application image with no CMD, run with the command given, copies its build in).
+    if (!entrypoint && !cmd && !instructions.some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && i.flags.some((f) => f.name === 'from'))) notAnApp = 'base';
+    else if (namedAsToolchainImage(facts.path) || facts.context.devcontainer || DEVELOPMENT_STAGE.test(facts.finalStage?.name ?? '')) notAnApp = 'toolchain';
     // `dotnet app.dll` and `npm start` run an application; `dotnet` and `gradle` alone are the toolchain.
     else if (program && TOOLCHAIN.has(program) && !(program === 'dotnet' && args.some((a) => a.endsWith('.dll'))) && !(['npm', 'yarn', 'pnpm'].includes(program) && plainArgs.length > 0)) notAnApp = 'toolchain';
     else if (program && INTERACTIVE.has(program) && plainArgs.length === 0) notAnApp = 'interactive';
@@ -295,4 +300,30 @@ export function sshServerIsPurpose(facts: DockerfileFacts): boolean {
     const copiesConfig = chainInstructions(facts).some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|\/)sshd?_config(\.d)?\/?["']?$|(^|\/)ssh\/?["']?$/.test(i.args[i.args.length - 1]?.value ?? '') || ((i.keyword === 'COPY' || i.keyword === 'ADD') && i.args.some((a) => /sshd_config/.test(a.value))));
     return copiesConfig || usedAtRuntime(facts, ['sshd']);
   });
+}
+
+/** True for a base, toolchain or interpreter image (see `ImageKind`): it carries its tools on purpose. */
+export function isToolchainImage(facts: DockerfileFacts): boolean {
+  const k = imageKind(facts).notAnApp;
+  return k === 'base' || k === 'toolchain' || k === 'interactive';
+}
+
+const NEED = /\b(run[- ]?time|required|needed|needs?|depends? on|used by|for (the )?(app|application|extensions?|plugins?|users?))\b/i;
+
+/**
+ * True when a comment says the packages at `line` are needed: a comment line inside the RUN above
+ * that line (`# Runtime dependencies`, `# gcc is required to support cgo`), or the comment block right
+ * above the instruction. Authors write that next to what they keep on purpose.
+ */
+export function commentSaysNeeded(facts: DockerfileFacts, ins: Instruction, line: number): boolean {
+  for (let l = line - 1; l >= ins.range.line; l--) {
+    const t = facts.lines.lineText(l).trim();
+    if (t.startsWith('#')) return NEED.test(t);
+  }
+  for (let l = ins.range.line - 1; l >= 1; l--) {
+    const t = facts.lines.lineText(l).trim();
+    if (!t.startsWith('#')) break;
+    if (NEED.test(t)) return true;
+  }
+  return false;
 }

@@ -133,3 +133,13 @@ function optionValue(cmd: ShellCommand, options: readonly string[]): string | nu
   }
   return null;
 }
+
+/** The names (without versions, lower-case) of the packages the final stage's chain installs with any package manager. */
+export function shippedPackages(facts: DockerfileFacts): ReadonlySet<string> {
+  return memoized(facts, 'shippedPackages', () => {
+    const out = new Set<string>();
+    if (!facts.finalStage) return out;
+    for (const s of stageChain(facts.finalStage)) for (const install of stageInstalls(s)) for (const w of install.packages) if (w.literal) out.add(packageName(install.manager, w.value).toLowerCase());
+    return out;
+  });
+}

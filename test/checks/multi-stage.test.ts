@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testCheck } from '../helpers/tester.js';
 import { analyzeDockerfile } from '../../src/analyze.js';
+import { memoryReader } from '../../src/dockerfile/context.js';
 import type { Check } from '../../src/engine/types.js';
 import buildTools from '../../checks/multi-stage/build-tools-in-final.js';
 import singleStage from '../../checks/multi-stage/single-stage-build.js';
@@ -21,13 +22,13 @@ testCheck(buildTools, {
   ],
   invalid: [
     {
-      code: 'FROM python:3.12-slim\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends gcc libpq-dev curl\n',
+      code: 'FROM python:3.12-slim\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends gcc libpq-dev curl\nCMD ["/app/server"]\n',
       errors: [{ messageId: 'buildTools', line: 3, column: 48, endColumn: 51 }],
     },
-    { name: 'apk build-base', code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base linux-headers\n', errors: [{ messageId: 'buildTools', line: 2, column: 24 }] },
+    { name: 'apk build-base', code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base linux-headers\nCMD ["/app/server"]\n', errors: [{ messageId: 'buildTools', line: 2, column: 24 }] },
     { name: 'installed in the base stage of the final one', code: 'FROM node:20-slim AS base\nRUN apt-get install -y g++ make\nFROM base\nCMD ["node", "x.js"]\n', errors: [{ messageId: 'buildTools', line: 2, column: 24 }] },
-    { name: 'dnf -devel and versioned apt package', code: 'FROM fedora:40\nRUN dnf install -y openssl-devel\nFROM debian:12\nRUN apt-get install -y gcc-12=12.2.0-14 openjdk-17-jdk-headless\n', errors: [{ messageId: 'buildTools', line: 4, column: 24 }] },
-    { name: 'only the packages not removed', code: 'FROM debian:12\nRUN apt-get install -y gcc make\nRUN apt-get remove -y gcc\n', errors: [{ messageId: 'buildTools', line: 2, column: 28 }] },
+    { name: 'dnf -devel and versioned apt package', code: 'FROM fedora:40\nRUN dnf install -y openssl-devel\nFROM debian:12\nRUN apt-get install -y gcc-12=12.2.0-14 openjdk-17-jdk-headless\nCMD ["/app/server"]\n', errors: [{ messageId: 'buildTools', line: 4, column: 24 }] },
+    { name: 'only the packages not removed', code: 'FROM debian:12\nRUN apt-get install -y gcc make\nRUN apt-get remove -y gcc\nCMD ["/app/server"]\n', errors: [{ messageId: 'buildTools', line: 2, column: 28 }] },
   ],
 });
 
@@ -39,12 +40,12 @@ testCheck(singleStage, {
     { name: 'version query', code: 'FROM golang:1.22\nRUN go version && make --version\n' },
   ],
   invalid: [
-    { code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app ./cmd/app\n', errors: [{ messageId: 'singleStage', line: 4, column: 5 }] },
+    { code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app ./cmd/app\nCMD ["/app/server"]\n', errors: [{ messageId: 'singleStage', line: 4, column: 5 }] },
     { name: 'npm run build', code: 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n', errors: [{ messageId: 'singleStage', line: 3, column: 15 }] },
-    { name: 'maven package', code: 'FROM maven:3.9\nCOPY . .\nRUN mvn -B -DskipTests package\n', errors: [{ messageId: 'singleStage', line: 3, column: 5 }] },
-    { name: 'only the first build', code: 'FROM rust:1.79\nRUN cargo build --release\nRUN make\n', errors: [{ messageId: 'singleStage', line: 2, column: 5 }] },
-    { name: 'dotnet publish', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -o /out\n', errors: [{ messageId: 'singleStage', line: 2 }] },
-    { name: 'gcc', code: 'FROM debian:12\nRUN gcc -O2 -o /usr/bin/hello hello.c\n', errors: [{ messageId: 'singleStage', line: 2 }] },
+    { name: 'maven package', code: 'FROM maven:3.9\nCOPY . .\nRUN mvn -B -DskipTests package\nCMD ["/app/server"]\n', errors: [{ messageId: 'singleStage', line: 3, column: 5 }] },
+    { name: 'only the first build', code: 'FROM rust:1.79\nRUN cargo build --release\nRUN make\nCMD ["/app/server"]\n', errors: [{ messageId: 'singleStage', line: 2, column: 5 }] },
+    { name: 'dotnet publish', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -o /out\nCMD ["/app/server"]\n', errors: [{ messageId: 'singleStage', line: 2 }] },
+    { name: 'gcc', code: 'FROM debian:12\nRUN gcc -O2 -o /usr/bin/hello hello.c\nCMD ["/app/server"]\n', errors: [{ messageId: 'singleStage', line: 2 }] },
   ],
 });
 
@@ -61,12 +62,12 @@ testCheck(sdkFinal, {
     { name: 'a private registry image named golang', code: 'FROM registry.example.com/golang:1.22\n' },
   ],
   invalid: [
-    { code: 'FROM maven:3.9-eclipse-temurin-21\nCOPY app.jar .\n', errors: [{ messageId: 'sdkBase', line: 1, column: 6, endColumn: 34 }] },
-    { name: 'dotnet sdk', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -o /out\nFROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY --from=build /out /app\n', errors: [{ messageId: 'sdkBase', line: 3, column: 6 }] },
+    { code: 'FROM maven:3.9-eclipse-temurin-21\nCOPY app.jar .\nCMD ["/app/server"]\n', errors: [{ messageId: 'sdkBase', line: 1, column: 6, endColumn: 34 }] },
+    { name: 'dotnet sdk', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nRUN dotnet publish -o /out\nFROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY --from=build /out /app\nCMD ["/app/server"]\n', errors: [{ messageId: 'sdkBase', line: 3, column: 6 }] },
     { name: 'JDK through a parent stage', code: 'FROM eclipse-temurin:21 AS base\nFROM base\nCMD ["java"]\n', errors: [{ messageId: 'sdkBase', line: 1, column: 6 }] },
-    { name: 'buildpack-deps with compilers', code: 'FROM buildpack-deps:bookworm\n', errors: [{ messageId: 'sdkBase', line: 1, column: 6 }] },
-    { name: 'golang by ARG', code: 'ARG GO=1.22\nFROM docker.io/library/golang:${GO}\n', errors: [{ messageId: 'sdkBase', line: 2 }] },
-    { name: 'full node image that builds', code: 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\n', errors: [{ messageId: 'nodeBuild', line: 1, column: 6 }] },
+    { name: 'buildpack-deps with compilers', code: 'FROM buildpack-deps:bookworm\nCMD ["/app/server"]\n', errors: [{ messageId: 'sdkBase', line: 1, column: 6 }] },
+    { name: 'golang by ARG', code: 'ARG GO=1.22\nFROM docker.io/library/golang:${GO}\nCMD ["/app/server"]\n', errors: [{ messageId: 'sdkBase', line: 2 }] },
+    { name: 'full node image that builds', code: 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\nCMD ["/app/server"]\n', errors: [{ messageId: 'nodeBuild', line: 1, column: 6 }] },
   ],
 });
 
@@ -80,6 +81,10 @@ testCheck(unused, {
     { name: 'a default overridable by a build arg', code: 'ARG SRC=remote\nFROM alpine:3.20 AS remote-install\nFROM alpine:3.20 AS local-install\nFROM ${SRC}-install\n' },
     { name: 'several unused ends: a --target Dockerfile', code: 'FROM alpine:3.20 AS lint\nFROM alpine:3.20 AS test\nFROM alpine:3.20 AS docs\nFROM alpine:3.20 AS release\n' },
     { name: 'reached by index and by mount', code: 'FROM alpine:3.20\nFROM alpine:3.20 AS m\nFROM alpine:3.20\nCOPY --from=0 /x /x\nRUN --mount=type=bind,from=m,target=/m true\n' },
+    { name: 'a target word inside the name', code: 'FROM golang:1.22 AS base\nFROM base AS devcontainer\nRUN go install example.com/dlv@v1.22.0\nFROM base AS builder\nRUN echo build\nFROM alpine:3.20\nCOPY --from=builder /x /x\n' },
+    { name: 'a flavour with its own CMD', code: 'FROM alpine:3.20 AS base\nFROM base AS grpc\nCMD ["echo", "grpc"]\nFROM base\nCMD ["echo", "http"]\n' },
+    { name: 'a scratch export stage', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM scratch AS app-out\nCOPY --from=build /out/app /app\nFROM alpine:3.20\nCOPY --from=build /out/app /app\n' },
+    { name: 'under a comment about targets', code: 'FROM alpine:3.20 AS base\n### FINAL STAGES ###\nFROM base AS warmer\nRUN echo warm\nFROM base\nRUN echo main\n' },
   ],
   invalid: [
     { code: 'FROM node:20 AS deps\nFROM node:20 AS build\nFROM nginx:1.27\nCOPY --from=build /a /b\n', errors: [{ messageId: 'unused', line: 1, column: 17, endColumn: 21 }] },
@@ -121,11 +126,31 @@ testCheck(fromSelf, {
 describe('toolchain images named as such', () => {
   const run = async (check: Check, code: string, path: string): Promise<string[]> =>
     (await analyzeDockerfile(code, { checks: [check], path })).findings.filter((f) => f.rule === check.id).map((f) => f.messageId);
-  const code = 'FROM golang:1.22\nRUN apt-get install -y gcc && go build -o /app .\n';
+  const code = 'FROM golang:1.22\nRUN apt-get install -y gcc && go build -o /app .\nCMD ["/app"]\n';
   it('reports a plain Dockerfile', async () => {
     expect(await run(buildTools, code, 'Dockerfile')).toEqual(['buildTools']);
     expect(await run(singleStage, code, 'Dockerfile')).toEqual(['singleStage']);
     expect(await run(sdkFinal, code, 'svc/Dockerfile')).toEqual(['sdkBase']);
+  });
+  it('skips images whose program is a toolchain, a REPL, or that have no CMD of their own', async () => {
+    for (const tail of ['CMD ["gradle"]\n', 'CMD ["ghci"]\n', '', 'ENTRYPOINT ["go"]\n']) {
+      const img = `FROM golang:1.22\nRUN apt-get install -y gcc && go build -o /app .\n${tail}`;
+      expect(await run(buildTools, img, 'Dockerfile')).toEqual([]);
+      expect(await run(singleStage, img, 'Dockerfile')).toEqual([]);
+      expect(await run(sdkFinal, img, 'Dockerfile')).toEqual([]);
+    }
+  });
+  it('skips a final stage named for development, and a devcontainer.json beside the Dockerfile', async () => {
+    const dev = 'FROM golang:1.22 AS prod\nCMD ["/app"]\nFROM golang:1.22 AS dev\nRUN apt-get install -y gcc\nCMD ["/app"]\n';
+    expect(await run(buildTools, dev, 'Dockerfile')).toEqual([]);
+    const { findings } = await analyzeDockerfile(code, { checks: [buildTools], path: 'Dockerfile', reader: memoryReader({ 'devcontainer.json': '{}' }) });
+    expect(findings).toEqual([]);
+  });
+  it('skips packages a comment says are needed, and -dev packages next to an LD_PRELOAD', async () => {
+    const commented = 'FROM debian:12\nRUN apt-get install -y \\\n    # runtime dependencies: extensions compile on start\n    build-essential\nCMD ["/app"]\n';
+    expect(await run(buildTools, commented, 'Dockerfile')).toEqual([]);
+    const preload = 'FROM debian:12\nRUN apt-get install -y libgoogle-perftools-dev\nENV LD_PRELOAD=libtcmalloc.so\nCMD ["/app"]\n';
+    expect(await run(buildTools, preload, 'Dockerfile')).toEqual([]);
   });
   it('skips dev, builder and devcontainer Dockerfiles', async () => {
     for (const path of ['Dockerfile.dev', 'docker/builder.Dockerfile', '.devcontainer/Dockerfile', 'Dockerfile.build']) {

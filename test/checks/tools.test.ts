@@ -7,6 +7,9 @@ import downloadTools from '../../checks/tools/download-tools-left.js';
 
 testCheck(networkTools, {
   valid: [
+    { name: 'netcat the entrypoint waits for the database with', code: 'FROM debian:12\nRUN apt-get install -y netcat-openbsd\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/app/server"]\n', context: { 'entrypoint.sh': '#!/bin/sh\nwhile ! nc -z "$DB_HOST" 5432; do sleep 1; done\nexec "$@"\n' } },
+    { name: 'netcat a health-check script uses', code: 'FROM debian:12\nRUN apt-get install -y netcat-openbsd\nCOPY healthcheck.sh /usr/local/bin/healthcheck.sh\nHEALTHCHECK CMD /usr/local/bin/healthcheck.sh\nCMD ["/app/server"]\n', context: { 'healthcheck.sh': '#!/bin/sh\necho PING | nc -q1 localhost 6379 | grep -q PONG\n' } },
+    { name: 'socat kept in a variable a start script runs', code: 'FROM alpine:3.20\nRUN apk add --no-cache socat\nCOPY start.sh /start.sh\nCMD ["/start.sh"]\n', context: { 'start.sh': '#!/bin/sh\nCMD="socat TCP4-LISTEN:8080,fork TCP4:backend:8080"\n$CMD &\nexec /app/server\n' } },
     'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates\n',
     { name: 'in a builder stage only', code: 'FROM debian:bookworm AS probe\nRUN apt-get install -y netcat-openbsd nmap\nFROM debian:bookworm-slim\nCOPY --from=probe /etc/hosts /x\n' },
     { name: 'removed later in the final stage', code: 'FROM alpine:3.20\nRUN apk add --no-cache socat\nRUN ./wait-for-db.sh\nRUN apk del socat\n' },
@@ -37,20 +40,24 @@ testCheck(networkTools, {
 
 testCheck(ssh, {
   valid: [
+    { name: 'an SSH server the image configures (git over SSH)', code: 'FROM alpine:3.20\nRUN apk add --no-cache openssh-server git\nCOPY sshd_config /etc/ssh/sshd_config\nCMD ["/app/gitserver"]\n' },
+    { name: 'the client next to git, which uses it', code: 'FROM debian:12\nRUN apt-get install -y git openssh-client\nCMD ["/app/server"]\n' },
+    { name: 'the client used by the entrypoint', code: 'FROM debian:12\nRUN apt-get install -y openssh-client\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/app/sync"]\n', context: { 'entrypoint.sh': '#!/bin/sh\nssh-keyscan "$HOST" >> ~/.ssh/known_hosts\nexec "$@"\n' } },
     { name: 'client in a builder stage', code: 'FROM alpine:3.20 AS src\nRUN apk add --no-cache git openssh-client\nFROM alpine:3.20\nCOPY --from=src /src /src\n' },
     'FROM ubuntu:24.04\nRUN apt-get install -y --no-install-recommends git\n',
     { name: 'server purged in the same RUN', code: 'FROM debian:12\nRUN apt-get install -y openssh-server && ssh-keygen -A && apt-get purge -y openssh-server\n' },
   ],
   invalid: [
-    { code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends openssh-server\n', errors: [{ messageId: 'server', line: 2, column: 66, endColumn: 80, severity: 'warning' }] },
-    { name: 'client as info', code: 'FROM debian:12\nRUN apt-get install -y git openssh-client\n', errors: [{ messageId: 'client', line: 2, column: 28, severity: 'info' }] },
-    { name: 'alpine openssh and dropbear', code: 'FROM alpine:3.20\nRUN apk add --no-cache openssh dropbear\n', errors: [{ messageId: 'server', line: 2, column: 24 }, { messageId: 'server', line: 2, column: 32 }] },
-    { name: 'RHEL clients package', code: 'FROM rockylinux:9\nRUN yum install -y openssh-clients-8.7p1\n', errors: [{ messageId: 'client', line: 2, column: 20 }] },
+    { code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends openssh-server\nCMD ["/app/server"]\n', errors: [{ messageId: 'server', line: 2, column: 66, endColumn: 80, severity: 'warning' }] },
+    { name: 'client as info', code: 'FROM debian:12\nRUN apt-get install -y curl openssh-client\nCMD ["/app/server"]\n', errors: [{ messageId: 'client', line: 2, column: 29, severity: 'info' }] },
+    { name: 'alpine openssh and dropbear', code: 'FROM alpine:3.20\nRUN apk add --no-cache openssh dropbear\nCMD ["/app/server"]\n', errors: [{ messageId: 'server', line: 2, column: 24 }, { messageId: 'server', line: 2, column: 32 }] },
+    { name: 'RHEL clients package', code: 'FROM rockylinux:9\nRUN yum install -y openssh-clients-8.7p1\nCMD ["/app/server"]\n', errors: [{ messageId: 'client', line: 2, column: 20 }] },
   ],
 });
 
 testCheck(sudo, {
   valid: [
+    { name: 'kept, but the container runs as root anyway', code: 'FROM ubuntu:24.04\nRUN apt-get install -y --no-install-recommends sudo\nCMD ["/app/server"]\n' },
     'FROM debian:12\nUSER root\nRUN apt-get update\nUSER 10001\n',
     { name: 'gosu drops privileges', code: 'FROM debian:12\nRUN apt-get install -y gosu\nENTRYPOINT ["gosu", "app", "/app"]\n' },
     { name: 'sudo installed in a builder stage', code: 'FROM debian:12 AS b\nRUN apt-get install -y sudo\nFROM debian:12\nCOPY --from=b /x /x\n' },
@@ -60,8 +67,8 @@ testCheck(sudo, {
     { code: 'FROM debian:12\nUSER app\nRUN sudo apt-get update\n', errors: [{ messageId: 'used', line: 3, column: 5, endColumn: 9 }] },
     { name: 'in a builder stage too', code: 'FROM golang:1.22 AS b\nRUN go build -o /app . && sudo cp /app /usr/bin/\nFROM scratch\nCOPY --from=b /app /app\n', errors: [{ messageId: 'used', line: 2, column: 27 }] },
     { name: 'inside sh -c', code: 'FROM debian:12\nRUN sh -c "sudo chown app /srv"\n', errors: [{ messageId: 'used', line: 2 }] },
-    { name: 'installed and kept', code: 'FROM ubuntu:24.04\nRUN apt-get install -y --no-install-recommends sudo\n', errors: [{ messageId: 'installed', line: 2, column: 48 }] },
-    { name: 'doas on alpine, used too', code: 'FROM alpine:3.20\nRUN apk add --no-cache doas\nUSER app\nRUN doas apk add git\n', errors: [{ messageId: 'installed', line: 2, column: 24 }, { messageId: 'used', line: 4, column: 5 }] },
+    { name: 'installed and kept', code: 'FROM ubuntu:24.04\nRUN apt-get install -y --no-install-recommends sudo\nUSER 10001\nCMD ["/app/server"]\n', errors: [{ messageId: 'installed', line: 2, column: 48 }] },
+    { name: 'doas on alpine, used too', code: 'FROM alpine:3.20\nRUN apk add --no-cache doas\nUSER app\nRUN doas apk add git\nCMD ["/app/server"]\n', errors: [{ messageId: 'installed', line: 2, column: 24 }, { messageId: 'used', line: 4, column: 5 }] },
     { name: 'ONBUILD', code: 'FROM debian:12\nONBUILD RUN sudo make install\n', errors: [{ messageId: 'used', line: 2, column: 13 }] },
   ],
 });
@@ -81,6 +88,9 @@ testCheck(debuggers, {
 
 testCheck(downloadTools, {
   valid: [
+    { name: 'a runtime install after the build used it', code: 'FROM debian:12\nRUN apt-get install -y wget && wget -q -O /x https://example.com/x && apt-get purge -y wget\nRUN apt-get install -y wget gosu tini\nCMD ["/x"]\n' },
+    { name: '--version is no use', code: 'FROM debian:12\nRUN apt-get install -y wget && wget --version\nCMD ["/app"]\n' },
+    { name: 'a toolchain image offers it', code: 'FROM debian:12\nRUN apt-get install -y curl && curl -fsSL -o /opt/tool.tgz https://example.com/tool.tgz\nCMD ["gradle"]\n' },
     { name: 'needed by HEALTHCHECK', code: 'FROM debian:12\nRUN apt-get install -y curl\nRUN curl -o /app https://example.com/app\nHEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\n' },
     { name: 'needed by an exec-form HEALTHCHECK', code: 'FROM debian:12\nRUN apt-get install -y wget && wget -q https://example.com/x\nHEALTHCHECK CMD ["wget", "-q", "--spider", "http://localhost/"]\n' },
     { name: 'needed by the entrypoint script', code: 'FROM debian:12\nRUN apt-get install -y curl && curl -o /x https://example.com/x\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n', context: { 'entrypoint.sh': '#!/bin/sh\ncurl -fsS "$CONFIG_URL" -o /etc/app.conf\nexec app\n' } },
@@ -94,6 +104,6 @@ testCheck(downloadTools, {
       errors: [{ messageId: 'leftBehind', line: 2, column: 82, endColumn: 86 }],
     },
     { name: 'wget on alpine, same RUN, not removed', code: 'FROM alpine:3.20\nRUN apk add --no-cache wget && wget -q -O /x https://example.com/x\nCMD ["/x"]\n', errors: [{ messageId: 'leftBehind', line: 2, column: 24 }] },
-    { name: 'removed only by rm of a file', code: 'FROM debian:12\nRUN apt-get install -y curl && curl -o /x https://example.com/x && rm -rf /var/lib/apt/lists/*\n', errors: [{ messageId: 'leftBehind', line: 2, column: 24 }] },
+    { name: 'removed only by rm of a file', code: 'FROM debian:12\nRUN apt-get install -y curl && curl -o /x https://example.com/x && rm -rf /var/lib/apt/lists/*\nCMD ["/x"]\n', errors: [{ messageId: 'leftBehind', line: 2, column: 24 }] },
   ],
 });

@@ -120,7 +120,7 @@ const samples: Sample[] = [
       { rule: /^tools\/package-managers$/, path: '/usr/local/bin/pip', layer: 3 },
       { rule: /^tools\/debuggers$/, path: '/usr/bin/strace', layer: 4 },
       { rule: /^tools\/download-tools-left$/, path: '/usr/bin/curl', layer: 5 },
-      { rule: /^tools\/sudo$/, path: '/usr/bin/sudo', layer: 7, severity: 'error' },
+      { rule: /^tools\/sudo$/, path: '/usr/bin/sudo', layer: 7, severity: 'warning' },
     ],
     allowed: ['tools'],
   },
