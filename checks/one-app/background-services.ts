@@ -6,6 +6,13 @@ import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../sr
 
 const messageFor = (s: ServiceStart): 'service' | 'background' | 'daemon' => s.how;
 
+/**
+ * Daemons a one-shot tool needs beside it (a Docker-in-Docker daemon for a scanner, a virtual display
+ * for a headless browser test): a sidecar is possible, but experts disagree, so they are info.
+ */
+const HELPER_DAEMONS = new Set(['dockerd', 'dockerd-entrypoint.sh', 'containerd', 'Xvfb', 'Xvnc', 'xvfb-run', 'dbus-daemon']);
+const helper = (s: ServiceStart): { severity?: 'info' } => (HELPER_DAEMONS.has(s.program) ? { severity: 'info' } : {});
+
 export default defineCheck({
   id: 'one-app/background-services',
   title: 'The command does not start services in the background',
@@ -46,14 +53,14 @@ CMD ["php-fpm"]
       for (const ins of commands) {
         if (!ins.shell) continue;
         for (const s of servicesStarted(ins.shell)) {
-          ctx.report({ messageId: messageFor(s), data: { where: ins.keyword, program: s.program }, at: s.command.nameRange });
+          ctx.report({ messageId: messageFor(s), data: { where: ins.keyword, program: s.program }, at: s.command.nameRange, ...helper(s) });
         }
       }
       for (const script of ctx.facts.context.scripts) {
         if (script.role !== 'start') continue;
         if (!script.shell || !commands.includes(script.runBy)) continue;
         for (const s of servicesStarted(script.shell)) {
-          ctx.report({ messageId: messageFor(s), data: { where: `the entrypoint script ${script.path}`, program: s.program }, file: script.path, at: s.command.nameRange });
+          ctx.report({ messageId: messageFor(s), data: { where: `the entrypoint script ${script.path}`, program: s.program }, file: script.path, at: s.command.nameRange, ...helper(s) });
         }
       }
     },

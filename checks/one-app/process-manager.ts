@@ -60,21 +60,27 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
       const s6 = usesS6Overlay(ctx.facts);
       const { entrypoint, cmd } = finalCommands(ctx.facts);
       const commands = [entrypoint, cmd].filter((i) => i !== null);
+      const started = new Set<string>();
       for (const ins of commands) {
         if (ins.shell) {
           const hit = ins.shell.commands.map((c) => ({ c, pm: commandProcessManager(c, s6) })).find((x) => x.pm && !x.c.background);
           if (hit?.pm) ctx.report({ messageId: 'command', data: { keyword: ins.keyword, program: hit.pm }, at: hit.c.nameRange });
+          if (hit?.pm) started.add(hit.pm);
         } else if (ins.json) {
           const argv = unwrapArgv(ins.json);
           const pm = argv[0] === undefined ? null : processManagerOf(argv[0], argv.slice(1), s6);
           if (pm) ctx.report({ messageId: 'command', data: { keyword: ins.keyword, program: pm }, at: jsonWordAt(ins, argv[0]!) });
+          if (pm) started.add(pm);
         }
       }
       for (const script of ctx.facts.context.scripts) {
         if (script.role !== 'start') continue;
         if (!script.shell || !commands.includes(script.runBy)) continue;
         const hit = finalManager(script.shell, s6);
-        if (hit) ctx.report({ messageId: 'script', data: { program: hit.pm }, file: script.path, at: hit.command.nameRange });
+        // The script's fallback for the manager the CMD starts anyway is the same finding.
+        if (!hit || started.has(hit.pm)) continue;
+        // Started in one branch of an if or case only (an opt-in mode): experts disagree whether that counts.
+        ctx.report({ messageId: 'script', data: { program: hit.pm }, file: script.path, at: hit.command.nameRange, ...(hit.command.branches ? { severity: 'info' as const } : {}) });
       }
     },
   }),

@@ -54,13 +54,14 @@ COPY site /usr/share/nginx/html
         ...fromImage.map((d) => ({ daemon: d, label: `${describe(d)} from the base image` })),
         ...left.map((t) => ({ daemon: t.tool, label: describe(t.tool) })),
       ];
-      const reported = new Set<string>();
-      for (const t of left) {
-        if (reported.has(t.tool)) continue;
-        reported.add(t.tool);
-        const others = [...new Set(daemons.filter((d) => roleOf(d.daemon) !== roleOf(t.tool)).map((d) => d.label))];
-        ctx.report({ messageId: 'installed', data: { package: t.name, daemon: describe(t.tool), others: others.join(', ') }, at: t.word });
-      }
+      // One finding for the stage, at the first server it installs: one change (a container each) answers it.
+      const t = left[0];
+      if (!t) return;
+      const others = [...new Set(daemons.filter((d) => roleOf(d.daemon) !== roleOf(t.tool)).map((d) => d.label))];
+      // A web server in front of the FastCGI/WSGI server of the same application (nginx + php-fpm) is a
+      // widespread single unit: splitting it means sharing the static files; experts disagree.
+      const pair = roles.size === 2 && roles.has('web server') && roles.has('application server');
+      ctx.report({ messageId: 'installed', data: { package: t.name, daemon: describe(t.tool), others: others.join(', ') }, at: t.word, ...(pair ? { severity: 'info' as const } : {}) });
     },
   }),
   image: (ctx) => {

@@ -1,7 +1,27 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
+
+/**
+ * True when an exec-form ENTRYPOINT in force for this CMD starts an init that signals the whole
+ * process group of its child: dumb-init (by default), `tini -g`. PID 1 is then the init, and the
+ * shell's children get SIGTERM too, so the shell form costs nothing but the shell in between.
+ */
+function behindGroupInit(cmd: Instruction): boolean {
+  if (!cmd.stage) return false;
+  let entrypoint: Instruction | null = null;
+  for (const s of stageChain(cmd.stage)) for (const i of s.instructions) {
+    if (i === cmd) break;
+    if (i.keyword === 'ENTRYPOINT') entrypoint = i;
+  }
+  const argv = entrypoint?.json;
+  if (!argv?.[0]) return false;
+  const init = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+  if (init === 'dumb-init') return !argv.some((a) => a === '-c' || a === '--single-child');
+  return (init === 'tini' || init === 'tini-static') && argv.some((a) => a === '-g');
+}
 
 export default defineCheck({
   id: 'pid1/shell-form-command',
@@ -34,6 +54,7 @@ CMD ["node", "/app/server.js"]
   dockerfile: (ctx) => {
     const visit = (ins: Instruction): void => {
       if (ins.json !== null || ins.body === '' || ins.nonPosixShell) return;
+      if (ins.keyword === 'CMD' && behindGroupInit(ins)) return;
       const program = ins.shell?.commands.find((c) => !c.wrappedBy)?.name || 'the program';
       ctx.report({ messageId: 'shellForm', data: { keyword: ins.keyword, program }, at: ins });
     };

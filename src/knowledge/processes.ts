@@ -4,7 +4,7 @@
  * which commands in a CMD, ENTRYPOINT or entrypoint script start services beside the application.
  * Data and pure functions over parsed commands only: nothing here parses text.
  */
-import type { ShellCommand, ShellScript } from '../shell/shell.js';
+import { exclusive, type ShellCommand, type ShellScript } from '../shell/shell.js';
 
 /** Wrappers in front of the real program (init shims, privilege droppers), with how many words they take. */
 const ARGV_WRAPPERS: Record<string, { valueOptions: string[]; positionals: number }> = {
@@ -158,7 +158,9 @@ export const DAEMON_PACKAGES: Readonly<Record<string, string>> = {
 
 /** The daemon an OS package installs (a key of `DAEMONS`), or null. */
 export function daemonOfPackage(name: string): string | null {
-  return Object.hasOwn(DAEMON_PACKAGES, name) ? DAEMON_PACKAGES[name]! : null;
+  if (Object.hasOwn(DAEMON_PACKAGES, name)) return DAEMON_PACKAGES[name]!;
+  // php-fpm by version, as each distribution names it (php8.3-fpm, php83-fpm, php85-fpm…)
+  return /^php\d+(\.\d+)?-fpm$/.test(name) ? 'php-fpm' : null;
 }
 
 /** Official images whose one job is one of the daemons (`FROM nginx`, `FROM postgres:16`). */
@@ -206,6 +208,8 @@ function daemonizes(c: ShellCommand): boolean {
   if (key === 'redis-server') return c.argv.some((a, i) => a === '--daemonize' && c.argv[i + 1] === 'yes');
   if (key === 'memcached') return c.argv.includes('-d');
   if (key === 'postfix') return c.argv.includes('start');
+  // `apache2 -D FOREGROUND`: the define is the next word.
+  if ((key === 'httpd' || key === 'apache2') && c.argv.some((a, i) => a === '-D' && c.argv[i + 1] === 'FOREGROUND')) return false;
   return !c.argv.some((a) => stay.test(a));
 }
 
@@ -245,6 +249,10 @@ export function servicesStarted(script: ShellScript): ServiceStart[] {
   const all = script.commands;
   const out: ServiceStart[] = [];
   const running: ServiceStart[] = [];
+  // A program started in the background and stopped again later (`"$@" --skip-networking & pid=$!;
+  // …; kill "$pid"; wait "$pid"`): the temporary server of a database entrypoint's setup.
+  const killedAfter = (c: ShellCommand): boolean =>
+    all.some((k) => k.base === 'kill' && (k.range.line > c.range.line || (k.range.line === c.range.line && k.range.column > c.range.column)) && !exclusive(k, c));
   // The commands of `sh -c "…"` are the script's own.
   const top = (c: ShellCommand): boolean => !c.wrappedBy || SHELLS.has(c.wrappedBy.base);
   let lastStatement = -1;
@@ -259,11 +267,16 @@ export function servicesStarted(script: ShellScript): ServiceStart[] {
       continue;
     }
     if (NOT_A_SERVICE.has(prog.base) || commandProcessManager(prog) !== null) continue;
-    if (c.background) running.push({ command: prog, program: prog.base || 'a program', how: 'background' });
-    else if (daemonizes(prog) && (c.statement < lastStatement || c.after === '&&' || c.after === ';')) running.push({ command: prog, program: prog.base, how: 'daemon' });
+    // `exec server`: the script ends there, nothing follows it.
+    const execd = c.base === 'exec' || prog.wrappedBy?.base === 'exec';
+    if (c.background) {
+      if (!killedAfter(c)) running.push({ command: prog, program: prog.base || 'a program', how: 'background' });
+    } else if (!execd && daemonizes(prog) && (c.statement < lastStatement || c.after === '&&' || c.after === ';')) running.push({ command: prog, program: prog.base, how: 'daemon' });
     else if (c.statement === lastStatement) finalProgram = prog;
   }
   const finalRuns = finalProgram !== null && !NOT_A_SERVICE.has(finalProgram.base);
-  if (running.length >= 2 || (running.length === 1 && finalRuns)) out.push(...running);
+  // Programs in different branches of one `if` or `case` never run together.
+  const together = running.filter((r) => running.some((o) => o !== r && !exclusive(o.command, r.command)) || (finalRuns && !exclusive(finalProgram!, r.command)));
+  out.push(...together);
   return out.sort((a, b) => a.command.range.line - b.command.range.line || a.command.range.column - b.command.range.column);
 }

@@ -49,6 +49,18 @@ export interface ShellCommand {
   nested: boolean;
   /** Index of the top-level statement it belongs to. */
   statement: number;
+  /**
+   * The branches of `if`/`case` statements it is in, outermost first: each the statement's offset in
+   * the text and the branch's number (the `then` part 0, each `elif` and `else` the next). Two
+   * commands in different branches of one statement never both run. Absent outside any branch.
+   */
+  branches?: readonly (readonly [number, number])[];
+}
+
+/** True when the two commands sit in different branches of one `if` or `case`: at most one of them runs. */
+export function exclusive(a: ShellCommand, b: ShellCommand): boolean {
+  if (!a.branches || !b.branches) return false;
+  return a.branches.some(([at, i]) => b.branches!.some(([bt, j]) => at === bt && i !== j));
 }
 
 /** The parsed commands of one shell body. */
@@ -499,35 +511,55 @@ class Builder {
     return mappedRange(this.index, this.src, n.startIndex, n.endIndex);
   }
 
-  /** A sequence of statements separated by `;`, `&` or newlines. */
+  /**
+   * A sequence of statements separated by `;`, `&` or newlines. For an `if` statement, each
+   * part is walked with its branch on the branch path (the `then` part 0, each `elif`/`else` next).
+   */
   block(n: SyntaxNode, nested: boolean, topLevel = !nested): void {
     const list = kids(n);
+    const alternatives = n.type === 'if_statement' ? n.startIndex : -1;
+    let branch = 0;
     for (let i = 0; i < list.length; i++) {
       const k = list[i];
       if (!k || !k.isNamed || k.type === 'comment') continue;
-      const first = this.commands.length;
-      if (topLevel) this.kinds[this.statement] = k.type;
-      if (topLevel && k.type === 'function_definition') this.functionDefinition(k);
-      this.stmt(k, nested);
-      const sep = list[i + 1];
-      const bg = sep?.type === '&';
-      for (let j = first; j < this.commands.length; j++) {
-        const c = this.commands[j];
-        if (!c) continue;
-        if (bg) c.background = true;
-        if (topLevel && c.statement < 0) c.statement = this.statement;
+      if (alternatives >= 0) {
+        if (k.type === 'elif_clause' || k.type === 'else_clause') branch++;
+        this.branchPath.push([alternatives, branch]);
       }
-      const last = this.lastTopCommand(first);
-      if (last && (sep?.type === ';' || bg)) {
-        last.after = bg ? '&' : ';';
-        const next = this.commands.length;
-        this.pendingBefore = { op: last.after, at: next };
+      try {
+        this.statementOf(list, i, k, nested, topLevel);
+      } finally {
+        if (alternatives >= 0) this.branchPath.pop();
       }
-      if (topLevel) this.statement++;
     }
   }
 
+  private statementOf(list: SyntaxNode[], i: number, k: SyntaxNode, nested: boolean, topLevel: boolean): void {
+    const first = this.commands.length;
+    if (topLevel) this.kinds[this.statement] = k.type;
+    if (topLevel && k.type === 'function_definition') this.functionDefinition(k);
+    this.stmt(k, nested);
+    const sep = list[i + 1];
+    const bg = sep?.type === '&';
+    for (let j = first; j < this.commands.length; j++) {
+      const c = this.commands[j];
+      if (!c) continue;
+      if (bg) c.background = true;
+      if (topLevel && c.statement < 0) c.statement = this.statement;
+    }
+    const last = this.lastTopCommand(first);
+    if (last && (sep?.type === ';' || bg)) {
+      last.after = bg ? '&' : ';';
+      const next = this.commands.length;
+      this.pendingBefore = { op: last.after, at: next };
+    }
+    if (topLevel) this.statement++;
+  }
+
   private pendingBefore: { op: Operator; at: number } | null = null;
+
+  /** The `if`/`case` branches the walk is in (see `ShellCommand.branches`). */
+  private readonly branchPath: [number, number][] = [];
 
   /** Commands run by a `$(…)`, backticks or `<(…)`: pushed before the command whose word holds them. */
   private substDepth = 0;
@@ -650,10 +682,19 @@ class Builder {
       this.block(n, nested, false);
       return;
     }
+    // The items of a `case` are its branches (see `ShellCommand.branches`).
+    const alternatives = n.type === 'case_statement' ? n.startIndex : -1;
+    let branch = 0;
     for (const k of list) {
       if (k.type === 'comment') continue;
-      if (['command_substitution', 'process_substitution'].includes(k.type)) this.substitution(k);
-      else this.stmt(k, nested);
+      const item = alternatives >= 0 && k.type === 'case_item';
+      if (item) this.branchPath.push([alternatives, branch++]);
+      try {
+        if (['command_substitution', 'process_substitution'].includes(k.type)) this.substitution(k);
+        else this.stmt(k, nested);
+      } finally {
+        if (item) this.branchPath.pop();
+      }
     }
   }
 
@@ -733,6 +774,7 @@ class Builder {
       nested: p.nested,
       statement: -1,
     };
+    if (this.branchPath.length > 0) cmd.branches = [...this.branchPath];
     if (this.substDepth > 0) {
       this.substituted.add(cmd);
       // `a; echo $(b)`: the `;` belongs to echo, pushed after b.
@@ -794,6 +836,7 @@ class Builder {
           c.nested ||= cmd.nested;
           c.background ||= cmd.background;
           c.statement = cmd.statement;
+          if (cmd.branches) c.branches = c.branches ? [...cmd.branches, ...c.branches] : cmd.branches;
           if (inner.substituted.has(c)) this.substituted.add(c);
           this.commands.push(c);
         }

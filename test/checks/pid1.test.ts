@@ -151,6 +151,8 @@ testCheck(shellForm, {
     'FROM alpine:3.20\nCMD ["sleep", "1"]\n',
     'FROM alpine:3.20\nENTRYPOINT ["/app"]\nCMD ["--port", "80"]\n',
     { name: 'powershell is not a POSIX shell', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nCMD Start-Service foo\n' },
+    { name: 'behind dumb-init, which signals the whole group', code: 'FROM node:20-alpine\nENTRYPOINT ["dumb-init", "--"]\nCMD if [ -n "$TRACE" ]; then node -r ./trace.js server.js; else node server.js; fi\n' },
+    { name: 'behind tini -g', code: 'FROM node:20-alpine\nENTRYPOINT ["/sbin/tini", "-g", "--"]\nCMD node server.js\n' },
   ],
   invalid: [
     { code: 'FROM alpine:3.20\nCMD sleep 1\n', errors: [{ messageId: 'shellForm', line: 2, column: 1, endColumn: 12 }] },
