@@ -3,7 +3,7 @@ import type { ImageConfig } from '../../src/image/facts.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { DOWNLOAD_TOOLS } from '../../src/knowledge/tools.js';
 import { shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
-import { imageKind, usedAtRuntime } from '../../src/dockerfile/runtime.js';
+import { isToolchainImage, usedAtRuntime } from '../../src/dockerfile/runtime.js';
 
 /** Every word of the image's Entrypoint, Cmd and Healthcheck, by base name (`["sh", "-c", "curl -f …"]` included). */
 function configCommands(config: ImageConfig): Set<string> {
@@ -64,7 +64,7 @@ CMD ["/usr/local/bin/app"]
     end() {
       const left = toolsLeft(ctx.facts, DOWNLOAD_TOOLS.byPackage, ctx.settings.allowedTools);
       // A toolchain or base image offers its tools to the builds run in it or on it.
-      if (left.length === 0 || imageKind(ctx.facts).notAnApp === 'toolchain' || imageKind(ctx.facts).notAnApp === 'base') return;
+      if (left.length === 0 || isToolchainImage(ctx.facts)) return;
       const runs = shippedRunCommands(ctx.facts);
       for (const t of left) {
         const commands = DOWNLOAD_TOOLS.commandsOf(t.tool);

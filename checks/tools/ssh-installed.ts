@@ -2,7 +2,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { SSH_CLIENTS, SSH_SERVERS } from '../../src/knowledge/tools.js';
 import { shippedPackages, toolsLeft } from '../../src/dockerfile/tools.js';
-import { imageKind, sshServerIsPurpose, usedAtRuntime } from '../../src/dockerfile/runtime.js';
+import { isToolchainImage, sshServerIsPurpose, usedAtRuntime } from '../../src/dockerfile/runtime.js';
 
 /** Packages whose programs use SSH as their transport: with one of them, the SSH client is the program's need. */
 const SSH_TRANSPORT_PACKAGES = ['git', 'git-core', 'rsync', 'ansible', 'ansible-core', 'restic', 'borgbackup', 'borg', 'duplicity', 'mercurial', 'subversion', 'bzr', 'brz', 'sshfs', 'autossh', 'mosh'];
@@ -60,8 +60,7 @@ CMD ["/app/run"]
   dockerfile: (ctx) => ({
     end() {
       const allowed = ctx.settings.allowedTools;
-      const kind = imageKind(ctx.facts).notAnApp;
-      if (kind === 'toolchain' || kind === 'base') return;
+      if (isToolchainImage(ctx.facts)) return;
       // A git server's git-over-SSH, an SSH gateway: the server configured and started is the purpose.
       if (!sshServerIsPurpose(ctx.facts)) {
         for (const t of toolsLeft(ctx.facts, SSH_SERVERS.byPackage, allowed)) ctx.report({ messageId: 'server', data: { package: t.name, tool: t.tool }, at: t.word });

@@ -4,7 +4,7 @@ import { stageChain } from '../../src/dockerfile/stages.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { SUDO_TOOLS } from '../../src/knowledge/tools.js';
 import { toolsLeft } from '../../src/dockerfile/tools.js';
-import { imageKind, lastUser } from '../../src/dockerfile/runtime.js';
+import { isToolchainImage, lastUser } from '../../src/dockerfile/runtime.js';
 import { imageUser } from '../../src/image/users.js';
 
 /** True when the user a RUN runs as is known: a USER before it in its stage chain, or a base that runs as root (an official Docker Hub image, scratch, none). */
@@ -74,8 +74,7 @@ CMD ["/usr/local/bin/app"]
       // Running as root already, the container gains nothing from sudo (root-user reports that).
       const user = lastUser(ctx.facts);
       if (!user || user.root) return;
-      const kind = imageKind(ctx.facts).notAnApp;
-      if (kind === 'toolchain' || kind === 'base') return;
+      if (isToolchainImage(ctx.facts)) return;
       for (const t of toolsLeft(ctx.facts, SUDO_TOOLS.byPackage, ctx.settings.allowedTools)) {
         ctx.report({ messageId: 'installed', data: { package: t.name }, at: t.word });
       }

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { isWindowsImage } from '../../src/dockerfile/runtime.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { isRootUser } from '../../src/knowledge/users.js';
@@ -26,7 +27,10 @@ checked without the image, and does not depend on which UID the base image gave 
 
 A USER whose value comes from a build argument is not reported. Only the USER the container runs
 with (the last one of the final stage) matters; earlier ones only affect build steps. In an image,
-the config's \`User\` is read, and the hint gives the UID the image's \`/etc/passwd\` assigns the name.`,
+the config's \`User\` is read, and the hint gives the UID the image's \`/etc/passwd\` assigns the name.
+
+Windows images are not reported: their accounts (\`ContainerUser\`) have no numeric UID, and
+Kubernetes' \`runAsNonRoot\` does not apply to Windows pods (it uses \`runAsUserName\`).`,
     bad: `FROM node:20-slim
 RUN useradd -u 10001 -m app
 USER app
@@ -42,6 +46,8 @@ CMD ["node", "server.js"]
   dockerfile: (ctx) => ({
     end() {
       const final = ctx.facts.finalStage;
+      // Windows accounts have no numeric UID (ContainerUser), and runAsNonRoot does not apply to Windows pods.
+      if (isWindowsImage(ctx.facts)) return;
       // without a FROM there is no stage, but the USER still says what the file means to run as
       const instructions = final ? stageChain(final).flatMap((s) => s.instructions) : ctx.facts.instructions;
       let last: Instruction | undefined;

@@ -18,7 +18,8 @@ persistent volumes written by the old UID become unreadable, \`USER\` by number 
 user, and \`securityContext.runAsUser\` or \`--user\` in a deployment points at another account.
 
 Give the user a fixed UID (and its group a fixed GID) well above the ranges distributions use,
-for example 10001, and run with \`USER 10001\`.`,
+for example 10001, and run with \`USER 10001\`. A \`usermod -u\` of the same user later in the same RUN
+fixes the UID after all, and is not reported.`,
     bad: `FROM alpine:3.20
 RUN addgroup -S app && adduser -S -G app app
 USER app
@@ -33,9 +34,13 @@ CMD ["/app"]
   },
   dockerfile: (ctx) => ({
     end() {
-      for (const { command } of shippedRunCommands(ctx.facts)) {
+      const runs = shippedRunCommands(ctx.facts);
+      for (const [k, { command, instruction }] of runs.entries()) {
         const u = userCreation(command);
         if (!u || u.uid || !u.user) continue;
+        // `useradd app && usermod -u 10001 app` later in the same RUN fixes it after all.
+        const name = u.user.value;
+        if (runs.slice(k + 1).some((r) => r.instruction === instruction && r.command.base === 'usermod' && r.command.argv.includes(name) && r.command.argv.some((a) => a === '-u' || a === '--uid' || a.startsWith('--uid=')))) continue;
         ctx.report({ messageId: 'noUid', data: { command: command.base, user: u.user.value, option: command.base === 'adduser' && !u.debian ? '-u 10001' : '--uid 10001' }, at: u.user });
       }
     },

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve, sep } from 'node:path';
 import type { BuildContext, DockerfileFacts, Instruction, ScriptFile, Stage } from './model.js';
 import type { Range } from '../util/text.js';
+import { expand } from './vars.js';
 
 /** Reads files of a build context; returns null for a file that is missing, unreadable, binary or too large. */
 export interface ContextReader {
@@ -80,7 +81,7 @@ function workdirsOf(stage: Stage): Map<Instruction, string> {
     for (const i of s.instructions) {
       out.set(i, wd);
       if (i.keyword === 'WORKDIR' && i.args[0]) {
-        const next = posix.resolve(wd, i.args[0].value);
+        const next = posix.resolve(wd, expand(i.args[0].value.replace(/^"(.*)"$/, '$1'), i.vars).value);
         if (next.length <= PATH_MAX) wd = next;
       }
     }
@@ -96,7 +97,7 @@ function sourceFor(stage: Stage, imagePath: string, workdirAt: (ins: Instruction
       const parts = i.json ?? i.args.map((a) => a.value);
       if (parts.length < 2) continue;
       const srcs = parts.slice(0, -1);
-      const destRaw = parts[parts.length - 1]!;
+      const destRaw = expand(parts[parts.length - 1]!.replace(/^"(.*)"$/, '$1'), i.vars).value;
       const dest = posix.resolve(workdirAt(i), destRaw);
       const intoDir = destRaw.endsWith('/') || srcs.length > 1 || destRaw === '.';
       for (const src of srcs) {

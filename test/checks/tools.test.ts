@@ -7,6 +7,7 @@ import downloadTools from '../../checks/tools/download-tools-left.js';
 
 testCheck(networkTools, {
   valid: [
+    { name: 'an entrypoint copied to a WORKDIR named by a variable', code: 'FROM python:3.12-slim\nRUN apt-get install -y netcat-openbsd\nENV APP_HOME=/home/app/web\nWORKDIR $APP_HOME\nCOPY ./entrypoint.sh .\nENTRYPOINT ["/home/app/web/entrypoint.sh"]\n', context: { 'entrypoint.sh': '#!/bin/sh\nwhile ! nc -z "$SQL_HOST" 5432; do sleep 1; done\nexec "$@"\n' } },
     { name: 'netcat the entrypoint waits for the database with', code: 'FROM debian:12\nRUN apt-get install -y netcat-openbsd\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/app/server"]\n', context: { 'entrypoint.sh': '#!/bin/sh\nwhile ! nc -z "$DB_HOST" 5432; do sleep 1; done\nexec "$@"\n' } },
     { name: 'netcat a health-check script uses', code: 'FROM debian:12\nRUN apt-get install -y netcat-openbsd\nCOPY healthcheck.sh /usr/local/bin/healthcheck.sh\nHEALTHCHECK CMD /usr/local/bin/healthcheck.sh\nCMD ["/app/server"]\n', context: { 'healthcheck.sh': '#!/bin/sh\necho PING | nc -q1 localhost 6379 | grep -q PONG\n' } },
     { name: 'socat kept in a variable a start script runs', code: 'FROM alpine:3.20\nRUN apk add --no-cache socat\nCOPY start.sh /start.sh\nCMD ["/start.sh"]\n', context: { 'start.sh': '#!/bin/sh\nCMD="socat TCP4-LISTEN:8080,fork TCP4:backend:8080"\n$CMD &\nexec /app/server\n' } },

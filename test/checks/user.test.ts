@@ -18,6 +18,7 @@ testCheck(rootUser, {
 
 testCheck(namedUser, {
   valid: [
+    { name: 'Windows accounts have no UID', code: 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerUser\nCMD ["cmd", "/c", "echo hi"]\n' },
     'FROM node:20-slim\nUSER 10001\n',
     'FROM node:20-slim\nUSER 10001:10001\n',
     { name: 'value from an ARG', code: 'FROM node:20-slim\nARG APP_USER=app\nUSER ${APP_USER}\n' },
@@ -36,6 +37,7 @@ testCheck(namedUser, {
 
 testCheck(unfixedUid, {
   valid: [
+    { name: 'usermod -u later in the same RUN', code: 'FROM debian:12\nRUN useradd --system app && usermod -u 10001 app && groupmod -g 10001 app\nUSER 10001\n' },
     'FROM debian:12\nRUN useradd -u 10001 -m app\n',
     'FROM debian:12\nRUN useradd --uid=10001 app && adduser --system --uid 10002 svc\n',
     'FROM alpine:3.20\nRUN adduser -D -u 10001 app\n',
