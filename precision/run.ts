@@ -162,6 +162,15 @@ async function main(): Promise<number> {
     md.push('');
   }
   writeFileSync(join(root, 'docs', 'precision.md'), md.join('\n'));
+  // `--list [prefix]`: the findings that do not count as right, with the reason, for the rules under a prefix.
+  const list = process.argv.indexOf('--list');
+  if (list >= 0) {
+    const prefix = process.argv[list + 1] ?? '';
+    for (const r of reviewed) {
+      if (r.counted === 'right' || !r.seen.rule.startsWith(prefix)) continue;
+      console.log(`${r.counted.padEnd(9)} ${r.seen.severity.padEnd(7)} ${r.seen.rule} ${r.seen.folder} ${r.seen.file ? `${r.seen.file}:` : ''}${r.seen.line} [${r.verdict.pattern}${r.verdict.should_be ? ` -> ${r.verdict.should_be}` : ''}] ${r.verdict.reason}`);
+    }
+  }
   console.log([...head, row('all', all), ...bySeverity.map(([s, t]) => row(s, t))].join('\n'));
   console.log(`\n${unreviewed.length} findings without a verdict, ${back.length} wrong findings back, ${gone.length} verdicts gone; docs/precision.md written`);
   for (const [name, ok] of checks) if (!ok) console.log(`target not met: ${name}`);

@@ -2,6 +2,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { baseRunsAsNonRoot } from '../../src/knowledge/users.js';
+import { PROCESS_MANAGERS } from '../../src/knowledge/launch.js';
 import { baseUserIsNotRoot, declaresRoot, FULLY_DROPPING_SERVERS, sshServerIsPurpose, imageKind, isWindowsImage, lastUser, ROOT_DAEMONS, runtimeWords, SELF_DROPPING_SERVERS, stepDown } from '../../src/dockerfile/runtime.js';
 import { imageUser } from '../../src/image/users.js';
 import { originDetail, settingOrigin } from '../../src/image/origin.js';
@@ -37,8 +38,10 @@ What it reports at \`info\` instead: an entrypoint script that hands the work to
 (\`exec gosu app "$@"\`, \`su-exec\`, \`setpriv --reuid\`, \`s6-setuidgid\`, \`chroot --userspec\`,
 \`runuser\`, \`su app -c\`, or such a command kept in a variable): the finding points at that line,
 since only the setup runs as root there; a server whose master stays root while it runs its workers
-as another user (nginx, Apache httpd, php-fpm, postfix); a command-line tool image (an ENTRYPOINT and
-no EXPOSE), which people often run with \`--user\`.
+as another user (nginx, Apache httpd, php-fpm, postfix); a process manager (supervisord, s6-svscan),
+which starts as root to run its services as their users (one-app/process-manager reports the manager);
+a command-line tool image (an ENTRYPOINT and no EXPOSE), which people often run with \`--user\`; a
+toolchain image that ends with USER root.
 
 What it does not report: a Dockerfile with no CMD or ENTRYPOINT of its own, or whose program is a
 shell, an interpreter's REPL or a build tool, with no EXPOSE (a base, language or toolchain image
@@ -93,9 +96,16 @@ CMD ["/usr/local/bin/app"]
         ctx.report({ messageId: 'stepsDown', data: { user: down.user }, file: down.script.path, at: down.at, severity: 'info' });
         return;
       }
+      // A process manager starts as root to run its services as their own users (one-app/process-manager reports it).
+      const manager = kind.program !== null && PROCESS_MANAGERS.has(kind.program);
+      const lower = kind.notAnApp !== null || manager ? { severity: 'info' as const } : {};
       if (last) {
-        if (last.afterNonRoot) ctx.report({ messageId: 'switchedBack', data: { user: last.value }, at: last.ins });
-        else ctx.report({ messageId: 'lastIsRoot', data: { user: last.value }, at: last.ins, ...(kind.notAnApp ? { severity: 'info' as const } : {}) });
+        if (last.afterNonRoot) ctx.report({ messageId: 'switchedBack', data: { user: last.value }, at: last.ins, ...lower });
+        else ctx.report({ messageId: 'lastIsRoot', data: { user: last.value }, at: last.ins, ...lower });
+        return;
+      }
+      if (manager) {
+        ctx.report({ messageId: 'noUser', at: final.from, severity: 'info' });
         return;
       }
       // mosquitto, unbound…: the server switches itself to its own user; nothing of it stays root.

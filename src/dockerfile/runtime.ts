@@ -220,7 +220,8 @@ export function imageKind(facts: DockerfileFacts): ImageKind {
     const { entrypoint, cmd } = finalCommands(facts);
     const launch = dockerfileLaunch(facts);
     const main = launch?.main ?? null;
-    const program = main ? posix.basename(main.name) : null;
+    // `perl5.38.5`, `python3.12`: the interpreter by its plain name.
+    const program = main ? posix.basename(main.name).replace(/^(perl|python|ruby|php|node|lua|pypy|tclsh)[\d.]+$/, '$1') : null;
     const args = main?.argv ?? [];
     const plainArgs = args.filter((a) => !a.startsWith('-'));
     let notAnApp: ImageKind['notAnApp'] = null;

@@ -93,7 +93,7 @@ const INITS: Record<string, string[]> = {
 };
 /** Programs that replace themselves with their operand (after `positionals` words). */
 /** Process managers: PID 1 by design, the one-app checks' business; the chain stops there. */
-const PROCESS_MANAGERS = new Set(['supervisord', 's6-svscan', 'runsvdir', 'runit', 'systemd', 'circusd', 'pm2-runtime', 'honcho', 'forego', 'overmind']);
+export const PROCESS_MANAGERS: ReadonlySet<string> = new Set(['supervisord', 's6-svscan', 'runsvdir', 'runit', 'systemd', 'circusd', 'pm2-runtime', 'honcho', 'forego', 'overmind']);
 const STOP_SIGNAL = /^(SIG)?(TERM|INT|QUIT)$|^(15|2|3)$/i;
 const EXEC_WRAPPERS: Record<string, number> = { gosu: 1, 'su-exec': 1, 's6-setuidgid': 1, env: 0, chpst: 0, nice: 0, setpriv: 0 };
 

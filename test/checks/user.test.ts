@@ -125,6 +125,8 @@ testCheck(rootUser, {
     },
     { name: 'a one-off step as the user is no hand-off', code: 'FROM debian:12-slim\nCOPY entrypoint.sh /entrypoint.sh\nEXPOSE 8080\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"/app/server\"]\n', context: { 'entrypoint.sh': '#!/bin/sh\ngosu app mkdir -p /data/cache\nexec "$@"\n' }, errors: [{ messageId: 'noUser', line: 1 }] },
     { name: 'a server whose master stays root', code: 'FROM php:8.3-fpm-alpine\nCOPY app/ /var/www/html/\nCMD ["php-fpm"]\n', errors: [{ messageId: 'serverDrops', line: 1, severity: 'info' }] },
+    { name: 'a process manager runs its services as their users', code: 'FROM debian:12\nRUN apt-get install -y supervisor nginx\nEXPOSE 80\nCMD ["supervisord", "-n"]\n', errors: [{ messageId: 'noUser', line: 1, severity: 'info' }] },
+    { name: 'a toolchain image ending with USER root', code: 'FROM eclipse-temurin:21-jdk\nUSER gradle\nRUN gradle --version\nUSER root\nCMD ["gradle"]\n', errors: [{ messageId: 'switchedBack', line: 4, severity: 'info' }] },
     { name: 'a command-line tool image', code: 'FROM alpine:3.20\nCOPY jq /usr/local/bin/jq\nENTRYPOINT ["jq"]\n', errors: [{ messageId: 'notAnApp', line: 1, severity: 'info' }] },
     { code: 'FROM alpine:3.20\nUSER 0:0\n', errors: [{ messageId: 'lastIsRoot', line: 2 }] },
     { name: 'only the final stage decides', code: 'FROM alpine:3.20 AS a\nUSER 1000\nFROM alpine:3.20\nRUN true\nCMD ["/app/server"]\n', errors: [{ messageId: 'noUser', line: 3 }] },
