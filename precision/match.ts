@@ -29,6 +29,11 @@ export interface Verdict {
   pattern: string;
   reason: string;
   reviewed: string;
+  /**
+   * For a wrong finding left as it is on purpose: why it is not fixed (the evidence is outside what
+   * shipshape can see). The regression guard lets it through; it still counts as wrong.
+   */
+  unfixed?: string;
 }
 
 export interface Reviewed {

@@ -88,7 +88,8 @@ async function main(): Promise<number> {
   const byCategory = categories.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule.startsWith(`${c}/`)))] as const);
   const rules = [...new Set(reviewed.map((r) => r.seen.rule))].sort();
   const byRule = rules.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule === c))] as const);
-  const back = reviewed.filter((r) => r.verdict.verdict === 'wrong');
+  const back = reviewed.filter((r) => r.verdict.verdict === 'wrong' && !r.verdict.unfixed);
+  const accepted = reviewed.filter((r) => r.verdict.verdict === 'wrong' && r.verdict.unfixed);
 
   const row = (name: string, t: Tally): string => `| ${name} | ${t.right + t.wrong + t.debatable} | ${t.right} | ${t.wrong} | ${t.debatable} | ${precision(t)} | ${strict(t)} |`;
   const head = ['| | findings | right | wrong | debatable | precision | counting debatable as wrong |', '|---|---|---|---|---|---|---|'];
@@ -145,6 +146,11 @@ async function main(): Promise<number> {
     `Verdicts whose finding no longer appears (fixed, or the check changed): ${gone.length} (${gone.filter((v) => v.verdict === 'wrong').length} wrong, ${gone.filter((v) => v.verdict === 'debatable').length} debatable, ${gone.filter((v) => v.verdict === 'right').length} right).`,
     '',
   ];
+  if (accepted.length) {
+    md.push('## Wrong findings left as they are', '', 'Each still counts as wrong above; the evidence that would fix it is outside what shipshape sees.', '', '| folder | rule | line | reason it is wrong | why it is not fixed |', '|---|---|---|---|---|');
+    for (const r of accepted) md.push(`| ${r.seen.folder} | \`${r.seen.rule}\` | ${r.seen.file ? `${r.seen.file}:` : ''}${r.seen.line} | ${r.verdict.reason.replace(/\|/g, '\\|')} | ${r.verdict.unfixed!.replace(/\|/g, '\\|')} |`);
+    md.push('');
+  }
   if (back.length) {
     md.push('## Wrong findings that came back', '', '| folder | rule | line | reason it is wrong |', '|---|---|---|---|');
     for (const r of back) md.push(`| ${r.seen.folder} | \`${r.seen.rule}\` | ${r.seen.file ? `${r.seen.file}:` : ''}${r.seen.line} | ${r.verdict.reason.replace(/\|/g, '\\|')} |`);
