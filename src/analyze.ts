@@ -17,6 +17,7 @@ import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js'
 import { runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
 import type { Check, CheckSettings, Finding, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
+import { designates } from './engine/names.js';
 import { ConfigError, findConfig, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
 import type { ImageFacts } from './image/facts.js';
 import type { ImageReadOptions, ImageTarget } from './image/read-images.js';
@@ -42,8 +43,7 @@ export interface AnalyzeOptions extends ParseOptions {
 /** The checks left after `ignore` (rule ids, categories or peer aliases). */
 export function selectChecks(ignore: readonly string[] = [], from: readonly Check[] = allChecks): Check[] {
   if (ignore.length === 0) return [...from];
-  const skip = new Set(ignore);
-  return from.filter((c) => !skip.has(c.id) && !skip.has(c.category) && !(c.aliases ?? []).some((a) => skip.has(a)));
+  return from.filter((c) => !ignore.some((name) => designates(c, name)));
 }
 
 /** Parses and checks one Dockerfile. */

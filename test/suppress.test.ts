@@ -99,3 +99,39 @@ describe('inline ignores', () => {
     expect(await lint(code, [shellForm] as Check[])).toEqual([]);
   });
 });
+
+describe('Trivy and Checkov inline ignores', () => {
+  it('parses Trivy comments: several ids, tfsec spelling, parameters, expiry', async () => {
+    const { parseTrivyIgnores, parseCheckovSkip } = await import('../src/dockerfile/pragmas.js');
+    expect(parseTrivyIgnores('trivy:ignore:DS002')).toEqual(['DS002']);
+    expect(parseTrivyIgnores('trivy:ignore:AVD-DS-0002 trivy:ignore:DS-0001[ws=x]', '2026-01-01')).toEqual(['AVD-DS-0002', 'DS-0001']);
+    expect(parseTrivyIgnores('tfsec:ignore:DS002:exp:2025-01-01', '2026-01-01')).toEqual([]);
+    expect(parseTrivyIgnores('trivy:ignore:DS002:exp:2027-01-01', '2026-01-01')).toEqual(['DS002']);
+    expect(parseTrivyIgnores('installs trivy')).toBeNull();
+    expect(parseCheckovSkip('checkov:skip=CKV_DOCKER_2,CKV_DOCKER_3:no healthcheck on batch jobs')).toEqual({ names: ['CKV_DOCKER_2', 'CKV_DOCKER_3'], reason: 'no healthcheck on batch jobs' });
+    expect(parseCheckovSkip('bridgecrew:skip=CKV_DOCKER_7')).toEqual({ names: ['CKV_DOCKER_7'], reason: null });
+  });
+
+  it('a Trivy ignore in any of its spellings silences the instruction below', async () => {
+    for (const id of ['DS001', 'DS-0001', 'AVD-DS-0001', 'ds-0001', '*']) {
+      expect(await lint(`# trivy:ignore:${id}\nFROM node:latest\nUSER 1000\nCMD node server.js\n`)).toEqual(['4:1 pid1/shell-form-command shellForm warning']);
+    }
+    // Only the instruction below: the root USER two lines further down is still reported.
+    expect(await lint('# trivy:ignore:DS002\nFROM node:22\nRUN true\nUSER root\nCMD ["node"]\n')).toEqual(['4:1 user/root-user lastIsRoot warning']);
+  });
+
+  it('a Checkov skip silences its rule in the whole file, wherever it is written', async () => {
+    expect(await lint('FROM node:latest\nUSER 1000\n# checkov:skip=CKV_DOCKER_7:pinned by the platform\nCMD node server.js\n')).toEqual(['4:1 pid1/shell-form-command shellForm warning']);
+    expect(await lint('FROM node:latest\nUSER 1000\nCMD ["node"]\n# checkov:skip=CKV_DOCKER_8\n')).toEqual(['1:6 tags/latest-tag latest warning']);
+  });
+});
+
+describe('names: peer ids in any spelling, suggestions', () => {
+  it("Trivy's three spellings and any case designate one check", async () => {
+    const { designates, unknownName } = await import('../src/engine/names.js');
+    for (const n of ['DS002', 'DS-0002', 'AVD-DS-0002', 'ds0002', 'dl3002', 'USER/ROOT-USER', 'User', 'CKV_DOCKER_8', 'cis-di-0001']) expect(designates(rootUser, n), n).toBe(true);
+    expect(designates(rootUser, 'DS-0001')).toBe(false);
+    expect(unknownName('CKV2_DOCKER_17', checks)).toMatch(/^no shipshape check covers Checkov's CKV2_DOCKER_17/);
+    expect(unknownName('pid1/shell-form', checks)).toContain('closest: pid1/shell-form-command');
+  });
+});

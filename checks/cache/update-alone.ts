@@ -23,7 +23,7 @@ export default defineCheck({
   title: 'A package index update runs in the same RUN as the install',
   category: 'cache',
   severity: 'warning',
-  aliases: ['DS017'],
+  aliases: ['DS017', 'CKV_DOCKER_5', 'CIS-DI-0007'],
   messages: {
     updateAlone:
       '`{command}` runs without an install in the same RUN, so its layer is cached and later installs read a stale package index (old versions, or 404s once the mirror moves on)',

@@ -5,7 +5,7 @@ export default defineCheck({
   title: 'Stage names are unique',
   category: 'correctness',
   severity: 'error',
-  aliases: ['DL3024', 'DS012', 'DuplicateStageName'],
+  aliases: ['DL3024', 'DS012', 'CKV_DOCKER_11', 'DuplicateStageName'],
   messages: {
     duplicate: 'stage name "{name}" is already used on line {line}, so the build fails',
   },

@@ -5,7 +5,7 @@ export default defineCheck({
   title: 'No MAINTAINER (deprecated)',
   category: 'correctness',
   severity: 'info',
-  aliases: ['DL4000', 'DS022', 'MaintainerDeprecated'],
+  aliases: ['DL4000', 'DS022', 'CKV_DOCKER_6', 'MaintainerDeprecated'],
   messages: {
     deprecated: 'MAINTAINER is deprecated and only sets a legacy config field that tools ignore; use LABEL org.opencontainers.image.authors="{value}"',
   },

@@ -12,7 +12,7 @@ export default defineCheck({
   title: 'WORKDIR paths are absolute',
   category: 'correctness',
   severity: 'warning',
-  aliases: ['DL3000', 'DS009', 'WorkdirRelativePath'],
+  aliases: ['DL3000', 'DS009', 'CKV_DOCKER_10', 'WorkdirRelativePath'],
   messages: {
     relative: 'WORKDIR "{path}" is relative, so where it lands depends on the working directory the base image happens to set',
   },

@@ -11,7 +11,7 @@ export default defineCheck({
   title: 'COPY, not ADD, for local files',
   category: 'security',
   severity: 'warning',
-  aliases: ['DL3020', 'DS005'],
+  aliases: ['DL3020', 'DS005', 'CKV_DOCKER_4', 'CIS-DI-0009'],
   messages: {
     useCopy: 'ADD of "{source}", which is neither an archive to unpack nor a URL: COPY does the same without ADD\'s implicit unpacking and fetching',
   },

@@ -12,7 +12,7 @@ export default defineCheck({
   title: 'Package lists and caches are removed in the RUN that made them',
   category: 'size',
   severity: 'warning',
-  aliases: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3060', 'DS015', 'DS019', 'DS020', 'DS025', 'DS027', 'DKL-DI-0004'],
+  aliases: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3060', 'DS015', 'DS019', 'DS020', 'DS025', 'DS027', 'DKL-DI-0004', 'DKL-DI-0005'],
   messages: {
     apt: '`{command}` downloads the package lists (tens of MB) and this RUN never removes them, so they ship in the layer; end the RUN with `rm -rf /var/lib/apt/lists/*`',
     apk: '`{command}` keeps its package index and downloads in /var/cache/apk, so they ship in the layer; use `apk add --no-cache`',

@@ -6,7 +6,7 @@ export default defineCheck({
   title: 'Base images name a version tag, not latest',
   category: 'tags',
   severity: 'warning',
-  aliases: ['DL3006', 'DL3007', 'DS001'],
+  aliases: ['DL3006', 'DL3007', 'DS001', 'CKV_DOCKER_7', 'DKL-DI-0006'],
   messages: {
     noTag: '{image} has no tag, so it means :latest and changes under you',
     latest: '{image} uses the latest tag, so every build may get a different base',

@@ -12,7 +12,7 @@ export default defineCheck({
   title: 'The final stage runs as a non-root user',
   category: 'user',
   severity: 'warning',
-  aliases: ['DL3002', 'DS002'],
+  aliases: ['DL3002', 'DS002', 'CKV_DOCKER_3', 'CKV_DOCKER_8', 'CIS-DI-0001'],
   messages: {
     noUser: 'the final stage never sets USER, so the container runs as root',
     lastIsRoot: 'the last USER of the final stage is {user}, so the container runs as root',

@@ -1,8 +1,11 @@
 /**
  * Ignore pragmas as the Dockerfile writes them: `# shipshape ignore=RULE[,RULE…] [-- reason]` above
  * an instruction, `# shipshape global ignore=…`, hadolint's `# hadolint ignore=…` (and `global`,
- * `stage`), and BuildKit's `# check=skip=…` (the file-wide parser directive, or a comment above an
- * instruction). Read here, once per file; the engine applies them (`src/engine/suppress.ts`).
+ * `stage`), BuildKit's `# check=skip=…` (the file-wide parser directive, or a comment above an
+ * instruction), Trivy's `# trivy:ignore:DS002` above an instruction (several in one comment, an
+ * `:exp:YYYY-MM-DD` after which it no longer applies, `*` for every Trivy rule) and Checkov's
+ * `# checkov:skip=CKV_DOCKER_2:reason`, which Checkov applies to the whole file. Read here, once per
+ * file; the engine applies them (`src/engine/suppress.ts`).
  */
 import type { DockerfileFacts, Instruction } from './model.js';
 import type { Range } from '../util/text.js';
@@ -18,7 +21,7 @@ export interface PragmaEntry {
 
 /** An ignore comment. */
 export interface Pragma {
-  tool: 'shipshape' | 'hadolint' | 'buildkit';
+  tool: 'shipshape' | 'hadolint' | 'buildkit' | 'trivy' | 'checkov';
   global: boolean;
   entries: PragmaEntry[];
   reason: string | null;
@@ -37,6 +40,37 @@ export interface MalformedPragma {
 }
 
 const PRAGMA = /^(shipshape|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*(.*)$/;
+
+/**
+ * Trivy's ignore comments in one comment's text: each space-separated `trivy:ignore:ID` (or tfsec's
+ * `tfsec:ignore:ID`), with `:exp:YYYY-MM-DD` sections; an expired one is left out, as Trivy does.
+ */
+export function parseTrivyIgnores(text: string, today: string = new Date().toISOString().slice(0, 10)): string[] | null {
+  if (!/(?:^|[\s#/*])(?:trivy|tfsec):ignore:/.test(text)) return null;
+  const ids: string[] = [];
+  for (const raw of text.trim().split(/\s+/)) {
+    const part = raw.replace(/^[#/*]+/, '');
+    const m = /^(?:trivy|tfsec):(.*)$/.exec(part);
+    if (!m) continue;
+    const segs = m[1]!.split(':');
+    let id: string | null = null;
+    let expired = false;
+    for (let i = 0; i + 1 < segs.length; i += 2) {
+      const value = segs[i + 1]!;
+      if (segs[i] === 'ignore') id = value.replace(/\[.*$/, '') || null;
+      else if (segs[i] === 'exp') expired = !/^\d{4}-\d{2}-\d{2}$/.test(value) || value <= today;
+    }
+    if (id && !expired) ids.push(id);
+  }
+  return ids;
+}
+
+/** Checkov's `checkov:skip=ID[,ID…][:reason]` (or the older `bridgecrew:skip=`); null when the comment is none. */
+export function parseCheckovSkip(text: string): { names: string[]; reason: string | null } | null {
+  const m = /(?:checkov|bridgecrew):skip=\s*([A-Za-z_\d]+(?:\s*,\s*[A-Za-z_\d]+)*)(?::(.*))?/.exec(text);
+  if (!m) return null;
+  return { names: m[1]!.split(',').map((s) => s.trim()).filter(Boolean), reason: m[2]?.trim() || null };
+}
 
 /** Parses one comment's text (after `#`); `null` when it is not an ignore pragma. */
 export function parsePragmaText(text: string): { tool: 'shipshape' | 'hadolint'; global: boolean; stage?: true; names: string[]; reason: string | null } | null {
@@ -103,6 +137,16 @@ function findPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: Ma
       }
       continue;
     }
+    const trivy = parseTrivyIgnores(c.text);
+    if (trivy) {
+      if (trivy.length) pragmas.push({ tool: 'trivy', global: false, entries: entriesAt(facts, c.range, trivy), reason: null, range: c.range, instruction: nextInstruction(c.range.line) });
+      continue;
+    }
+    const checkov = parseCheckovSkip(c.text);
+    if (checkov) {
+      pragmas.push({ tool: 'checkov', global: true, entries: entriesAt(facts, c.range, checkov.names), reason: checkov.reason, range: c.range, instruction: null });
+      continue;
+    }
     const p = parsePragmaText(c.text);
     if (!p) {
       if (/^shipshape\b/.test(c.text.trim())) malformed.push({ range: c.range, text: c.text.trim() });
@@ -112,19 +156,24 @@ function findPragmas(facts: DockerfileFacts): { pragmas: Pragma[]; malformed: Ma
       malformed.push({ range: c.range, text: c.text.trim() });
       continue;
     }
-    const lineText = facts.lines.lineText(c.range.line);
-    const eq = lineText.indexOf('=', c.range.column - 1);
-    let from = eq + 1;
-    const entries = p.names.map((name) => {
-      const at = lineText.indexOf(name, from);
-      const col = at >= 0 ? at + 1 : c.range.column;
-      if (at >= 0) from = at + name.length;
-      return { name, range: { line: c.range.line, column: col, endLine: c.range.line, endColumn: col + (at >= 0 ? name.length : 1) } };
-    });
+    const entries = entriesAt(facts, c.range, p.names);
     const instruction = p.global ? null : nextInstruction(c.range.line);
     pragmas.push({ tool: p.tool, global: p.global, entries, reason: p.reason, range: c.range, instruction, ...(p.stage ? { stage: true as const } : {}) });
   }
   return { pragmas, malformed };
+}
+
+/** Each name of a pragma with where it is written in the comment (after the `=` or `:` that starts the list). */
+function entriesAt(facts: DockerfileFacts, range: Range, names: readonly string[]): PragmaEntry[] {
+  const lineText = facts.lines.lineText(range.line);
+  const start = /[=:]/.exec(lineText.slice(range.column - 1));
+  let from = start ? range.column - 1 + start.index + 1 : range.column - 1;
+  return names.map((name) => {
+    const at = lineText.indexOf(name, from);
+    const col = at >= 0 ? at + 1 : range.column;
+    if (at >= 0) from = at + name.length;
+    return { name, range: { line: range.line, column: col, endLine: range.line, endColumn: col + (at >= 0 ? name.length : 1) } };
+  });
 }
 
 /** The rule names a BuildKit `check=` value skips (`all` for every BuildKit rule). */

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
+import { nameKey } from './names.js';
 
 /** A threshold for the exit status: a severity, or `none` (never fail). */
 export type FailOn = Severity | 'none';
@@ -134,5 +135,7 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
 /** A severity function for the runner: a rule id wins over a peer id, which wins over a category. */
 export function severityFrom(overrides: Record<string, Severity>): ((check: Check) => Severity) | undefined {
   if (Object.keys(overrides).length === 0) return undefined;
-  return (c) => overrides[c.id] ?? (c.aliases ?? []).map((a) => overrides[a]).find((s) => s !== undefined) ?? overrides[c.category] ?? c.severity;
+  const byKey = new Map(Object.entries(overrides).map(([k, v]) => [nameKey(k), v] as const));
+  const of = (name: string): Severity | undefined => byKey.get(nameKey(name));
+  return (c) => of(c.id) ?? (c.aliases ?? []).map(of).find((s) => s !== undefined) ?? of(c.category) ?? c.severity;
 }

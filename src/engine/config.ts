@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Check } from './types.js';
+import { isKnownName, unknownName } from './names.js';
 import { ConfigError, type ConfigFile, type ConfigSettings, type LoadedConfig } from './config-resolve.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
@@ -42,9 +43,6 @@ function keyPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(top level)';
 }
 
-function isName(checks: readonly Check[], name: string): boolean {
-  return checks.some((c) => c.id === name || c.category === name || (c.aliases ?? []).includes(name));
-}
 
 /** Reads and validates a config file; every problem is a `ConfigError` naming the file and key. */
 export function loadConfig(path: string, known: readonly Check[]): LoadedConfig {
@@ -72,8 +70,8 @@ export function loadConfig(path: string, known: readonly Check[]): LoadedConfig 
   }
   const config = parsed.data;
   const checkNames = (s: ConfigSettings, prefix: string): void => {
-    for (const [i, n] of (s.ignore ?? []).entries()) if (!isName(known, n)) throw new ConfigError(`${path}: ${prefix}ignore[${i}]: no such rule or category "${n}" (see \`shipshape rules\`)`);
-    for (const n of Object.keys(s.severity ?? {})) if (!isName(known, n)) throw new ConfigError(`${path}: ${prefix}severity.${n}: no such rule or category (see \`shipshape rules\`)`);
+    for (const [i, n] of (s.ignore ?? []).entries()) if (!isKnownName(known, n)) throw new ConfigError(`${path}: ${prefix}ignore[${i}]: "${n}": ${unknownName(n, known)}`);
+    for (const n of Object.keys(s.severity ?? {})) if (!isKnownName(known, n)) throw new ConfigError(`${path}: ${prefix}severity.${n}: ${unknownName(n, known)}`);
   };
   checkNames(config, '');
   for (const [glob, o] of Object.entries(config.overrides ?? {})) checkNames(o, `overrides.${glob}.`);

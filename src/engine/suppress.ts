@@ -3,6 +3,9 @@
  * an instruction, `# shipshape global ignore=…` for the whole file, and hadolint's
  * `# hadolint ignore=DL3008` / `# hadolint global ignore=…` through each check's aliases.
  *
+ * Trivy's `# trivy:ignore:DS002` (`*` for every check covering a Trivy rule) and Checkov's
+ * `# checkov:skip=CKV_DOCKER_2` (for the whole file) apply through the checks' Trivy and Checkov ids.
+ *
  * BuildKit's `# check=skip=Rule1,Rule2` (or `skip=all`) is honoured the same way through the checks'
  * BuildKit aliases: as the parser directive at the top of the file (or the `BUILDKIT_DOCKERFILE_CHECK`
  * build argument) for the whole file, as a comment right above an instruction for that instruction;
@@ -16,6 +19,7 @@
 import type { Range } from '../util/text.js';
 import type { FilePragmas, Pragma, PragmaEntry } from '../dockerfile/pragmas.js';
 import { formatMessage } from './run.js';
+import { designates, peerTool } from './names.js';
 import type { Check, Finding, Severity } from './types.js';
 
 /** The id of the check the suppression step reports stale and unknown ignores under. */
@@ -76,13 +80,18 @@ export function isBuildkitCheck(check: Pick<Check, 'aliases'>): boolean {
 /** True when a name in a BuildKit `check=skip=` list designates `check` (`all`: every BuildKit-aliased check). */
 function skips(check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string): boolean {
   if (name.toLowerCase() === 'all') return isBuildkitCheck(check);
-  return names(check, name) || (check.aliases ?? []).some((a) => a.toLowerCase() === name.toLowerCase());
+  return designates(check, name);
 }
 
-/** True when `name` (a rule id, a category or a peer id) designates `check`. */
-export function names(check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string): boolean {
-  return check.id === name || check.category === name || (check.aliases ?? []).includes(name);
+/** True when a name in a pragma of `tool` silences `check`: Trivy's `*` is every check covering a Trivy rule. */
+function matches(tool: Pragma['tool'], check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string): boolean {
+  if (tool === 'buildkit') return skips(check, name);
+  if (tool === 'trivy' && name === '*') return (check.aliases ?? []).some((a) => peerTool(a) === 'Trivy');
+  return designates(check, name);
 }
+
+/** True when `name` (a rule id, a category or a peer id, in any case) designates `check`. */
+export const names = designates;
 
 export interface SuppressOptions {
   /** The checks that ran over this file. */
@@ -113,7 +122,7 @@ export function applySuppressions(file: FilePragmas, findings: readonly Finding[
     for (const k of spans.covering(f.location.kind === 'dockerfile' ? f.location.range.line : null)) {
       const p = pragmas[k]!;
       for (const e of p.entries) {
-        if (p.tool === 'buildkit' ? !skips(check, e.name) : !names(check, e.name)) continue;
+        if (!matches(p.tool, check, e.name)) continue;
         used.add(e);
         by ??= p;
       }
