@@ -9,7 +9,7 @@
  * checks run through the engine (`src/engine/`), inline ignores apply, findings are sorted.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { missingTarget, parseDockerfile, type ParseOptions } from './dockerfile/parse.js';
 import { directoryReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
@@ -18,7 +18,8 @@ import { runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.
 import type { Check, CheckSettings, Finding, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
 import { designates } from './engine/names.js';
-import { ConfigError, findConfig, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
+import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/baseline.js';
+import { ConfigError, findConfig, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
 import type { ImageFacts } from './image/facts.js';
 import type { ImageReadOptions, ImageTarget } from './image/read-images.js';
 import type { Input } from './targets.js';
@@ -133,6 +134,10 @@ export interface RunRequest {
 export interface AnalyzedTarget extends TargetResult {
   failOn: FailOn;
   notes: string[];
+  /** The build context a Dockerfile was read with (entrypoint-script findings are in it). */
+  contextDir?: string;
+  /** The baseline file its config names (absolute), if any. */
+  baseline?: string;
 }
 
 /** True when at least one analyzed target holds a finding at or above its fail threshold. */
@@ -149,10 +154,11 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   const built = request.dockerfile ? await pairedDockerfile(request.dockerfile, request.context) : null;
   const results: AnalyzedTarget[] = [];
   for (const input of inputs) {
-    const { checks, severity, settings: configured, failOn, target } = await setup(input.path === '<stdin>' ? null : input.path);
+    const { checks, severity, settings: configured, failOn, target, config, notes, baseline } = await setup(input.path === '<stdin>' ? null : input.path);
     const settings = request.baseFindings ? { ...configured, baseFindings: true } : configured;
+    const about = { failOn, ...(config ? { config } : {}), ...(baseline ? { baseline } : {}) };
     if (input.kind === 'error') {
-      results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [], failOn, notes: [] });
+      results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [], ...about, notes });
       continue;
     }
     if (input.kind === 'image') {
@@ -160,32 +166,43 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
       try {
         const imageOpts = { checks, settings, dockerfile: built, ...(severity ? { severity } : {}), ...(request.platform ? { platform: request.platform } : {}), ...(request.imageRef ? { imageRef: request.imageRef } : {}) };
         const r = await analyzeImage(input, imageOpts);
-        for (const one of r.results) results.push({ path: one.path, kind: 'image', error: null, findings: one.findings, failOn, notes: one.notes });
+        for (const one of r.results) {
+          for (const f of one.findings) f.fingerprint = fingerprint(f, fingerprintText(f, () => null));
+          results.push({ path: one.path, kind: 'image', error: null, findings: one.findings, ...about, notes: [...notes, ...one.notes] });
+        }
       } catch (e) {
         if (!(e instanceof ImageReadError)) throw e;
-        results.push({ path: input.path, kind: 'image', error: e.message, findings: [], failOn, notes: [] });
+        results.push({ path: input.path, kind: 'image', error: e.message, findings: [], ...about, notes });
       }
       continue;
     }
     const contextDir = request.context ?? input.contextDir;
+    const build = input.build;
+    const stage = build?.target ?? target;
     const { facts, findings } = await analyzeDockerfile(input.text, {
       path: input.path,
       checks,
       settings,
       ...(severity ? { severity } : {}),
       ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
-      ...(target !== undefined ? { target } : {}),
+      ...(build && Object.keys(build.args).length ? { buildArgs: new Map(Object.entries(build.args)) } : {}),
+      // The stage a compose service or bake target builds; else --target or the config's.
+      ...(stage !== undefined ? { target: stage } : {}),
     });
-    const noTarget = missingTarget(facts, target);
+    const variant = build ? { build } : {};
+    const noTarget = missingTarget(facts, stage);
     if (noTarget) {
-      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${noTarget}`, findings: [], failOn, notes: [] });
+      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${build?.target ? `${build.file} (${build.name}) builds a stage it does not have: ` : ''}${noTarget}`, findings: [], ...about, ...variant, notes });
       continue;
     }
     if (!looksLikeDockerfile(facts)) {
-      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`, findings: [], failOn, notes: [] });
+      results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`, findings: [], ...about, ...variant, notes });
       continue;
     }
-    results.push({ path: input.path, kind: 'dockerfile', error: null, findings, failOn, notes: [] });
+    const scriptLines = new Map(facts.context.scripts.map((sc) => [sc.path, sc.text.split('\n')] as const));
+    const lineText = (file: string | null, n: number): string | null => (file === null ? facts.lines.lineText(n) : (scriptLines.get(file)?.[n - 1] ?? null));
+    for (const f of findings) f.fingerprint = fingerprint(f, fingerprintText(f, lineText));
+    results.push({ path: input.path, kind: 'dockerfile', error: null, findings, ...about, ...variant, notes, ...(contextDir ? { contextDir } : {}) });
   }
   return results;
 }
@@ -222,22 +239,121 @@ async function configLoader(request: RunRequest) {
       throw e;
     }
   };
+  const trivyIgnores = new Map<string, string[]>();
+  const trivyIgnore = async (file: string): Promise<string[]> => {
+    let ids = trivyIgnores.get(file);
+    if (!ids) {
+      const { trivyIgnoreIds } = await import('./engine/peer-config.js');
+      try {
+        ids = trivyIgnoreIds(readFileSync(file, 'utf8'));
+      } catch {
+        ids = [];
+      }
+      trivyIgnores.set(file, ids);
+    }
+    return ids;
+  };
   const fixed = request.config ? await load(request.config) : undefined;
+  const told = new Set<string>();
   return async (path: string | null) => {
     let loaded: LoadedConfig | null;
+    const start = path === null ? process.cwd() : path;
     if (fixed) loaded = fixed;
     else {
-      const found = findConfig(path === null ? process.cwd() : path);
+      // The nearest .shipshape.yaml; without one, the nearest hadolint config, converted.
+      const found = findConfig(start) ?? findConfig(start, HADOLINT_CONFIG_NAMES);
       if (found && !cache.has(found)) cache.set(found, await load(found));
       loaded = found ? (cache.get(found) ?? null) : null;
     }
     const eff = resolveFor(loaded, path);
+    // Trivy's ignore file, found like Trivy's users keep it: at the top of the repository, or nearer.
+    const trivyFile = findConfig(start, ['.trivyignore']);
+    const trivy = trivyFile ? await trivyIgnore(trivyFile) : [];
+    const notes: string[] = [];
+    if (loaded?.kind === 'hadolint' && !told.has(loaded.path)) {
+      told.add(loaded.path);
+      for (const d of loaded.dropped ?? []) notes.push(`${loaded.path}: ${d}; not taken over`);
+    }
     return {
-      checks: selectChecks([...eff.ignore, ...(request.ignore ?? [])]),
+      checks: selectChecks([...eff.ignore, ...trivy, ...(request.ignore ?? [])]),
       severity: severityFrom(eff.severity),
       settings: eff.settings,
       failOn: request.failOn ?? eff.failOn ?? 'warning',
       target: request.target ?? eff.target,
+      config: loaded ? { path: loaded.path, kind: loaded.kind ?? 'shipshape' } : null,
+      baseline: loaded?.config.baseline ? resolvePath(loaded.dir, loaded.config.baseline) : null,
+      notes,
     };
   };
+}
+
+/**
+ * Drops the findings recorded in a baseline: `file` for every target (`--baseline`), else the one
+ * each target's config names. Returns what each baseline matched and how many of its entries are gone.
+ */
+export async function applyBaselines(results: readonly AnalyzedTarget[], file?: string): Promise<{ results: AnalyzedTarget[]; outcomes: BaselineOutcome[] }> {
+  const { applyBaseline, loadBaseline, BaselineError } = await import('./engine/baseline.js');
+  const groups = new Map<string, number[]>();
+  results.forEach((r, i) => {
+    const b = file ?? r.baseline;
+    if (!b) return;
+    groups.set(b, [...(groups.get(b) ?? []), i]);
+  });
+  const out = [...results];
+  const outcomes: BaselineOutcome[] = [];
+  for (const [path, idx] of groups) {
+    let baseline;
+    try {
+      baseline = loadBaseline(path);
+    } catch (e) {
+      if (e instanceof BaselineError) throw new UsageError(`${file ? '--baseline ' : 'baseline '}${e.message}`);
+      throw e;
+    }
+    const applied = applyBaseline(idx.map((i) => out[i]!), baseline);
+    idx.forEach((i, k) => (out[i] = applied.results[k]!));
+    outcomes.push(applied.outcome);
+  }
+  return { results: out, outcomes };
+}
+
+/**
+ * `--changed-since REF`: keeps the findings on lines changed since a git revision (and every finding
+ * of a file git does not track yet); a finding in an image is kept unless it is traced to an
+ * unchanged Dockerfile line.
+ */
+export async function keepChanged(results: readonly AnalyzedTarget[], ref: string): Promise<AnalyzedTarget[]> {
+  const { changedLines, GitError } = await import('./repo/git.js');
+  const files = new Set<string>();
+  for (const r of results) {
+    if (r.error !== null) continue;
+    if (r.kind === 'dockerfile' && r.path !== '<stdin>') files.add(resolvePath(r.path));
+    for (const f of r.findings) {
+      if (f.location.kind === 'file' && r.contextDir) files.add(resolvePath(r.contextDir, f.location.file));
+      if (f.dockerfile) files.add(resolvePath(f.dockerfile.file));
+    }
+  }
+  let changed: Map<string, Set<number> | 'all'>;
+  try {
+    changed = changedLines(ref, [...files]);
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--changed-since ${ref}: ${e.message}`);
+    throw e;
+  }
+  const touches = (file: string, from: number, to: number): boolean => {
+    const c = changed.get(file);
+    if (c === 'all') return true;
+    if (!c) return false;
+    for (let n = from; n <= to; n++) if (c.has(n)) return true;
+    return false;
+  };
+  return results.map((r) => {
+    if (r.error !== null || r.path === '<stdin>') return r;
+    const findings = r.findings.filter((f) => {
+      const l = f.location;
+      if (l.kind === 'dockerfile') return touches(resolvePath(r.path), l.range.line, l.range.endLine);
+      if (l.kind === 'file') return r.contextDir ? touches(resolvePath(r.contextDir, l.file), l.range.line, l.range.endLine) : true;
+      return f.dockerfile ? touches(resolvePath(f.dockerfile.file), f.dockerfile.line, f.dockerfile.line) : true;
+    });
+    return { ...r, findings };
+  });
 }

@@ -1,12 +1,28 @@
 /** Turns command-line targets into inputs: Dockerfile text with its context, or an image archive. */
 import { readdirSync, statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { StdinSource } from './stdin.js';
+import { findConfig, matchesGlob } from './engine/config-resolve.js';
+import { globToRegExp, isGlob } from './util/glob.js';
+import { buildFilesAbove, walkRepository } from './repo/discover.js';
+import type { BuildDecl } from './repo/builds.js';
 
 export const MAX_DOCKERFILE_BYTES = 8 * 1024 * 1024;
 
+/** A build that a compose file or a bake file declares for a Dockerfile: the Dockerfile is analysed as built there. */
+export interface BuildVariant {
+  /** The compose or bake file, as a path from where shipshape runs. */
+  file: string;
+  /** The service or bake target. */
+  name: string;
+  /** The stage it builds (`target:`); null for the last one. */
+  target: string | null;
+  /** The build arguments it passes. */
+  args: Record<string, string>;
+}
+
 export type Input =
-  | { kind: 'dockerfile'; path: string; text: string; contextDir: string | null }
+  | { kind: 'dockerfile'; path: string; text: string; contextDir: string | null; build?: BuildVariant }
   | { kind: 'image'; path: string; stream?: { head: Buffer; rest: AsyncIterable<Buffer> } }
   | { kind: 'error'; path: string; targetKind: 'dockerfile' | 'image'; message: string };
 
@@ -122,3 +138,150 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
 export function isDockerfileName(path: string): boolean {
   return DOCKERFILE_NAME.test(basename(path));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Several targets at once: globs, and directories searched as repositories (used by the CLI and
+// the Action alike).
+
+/** How `resolveTargets` reads what the user named. */
+export interface ResolveOptions {
+  /** `--context`: one build context for every Dockerfile (then compose and bake files are not consulted). */
+  context?: string | null;
+  stdin: () => StdinSource;
+  /** `--exclude` globs, relative to the working directory. */
+  exclude?: readonly string[];
+  /** `--config`: the config file whose `exclude` applies (default: the nearest one above each directory). */
+  config?: string;
+}
+
+export interface Resolved {
+  inputs: Input[];
+  /** Globs that matched no file. */
+  unmatched: string[];
+  /** What the user should know (a compose service that could not be followed…), one line each. */
+  notes: string[];
+}
+
+/** The `exclude` globs of the config that applies to `dir` (a `.shipshape.yaml`), as a test on absolute paths. */
+async function configExcludes(dir: string, config: string | undefined): Promise<((abs: string) => boolean) | null> {
+  const file = config ?? findConfig(dir);
+  if (!file || /hadolint/.test(basename(file))) return null;
+  try {
+    const { loadConfig } = await import('./engine/config.js');
+    const { checks } = await import('../checks/index.js');
+    const loaded = loadConfig(file, checks);
+    const globs = loaded.config.exclude ?? [];
+    return globs.length ? (abs) => globs.some((g) => matchesGlob(g, loaded.dir, abs)) : null;
+  } catch {
+    // A broken config file is reported by the analysis, which loads it again.
+    return null;
+  }
+}
+
+/** Resolves every target: `-`, files, directories (searched recursively) and globs. */
+export async function resolveTargets(targets: readonly string[], options: ResolveOptions): Promise<Resolved> {
+  const out: Resolved = { inputs: [], unmatched: [], notes: [] };
+  const cwd = process.cwd();
+  const cliExcluded = (abs: string): boolean => (options.exclude ?? []).some((g) => matchesGlob(g, cwd, abs));
+  for (const t of targets) {
+    let st;
+    try {
+      st = t === '-' ? null : statSync(t);
+    } catch {
+      st = null;
+    }
+    if (st?.isDirectory()) {
+      await resolveDirectory(t, options, cliExcluded, out);
+    } else if (!st && t !== '-' && isGlob(t)) {
+      const files = await expandGlob(t, options, cliExcluded);
+      if (files.length === 0) out.unmatched.push(t);
+      for (const f of files) out.inputs.push(...resolveTarget(f, options.context ?? null, options.stdin));
+    } else out.inputs.push(...resolveTarget(t, options.context ?? null, options.stdin));
+  }
+  return out;
+}
+
+/** Files matching a glob, relative to the working directory (`/`-separated), searched like a directory run. */
+async function expandGlob(pattern: string, options: ResolveOptions, cliExcluded: (abs: string) => boolean): Promise<string[]> {
+  const glob = pattern.replace(/^\.\//, '');
+  // Search from the glob's fixed leading directories, not the whole working directory.
+  const fixed = glob.split('/');
+  const base: string[] = [];
+  while (fixed.length > 1 && !isGlob(fixed[0]!)) base.push(fixed.shift()!);
+  const root = base.length ? base.join('/') : '.';
+  const re = globToRegExp(fixed.join('/'));
+  const fromConfig = await configExcludes(root, options.config);
+  let found;
+  try {
+    found = walkRepository(root, { allFiles: true, excluded: (abs) => cliExcluded(abs) || (fromConfig?.(abs) ?? false) });
+  } catch {
+    return [];
+  }
+  return found.files.filter((f) => re.test(f)).map((f) => (base.length ? `${base.join('/')}/${f}` : f));
+}
+
+/** A directory: its Dockerfiles, each as the compose and bake files of the repository build it, or with its own directory as the context. */
+async function resolveDirectory(dir: string, options: ResolveOptions, cliExcluded: (abs: string) => boolean, out: Resolved): Promise<void> {
+  const before = out.inputs.length;
+  const fromConfig = await configExcludes(dir, options.config);
+  const excluded = (abs: string): boolean => cliExcluded(abs) || (fromConfig?.(abs) ?? false);
+  const found = walkRepository(dir, { excluded });
+  const shown = (abs: string): string => {
+    const rel = relative(process.cwd(), abs);
+    return rel.startsWith('..') ? abs : rel.split(sep).join('/') || '.';
+  };
+  const decls: BuildDecl[] = [];
+  if (!options.context) {
+    const files = [...buildFilesAbove(dir).map(shown), ...found.buildFiles];
+    if (files.length) {
+      const { readBuildFile } = await import('./repo/builds.js');
+      for (const f of files) {
+        const r = readBuildFile(f);
+        decls.push(...r.decls);
+        out.notes.push(...r.problems);
+      }
+    }
+  }
+  // The builds of each Dockerfile, identical ones (same context, stage and arguments) once.
+  const byFile = new Map<string, BuildDecl[]>();
+  for (const d of decls) {
+    const list = byFile.get(d.dockerfile) ?? [];
+    const same = list.find((x) => x.context === d.context && x.target === d.target && JSON.stringify(x.args) === JSON.stringify(d.args));
+    if (same) same.name += `, ${d.name}`;
+    else list.push({ ...d });
+    byFile.set(d.dockerfile, list);
+  }
+  const seen = new Set<string>();
+  const add = (path: string, abs: string): void => {
+    seen.add(abs);
+    const builds = byFile.get(abs);
+    if (!builds) {
+      for (const i of resolveTarget(path, options.context ?? null, options.stdin)) if (i.kind !== 'image') out.inputs.push(i);
+      return;
+    }
+    for (const b of builds) {
+      for (const i of resolveTarget(path, b.context, options.stdin)) {
+        if (i.kind === 'dockerfile') out.inputs.push({ ...i, build: { file: b.file, name: b.name, target: b.target, args: b.args } });
+        else if (i.kind === 'error') out.inputs.push(i);
+      }
+    }
+  };
+  for (const f of found.dockerfiles) add(f, resolve(f));
+  // Dockerfiles a build file names that the search did not find (another name, an ignored directory): built, so analysed, unless excluded.
+  for (const [abs, builds] of byFile) {
+    if (seen.has(abs) || excluded(abs)) continue;
+    if (!isWithin(resolve(dir), abs) && !builds.some((b) => isWithin(resolve(dir), b.context))) continue;
+    try {
+      if (!statSync(abs).isFile()) throw new Error('not a file');
+    } catch {
+      out.notes.push(`${builds[0]!.file}: ${builds.map((b) => b.name).join(', ')}: ${shown(abs)} does not exist; not analysed`);
+      continue;
+    }
+    add(shown(abs), abs);
+  }
+  if (out.inputs.length === before) {
+    out.inputs.push({ kind: 'error', path: dir, targetKind: 'dockerfile', message: `${dir}: no Dockerfile, Containerfile, *.Dockerfile or Dockerfile.* in this directory or below` });
+  }
+}
+
+const isWithin = (dir: string, p: string): boolean => p === dir || p.startsWith(dir + sep);

@@ -43,7 +43,7 @@ describe('the CLI launcher and its code cache', () => {
     expect(run(['--version'], { SHIPSHAPE_CACHE_DIR: dir }).code).toBe(0);
     const bad = run(['--ignore', 'nope/nope', dockerfile], { SHIPSHAPE_CACHE_DIR: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('shipshape: --ignore nope/nope: no such rule or category (see `shipshape rules`)\n');
+    expect(bad.stderr).toBe('shipshape: --ignore nope/nope: no such rule, category or peer id (see `shipshape rules`)\n');
     expect(run([dockerfile], { SHIPSHAPE_CACHE_DIR: dir, SHIPSHAPE_NO_CODE_CACHE: '1' }).code).toBe(1);
     expect(caches(dir)).toEqual([]);
   });

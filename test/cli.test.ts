@@ -146,7 +146,7 @@ describe('bad input: one line naming the file, exit 2, no stack trace', () => {
     expect(a.stderr).toMatch(/unknown option '--frobnicate'/);
     const b = run(['--ignore', 'no/such-rule', 'sample-images/node-app/Dockerfile']);
     expect(b.code).toBe(2);
-    expect(b.stderr.trim()).toBe('shipshape: --ignore no/such-rule: no such rule or category (see `shipshape rules`)');
+    expect(b.stderr.trim()).toBe('shipshape: --ignore no/such-rule: no such rule, category or peer id (see `shipshape rules`)');
   });
 });
 
@@ -157,11 +157,33 @@ describe('shipshape rules and explain', () => {
     expect(r).toEqual({ id: 'pid1/shell-form-command', category: 'pid1', severity: 'warning', title: expect.any(String), inputs: ['dockerfile', 'image'], aliases: ['DL3025', 'JSONArgsRecommended'], fixable: false });
   });
 
-  it('explains a rule by id or peer id', () => {
+  it('explains a rule by id or peer id, as plain text or as the Markdown page', () => {
     const a = run(['explain', 'DL3025']);
     expect(a.code).toBe(0);
-    expect(a.stdout).toContain('# pid1/shell-form-command');
-    expect(a.stdout).toContain('## Bad');
+    expect(a.stdout).toMatch(/^pid1\/shell-form-command: CMD and ENTRYPOINT/);
+    expect(a.stdout).toContain('\nBad\n    FROM ');
+    expect(a.stdout).not.toMatch(/\]\(|\*\*|`/);
+    const md = run(['explain', '--format', 'markdown', 'DL3025']);
+    expect(md.stdout).toContain('# pid1/shell-form-command');
+    expect(md.stdout).toContain('## Bad');
     expect(run(['explain', 'nope']).code).toBe(2);
+  });
+
+  it('explain takes any case, every peer spelling, categories and parts of names, and suggests', () => {
+    for (const q of ['dl3025', 'PID1/SHELL-FORM-COMMAND', 'jsonargsrecommended']) expect(run(['explain', q]).stdout, q).toMatch(/^pid1\/shell-form-command:/);
+    for (const q of ['DS-0002', 'AVD-DS-0002', 'ds002', 'CKV_DOCKER_8']) expect(run(['explain', q]).stdout, q).toMatch(/^user\/root-user:/);
+    expect(run(['explain', 'no-init']).stdout).toMatch(/^pid1\/no-init:/);
+    const cat = run(['explain', 'pid1']);
+    expect(cat.code).toBe(0);
+    expect(cat.stdout).toMatch(/^the pid1 category has \d+ rules:/);
+    expect(cat.stdout).toMatch(/^ {2}pid1\/no-init +\w+ +/m);
+    const part = run(['explain', 'exec']);
+    expect(part.stdout).toMatch(/rules match "exec"/);
+    expect(part.stdout).toContain('pid1/script-without-exec');
+    const none = run(['explain', 'CKV2_DOCKER_17']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^shipshape: explain CKV2_DOCKER_17: no shipshape check covers Checkov's CKV2_DOCKER_17; closest: CKV2_DOCKER_1\d? \(/);
+    const typo = run(['explain', 'pid1/shell-from-command']);
+    expect(typo.stderr).toContain('closest: pid1/shell-form-command');
   });
 });

@@ -88,13 +88,13 @@ describe('.shipshape.yaml', () => {
   });
 
   const errors: [string, string, RegExp][] = [
-    ['an unknown key', 'ignored: [tags]\n', /^shipshape: \S+\.shipshape\.yaml: ignored: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, overrides\)\n$/],
-    ['an unknown key in an override', "overrides:\n  'a/**':\n    failon: error\n", /^shipshape: \S+\.shipshape\.yaml: overrides\.a\/\*\*\.failon: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings\)\n$/],
+    ['an unknown key', 'ignored: [tags]\n', /^shipshape: \S+\.shipshape\.yaml: ignored: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, labelSchema, strictLabels, overrides, exclude, baseline\)\n$/],
+    ['an unknown key in an override', "overrides:\n  'a/**':\n    failon: error\n", /^shipshape: \S+\.shipshape\.yaml: overrides\.a\/\*\*\.failon: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, labelSchema, strictLabels\)\n$/],
     ['a bad severity', 'severity:\n  pid1: fatal\n', /^shipshape: \S+\.shipshape\.yaml: severity\.pid1: .*"error"\|"warning"\|"info".*\n$/],
     ['a bad failOn', 'failOn: always\n', /^shipshape: \S+\.shipshape\.yaml: failOn: .*\n$/],
     ['a list given a string', 'ignore: tags\n', /^shipshape: \S+\.shipshape\.yaml: ignore: .*array.*\n$/],
-    ['an unknown rule in ignore', 'ignore: [tags, pid1/nope]\n', /^shipshape: \S+\.shipshape\.yaml: ignore\[1\]: no such rule or category "pid1\/nope".*\n$/],
-    ['an unknown rule in severity', 'severity:\n  nope: error\n', /^shipshape: \S+\.shipshape\.yaml: severity\.nope: no such rule or category.*\n$/],
+    ['an unknown rule in ignore', 'ignore: [tags, pid1/nope]\n', /^shipshape: \S+\.shipshape\.yaml: ignore\[1\]: "pid1\/nope": no such rule, category or peer id; closest: .*pid1\/no-init.*\n$/],
+    ['an unknown rule in severity', 'severity:\n  nope: error\n', /^shipshape: \S+\.shipshape\.yaml: severity\.nope: no such rule, category or peer id.*\n$/],
     ['invalid YAML', 'ignore: [tags\n', /^shipshape: \S+\.shipshape\.yaml: not valid YAML: .*\n$/],
     ['a top level that is not a mapping', '- tags\n', /^shipshape: \S+\.shipshape\.yaml: \(top level\): .*object.*\n$/],
   ];

@@ -80,7 +80,9 @@ COPY --from=build /app/dist /usr/share/nginx/html
     end() {
       const users = stageUsers(ctx.facts);
       const reached = stagesReachingFinal(ctx.facts, users);
-      const ends = ctx.facts.stages.filter((s) => !reached.has(s.index) && (users.get(s.index)?.size ?? 0) === 0);
+      // Built with a target (a compose service's `target:`), the stages after it are other targets, not unused ones.
+      const last = ctx.facts.finalStage?.index ?? Infinity;
+      const ends = ctx.facts.stages.filter((s) => s.index < last && !reached.has(s.index) && (users.get(s.index)?.size ?? 0) === 0);
       if (ends.length > MAX_TARGETS) return;
       for (const s of ends) {
         if (targetNamed(s.name) || isTarget(ctx.facts, s)) continue;

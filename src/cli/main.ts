@@ -1,15 +1,17 @@
 /** The shipshape command line. */
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { analyzeTargets, failed, UsageError } from '../analyze.js';
+import { analyzeTargets, applyBaselines, failed, keepChanged, UsageError, type AnalyzedTarget, type RunRequest } from '../analyze.js';
 import { checks as allChecks } from '../../checks/index.js';
-import { inputsOf, SEVERITY_RANK, type Severity } from '../engine/types.js';
-import { resolveTarget, type Input } from '../targets.js';
+import { inputsOf, SEVERITY_RANK, type Check, type Severity } from '../engine/types.js';
+import { resolveTargets, type Input } from '../targets.js';
 import { stdinSource, type StdinSource } from '../stdin.js';
 import { VERSION } from '../version.js';
 import { FORMATS, RENDERERS, type Format } from '../report/index.js';
-import { renderRuleDoc } from '../engine/docs.js';
+import { renderRuleDoc, renderRuleText } from '../engine/docs.js';
+import { designates, isKnownName, nameKey, unknownName } from '../engine/names.js';
+import { BASELINE_FILE } from '../engine/baseline.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -35,17 +37,24 @@ interface CheckOptions {
   baseFindings?: boolean;
   dockerfile?: string;
   target?: string;
+  exclude: string[];
+  baseline?: string;
+  changedSince?: string;
+  /** False with --no-color. */
+  color: boolean;
 }
 
 function collect(value: string, prev: string[]): string[] {
   return [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
-async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
-  const known = new Set<string>([...allChecks.map((c) => c.id), ...allChecks.map((c) => c.category), ...allChecks.flatMap((c) => c.aliases ?? [])]);
-  for (const r of opts.ignore) if (!known.has(r)) throw new UsageError(`--ignore ${r}: no such rule or category (see \`shipshape rules\`)`);
-  const inputs: Input[] = targets.flatMap((t) => resolveTarget(t, opts.context ?? null, io.stdin));
-  const results = await analyzeTargets(inputs, {
+/** Targets resolved (globs, directories searched, compose and bake builds) and analysed with the flags' settings. */
+async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promise<AnalyzedTarget[]> {
+  for (const r of opts.ignore) if (!isKnownName(allChecks, r)) throw new UsageError(`--ignore ${r}: ${unknownName(r, allChecks)}`);
+  const resolved = await resolveTargets(targets, { context: opts.context ?? null, stdin: io.stdin, exclude: opts.exclude, ...(opts.config ? { config: opts.config } : {}) });
+  for (const note of resolved.notes) io.stderr(`shipshape: note: ${note}\n`);
+  const inputs: Input[] = [...resolved.inputs, ...resolved.unmatched.map((g): Input => ({ kind: 'error', path: g, targetKind: 'dockerfile', message: `${g}: matches no file` }))];
+  const request: RunRequest = {
     ignore: opts.ignore,
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.failOn ? { failOn: opts.failOn } : {}),
@@ -55,25 +64,90 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
     ...(opts.imageRef ? { imageRef: opts.imageRef } : {}),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     ...(opts.target ? { target: opts.target } : {}),
-  });
+  };
+  const results = await analyzeTargets(inputs, request);
   for (const r of results) for (const note of r.notes) io.stderr(`shipshape: note: ${note}\n`);
   // The launcher (launch.ts) keeps V8's code cache from a run that analyzed a Dockerfile, so the cache holds the checks.
   if (results.some((r) => r.kind === 'dockerfile' && r.error === null)) (globalThis as Record<symbol, unknown>)[Symbol.for('shipshape.codeCache')] = true;
+  return results;
+}
+
+function writeReport(report: string, output: string | undefined, io: Io): void {
+  if (!output) return io.stdout(report);
+  try {
+    writeFileSync(output, report);
+  } catch (e) {
+    throw new UsageError(`--output ${output}: ${(e as Error).message.split('\n', 1)[0]}`);
+  }
+}
+
+async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
+  let results = await analyzeFor(targets, opts, io);
+  let baseline;
+  if (opts.baseline || results.some((r) => r.baseline)) {
+    const applied = await applyBaselines(results, opts.baseline);
+    results = applied.results;
+    baseline = applied.outcomes;
+    if (opts.format !== 'text' && opts.format !== 'json') for (const b of baseline) io.stderr(`shipshape: baseline ${b.path}: ${b.matched} already recorded, ${b.gone} gone\n`);
+  }
+  if (opts.changedSince) results = await keepChanged(results, opts.changedSince);
   const min = SEVERITY_RANK[opts.minSeverity];
   const shown = results.map((r) => ({ ...r, findings: r.findings.filter((f) => SEVERITY_RANK[f.severity] >= min) }));
-  const report = RENDERERS[opts.format](shown, { color: io.isTTY && !opts.output, checks: allChecks });
-  if (opts.output) {
-    try {
-      writeFileSync(opts.output, report);
-    } catch (e) {
-      throw new UsageError(`--output ${opts.output}: ${(e as Error).message.split('\n', 1)[0]}`);
-    }
-  } else io.stdout(report);
+  const color = io.isTTY && !opts.output && opts.color;
+  writeReport(RENDERERS[opts.format](shown, { color, checks: allChecks, ...(baseline ? { baseline } : {}) }), opts.output, io);
   if (results.some((r) => r.error !== null)) {
     if (opts.format !== 'text' || opts.output) for (const r of results) if (r.error !== null) io.stderr(`shipshape: ${r.error}\n`);
     return 2;
   }
   return failed(results, SEVERITY_RANK) ? 1 : 0;
+}
+
+/** `shipshape baseline`: records every current finding, so later runs with the baseline report only new ones. */
+async function runBaseline(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
+  const results = await analyzeFor(targets, opts, io);
+  const unread = results.filter((r) => r.error !== null);
+  if (unread.length) {
+    for (const r of unread) io.stderr(`shipshape: ${r.error}\n`);
+    io.stderr('shipshape: no baseline written: every target must be read\n');
+    return 2;
+  }
+  const { baselineOf, baselineText } = await import('../engine/baseline.js');
+  const file = opts.output ?? BASELINE_FILE;
+  const b = baselineOf(results, file);
+  writeReport(baselineText(b), file, io);
+  const files = new Set(b.entries.map((e) => e.file)).size;
+  io.stdout(`wrote ${file}: ${b.entries.length} finding${b.entries.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; \`shipshape --baseline ${file} …\` (or \`baseline: ${file}\` in .shipshape.yaml) now reports only new ones\n`);
+  return 0;
+}
+
+/** `shipshape config --from-hadolint`: hadolint's config as the equivalent .shipshape.yaml. */
+async function runConfig(opts: { fromHadolint?: string | true; output?: string; force?: boolean }, io: Io): Promise<number> {
+  if (!opts.fromHadolint) throw new UsageError('config: say what to convert: --from-hadolint [FILE]');
+  const source = typeof opts.fromHadolint === 'string' ? opts.fromHadolint : ['.hadolint.yaml', '.hadolint.yml'].find((f) => existsSync(f));
+  if (!source) throw new UsageError('config --from-hadolint: no .hadolint.yaml or .hadolint.yml in this directory (name the file: --from-hadolint FILE)');
+  const { loadConfig, configText } = await import('../engine/config.js');
+  const { ConfigError } = await import('../engine/config-resolve.js');
+  const { basename } = await import('node:path');
+  let loaded;
+  try {
+    // Read as hadolint's whatever its name.
+    loaded = loadConfig(source, allChecks, { as: 'hadolint' });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`config --from-hadolint: ${e.message}`);
+    throw e;
+  }
+  const header = [`shipshape's settings, converted from hadolint's ${basename(source)} by \`shipshape config --from-hadolint\`.`, 'Keys: ignore, severity, failOn, trustedRegistries, labelSchema, strictLabels (see docs/configuration.md).'];
+  for (const d of loaded.dropped ?? []) header.push(`not taken over: ${d}`);
+  const text = configText(loaded.config, header);
+  const out = opts.output ?? '.shipshape.yaml';
+  if (out === '-') {
+    io.stdout(text);
+    return 0;
+  }
+  if (existsSync(out) && !opts.force) throw new UsageError(`config --from-hadolint: ${out} exists; --force replaces it, --output - prints the result`);
+  writeReport(text, out, io);
+  io.stdout(`wrote ${out} from ${source}${loaded.dropped?.length ? ` (${loaded.dropped.length} setting${loaded.dropped.length === 1 ? '' : 's'} not taken over, listed at its top)` : ''}\n`);
+  return 0;
 }
 
 function runRules(format: 'text' | 'json', io: Io): number {
@@ -94,12 +168,60 @@ function runRules(format: 'text' | 'json', io: Io): number {
   return 0;
 }
 
-function runExplain(rule: string, io: Io): number {
-  const c = allChecks.find((x) => x.id === rule || (x.aliases ?? []).includes(rule));
-  if (!c) throw new UsageError(`explain ${rule}: no such rule (see \`shipshape rules\`)`);
-  io.stdout(renderRuleDoc(c));
+/** The checks a query names: a rule id, peer id or category in any case, or a part of a rule's name. */
+function explainMatches(query: string): { how: 'exact' | 'category' | 'partial'; checks: Check[] } {
+  const exact = allChecks.filter((c) => nameKey(c.id) === nameKey(query) || (c.aliases ?? []).some((a) => nameKey(a) === nameKey(query)));
+  if (exact.length) return { how: 'exact', checks: exact };
+  const category = allChecks.filter((c) => designates(c, query));
+  if (category.length) return { how: 'category', checks: category };
+  const q = query.toLowerCase().replace(/^\/+|\/+$/g, '');
+  const byName = allChecks.filter((c) => c.id.split('/')[1] === q);
+  if (byName.length) return { how: 'exact', checks: byName };
+  return { how: 'partial', checks: q.length >= 2 ? allChecks.filter((c) => c.id.includes(q) || c.title.toLowerCase().includes(q)) : [] };
+}
+
+function runExplain(query: string, opts: { format: 'text' | 'markdown' }, io: Io, color: boolean): number {
+  const { how, checks } = explainMatches(query);
+  const bold = (s: string): string => (color ? `\u001b[1m${s}\u001b[22m` : s);
+  const page = (c: Check): string => (opts.format === 'markdown' ? renderRuleDoc(c) : renderRuleText(c, bold));
+  if (how === 'exact' && checks.length === 1) {
+    io.stdout(page(checks[0]!));
+    return 0;
+  }
+  if (checks.length === 0) throw new UsageError(`explain ${query}: ${unknownName(query, allChecks)}`);
+  const w = Math.max(...checks.map((c) => c.id.length));
+  const head = how === 'category' ? `the ${checks[0]!.category} category has ${checks.length} rules:` : how === 'exact' ? `${query} is covered by ${checks.length} rules:` : `${checks.length} rule${checks.length === 1 ? '' : 's'} match "${query}":`;
+  const list = checks.map((c) => `  ${c.id.padEnd(w)}  ${c.severity.padEnd(7)}  ${c.title}`);
+  if (how === 'partial' && checks.length === 1) {
+    io.stdout(page(checks[0]!));
+    return 0;
+  }
+  io.stdout(`${head}\n${list.join('\n')}\n\nshipshape explain <rule> shows one.\n`);
   return 0;
 }
+
+/** The top-level help's part about the default command: its flags, then examples. */
+function checkHelp(check: Command): string {
+  const help = check.createHelp();
+  const options = help.visibleOptions(check).filter((o) => o.long !== '--help');
+  const w = Math.max(...options.map((o) => help.optionTerm(o).length));
+  const lines = options.map((o) => `  ${help.optionTerm(o).padEnd(w)}  ${help.optionDescription(o)}`);
+  return `\nFlags of check (the default command):\n${lines.join('\n')}\n`;
+}
+
+const EXAMPLES = `
+Examples:
+  shipshape .                                   every Dockerfile in the repository (.gitignore respected)
+  shipshape Dockerfile                          one file; exit 1 when a finding is a warning or worse
+  shipshape --fail-on error --ignore tags/no-digest services/
+  shipshape --exclude 'legacy/**' --format sarif --output shipshape.sarif .
+  shipshape baseline . && shipshape --baseline .shipshape-baseline.json .
+  shipshape --changed-since origin/main .       only findings on lines changed since that ref
+  shipshape --format json app.tar               an image saved with docker save
+  docker save app:1.2 | shipshape -
+  shipshape explain dl3025                      a rule's documentation (any case, peer ids, partial names)
+  shipshape config --from-hadolint              .hadolint.yaml -> .shipshape.yaml
+`;
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit status. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -107,17 +229,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const program = new Command('shipshape');
   program
     .description('Best-practice analyzer for containers: Dockerfiles and saved image tarballs')
+    .usage('[check] [flags] <targets...>  |  <command> [args]')
     .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);
 
   const severities = ['error', 'warning', 'info'];
-  program
+  const check = program
     .command('check', { isDefault: true })
     .description('analyze Dockerfiles, directories holding them, image tarballs, or - for stdin')
     .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive) or -')
-    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary)').choices([...FORMATS]).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary), checkstyle, junit, gitlab (Code Quality)').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)').choices([...severities, 'none']))
     .option('-o, --output <file>', 'write the report to this file instead of stdout (the exit status is unchanged)')
     .option('-c, --config <file>', 'use this config file instead of the nearest .shipshape.yaml above each target')
@@ -129,9 +252,32 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
     .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')
     .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
+    .option('--exclude <glob>', 'in directories and globs, skip paths matching this glob (repeatable; .gitignore, node_modules and vendor are always skipped)', collect, [])
+    .option('--baseline <file>', 'report only findings not recorded in this baseline (written by `shipshape baseline`)')
+    .option('--changed-since <ref>', 'report only findings on lines changed since this git revision (uncommitted changes included)')
+    .option('--no-color', 'no ANSI colours (also NO_COLOR=1; colours are only ever used on a terminal)')
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
+    });
+
+  const baseline = program
+    .command('baseline')
+    .description(`record every current finding in ${BASELINE_FILE}, so that --baseline reports only new ones`)
+    .argument('[targets...]', 'what check would analyse (default: .)');
+  for (const o of check.options) if (!['--format', '--fail-on', '--min-severity', '--baseline', '--changed-since', '--no-color'].includes(o.long ?? '')) baseline.addOption(o);
+  baseline.action(async (targets: string[], opts: CheckOptions) => {
+    status = await runBaseline(targets.length ? targets : ['.'], opts, io);
+  });
+
+  program
+    .command('config')
+    .description('write a .shipshape.yaml equivalent to another tool\'s settings')
+    .option('--from-hadolint [file]', 'convert hadolint\'s config (default: .hadolint.yaml or .hadolint.yml here)')
+    .option('-o, --output <file>', 'where to write (default .shipshape.yaml; - prints it)')
+    .option('--force', 'replace an existing file')
+    .action(async (opts: { fromHadolint?: string | true; output?: string; force?: boolean }) => {
+      status = await runConfig(opts, io);
     });
 
   program
@@ -144,11 +290,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   program
     .command('explain')
-    .description('print the documentation of a rule')
-    .argument('<rule>', 'rule id (pid1/shell-form-command) or peer id (DL3025)')
-    .action((rule: string) => {
-      status = runExplain(rule, io);
+    .description('print the documentation of a rule (plain text; --format markdown for the Markdown page)')
+    .argument('<rule>', 'rule id (pid1/shell-form-command), peer id (DL3025, DS-0002, CKV_DOCKER_2), category (pid1) or part of a name (no-init), in any case')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .option('--no-color', 'no bold headings')
+    .action((rule: string, opts: { format: 'text' | 'markdown'; color: boolean }) => {
+      status = runExplain(rule, opts, io, io.isTTY && opts.color);
     });
+
+  program.addHelpText('after', () => checkHelp(check) + EXAMPLES);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
 import { nameKey } from './names.js';
+import { globToRegExp } from '../util/glob.js';
 
 /** A threshold for the exit status: a severity, or `none` (never fail). */
 export type FailOn = Severity | 'none';
@@ -27,14 +28,29 @@ export interface ConfigSettings {
   baseFindings?: boolean | undefined;
   /** The stage analyzed as the image (`docker build --target`), for the files this applies to. */
   target?: string | undefined;
+  /** Labels every final stage must carry, with the type of their value (hadolint's `label-schema`). */
+  labelSchema?: Record<string, LabelType> | undefined;
+  /** Labels outside `labelSchema` are reported (hadolint's `strict-labels`). */
+  strictLabels?: boolean | undefined;
 }
 
-/** A whole config file: settings, and settings per path glob. */
+/** The value types hadolint's label schema knows. */
+export const LABEL_TYPES = ['text', 'url', 'email', 'rfc3339', 'semver', 'hash', 'spdx'] as const;
+export type LabelType = (typeof LABEL_TYPES)[number];
+
+/** A whole config file: settings, settings per path glob, and what applies to a whole run. */
 export interface ConfigFile extends ConfigSettings {
   overrides?: Record<string, ConfigSettings> | undefined;
+  /** Globs (relative to the file) that directory runs skip, on top of .gitignore, node_modules and vendor. */
+  exclude?: string[] | undefined;
+  /** A baseline file (relative to the config file): findings recorded there are not reported. */
+  baseline?: string | undefined;
 }
 
 export const CONFIG_NAMES = ['.shipshape.yaml', '.shipshape.yml'] as const;
+
+/** hadolint's config file names, read when no `.shipshape.yaml` applies. */
+export const HADOLINT_CONFIG_NAMES = ['.hadolint.yaml', '.hadolint.yml'] as const;
 
 /** A config file that cannot be used; the message is one line naming the file and the key. */
 export class ConfigError extends Error {}
@@ -44,6 +60,10 @@ export interface LoadedConfig {
   path: string;
   dir: string;
   config: ConfigFile;
+  /** Which tool's file it is: a hadolint config is converted on reading. */
+  kind?: 'shipshape' | 'hadolint';
+  /** What of a converted file was not taken over, one line each. */
+  dropped?: string[];
 }
 
 /** The settings that apply to one target. */
@@ -59,7 +79,7 @@ export interface Effective {
 }
 
 /** The nearest `.shipshape.yaml` in `start` (a file's directory or a directory) or above it. */
-export function findConfig(start: string): string | null {
+export function findConfig(start: string, names: readonly string[] = CONFIG_NAMES): string | null {
   let dir = resolve(start);
   try {
     if (!statSync(dir).isDirectory()) dir = dirname(dir);
@@ -67,7 +87,7 @@ export function findConfig(start: string): string | null {
     dir = dirname(dir);
   }
   for (;;) {
-    for (const n of CONFIG_NAMES) {
+    for (const n of names) {
       const p = join(dir, n);
       if (existsSync(p)) return p;
     }
@@ -77,29 +97,7 @@ export function findConfig(start: string): string | null {
   }
 }
 
-/** A glob (`**`, `*`, `?`, `{a,b}`) as a regular expression over `/`-separated paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+export { globToRegExp };
 
 /** True when `target` (a path) matches `glob`, relative to `dir`; a glob without `/` matches the base name too. */
 export function matchesGlob(glob: string, dir: string, target: string): boolean {
@@ -118,7 +116,7 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
   if (!loaded) return eff;
   const layers: ConfigSettings[] = [loaded.config];
   if (target !== null) for (const [glob, o] of Object.entries(loaded.config.overrides ?? {})) if (matchesGlob(glob, loaded.dir, target)) layers.push(o);
-  const settings: { trustedRegistries?: readonly string[]; allowedTools?: readonly string[]; baseFindings?: boolean } = {};
+  const settings: { -readonly [K in keyof CheckSettings]: CheckSettings[K] } = {};
   for (const l of layers) {
     if (l.ignore) eff.ignore.push(...l.ignore);
     if (l.severity) Object.assign(eff.severity, l.severity);
@@ -127,6 +125,8 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
     if (l.allowedTools) settings.allowedTools = l.allowedTools;
     if (l.baseFindings !== undefined) settings.baseFindings = l.baseFindings;
     if (l.target !== undefined) eff.target = l.target;
+    if (l.labelSchema) settings.labelSchema = l.labelSchema;
+    if (l.strictLabels !== undefined) settings.strictLabels = l.strictLabels;
   }
   eff.settings = settings;
   return eff;

@@ -3,12 +3,13 @@
  * `--config`), validated with zod, and resolved for one target (its `overrides` applied).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { basename, dirname, resolve } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import type { Check } from './types.js';
 import { isKnownName, unknownName } from './names.js';
-import { ConfigError, type ConfigFile, type ConfigSettings, type LoadedConfig } from './config-resolve.js';
+import { fromHadolint } from './peer-config.js';
+import { ConfigError, LABEL_TYPES, type ConfigFile, type ConfigSettings, type LoadedConfig } from './config-resolve.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
 const failOn = z.enum(['error', 'warning', 'info', 'none']);
@@ -29,10 +30,21 @@ const settingsShape = {
   baseFindings: z.boolean().optional(),
   /** The stage analyzed as the image (`docker build --target`). */
   target: z.string().min(1).optional(),
+  /** Labels the final stage must carry, with the type of their value (hadolint's label-schema). */
+  labelSchema: z.record(z.string(), z.enum(LABEL_TYPES)).optional(),
+  /** Labels outside labelSchema are reported (hadolint's strict-labels). */
+  strictLabels: z.boolean().optional(),
 };
 
 const overrideSchema = z.strictObject(settingsShape);
-const configSchema = z.strictObject({ ...settingsShape, overrides: z.record(z.string(), overrideSchema).optional() });
+const configSchema = z.strictObject({
+  ...settingsShape,
+  overrides: z.record(z.string(), overrideSchema).optional(),
+  /** Globs directory runs skip (relative to this file). */
+  exclude: names.optional(),
+  /** A baseline file (relative to this file). */
+  baseline: z.string().min(1).optional(),
+});
 
 // The schema and the plain types the resolver reads say the same thing.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -45,7 +57,7 @@ function keyPath(path: readonly PropertyKey[]): string {
 
 
 /** Reads and validates a config file; every problem is a `ConfigError` naming the file and key. */
-export function loadConfig(path: string, known: readonly Check[]): LoadedConfig {
+export function loadConfig(path: string, known: readonly Check[], options: { as?: 'hadolint' } = {}): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -58,6 +70,10 @@ export function loadConfig(path: string, known: readonly Check[]): LoadedConfig 
     raw = parseYaml(text) ?? {};
   } catch (e) {
     throw new ConfigError(`${path}: not valid YAML: ${(e as Error).message.split('\n', 1)[0]}`);
+  }
+  if (options.as === 'hadolint' || isHadolintConfig(path)) {
+    const { config, dropped } = fromHadolint(raw, known);
+    return { path, dir: dirname(resolve(path)), config, kind: 'hadolint', dropped };
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -75,6 +91,17 @@ export function loadConfig(path: string, known: readonly Check[]): LoadedConfig 
   };
   checkNames(config, '');
   for (const [glob, o] of Object.entries(config.overrides ?? {})) checkNames(o, `overrides.${glob}.`);
-  return { path, dir: dirname(resolve(path)), config };
+  return { path, dir: dirname(resolve(path)), config, kind: 'shipshape' };
 }
 
+
+/** True for hadolint's config file names (`.hadolint.yaml`, `hadolint.yml`…): read as hadolint settings. */
+export function isHadolintConfig(path: string): boolean {
+  return /^\.?hadolint\.ya?ml$/.test(basename(path));
+}
+
+/** A config as `.shipshape.yaml` text, with a comment on top (each line of `header`). */
+export function configText(config: ConfigFile, header: readonly string[] = []): string {
+  const body = Object.keys(config).length ? stringifyYaml(config, { lineWidth: 0 }) : '{}\n';
+  return [...header.map((h) => `# ${h}`), body].join('\n');
+}

@@ -27,6 +27,8 @@ export interface Finding {
   detail?: Record<string, string | number | boolean>;
   /** For an image finding, when the Dockerfile is given too: the instruction that made its layer or setting. */
   dockerfile?: { file: string; line: number };
+  /** A hash of the rule and the text the finding is about (not its line number): baselines match on it. */
+  fingerprint?: string;
 }
 
 export interface CheckDocs {
@@ -71,6 +73,10 @@ export interface CheckSettings {
   readonly allowedTools?: readonly string[];
   /** Report what the base image owns (tools, waste) at the check's severity instead of `info` (`--base-findings`). */
   readonly baseFindings?: boolean;
+  /** Labels the final stage must carry, by name, with the type of their value (hadolint's `label-schema`). */
+  readonly labelSchema?: Readonly<Record<string, 'text' | 'url' | 'email' | 'rfc3339' | 'semver' | 'hash' | 'spdx'>>;
+  /** Labels outside `labelSchema` are reported too (hadolint's `strict-labels`). */
+  readonly strictLabels?: boolean;
 }
 
 export interface DockerfileContext<M extends string> {

@@ -20,20 +20,23 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
   }
   if (f.dockerfile) out.dockerfile = { file: f.dockerfile.file, line: f.dockerfile.line };
   out.messageId = f.messageId;
+  if (f.fingerprint) out.fingerprint = f.fingerprint;
   if (f.detail) Object.assign(out, { detail: f.detail });
   return out;
 }
 
-export function renderJson(results: readonly TargetResult[]): string {
-  const doc = {
+export function renderJson(results: readonly TargetResult[], baseline?: readonly { path: string; matched: number; gone: number }[]): string {
+  const doc: Record<string, unknown> = {
     tool: { name: 'shipshape', version: VERSION },
     targets: results.map((r) => ({
       path: r.path,
       kind: r.kind,
       error: r.error === null ? null : { message: r.error },
+      ...(r.build ? { build: r.build } : {}),
       findings: r.findings.map(jsonFinding),
     })),
     summary: summarize(results),
   };
+  if (baseline) doc.baseline = baseline.map((b) => ({ file: b.path, matched: b.matched, gone: b.gone }));
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -28,8 +28,9 @@ export function renderMarkdown(results: readonly TargetResult[], options: { head
   const unread = results.filter((r) => r.error !== null).length;
   const out: string[] = [`## ${options.heading ?? 'shipshape'}`, ''];
   let line = total === 0 ? '**No problems**' : `**${plural(total, 'problem')}** (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info)`;
-  line += ` in ${plural(results.length, 'target')}`;
-  if (unread) line += `; ${unread} could not be read`;
+  const read = results.length - unread;
+  if (read > 0) line += ` in ${plural(read, 'target')}`;
+  if (unread) line = read > 0 ? `${line}; ${plural(unread, 'target')} could not be read` : `**${plural(unread, 'target')} could not be read**`;
   out.push(line + '.', '');
   for (const r of results) {
     out.push(`### \`${cell(r.path)}\` (${r.kind})`, '');

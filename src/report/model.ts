@@ -7,6 +7,10 @@ export interface TargetResult {
   /** Set when the target could not be read; then there are no findings. */
   error: string | null;
   findings: Finding[];
+  /** A Dockerfile analysed as a compose service or a bake target builds it: which, with its stage and arguments. */
+  build?: { file: string; name: string; target: string | null; args: Readonly<Record<string, string>> };
+  /** The config file that applied, when there was one (a hadolint config is named in the text report's footer). */
+  config?: { path: string; kind: 'shipshape' | 'hadolint' };
 }
 
 export function summarize(results: readonly TargetResult[]): Record<Severity, number> {

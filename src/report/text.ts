@@ -23,7 +23,7 @@ function where(f: Finding): string {
   return `${l.range.line}:${l.range.column}`;
 }
 
-export function renderText(results: readonly TargetResult[], color: boolean): string {
+export function renderText(results: readonly TargetResult[], color: boolean, options: { baseline?: readonly { path: string; matched: number; gone: number }[] } = {}): string {
   const paint = (k: keyof typeof COLORS, s: string): string => (color ? `\u001b[${COLORS[k][0]}m${s}\u001b[${COLORS[k][1]}m` : s);
   const out: string[] = [];
   for (const r of results) {
@@ -33,8 +33,9 @@ export function renderText(results: readonly TargetResult[], color: boolean): st
     }
     if (r.findings.length === 0) continue;
     const groups = new Map<string, Finding[]>();
+    const label = r.build ? `${r.path} (as ${r.build.file} builds ${r.build.name}${r.build.target ? `, stage ${r.build.target}` : ''})` : r.path;
     for (const f of r.findings) {
-      const file = f.location.kind === 'file' ? `${r.path} -> ${f.location.file}` : r.path;
+      const file = f.location.kind === 'file' ? `${label} -> ${f.location.file}` : label;
       const g = groups.get(file) ?? [];
       g.push(f);
       groups.set(file, g);
@@ -56,13 +57,30 @@ export function renderText(results: readonly TargetResult[], color: boolean): st
       out.push('');
     }
   }
+  out.push(...footer(results, paint));
+  if (options.baseline) for (const b of options.baseline) out.push(baselineLine(b));
+  return out.join('\n') + '\n';
+}
+
+/** `N problems (…) in M targets`, with the targets that could not be read counted apart, and the hadolint config note. */
+function footer(results: readonly TargetResult[], paint: (k: keyof typeof COLORS, s: string) => string): string[] {
   const s = summarize(results);
   const total = s.error + s.warning + s.info;
   const errors = results.filter((r) => r.error !== null).length;
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const read = results.length - errors;
   let line = total === 0 ? 'no problems' : `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info)`;
-  line += ` in ${plural(results.length, 'target')}`;
-  if (errors) line += `, ${errors} could not be read`;
-  out.push(total === 0 && errors === 0 ? paint('bold', line) : paint(s.error || errors ? 'error' : 'warning', line));
-  return out.join('\n') + '\n';
+  if (read > 0) line += ` in ${plural(read, 'target')}`;
+  if (errors) line = read > 0 ? `${line}; ${plural(errors, 'target')} could not be read` : `${plural(errors, 'target')} could not be read`;
+  const out = [total === 0 && errors === 0 ? paint('bold', line) : paint(s.error || errors ? 'error' : 'warning', line)];
+  const hadolint = [...new Set(results.filter((r) => r.config?.kind === 'hadolint').map((r) => r.config!.path))];
+  for (const h of hadolint) out.push(`settings from hadolint's ${h} (no .shipshape.yaml applies); \`shipshape config --from-hadolint\` writes the equivalent .shipshape.yaml`);
+  return out;
+}
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** What a baseline did, in one line. */
+export function baselineLine(b: { path: string; matched: number; gone: number }): string {
+  const gone = b.gone === 1 ? '1 entry' : `${b.gone} entries`;
+  return `baseline ${b.path}: ${plural(b.matched, 'finding')} already recorded (not shown)${b.gone ? `; ${gone} gone (fixed or changed): \`shipshape baseline\` rewrites it` : ''}`;
 }

@@ -1,0 +1,148 @@
+/**
+ * Baselines: the findings a repository already lives with, recorded once (`shipshape baseline`) so
+ * that later runs report only new ones. An entry is keyed by rule, file and a fingerprint of the
+ * offending text (the lines the finding covers, whitespace-insensitive), not by line number, so a
+ * finding stays matched when lines above it move; changing the offending text makes it new.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { Finding } from './types.js';
+
+export const BASELINE_FILE = '.shipshape-baseline.json';
+
+export interface BaselineEntry {
+  rule: string;
+  /** The target (Dockerfile or image archive), relative to the baseline file's directory, with `/`. */
+  file: string;
+  fingerprint: string;
+  /** For a reader of the file; not used to match. */
+  line?: number;
+  message?: string;
+}
+
+export interface Baseline {
+  path: string;
+  entries: BaselineEntry[];
+}
+
+/** Something with findings under a path: a target result. */
+interface Target {
+  path: string;
+  error: string | null;
+  findings: Finding[];
+}
+
+/** The text a finding is about, for its fingerprint: its lines (trimmed, spaces collapsed), or its place in an image. */
+export function fingerprintText(f: Finding, lineText: (file: string | null, line: number) => string | null): string {
+  const l = f.location;
+  if (l.kind === 'image') return `image ${l.path ?? ''} ${l.field ?? ''}`;
+  const file = l.kind === 'file' ? l.file : null;
+  const lines: string[] = [];
+  for (let n = l.range.line; n <= Math.min(l.range.endLine, l.range.line + 50); n++) lines.push((lineText(file, n) ?? '').trim().replace(/\s+/g, ' '));
+  return `${file ?? ''}\n${lines.join('\n')}`;
+}
+
+/** A short stable fingerprint of a finding: rule, message id and the text it is about. */
+export function fingerprint(f: Finding, text: string): string {
+  return createHash('sha256').update(`${f.rule}\0${f.messageId}\0${text}`).digest('hex').slice(0, 16);
+}
+
+const keyOf = (rule: string, file: string, fp: string): string => `${rule}\0${file}\0${fp}`;
+
+function relTo(dir: string, path: string): string {
+  return relative(dir, resolve(path)).split(sep).join('/');
+}
+
+/** The baseline recording every finding of `results`, for a file to be written at `path`. */
+export function baselineOf(results: readonly Target[], path: string): Baseline {
+  const dir = dirname(resolve(path));
+  const entries: BaselineEntry[] = [];
+  for (const r of results) {
+    if (r.error !== null || r.path === '<stdin>') continue;
+    for (const f of r.findings) {
+      if (!f.fingerprint) continue;
+      const e: BaselineEntry = { rule: f.rule, file: relTo(dir, r.path), fingerprint: f.fingerprint };
+      if (f.location.kind !== 'image') e.line = f.location.range.line;
+      e.message = f.message;
+      entries.push(e);
+    }
+  }
+  entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  return { path, entries };
+}
+
+/** The text of a baseline file: one entry a line, so that a review sees which findings came and went. */
+export function baselineText(b: Baseline): string {
+  return `{"tool": "shipshape", "version": 1, "entries": [\n${b.entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n]}\n`;
+}
+
+/** A baseline problem: one line naming the file. */
+export class BaselineError extends Error {}
+
+/** Reads a baseline file. */
+export function loadBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BaselineError(`${path}: ${code === 'ENOENT' ? 'no such file (write one with `shipshape baseline`)' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new BaselineError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+  const entries = (doc as { entries?: unknown })?.entries;
+  if (!Array.isArray(entries) || !entries.every((e) => typeof e?.rule === 'string' && typeof e?.file === 'string' && typeof e?.fingerprint === 'string')) {
+    throw new BaselineError(`${path}: not a shipshape baseline (expected {"entries": [{"rule", "file", "fingerprint"}…]})`);
+  }
+  return { path, entries: entries as BaselineEntry[] };
+}
+
+/** What applying a baseline did. */
+export interface BaselineOutcome {
+  path: string;
+  /** Findings found in the baseline, so not reported. */
+  matched: number;
+  /** Baseline entries of the files analysed that no finding matched any more (fixed, or their text changed). */
+  gone: number;
+}
+
+/** Removes from each target the findings its baseline records; counts what matched and what is gone. */
+export function applyBaseline<T extends Target>(results: readonly T[], baseline: Baseline): { results: T[]; outcome: BaselineOutcome } {
+  const dir = dirname(resolve(baseline.path));
+  const left = new Map<string, number>();
+  for (const e of baseline.entries) {
+    const k = keyOf(e.rule, e.file, e.fingerprint);
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
+  let matched = 0;
+  const analysed = new Set<string>();
+  const out = results.map((r) => {
+    if (r.error !== null) return r;
+    const file = relTo(dir, r.path);
+    analysed.add(file);
+    const findings = r.findings.filter((f) => {
+      const k = f.fingerprint ? keyOf(f.rule, file, f.fingerprint) : null;
+      const n = k ? (left.get(k) ?? 0) : 0;
+      if (n === 0) return true;
+      left.set(k!, n - 1);
+      matched++;
+      return false;
+    });
+    return findings.length === r.findings.length ? r : { ...r, findings };
+  });
+  let gone = 0;
+  for (const e of baseline.entries) {
+    const k = keyOf(e.rule, e.file, e.fingerprint);
+    const n = left.get(k) ?? 0;
+    if (n > 0 && analysed.has(e.file)) {
+      gone++;
+      left.set(k, n - 1);
+    }
+  }
+  return { results: out, outcome: { path: baseline.path, matched, gone } };
+}
