@@ -54,7 +54,7 @@ describe('action.yml', () => {
   it('declares a node24 action running dist/action.js with the inputs and outputs the bundle reads', () => {
     const meta = parseYaml(readFileSync(join(root, 'action.yml'), 'utf8'));
     expect(meta.runs).toEqual({ using: 'node24', main: 'dist/action.js' });
-    expect(Object.keys(meta.inputs)).toEqual(['targets', 'image', 'image-dockerfile', 'format', 'fail-on', 'config', 'sarif-file', 'annotations']);
+    expect(Object.keys(meta.inputs)).toEqual(['targets', 'exclude', 'image', 'image-dockerfile', 'format', 'fail-on', 'config', 'baseline', 'sarif-file', 'annotations']);
     expect(meta.inputs.targets.default).toBe('Dockerfile');
     expect(meta.inputs.annotations.default).toBe('true');
     expect(Object.keys(meta.outputs)).toEqual(['findings', 'errors', 'warnings', 'sarif-file']);

@@ -4,60 +4,19 @@
  * step per `fail-on` or the config's `failOn`.
  */
 import * as core from '@actions/core';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { analyzeTargets, failed, UsageError } from '../analyze.js';
-import { resolveTarget } from '../targets.js';
+import { writeFileSync } from 'node:fs';
+import { analyzeTargets, applyBaselines, failed, UsageError } from '../analyze.js';
+import { resolveTargets } from '../targets.js';
 import { checks } from '../../checks/index.js';
-import { globToRegExp } from '../engine/config-resolve.js';
 import { SEVERITY_RANK } from '../engine/types.js';
 import type { FailOn } from '../engine/config-resolve.js';
 import { summarize } from '../report/model.js';
 import { FORMATS, isFormat, RENDERERS } from '../report/index.js';
 
-const SKIP_DIRS = new Set(['.git', 'node_modules']);
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
 
-/** Paths under `dir` (relative, `/`-separated) matching a glob; stops early past `limit`. */
-function expandGlob(pattern: string, dir: string, limit = 10000): string[] {
-  const re = globToRegExp(pattern.replace(/^\.\//, ''));
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (out.length >= limit) return;
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (e.isFile()) {
-        const rel = relative(dir, p).split(sep).join('/');
-        if (re.test(rel)) out.push(rel);
-      }
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-/** The `targets` input: paths or globs, separated by newlines, commas or spaces. */
-export function expandTargets(input: string, dir: string): { targets: string[]; unmatched: string[] } {
-  const targets: string[] = [];
-  const unmatched: string[] = [];
-  for (const t of input.split(/[\n,\s]+/).map((s) => s.trim()).filter(Boolean)) {
-    if (!/[*?{]/.test(t)) targets.push(t);
-    else {
-      const found = expandGlob(t, dir);
-      if (found.length) targets.push(...found);
-      else unmatched.push(t);
-    }
-  }
-  return { targets, unmatched };
-}
+/** An input holding several values: separated by newlines, commas or spaces. */
+const list = (input: string): string[] => input.split(/[\n,\s]+/).map((s) => s.trim()).filter(Boolean);
 
 async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE;
@@ -73,28 +32,40 @@ async function main(): Promise<void> {
   const image = core.getInput('image');
   const imageDockerfile = core.getInput('image-dockerfile');
 
-  const { targets, unmatched } = expandTargets(core.getInput('targets') || 'Dockerfile', process.cwd());
-  for (const u of unmatched) core.warning(`targets: ${u} matches no file`);
-  if (image) targets.push(image);
-  if (targets.length === 0) throw new Error('no targets: the targets input matched no file and no image was given');
+  const baselineFile = core.getInput('baseline');
+  const exclude = list(core.getInput('exclude'));
 
+  const targets = list(core.getInput('targets') || 'Dockerfile');
+  if (image) targets.push(image);
   const noStdin = (): never => {
     throw new Error('the Action reads no standard input');
   };
   let results;
+  let baseline;
   try {
-    results = await analyzeTargets(targets.flatMap((t) => resolveTarget(t, null, noStdin)), {
+    // The same resolution as the CLI: globs, directories searched as a repository, compose and bake builds.
+    const resolved = await resolveTargets(targets, { stdin: noStdin, exclude, ...(config ? { config } : {}) });
+    for (const u of resolved.unmatched) core.warning(`targets: ${u} matches no file`);
+    for (const n of resolved.notes) core.notice(n);
+    if (resolved.inputs.length === 0) throw new Error('no targets: the targets input matched no file and no image was given');
+    results = await analyzeTargets(resolved.inputs, {
       ...(failOn ? { failOn } : {}),
       ...(config ? { config } : {}),
       ...(imageDockerfile ? { dockerfile: imageDockerfile } : {}),
     });
+    if (baselineFile || results.some((r) => r.baseline)) {
+      const applied = await applyBaselines(results, baselineFile || undefined);
+      results = applied.results;
+      baseline = applied.outcomes;
+      for (const b of baseline) core.notice(`baseline ${b.path}: ${b.matched} finding${b.matched === 1 ? '' : 's'} already recorded (not reported), ${b.gone} entr${b.gone === 1 ? 'y' : 'ies'} gone`);
+    }
   } catch (e) {
     if (e instanceof UsageError) throw new Error(e.message);
     throw e;
   }
   for (const r of results) for (const note of r.notes) core.notice(note);
 
-  const ctx = { color: false, checks };
+  const ctx = { color: false, checks, ...(baseline ? { baseline } : {}) };
   if (format !== 'github') process.stdout.write(RENDERERS[format](results, ctx));
   if (annotations || format === 'github') process.stdout.write(RENDERERS.github(results, ctx));
 
