@@ -126,6 +126,23 @@ describe('dist/action.js', () => {
   });
 });
 
+describe('baseline input', () => {
+  it('reports and fails on only the findings the baseline does not record', () => {
+    const ws = checkout();
+    const cli = join(root, 'dist/cli.js');
+    expect(spawnSync(process.execPath, [cli, 'baseline', 'app/Dockerfile'], { cwd: ws, encoding: 'utf8' }).status).toBe(0);
+    const clean = runAction({ targets: 'app/Dockerfile', baseline: '.shipshape-baseline.json' }, ws);
+    expect(clean.outputs.findings).toBe('0');
+    expect(clean.stdout).toMatch(/^::notice::baseline \.shipshape-baseline\.json: \d+ findings already recorded \(not reported\), 0 entries gone$/m);
+    expect(clean.code).toBe(0);
+    writeFileSync(join(ws, 'app/Dockerfile'), readFileSync(join(ws, 'app/Dockerfile'), 'utf8') + 'EXPOSE 22\n');
+    const added = runAction({ targets: 'app/Dockerfile', baseline: '.shipshape-baseline.json' }, ws);
+    expect(added.stdout).toMatch(/^::warning file=app\/Dockerfile,line=8,.*title=security\/expose-ssh/m);
+    expect(added.outputs.warnings).toBe('1');
+    expect(added.code).toBe(1);
+  });
+});
+
 describe('image with its Dockerfile', () => {
   it('annotates image findings on the Dockerfile line that made their layer (image-dockerfile)', () => {
     const ws = checkout();

@@ -1,6 +1,7 @@
 /** The shipshape command line. */
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { analyzeTargets, applyBaselines, failed, keepChanged, UsageError, type AnalyzedTarget, type RunRequest } from '../analyze.js';
 import { checks as allChecks } from '../../checks/index.js';
@@ -114,6 +115,7 @@ async function runBaseline(targets: string[], opts: CheckOptions, io: Io): Promi
   const { baselineOf, baselineText } = await import('../engine/baseline.js');
   const file = opts.output ?? BASELINE_FILE;
   const b = baselineOf(results, file);
+  mkdirSync(dirname(resolve(file)), { recursive: true });
   writeReport(baselineText(b), file, io);
   const files = new Set(b.entries.map((e) => e.file)).size;
   io.stdout(`wrote ${file}: ${b.entries.length} finding${b.entries.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; \`shipshape --baseline ${file} …\` (or \`baseline: ${file}\` in .shipshape.yaml) now reports only new ones\n`);
