@@ -151,3 +151,41 @@ describe('globs', () => {
     expect(matchesGlob('legacy/**', '/r', '/other/legacy/Dockerfile')).toBe(false);
   });
 });
+
+describe('hadolint config and .trivyignore', () => {
+  it("maps hadolint's settings to shipshape's and names what it drops", async () => {
+    const { fromHadolint, trivyIgnoreIds } = await import('../src/engine/peer-config.js');
+    const { checks } = await import('../checks/index.js');
+    const { config, dropped } = fromHadolint(
+      {
+        ignored: ['DL3008', 'SC2086', 'DL1001'],
+        override: { error: ['DL3025'], style: ['DL3059'], info: ['DL9999'] },
+        'failure-threshold': 'style',
+        trustedRegistries: ['docker.io', 'ghcr.io/acme'],
+        'label-schema': { author: 'text', url: 'url', built: 'date' },
+        'strict-labels': true,
+        'disable-ignore-pragma': true,
+        format: 'json',
+        'no-color': true,
+      },
+      checks,
+    );
+    expect(config).toEqual({
+      ignore: ['DL3008'],
+      severity: { DL3025: 'error', DL3059: 'info' },
+      failOn: 'info',
+      trustedRegistries: ['docker.io', 'ghcr.io/acme'],
+      labelSchema: { author: 'text', url: 'url' },
+      strictLabels: true,
+    });
+    expect(dropped).toEqual([
+      'ignored: SC2086, DL1001 (no shipshape check covers them)',
+      'override.info: DL9999 (no shipshape check covers it)',
+      'label-schema.built: "date" is not one of text, url, email, rfc3339, semver, hash, spdx',
+      'disable-ignore-pragma: shipshape always honours inline ignores (and reports stale ones)',
+    ]);
+    expect(fromHadolint({ 'failure-threshold': 'error', 'no-fail': true }, checks).config).toEqual({ failOn: 'none' });
+    expect(fromHadolint({ 'failure-threshold': 'ignore' }, checks).config).toEqual({ failOn: 'none' });
+    expect(trivyIgnoreIds('# comment\nAVD-DS-0002\nDS-0001 exp:2020-01-01\nDS005 exp:2999-01-01\nCVE-2024-1234\n\nds013 # inline\n', '2026-01-01')).toEqual(['AVD-DS-0002', 'DS005', 'ds013']);
+  });
+});

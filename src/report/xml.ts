@@ -1,5 +1,5 @@
 /** What the XML reports (checkstyle, JUnit) share: escaping, and the file each finding is in. */
-import { posix, sep } from 'node:path';
+import { isAbsolute, posix, relative, sep } from 'node:path';
 import type { Finding } from '../engine/types.js';
 import type { TargetResult } from './model.js';
 
@@ -15,7 +15,15 @@ export function xml(s: string): string {
     .replace(/\n/g, '&#10;');
 }
 
-const slash = (p: string): string => p.split(sep).join('/').replace(/^\.\//, '');
+/** A path as CI systems want it: relative to the working directory (the checkout) when inside it, with `/`. */
+function slash(p: string): string {
+  let path = p;
+  if (isAbsolute(p)) {
+    const rel = relative(process.cwd(), p);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) path = rel;
+  }
+  return path.split(sep).join('/').replace(/^\.\//, '');
+}
 
 /**
  * The file a finding is in and its line: the Dockerfile, the entrypoint script beside it, the
