@@ -187,3 +187,68 @@ describe('shipshape rules and explain', () => {
     expect(typo.stderr).toContain('closest: pid1/shell-form-command');
   });
 });
+
+describe('CLI habits', () => {
+  it('the top-level help shows the check flags with examples; --version prints the version', () => {
+    const h = run(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^Flags of check \(the default command\):$/m);
+    for (const flag of ['--format', '--fail-on', '--ignore', '--exclude', '--baseline', '--changed-since', '--no-color']) expect(h.stdout).toMatch(new RegExp(`^ {2}(-\\w, )?${flag} `, 'm'));
+    expect(h.stdout).toMatch(/^Examples:\n {2}shipshape \./m);
+    const v = run(['--version']);
+    expect(v).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+  });
+
+  it('a directory is searched recursively: the repository\'s own samples, one level down', () => {
+    const r = run(['--format', 'json', 'sample-images/']);
+    expect(r.code).toBe(1);
+    const paths = JSON.parse(r.stdout).targets.map((t: { path: string }) => t.path);
+    expect(paths).toContain('sample-images/node-app/Dockerfile');
+    expect(paths).toContain('sample-images/images/good/Dockerfile');
+    expect(paths.length).toBeGreaterThan(20);
+  });
+
+  it('the footer counts a target that could not be read as such, not as a target without problems', () => {
+    const one = run([join(tmp, 'nope')]);
+    expect(one.stdout.trim().split('\n').pop()).toBe('1 target could not be read');
+    const two = run(['sample-images/good-app/Dockerfile', join(tmp, 'nope')]);
+    expect(two.stdout.trim().split('\n').pop()).toMatch(/^(no problems|\d+ problems? \(.*\)) in 1 target; 1 target could not be read$/);
+  });
+
+  it('colours only on a terminal, and never with --no-color or NO_COLOR', () => {
+    // `script` gives the CLI a terminal; without it the test only checks the flags are accepted.
+    const hasScript = spawnSync('script', ['--version']).status === 0;
+    const onTty = (env: Record<string, string>, extra: string) =>
+      spawnSync('script', ['-qec', `${process.execPath} ${cli} ${extra} sample-images/node-app/Dockerfile`, '/dev/null'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', ...env } }).stdout;
+    if (hasScript) {
+      expect(onTty({}, '')).toContain('\u001b[33mwarning');
+      expect(onTty({}, '--no-color')).not.toContain('\u001b[');
+      expect(onTty({ NO_COLOR: '1' }, '')).not.toContain('\u001b[');
+    }
+    expect(run(['--no-color', 'sample-images/node-app/Dockerfile']).stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('.pre-commit-hooks.yaml', () => {
+  it('runs the package\'s bin on the files a directory run takes for Dockerfiles', async () => {
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const hooks = parse(readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({ id: 'shipshape', language: 'node', entry: Object.keys(pkg.bin)[0] });
+    // pre-commit's patterns are Python's: `(?i)` at the start is JavaScript's `i` flag.
+    const pattern = (p: string) => new RegExp(p.replace(/^\(\?i\)/, ''), p.startsWith('(?i)') ? 'i' : '');
+    const files = pattern(hooks[0].files);
+    const exclude = pattern(hooks[0].exclude);
+    const { isDockerfileName } = await import('../src/repo/discover.js');
+    const cases: [string, boolean][] = [
+      ['Dockerfile', true], ['api/Dockerfile', true], ['dockerfile', true], ['Containerfile', true], ['web/app.Dockerfile', true], ['web/app.dockerfile', true],
+      ['Dockerfile.prod', true], ['x/Dockerfile.dockerignore', false], ['README.md', false], ['Dockerfiles/x.txt', false], ['src/dockerfile.ts', false], ['Dockerfile.j2', false], ['Dockerfile~', false],
+    ];
+    for (const [p, want] of cases) {
+      expect(files.test(p) && !exclude.test(p), p).toBe(want);
+      expect(isDockerfileName(p.split('/').pop()!), p).toBe(want);
+    }
+  });
+});

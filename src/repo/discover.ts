@@ -13,8 +13,11 @@ import { gitignoreVerdict, parseGitignore } from '../util/glob.js';
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', 'vendor']);
 
 const DOCKERFILE_NAME = /^(Dockerfile|Containerfile)$|\.(Dockerfile|Containerfile)$|^(Dockerfile|Containerfile)\./i;
-/** `Dockerfile.*` files that are not Dockerfiles: per-Dockerfile ignore files, notes, editor and merge leftovers. */
-const NOT_A_DOCKERFILE = /\.(dockerignore|md|txt|orig|rej|swp|bak)$|~$/i;
+/**
+ * `Dockerfile.*` names that are not Dockerfiles: per-Dockerfile ignore files, notes, templates, editor
+ * and merge leftovers, and source files of programs about Dockerfiles (`dockerfile.ts`, `dockerfile.go`).
+ */
+export const NOT_A_DOCKERFILE = /\.(dockerignore|md|txt|rst|orig|rej|swp|bak|j2|jinja|jinja2|tpl|tmpl|template|in|erb|mustache|hbs|ts|tsx|js|jsx|mjs|cjs|go|py|rb|rs|java|kt|cs|php|c|h|hs|json|ya?ml|toml|lock|snap|html|sh)$|~$/i;
 const COMPOSE_NAME = /^(docker-)?compose(\.[\w-]+)*\.ya?ml$/;
 const BAKE_NAME = /^docker-bake(\.[\w-]+)*\.(hcl|json)$/;
 
