@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse as parseTestResults } from 'test-results-parser';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
