@@ -18,7 +18,7 @@ describe('--format markdown', () => {
       { path: 'bad/Dockerfile', kind: 'dockerfile', error: 'bad/Dockerfile: is a binary file', findings: [] },
     ];
     const md = renderMarkdown(results).split('\n');
-    expect(md.slice(0, 3)).toEqual(['## shipshape', '', '**3 problems** (1 error, 1 warning, 1 info) in 4 targets; 1 could not be read.']);
+    expect(md.slice(0, 3)).toEqual(['## shipshape', '', '**3 problems** (1 error, 1 warning, 1 info) in 3 targets; 1 target could not be read.']);
     expect(md).toContain('| severity | rule | line | message |');
     expect(md.find((l) => l.includes('pid1/shell-form-command'))).toMatch(/^\| 🟠 warning \| \[`pid1\/shell-form-command`\]\(https:\/\/\S+\/docs\/rules\/pid1\/shell-form-command\.md\) \| 7:1 \| CMD a \\\| b uses &lt;shell> \|$/);
     expect(md.find((l) => l.includes('pid1/script-without-exec'))).toContain('| `entrypoint.sh` 9:3 | no exec |');
