@@ -71,7 +71,7 @@ describe('shipshape . on a repository moving from hadolint, Trivy and Checkov', 
     const broken = fixtureRepo({ 'compose.yaml': 'services:\n  api:\n    build:\n      context: ./services/api\n      target: nope\n' });
     const b = run(broken, ['--format', 'json', 'services/api']);
     expect(b.code).toBe(2);
-    expect(json(b.stdout)[0]!.error!.message).toBe('services/api/Dockerfile: compose.yaml (api) builds the stage "nope", which the Dockerfile does not have');
+    expect(json(b.stdout)[0]!.error!.message).toBe('services/api/Dockerfile: compose.yaml (api) builds a stage it does not have: no stage named nope (its stages: build, prod, debug)');
   });
 
   it("honours .hadolint.yaml (ignored, override, failure-threshold), .trivyignore and the Trivy and Checkov pragmas, and says where its settings came from", () => {
