@@ -260,7 +260,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1; colours are only ever used on a terminal)')
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
-    .addHelpText('after', "  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less")
+    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less")
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });
