@@ -1,6 +1,6 @@
 /** Turns command-line targets into inputs: Dockerfile text with its context, or an image archive. */
-import { readdirSync, statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { StdinSource } from './stdin.js';
 import { findConfig, matchesGlob } from './engine/config-resolve.js';
 import { globToRegExp, isGlob } from './util/glob.js';
@@ -35,7 +35,6 @@ export function sniff(head: Buffer): 'tar' | 'gzip' | 'zstd' | 'binary' | 'text'
   return 'text';
 }
 
-const DOCKERFILE_NAME = /^(Dockerfile|Containerfile)$|\.(Dockerfile|Containerfile)$|^(Dockerfile|Containerfile)\./i;
 
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -95,22 +94,10 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
     return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${describe(e)}` }];
   }
   if (st.isDirectory()) {
-    let names: string[];
-    try {
-      names = readdirSync(target);
-    } catch (e) {
-      return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${describe(e)}` }];
-    }
-    const found = names.filter((n) => DOCKERFILE_NAME.test(n)).sort();
-    const files = found.filter((n) => {
-      try {
-        return statSync(join(target, n)).isFile();
-      } catch {
-        return false;
-      }
-    });
-    if (files.length === 0) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: no Dockerfile, Containerfile, *.Dockerfile or Dockerfile.* in this directory` }];
-    return files.flatMap((n) => resolveTarget(join(target, n), contextDir, stdin));
+    // The directory's Dockerfiles, searched as `resolveTargets` searches a directory (without compose and bake builds).
+    const files = walkRepository(target).dockerfiles;
+    if (files.length === 0) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: no Dockerfile, Containerfile, *.Dockerfile or Dockerfile.* in this directory or below` }];
+    return files.flatMap((f) => resolveTarget(f, contextDir, stdin));
   }
   if (!st.isFile()) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: not a regular file` }];
   let head: Buffer;
@@ -133,10 +120,6 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   const t = dockerfileText(buf);
   if ('error' in t) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${t.error}` }];
   return [{ kind: 'dockerfile', path: target, text: t.text, contextDir: contextDir ?? dirname(target) }];
-}
-
-export function isDockerfileName(path: string): boolean {
-  return DOCKERFILE_NAME.test(basename(path));
 }
 
 // ---------------------------------------------------------------------------------------------
