@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
 
 /** Commands a RUN runs (wrappers like `sudo x` count once); an exec-form RUN runs one. */
 function commandCount(ins: Instruction): number {
@@ -9,6 +10,16 @@ function commandCount(ins: Instruction): number {
 }
 
 const flagsOf = (ins: Instruction): string => ins.flags.map((f) => `${f.name}=${f.value ?? ''}`).sort().join(' ');
+
+/**
+ * Two RUNs that `&&` can join: neither holds a here-document (joining means rewriting the script, not
+ * chaining), and not both in exec form (the image may have no shell to chain them with; a shell-form
+ * RUN next to an exec-form one shows there is one).
+ */
+function joinable(a: Instruction, b: Instruction): boolean {
+  if (a.heredocs.length > 0 || b.heredocs.length > 0) return false;
+  return !(a.json && b.json);
+}
 
 export default defineCheck({
   id: 'cache/consecutive-run',
@@ -23,7 +34,15 @@ export default defineCheck({
     why: `Each RUN makes a layer and a cache entry. Two RUNs in a row that each run one command add a
 layer for nothing, and files the first creates and the second deletes stay in the image. Chain
 related commands with \`&&\` in one RUN. Keep them apart only when the first is slow and rarely
-changes while the second changes often, so the cache keeps the slow one.`,
+changes while the second changes often, so the cache keeps the slow one.
+
+Not reported:
+- RUNs in a stage whose layers never reach the image (a builder that is only copied from, or only
+  the base of such builders): \`COPY --from\` takes the stage's files, not its layers, and a split
+  there often keeps a slow step cached on its own.
+- RUNs with a here-document (\`RUN <<EOF\`, \`RUN cat <<EOF > file\`): they cannot be chained with
+  \`&&\`; joining them means rewriting the script.
+- Two exec-form RUNs (\`RUN ["/busybox/mkdir", …]\`): the image may have no shell to chain them with.`,
     bad: `FROM alpine:3.20
 RUN adduser -D -u 10001 app
 RUN mkdir -p /srv/data
@@ -43,7 +62,7 @@ RUN adduser -D -u 10001 app \\
           return;
         }
         const single = commandCount(ins) === 1;
-        if (single && previous && flagsOf(previous) === flagsOf(ins)) {
+        if (single && previous && flagsOf(previous) === flagsOf(ins) && joinable(previous, ins) && layersShip(ctx.facts, ins)) {
           ctx.report({ messageId: 'mergeable', data: { line: previous.range.line }, at: ins });
         }
         previous = single ? ins : null;

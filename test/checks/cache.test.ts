@@ -70,6 +70,17 @@ testCheck(consecutiveRun, {
     { name: 'different flags', code: 'FROM debian:10\nRUN --mount=type=secret,id=foo /foo.sh\nRUN /bar.sh\n' },
     { name: 'chained commands', code: 'FROM debian:10\nRUN foo && bar\nRUN foobar\nFROM debian:10\nRUN foobar\nRUN foo; bar\n' },
     { name: 'a new stage starts over', code: 'FROM debian:10\nRUN foo\nFROM debian:10\nRUN bar\n' },
+    {
+      name: 'a builder whose layers never ship',
+      code: 'FROM alpine:3.20 AS fetch\nRUN wget -qO /a.tgz https://example.com/a-1.0.tgz\nRUN wget -qO /b.tgz https://example.com/b-2.0.tgz\nFROM alpine:3.20\nCOPY --from=fetch /a.tgz /b.tgz /opt/\n',
+    },
+    {
+      name: 'a stage that is only the base of a builder',
+      code: 'FROM golang:1.22 AS tools\nRUN go env -w GOFLAGS=-mod=mod\nRUN go install example.com/tool@v1.2.3\nFROM tools AS build\nRUN make\nFROM scratch\nCOPY --from=build /out/app /app\n',
+    },
+    { name: 'a RUN after a heredoc RUN', code: 'FROM debian:12\nRUN cat <<EOF > /etc/motd\nhello\nEOF\nRUN echo there\n' },
+    { name: 'a heredoc script after a RUN', code: 'FROM debian:12\nRUN echo start\nRUN <<EOF\necho one\nEOF\n' },
+    { name: 'two exec-form RUNs in an image without a shell', code: 'FROM gcr.io/distroless/static\nRUN ["/busybox/mkdir", "-p", "/workspace"]\nRUN ["/busybox/ln", "-s", "/busybox/sh", "/bin/sh"]\n' },
   ],
   invalid: [
     { code: 'FROM debian:10\nRUN /foo.sh\nRUN /bar.sh\n', errors: [{ messageId: 'mergeable', line: 3, column: 1 }] },
@@ -77,5 +88,11 @@ testCheck(consecutiveRun, {
     { name: 'same flags', code: 'FROM debian:10\nRUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=foo /bar.sh\n', errors: [{ messageId: 'mergeable', line: 3 }] },
     { name: 'after a chained RUN', code: 'FROM debian:10\nRUN foo && bar\nRUN foo\nRUN bar\n', errors: [{ messageId: 'mergeable', line: 4 }] },
     { name: 'exec form counts as one command', code: 'FROM debian:10\nRUN ["a"]\nRUN b\n', errors: [{ messageId: 'mergeable', line: 3 }] },
+    {
+      name: 'the final stage of a multi-stage build',
+      code: 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12-slim\nRUN useradd -u 10001 app\nRUN mkdir /data\nCOPY --from=build /app /app\n',
+      errors: [{ messageId: 'mergeable', line: 5 }],
+    },
+    { name: 'a stage the final one is built on', code: 'FROM alpine:3.20 AS base\nRUN adduser -D app\nRUN mkdir /data\nFROM base\nCMD ["sh"]\n', errors: [{ messageId: 'mergeable', line: 3 }] },
   ],
 });
