@@ -3,6 +3,7 @@ import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import type { Range } from '../../src/util/text.js';
 import { dependencyFetch, type DependencyFetch } from '../../src/knowledge/build-tools.js';
 import { wholeContextSource } from '../../src/dockerfile/context.js';
+import { goVendored } from '../../src/dockerfile/go.js';
 import { entryIsBase, layerOrigin, originDetail } from '../../src/image/origin.js';
 import { copiesWholeContext, historyInstruction, historyScript } from '../../src/image/history.js';
 
@@ -32,9 +33,18 @@ line of source throws away the dependency layer, and every build downloads and b
 dependencies again.
 
 Copy the manifests (\`package.json\` and the lockfile, \`requirements.txt\`, \`go.mod\` and \`go.sum\`,
-\`Gemfile.lock\`, \`pom.xml\`…) first, install, and copy the rest of the source afterwards. An install
-RUN with a BuildKit cache mount (\`RUN --mount=type=cache,target=/root/.npm npm ci\`) keeps the
-downloads between builds and is not reported.
+\`Gemfile.lock\`, \`pom.xml\`…) first, install, and copy the rest of the source afterwards.
+
+Not reported:
+- an install RUN with a BuildKit cache mount (\`RUN --mount=type=cache,target=/root/.npm npm ci\`),
+  which keeps the downloads between builds;
+- an ecosystem whose dependencies were already fetched before the copy, by the install itself or a
+  "dependencies first" tool (\`cargo chef cook\` on a recipe, \`go mod download\`, \`npm ci\` on the
+  copied manifests);
+- installs that name what they install (\`npm install typescript@5\`, \`npm i -g pm2\`, \`pip install
+  flask\`): they read no manifest from the copied tree, so copying the manifests first changes nothing;
+- Go builds of a vendored module (\`vendor/modules.txt\` in the context, or \`-mod=vendor\`), which
+  download nothing.
 
 In an image, the history shows the same order: a layer whose \`created_by\` copies the whole context
 (\`COPY . .\` as BuildKit records it, \`COPY dir:… in .\` or \`in <WORKDIR>\` as the classic builder and
@@ -65,7 +75,8 @@ CMD ["node", "server.js"]
       const cached = ins.flags.some((f) => f.name === 'mount' && /(^|,)type=cache(,|$)/.test(f.value ?? ''));
       for (const c of ins.shell?.commands ?? []) {
         const f = dependencyFetch(c);
-        if (!f) continue;
+        // a vendored Go module builds from the copied tree and downloads nothing
+        if (!f || (f.ecosystem === 'go' && goVendored(ctx.facts, ins, c))) continue;
         if (!state.copy) state.fetchedBefore.add(f.ecosystem);
         else if (!cached && !state.fetchedBefore.has(f.ecosystem) && !reported.has(state.copy.ins)) {
           reported.add(state.copy.ins);

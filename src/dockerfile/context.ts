@@ -12,10 +12,23 @@ import { expand } from './vars.js';
 export interface ContextReader {
   root: string;
   read(relative: string): string | null;
+  /** True when the context holds a file at that path, whatever its size. */
+  exists(relative: string): boolean;
 }
 
 export function emptyContext(): BuildContext {
-  return { root: null, dockerignore: null, scripts: [], devcontainer: false };
+  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map() };
+}
+
+/**
+ * Files at the context root that checks ask about by name: Go's module file (`go install pkg` in a
+ * module takes its version from it) and vendor list (a vendored module builds without downloading).
+ */
+export const CONTEXT_FILES = ['go.mod', 'vendor/modules.txt'] as const;
+
+/** The text of one of `CONTEXT_FILES` in the build context ('' when present but not readable as text), or null when absent or when there is no context. */
+export function contextFile(facts: DockerfileFacts, path: (typeof CONTEXT_FILES)[number]): string | null {
+  return facts.context.files.get(path) ?? null;
 }
 
 const MAX_SCRIPT = 256 * 1024;
@@ -23,11 +36,23 @@ const MAX_SCRIPT = 256 * 1024;
 /** A reader over a directory on disk; it never leaves the directory. */
 export function directoryReader(root: string): ContextReader {
   const base = resolve(root);
+  const inside = (relative: string): string | null => {
+    const full = resolve(join(base, relative));
+    return full !== base && !full.startsWith(base + sep) ? null : full;
+  };
   return {
     root: base,
+    exists(relative) {
+      const full = inside(relative);
+      try {
+        return full !== null && statSync(full).isFile();
+      } catch {
+        return false;
+      }
+    },
     read(relative) {
-      const full = resolve(join(base, relative));
-      if (full !== base && !full.startsWith(base + sep)) return null;
+      const full = inside(relative);
+      if (full === null) return null;
       try {
         const st = statSync(full);
         if (!st.isFile() || st.size > MAX_SCRIPT) return null;
@@ -43,7 +68,8 @@ export function directoryReader(root: string): ContextReader {
 
 /** A reader over files held in memory (tests, stdin). */
 export function memoryReader(files: Record<string, string>, root = '.'): ContextReader {
-  return { root, read: (p) => files[posix.normalize(p).replace(/^\.\//, '')] ?? null };
+  const key = (p: string): string => posix.normalize(p).replace(/^\.\//, '');
+  return { root, read: (p) => files[key(p)] ?? null, exists: (p) => key(p) in files };
 }
 
 const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
@@ -159,6 +185,7 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     dockerignore: ignore === null ? null : ignore.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')),
     scripts: [],
     devcontainer: reader.read('devcontainer.json') !== null || reader.read('.devcontainer.json') !== null,
+    files: new Map(CONTEXT_FILES.filter((f) => reader.exists(f)).map((f) => [f, reader.read(f) ?? ''])),
   };
   const stage = facts.finalStage;
   if (!stage) return ctx;

@@ -131,4 +131,9 @@ export interface BuildContext {
   scripts: ScriptFile[];
   /** The context holds a `devcontainer.json`: the Dockerfile makes a development container. */
   devcontainer: boolean;
+  /**
+   * The files of `CONTEXT_FILES` (dependency manifests, Go's vendor list) that the context holds, by
+   * path: their text, or '' when present but too large or not text. Read once, with the context.
+   */
+  files: ReadonlyMap<string, string>;
 }

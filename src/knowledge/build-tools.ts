@@ -17,11 +17,21 @@ export interface DependencyFetch {
 
 const sub = (cmd: ShellCommand, valueOptions: readonly string[] = []): Word[] => positionals(cmd, valueOptions);
 
+/** Options of npm, pnpm and bun that take a value as the next word (`--omit dev`). */
+const NODE_VALUES = ['--prefix', '-C', '--dir', '--cwd', '--registry', '--cache', '--tag', '-w', '--workspace', '--omit', '--include', '--loglevel', '--userconfig', '--filter', '-F', '--network-concurrency'];
+
+/** An npm/pnpm/bun install that names packages (`npm install typescript`): it reads no manifest. */
+const namesPackages = (cmd: ShellCommand): boolean => sub(cmd, NODE_VALUES).length > 1;
+
 function label(cmd: ShellCommand, words: number): string {
   return [cmd.base, ...sub(cmd).slice(0, words).map((w) => w.value)].join(' ');
 }
 
-/** The dependency fetch a command performs, or null. Global tool installs (`npm i -g`) do not count. */
+/**
+ * The dependency fetch a command performs from the manifests of the tree it runs in, or null. Installs
+ * that name what they install (`npm install typescript`, `npm i -g pm2`, `pip install flask`) read no
+ * manifest, so they do not count; neither do global tool installs.
+ */
 export function dependencyFetch(cmd: ShellCommand): DependencyFetch | null {
   // Several checks ask for every command: computed once per command.
   const memo = commandMemo(cmd);
@@ -41,16 +51,16 @@ function findDependencyFetch(cmd: ShellCommand): DependencyFetch | null {
   const hit = (ecosystem: DependencyFetch['ecosystem'], words = 1): DependencyFetch => ({ ecosystem, label: label(cmd, words), command: cmd });
   switch (base) {
     case 'npm':
-      if (['install', 'i', 'ci', 'in', 'isntall'].includes(first) && !hasOption(cmd, 'g', '--global')) return hit('node');
-      return null;
+      if (['install', 'i', 'in', 'isntall'].includes(first) && !namesPackages(cmd) && !hasOption(cmd, 'g', '--global')) return hit('node');
+      return first === 'ci' ? hit('node') : null;
     case 'yarn':
       if ((first === '' || first === 'install') && !cmd.argv.includes('--version')) return hit('node');
       return null;
     case 'pnpm':
-      if (['install', 'i', 'fetch'].includes(first) && !hasOption(cmd, 'g', '--global')) return hit('node');
+      if (['install', 'i', 'fetch'].includes(first) && !namesPackages(cmd) && !hasOption(cmd, 'g', '--global')) return hit('node');
       return null;
     case 'bun':
-      return first === 'install' || first === 'i' ? hit('node') : null;
+      return (first === 'install' || first === 'i') && !namesPackages(cmd) && !hasOption(cmd, 'g', '--global') ? hit('node') : null;
     case 'poetry':
     case 'pipenv':
     case 'pdm':
@@ -75,6 +85,8 @@ function findDependencyFetch(cmd: ShellCommand): DependencyFetch | null {
       return first !== '' && !hasOption(cmd, 'v', '--version') ? hit('gradle') : null;
     case 'cargo':
       if (['build', 'fetch', 'vendor'].includes(first)) return hit('rust');
+      // cargo-chef: `cargo chef cook --recipe-path recipe.json` builds the dependencies a recipe lists
+      if (first === 'chef' && pos[1]?.value === 'cook') return hit('rust', 2);
       if (first === 'install' && hasOption(cmd, '', '--path')) return hit('rust');
       return null;
     case 'composer':

@@ -15,6 +15,13 @@ testCheck(contextCopy, {
     { name: 'pip install of a named package does not read the context', code: 'FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir gunicorn==22.0.0\n' },
     { name: 'a cache mount keeps the downloads', code: 'FROM golang:1.22\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n' },
     { name: 'the copy is in another stage that is not the base', code: 'FROM node:20 AS a\nCOPY . .\nFROM node:20\nRUN npm ci\n' },
+    {
+      name: 'cargo-chef cooks the dependencies before the copy',
+      code: 'FROM rust:1.79 AS chef\nRUN cargo install cargo-chef --version 0.1.68\nWORKDIR /app\nFROM chef AS planner\nCOPY . .\nRUN cargo chef prepare --recipe-path recipe.json\nFROM chef AS builder\nCOPY --from=planner /app/recipe.json recipe.json\nRUN cargo chef cook --release --recipe-path recipe.json\nCOPY . .\nRUN cargo build --release\n',
+    },
+    { name: 'a vendored Go module', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n', context: { 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'vendor/modules.txt': '# example.com/dep v1.0.0\n' } },
+    { name: 'go build -mod=vendor', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -mod=vendor -o /app .\n' },
+    { name: 'npm install of named packages reads no manifest', code: 'FROM node:20-slim\nWORKDIR /opt/sdk\nCOPY . .\nRUN npm install typescript@5.4.5 --omit dev && npm install --prefix /opt/x simple-cdp@1.8.6\n' },
   ],
   invalid: [
     { code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n', errors: [{ messageId: 'copyBeforeInstall', line: 3, column: 6, endColumn: 7 }] },
@@ -26,6 +33,9 @@ testCheck(contextCopy, {
     { name: 'exec-form copy', code: 'FROM php:8.3\nCOPY [".", "/var/www"]\nRUN composer install --no-dev\n', errors: [{ messageId: 'copyBeforeInstall', line: 2, column: 1 }] },
     { name: 'the copy in the base stage counts for the child', code: 'FROM python:3.12 AS base\nCOPY . .\nFROM base\nRUN poetry install --no-root\n', errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
     { name: 'one finding per copy', code: 'FROM node:20\nCOPY . .\nRUN yarn install --frozen-lockfile\nRUN yarn\n', errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
+    { name: 'npm install with options only reads package.json', code: 'FROM node:20\nCOPY . .\nRUN npm install --omit dev --loglevel warn\n', errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
+    { name: 'go.mod without a vendor list', code: 'FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n', context: { 'go.mod': 'module example.com/app\n\ngo 1.22\n' }, errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
+    { name: 'a vendor list ignored with -mod=mod', code: 'FROM golang:1.22\nCOPY . .\nRUN GOFLAGS=-mod=mod go build -o /app .\n', context: { 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'vendor/modules.txt': '' }, errors: [{ messageId: 'copyBeforeInstall', line: 2 }] },
   ],
 });
 
