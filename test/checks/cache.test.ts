@@ -70,6 +70,18 @@ testCheck(missingIgnore, {
   invalid: [
     { code: 'FROM alpine:3.20\nWORKDIR /app\nCOPY . .\nCOPY . /other\n', context: { 'app.sh': 'echo hi\n' }, errors: [{ messageId: 'noDockerignore', line: 3, column: 6, endColumn: 7 }] },
     { name: 'ADD ./', code: 'FROM alpine:3.20\nADD ./ /srv\n', context: { 'a': '' }, errors: [{ messageId: 'noDockerignore', line: 2, column: 5 }] },
+    {
+      name: 'the whole context copied only into a builder: information',
+      code: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n',
+      context: { 'go.mod': 'module example.com/app\n' },
+      errors: [{ messageId: 'builderOnly', line: 3, severity: 'info' }],
+    },
+    {
+      name: 'a builder copy and a shipped copy: the shipped one, as a warning',
+      code: 'FROM node:20 AS build\nCOPY . .\nRUN npm ci && npm run build\nFROM node:20-slim\nCOPY . /app\nCOPY --from=build /dist /app/dist\n',
+      context: { 'package.json': '{}' },
+      errors: [{ messageId: 'noDockerignore', line: 5, severity: 'warning' }],
+    },
   ],
 });
 
