@@ -48,6 +48,9 @@ testCheck(updateAlone, {
     { name: 'a script argument named update', code: 'FROM debian:bookworm\nRUN /bin/sh /scripts/someScript.sh update\n' },
     { name: 'xx-apt-get installs', code: 'FROM debian:bookworm\nRUN apt-get update && xx-apt-get install -y gcc\n' },
     { name: 'dnf update with install', code: 'FROM fedora:40\nRUN dnf update -y && dnf install -y git\n' },
+    { name: 'update then download', code: 'FROM debian:bookworm\nRUN apt-get update && apt-get download libssl3 && rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'playwright installs its system dependencies', code: 'FROM node:20-bookworm-slim\nRUN apt-get update && npx -y playwright@1.47.0 install --with-deps chromium && rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'a build script after the update', code: 'FROM debian:bookworm\nCOPY install-deps.sh /tmp/\nRUN apt-get update && /tmp/install-deps.sh && rm -rf /var/lib/apt/lists/*\n' },
   ],
   invalid: [
     { code: 'FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n', errors: [{ messageId: 'updateAlone', line: 2, column: 5, endColumn: 19 }] },
@@ -57,6 +60,8 @@ testCheck(updateAlone, {
     { name: 'yum makecache', code: 'FROM centos:7\nRUN yum makecache\n', errors: [{ messageId: 'updateAlone', line: 2 }] },
     { name: 'zypper refresh', code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive refresh\n', errors: [{ messageId: 'updateAlone', line: 2 }] },
     { name: 'ONBUILD RUN', code: 'FROM debian:bookworm\nONBUILD RUN apt-get update\n', errors: [{ messageId: 'updateAlone', line: 2, column: 13 }] },
+    { name: 'playwright without --with-deps installs no packages', code: 'FROM node:20\nRUN apt-get update && npx playwright install chromium\n', errors: [{ messageId: 'updateAlone', line: 2, column: 5 }] },
+    { name: 'a script before the update does not count', code: 'FROM debian:bookworm\nRUN ./prepare.sh && apt-get update\n', errors: [{ messageId: 'updateAlone', line: 2, column: 21 }] },
   ],
 });
 
