@@ -1,11 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { type CacheKind } from '../../src/knowledge/package-cache.js';
 import { layersShip } from '../../src/dockerfile/stages.js';
-import { cachesLeft } from '../../src/dockerfile/run.js';
+import { cachesLeft, firstPerCache } from '../../src/dockerfile/run.js';
+import { packageCommand } from '../../src/knowledge/packages.js';
 import { cacheReports } from '../../src/image/caches.js';
 
 /** The kinds this check owns; pip and uv belong to size/pip-cache. */
-const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'npm', 'yarn']);
+const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'pacman', 'npm', 'yarn']);
 
 export default defineCheck({
   id: 'size/package-cache-left',
@@ -16,11 +17,14 @@ export default defineCheck({
   messages: {
     apt: '`{command}` downloads the package lists (tens of MB) and this RUN never removes them, so they ship in the layer; end the RUN with `rm -rf /var/lib/apt/lists/*`',
     apk: '`{command}` keeps its package index and downloads in /var/cache/apk, so they ship in the layer; use `apk add --no-cache`',
+    apkUpdate: '`{command}` stores the package index in /var/cache/apk and this RUN never removes it, so it ships in the layer; drop it and use `apk add --no-cache`, which fetches a fresh index without storing it',
     yum: '`{command}` leaves its downloaded packages and metadata in /var/cache/yum, so they ship in the layer; end the RUN with `yum clean all`',
     dnf: '`{command}` leaves its downloaded packages and metadata in /var/cache, so they ship in the layer; end the RUN with `{tool} clean all`',
     zypper: '`{command}` leaves its downloaded packages and metadata in /var/cache/zypp, so they ship in the layer; end the RUN with `zypper clean --all`',
     npm: '`{command}` keeps a copy of every package tarball in ~/.npm, so the layer ships the dependencies twice; end the RUN with `npm cache clean --force`',
     yarn: '`{command}` fills the yarn cache with a copy of every package it installs, so they ship twice in the layer; end the RUN with `yarn cache clean`',
+    pacman: '`{command}` keeps every package it downloads in /var/cache/pacman/pkg, so they ship in the layer; end the RUN with `pacman -Scc --noconfirm`',
+    elsewhere: '`{command}` keeps its {tool} cache in {dir}, which this RUN neither removes nor mounts, so it ships in the layer; remove it at the end of the RUN or mount it with `--mount=type=cache,target={dir}`',
     image: '{what} left in {path}: {bytes} {origin} that nothing in the container reads; remove it in the RUN that wrote it',
     imageBase: '{what} left in {path}: {bytes} {origin}; only a slimmer base (or a rebuilt one) removes it',
   },
@@ -33,8 +37,14 @@ of the RUN that made it: unless the same RUN removes the files, they ship in eve
 
 End the RUN with the manager's cleanup (\`rm -rf /var/lib/apt/lists/*\`, \`apk add --no-cache\`,
 \`yum clean all\`, \`dnf clean all\`, \`zypper clean --all\`, \`npm cache clean --force\`, \`yarn cache clean\`), or mount the cache
-directory with \`RUN --mount=type=cache,target=…\` so it never enters the layer. Stages whose files
-never reach the final image (a builder that is only copied from) are not reported.
+directory with \`RUN --mount=type=cache,target=…\` so it never enters the layer. A cache moved
+elsewhere (\`npm ci --cache DIR\`, \`npm_config_cache\`, \`--cache-folder\`) is judged at that
+directory. \`apk update\` stores the index even when \`apk add --no-cache\` follows; \`apk add\` without
+\`--no-cache\` stores the index it fetches (a few MB) even when nothing new is installed.
+\`pacman -S\` keeps its packages in /var/cache/pacman/pkg until \`pacman -Scc\`.
+
+Each cache is reported once per RUN, at the first command that fills it. Stages whose files never
+reach the final image (a builder that is only copied from) are not reported.
 
 With an image, the check lists the caches present in the final file system, with the layer and
 the step that wrote them; caches from the base image are reported as information.`,
@@ -51,11 +61,13 @@ RUN apt-get update \\
   dockerfile: (ctx) => ({
     RUN(ins) {
       if (!layersShip(ctx.facts, ins)) return;
-      for (const left of cachesLeft(ins)) {
+      for (const left of firstPerCache(cachesLeft(ins))) {
         if (!KINDS.has(left.kind)) continue;
         const c = left.command;
         const command = [c.base, ...c.argv].join(' ').slice(0, 60);
-        ctx.report({ messageId: left.kind as 'apt', data: { command, tool: c.base }, at: c });
+        const apkUpdate = left.kind === 'apk' && packageCommand(c)?.action === 'update';
+        const messageId = left.dir !== null ? 'elsewhere' : apkUpdate ? 'apkUpdate' : (left.kind as 'apt');
+        ctx.report({ messageId, data: { command, tool: c.base, dir: left.dir ?? '' }, at: c });
       }
     },
   }),

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { layersShip } from '../../src/dockerfile/stages.js';
-import { cachesLeft } from '../../src/dockerfile/run.js';
+import { cachesLeft, firstPerCache } from '../../src/dockerfile/run.js';
 import { cacheReports } from '../../src/image/caches.js';
 
 export default defineCheck({
@@ -12,6 +12,7 @@ export default defineCheck({
   messages: {
     pip: '`{command}` keeps every downloaded wheel in ~/.cache/pip, so the layer ships the packages twice; add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)',
     uv: '`{command}` keeps every downloaded wheel in ~/.cache/uv, so the layer ships the packages twice; add --no-cache (or set ENV UV_NO_CACHE=1)',
+    elsewhere: '`{command}` keeps its cache in {dir}, which this RUN neither removes nor mounts, so the layer ships the packages twice; remove it at the end of the RUN or mount it with `--mount=type=cache,target={dir}`',
     image: '{what} left in {path}: {bytes} {origin} that nothing in the container reads; install with --no-cache-dir',
     imageBase: '{what} left in {path}: {bytes} {origin}; only a slimmer base (or a rebuilt one) removes it',
   },
@@ -21,9 +22,12 @@ same machine is faster. In an image build there is no next install: the cache is
 layer next to the installed packages, often doubling the size of a Python layer. \`uv pip install\`
 does the same in \`~/.cache/uv\`.
 
-Pass \`--no-cache-dir\` (uv: \`--no-cache\`), set \`ENV PIP_NO_CACHE_DIR=1\` once for the stage, or keep
-the cache out of the layer and across builds with \`RUN --mount=type=cache,target=/root/.cache/pip\`.
-Stages whose files never reach the final image are not reported.`,
+Pass \`--no-cache-dir\` (pip also takes a prefix of it, \`--no-cache\`; uv: \`--no-cache\`), set \`ENV
+PIP_NO_CACHE_DIR=1\` (\`UV_NO_CACHE=1\`) once for the stage, or keep the cache out of the layer and
+across builds with \`RUN --mount=type=cache,target=/root/.cache/pip\`. A cache moved elsewhere
+(\`--cache-dir\`, \`PIP_CACHE_DIR\` or \`UV_CACHE_DIR\` from ARG or ENV) is judged at that directory, so a
+cache mount there counts. \`uv sync\`, \`uv add\` and \`uv tool install\` fill uv's cache as \`uv pip
+install\` does. Stages whose files never reach the final image are not reported.`,
     bad: `FROM python:3.12-slim
 COPY requirements.txt .
 RUN pip install -r requirements.txt
@@ -37,10 +41,12 @@ RUN pip install --no-cache-dir -r requirements.txt
   dockerfile: (ctx) => ({
     RUN(ins) {
       if (!layersShip(ctx.facts, ins)) return;
-      for (const left of cachesLeft(ins)) {
+      for (const left of firstPerCache(cachesLeft(ins))) {
         if (left.kind !== 'pip' && left.kind !== 'uv') continue;
         const c = left.command;
-        ctx.report({ messageId: left.kind, data: { command: [c.base, ...c.argv].join(' ').slice(0, 60) }, at: c });
+        const command = [c.base, ...c.argv].join(' ').slice(0, 60);
+        if (left.dir !== null) ctx.report({ messageId: 'elsewhere', data: { command, dir: left.dir }, at: c });
+        else ctx.report({ messageId: left.kind, data: { command }, at: c });
       }
     },
   }),

@@ -1,11 +1,11 @@
 /** Facts about one RUN: its commands (shell or exec form), its mounts, the package caches it leaves in its layer. */
 import type { Instruction } from './model.js';
 import { execCommand, type ShellCommand } from '../shell/shell.js';
-import { packageArgs } from '../knowledge/packages.js';
-import { cacheCleaned, cacheFilledBy, cacheMounted, sameCache, type CacheKind, type RunMount } from '../knowledge/package-cache.js';
+import { cacheCleaned, cacheFilledBy, cacheMounted, mayFillCache, removesDir, sameCache, type CacheKind, type RunMount } from '../knowledge/package-cache.js';
 import { memoized } from '../util/memo.js';
+import { expand } from './vars.js';
 
-/** The mounts of a RUN (`type` defaults to bind, as BuildKit does). */
+/** The mounts of a RUN (`type` defaults to bind, as BuildKit does); a target through ARG/ENV (`target=${PIP_CACHE_DIR}`) is expanded. */
 export function runMounts(ins: Instruction): RunMount[] {
   const out: RunMount[] = [];
   for (const f of ins.flags) {
@@ -15,7 +15,10 @@ export function runMounts(ins: Instruction): RunMount[] {
     for (const part of f.value.split(',')) {
       const [k, v = ''] = part.split('=', 2) as [string, string?];
       if (k === 'type') type = v;
-      else if (k === 'target' || k === 'dst' || k === 'destination') target = v.replace(/\/+$/, '') || '/';
+      else if (k === 'target' || k === 'dst' || k === 'destination') {
+        const e = v.includes('$') ? expand(v, ins.vars) : null;
+        target = (e && !e.unresolved ? e.value : v).replace(/\/+$/, '') || '/';
+      }
     }
     out.push({ type, target });
   }
@@ -34,13 +37,57 @@ export function runCommands(ins: Instruction): ShellCommand[] {
 
 const TRUE = /^(1|true|yes|on)$/i;
 
-/** The variable is set true for `cmd`: on the command (`PIP_NO_CACHE_DIR=1 pip …`), by an earlier `export` in the RUN, or by ARG/ENV. */
+/**
+ * The value of an environment variable for `cmd`: set on the command (`PIP_NO_CACHE_DIR=1 pip …`), by
+ * the last earlier `export` in the RUN, or by ARG/ENV (variables expanded); null when unset or unknown.
+ */
+function envValue(name: string, ins: Instruction, cmd: ShellCommand, earlier: readonly ShellCommand[]): string | null {
+  const valueIn = (words: readonly string[]): string | undefined => {
+    const a = [...words].reverse().find((w) => w.startsWith(name + '='));
+    return a === undefined ? undefined : a.slice(name.length + 1).replace(/^["'](.*)["']$/, '$1');
+  };
+  let v = valueIn(cmd.assignments);
+  for (let i = earlier.length - 1; v === undefined && i >= 0; i--) if (earlier[i]!.base === 'export') v = valueIn(earlier[i]!.argv);
+  if (v === undefined) return ins.vars.get(name) ?? null;
+  if (!v.includes('$')) return v;
+  const e = expand(v, ins.vars);
+  return e.unresolved ? null : e.value;
+}
+
+/** The variable is set true for `cmd` (see `envValue`). */
 function envTrue(name: string, ins: Instruction, cmd: ShellCommand, earlier: readonly ShellCommand[]): boolean {
-  const assigned = (a: string): boolean => a.startsWith(name + '=') && TRUE.test(a.slice(name.length + 1).replace(/^["']|["']$/g, ''));
-  if (cmd.assignments.some(assigned)) return true;
-  if (earlier.some((c) => c.base === 'export' && c.argv.some(assigned))) return true;
-  const v = ins.vars.get(name);
-  return v !== undefined && v !== null && TRUE.test(v);
+  const v = envValue(name, ins, cmd, earlier);
+  return v !== null && TRUE.test(v);
+}
+
+/** Where each manager is told to keep its cache instead of the default: its option, and its variable. */
+const CACHE_DIR_SETTING: Partial<Record<CacheKind, { options: string[]; env: string[] }>> = {
+  npm: { options: ['--cache'], env: ['npm_config_cache', 'NPM_CONFIG_CACHE'] },
+  yarn: { options: ['--cache-folder'], env: ['YARN_CACHE_FOLDER'] },
+  pip: { options: ['--cache-dir'], env: ['PIP_CACHE_DIR'] },
+  uv: { options: ['--cache-dir'], env: ['UV_CACHE_DIR'] },
+};
+
+/** The cache directory a command is told to use (`npm ci --cache /tmp/npm`, `PIP_CACHE_DIR` from an ARG), or null for the manager's default. */
+function cacheDirSet(kind: CacheKind, cmd: ShellCommand, ins: Instruction, earlier: readonly ShellCommand[]): string | null {
+  const setting = CACHE_DIR_SETTING[kind];
+  if (!setting) return null;
+  for (let i = 0; i < cmd.args.length; i++) {
+    const a = cmd.args[i]!;
+    const eq = a.value.indexOf('=');
+    const name = eq < 0 ? a.value : a.value.slice(0, eq);
+    if (!setting.options.includes(name)) continue;
+    const w = eq < 0 ? cmd.args[i + 1] : { ...a, value: a.value.slice(eq + 1) };
+    if (!w) return null;
+    if (w.literal || !w.value.includes('$')) return w.value;
+    const e = expand(w.value, ins.vars);
+    return e.unresolved ? null : e.value;
+  }
+  for (const name of setting.env) {
+    const v = envValue(name, ins, cmd, earlier);
+    if (v) return v;
+  }
+  return null;
 }
 
 /** The cache a command of this RUN fills (`earlier`: the RUN's commands before it), or null. */
@@ -53,11 +100,14 @@ export interface CacheLeft {
   kind: CacheKind;
   command: ShellCommand;
   instruction: Instruction;
+  /** The directory it was told to use (`npm ci --cache /tmp/npm`); null for the manager's default. */
+  dir: string | null;
 }
 
 /**
  * The commands of a RUN (or ONBUILD RUN) that fill a package cache with no later cleanup in the same
- * RUN and no cache or tmpfs mount over it.
+ * RUN and no cache or tmpfs mount over it (over the directory the command was told to use, when it
+ * was: `--cache`, `--cache-dir`, `npm_config_cache`, `PIP_CACHE_DIR`…).
  */
 export function cachesLeft(ins: Instruction): CacheLeft[] {
   // Asked by several size checks for every RUN: computed once per instruction.
@@ -69,11 +119,32 @@ function findCachesLeft(ins: Instruction): CacheLeft[] {
   const mounts = runMounts(ins);
   const out: CacheLeft[] = [];
   cmds.forEach((cmd, i) => {
-    if (!packageArgs(cmd)) return; // most commands: no slice of the earlier ones (a RUN may chain 100k)
-    const kind = cacheFilled(cmd, ins, cmds.slice(0, i));
-    if (!kind || cacheMounted(kind, mounts)) return;
-    if (cmds.slice(i + 1).some((c) => cacheCleaned(c).includes(kind) && sameCache(cmd, c))) return;
-    out.push({ kind, command: cmd, instruction: ins });
+    if (!mayFillCache(cmd)) return; // most commands: no slice of the earlier ones (a RUN may chain 100k)
+    const earlier = cmds.slice(0, i);
+    const kind = cacheFilled(cmd, ins, earlier);
+    if (!kind) return;
+    const dir = cacheDirSet(kind, cmd, ins, earlier);
+    const later = cmds.slice(i + 1);
+    if (dir !== null) {
+      // a cache put elsewhere: left unless a cache or tmpfs mount holds it or a later rm removes it
+      if (dir.startsWith('/') && mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && (dir === m.target || dir.startsWith(m.target === '/' ? '/' : m.target + '/')))) return;
+      if (later.some((c) => (c.base === 'rm' ? c.args.some((a) => removesDir(a.value, dir)) : cacheCleaned(c).includes(kind)))) return;
+    } else {
+      if (cacheMounted(kind, mounts)) return;
+      if (later.some((c) => cacheCleaned(c).includes(kind) && sameCache(cmd, c))) return;
+    }
+    out.push({ kind, command: cmd, instruction: ins, dir });
   });
   return out;
+}
+
+/** The first command of each cache a RUN leaves (one cache, one fix: several `apt-get update` in a RUN are one finding). */
+export function firstPerCache(left: readonly CacheLeft[]): CacheLeft[] {
+  const seen = new Set<string>();
+  return left.filter((l) => {
+    const key = `${l.kind}\0${l.dir ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -6,16 +6,17 @@
 import { commandMemo, hasOption, type ShellCommand } from '../shell/shell.js';
 import { isInstallAction, packageArgs } from './packages.js';
 
-/** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper caches, the npm, yarn, pip and uv caches. */
-export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'npm' | 'yarn' | 'pip' | 'uv';
+/** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper/pacman caches, the npm, yarn, pip and uv caches. */
+export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'pacman' | 'npm' | 'yarn' | 'pip' | 'uv';
 
 /** Where each kind keeps its files (the first is the one named in messages). */
 export const CACHE_DIRS: Record<CacheKind, readonly string[]> = {
   apt: ['/var/lib/apt/lists'],
   apk: ['/var/cache/apk', '/etc/apk/cache'],
   yum: ['/var/cache/yum', '/var/cache/dnf'],
-  dnf: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'],
+  dnf: ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5', '/var/cache/tdnf'],
   zypper: ['/var/cache/zypp'],
+  pacman: ['/var/cache/pacman/pkg'],
   npm: ['/root/.npm'],
   yarn: ['/usr/local/share/.cache/yarn', '/root/.cache/yarn', '/root/.yarn/berry/cache'],
   pip: ['/root/.cache/pip'],
@@ -44,8 +45,9 @@ export const CACHE_PATHS_IN_IMAGE: readonly CacheDir[] = [
   { kind: 'apt', what: 'apt package lists', re: /^(\/var\/lib\/apt\/lists)\//, skip: /\/(lock|partial|auxfiles)(\/|$)/ },
   { kind: 'apt', what: 'apt package cache', re: /^(\/var\/cache\/apt)\//, skip: /\/(lock|partial)(\/|$)/ },
   { kind: 'apk', what: 'apk cache', re: /^(\/var\/cache\/apk|\/etc\/apk\/cache)\// },
-  { kind: 'yum', what: 'yum/dnf cache', re: /^(\/var\/cache\/(?:yum|dnf|libdnf5))\// },
+  { kind: 'yum', what: 'yum/dnf cache', re: /^(\/var\/cache\/(?:yum|dnf|libdnf5|tdnf))\// },
   { kind: 'zypper', what: 'zypper cache', re: /^(\/var\/cache\/zypp)\// },
+  { kind: 'pacman', what: 'pacman package cache', re: /^(\/var\/cache\/pacman\/pkg)\// },
   { kind: 'pip', what: 'pip cache', re: new RegExp(`^(${HOME}/\\.cache/pip)/`) },
   { kind: 'uv', what: 'uv cache', re: new RegExp(`^(${HOME}/\\.cache/uv)/`) },
   { kind: 'npm', what: 'npm cache', re: new RegExp(`^(${HOME}/\\.npm/_cacache)/`) },
@@ -92,12 +94,47 @@ const YUM_FILLS = ['install', 'groupinstall', 'localinstall', 'reinstall', 'upda
 const DNF_FILLS = [...YUM_FILLS, 'in', 'up', 'upgrade-minimal', 'up-min', 'rei'];
 const ZYPPER_FILLS = ['install', 'in', 'remove', 'rm', 'patch', 'update', 'up', 'dist-upgrade', 'dup', 'source-install', 'si'];
 
+/** pacman's operation letters (`-Syu` -> `Syu`), or null when the first option is not one. */
+function pacmanOp(cmd: ShellCommand): string | null {
+  const op = cmd.argv.find((a) => /^-[A-Za-z]+$/.test(a) || /^--(sync|upgrade)$/.test(a));
+  if (!op) return null;
+  return op === '--sync' ? 'S' : op === '--upgrade' ? 'U' : op.slice(1);
+}
+
+/** pip's `--no-cache-dir`, or an unambiguous prefix of it (`--no-cache`, `--no-ca`), which pip's option parser accepts. */
+function pipNoCacheDir(cmd: ShellCommand): boolean {
+  return cmd.argv.some((a) => {
+    const name = a.split('=', 1)[0]!;
+    return name.length >= '--no-ca'.length && '--no-cache-dir'.startsWith(name);
+  });
+}
+
+/** uv commands that install from its cache: `uv sync`, `uv add`, `uv pip install|sync`, `uv tool install`. */
+function uvInstalls(cmd: ShellCommand): boolean {
+  const pos = cmd.argv.filter((a) => !a.startsWith('-'));
+  const [a, b] = pos;
+  return a === 'sync' || a === 'add' || (a === 'pip' && (b === 'install' || b === 'sync')) || (a === 'tool' && b === 'install');
+}
+
+/** True when the command is one `cacheFilledBy` may name a cache for (a cheap first test). */
+export function mayFillCache(cmd: ShellCommand): boolean {
+  return cmd.base === 'uv' || cmd.base === 'pacman' || packageArgs(cmd) !== null;
+}
+
 /**
  * The cache a command fills, or null (`apt-get update` fills the lists; `apk add --no-cache` fills
  * nothing). `envTrue(name)` says whether an environment variable (`PIP_NO_CACHE_DIR`) is set true
  * for the command.
  */
 export function cacheFilledBy(cmd: ShellCommand, envTrue: (name: string) => boolean): CacheKind | null {
+  if (cmd.base === 'uv') return uvInstalls(cmd) && !hasOption(cmd, 'n', '--no-cache') && !envTrue('UV_NO_CACHE') ? 'uv' : null;
+  if (cmd.base === 'pacman') {
+    // -S installs or upgrades through the package cache (-Sc/-Scc clean it; -Ss, -Si, -Sp and -Sg only read)
+    const op = pacmanOp(cmd);
+    if (op === null || !op.startsWith('S') || /[csilpg]/.test(op.slice(1))) return null;
+    // `-Sy` alone refreshes the package lists and downloads no package
+    return op.includes('u') || cmd.argv.some((a) => !a.startsWith('-')) ? 'pacman' : null;
+  }
   const p = packageArgs(cmd);
   if (!p) return null;
   const subAction = p.positionals[0]?.value ?? '';
@@ -106,7 +143,8 @@ export function cacheFilledBy(cmd: ShellCommand, envTrue: (name: string) => bool
     case 'apt':
       return p.action === 'update' || (p.action === 'install' && hasOption(cmd, '', '--update')) ? 'apt' : null;
     case 'apk':
-      return p.action === 'add' && !hasOption(cmd, '', '--no-cache', '--no-network') ? 'apk' : null; // --no-network fetches nothing
+      // each fetches the index (and, for add and upgrade, packages) into /var/cache/apk unless --no-cache; --no-network fetches nothing
+      return ['add', 'update', 'upgrade'].includes(p.action) && !hasOption(cmd, '', '--no-cache', '--no-network') ? 'apk' : null;
     case 'yum':
       return YUM_FILLS.includes(p.action) || groupInstall ? 'yum' : null;
     case 'dnf':
@@ -119,20 +157,38 @@ export function cacheFilledBy(cmd: ShellCommand, envTrue: (name: string) => bool
       return p.action === 'install' || p.action === 'add' || (p.action === 'global' && subAction === 'add') ? 'yarn' : null;
     case 'pip':
       if (p.action !== 'install') return null;
-      if (cmd.base === 'uv') return hasOption(cmd, 'n', '--no-cache') || envTrue('UV_NO_CACHE') ? null : 'uv';
-      return hasOption(cmd, '', '--no-cache-dir') || envTrue('PIP_NO_CACHE_DIR') ? null : 'pip';
+      return pipNoCacheDir(cmd) || envTrue('PIP_NO_CACHE_DIR') ? null : 'pip';
     default:
       return null;
   }
 }
 
-/** A path argument that is, holds or sits inside the kind's cache directory. */
-function coversCache(kind: CacheKind, value: string): boolean {
+/** The directory and its parents, deepest first (`/var/cache/apk`, `/var/cache`, `/var`). */
+function selfAndParents(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; d !== '' && d !== '/'; d = d.slice(0, d.lastIndexOf('/'))) out.push(d);
+  return out;
+}
+
+/**
+ * A path argument of `rm` that is, holds or sits inside the directory `dir`: `/var/lib/apt/lists/*`,
+ * `/var/lib/apt`, and globs that name it or a parent (`/var/lib/apt/lists*`, `/var/cache/ap?`).
+ */
+export function removesDir(value: string, dir: string): boolean {
   const v = value.replace(/\/\*$/, '').replace(/\/+$/, '') || '/';
   if (v === '/' || v === '') return false;
+  if (under(dir, v) || under(v, dir)) return true;
+  if (!/[*?]/.test(v)) return false;
+  const re = new RegExp('^' + v.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+  return selfAndParents(dir).some((d) => re.test(d));
+}
+
+/** A path argument that is, holds or sits inside the kind's cache directory. */
+function coversCache(kind: CacheKind, value: string): boolean {
   const home = HOME_CACHE[kind];
-  if (home && home.test(v)) return true;
-  return CACHE_DIRS[kind].some((d) => under(d, v) || under(v, d));
+  const v = value.replace(/\/\*$/, '').replace(/\/+$/, '');
+  if (home && v !== '' && home.test(v)) return true;
+  return CACHE_DIRS[kind].some((d) => removesDir(value, d));
 }
 
 /** The caches a command removes: `rm -rf /var/lib/apt/lists/*`, `yum clean all`, `zypper cc`, `yarn cache clean`… */
@@ -148,6 +204,8 @@ const KINDS = Object.keys(CACHE_DIRS) as CacheKind[];
 
 function findCacheCleaned(cmd: ShellCommand): CacheKind[] {
   const kinds = KINDS;
+  // -Scc empties the package cache; -Sc keeps the packages that are installed
+  if (cmd.base === 'pacman') return /^S.*c.*c/.test(pacmanOp(cmd) ?? '') ? ['pacman'] : [];
   if (cmd.base === 'rm') {
     const paths = cmd.args.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
     return kinds.filter((k) => paths.some((p) => coversCache(k, p)));

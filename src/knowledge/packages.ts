@@ -75,8 +75,9 @@ function findManager(cmd: ShellCommand): ManagerOf {
   if (subAt < 0) subAt = firstPositional(base === 'uv' ? 1 : 0);
   const sub = args[subAt];
   if (!sub) {
-    // `yarn` alone installs; so does `bundle`
-    if (manager === 'yarn' || manager === 'bundler') return { manager, sub: { text: 'install', value: 'install', literal: true, range: cmd.nameRange }, rest: args.length };
+    // `yarn` alone installs; so does `bundle` (not `yarn --version` or `bundle --help`)
+    const asks = args.some((a) => ['--version', '-v', '-V', '--help', '-h'].includes(a.value));
+    if ((manager === 'yarn' || manager === 'bundler') && !asks) return { manager, sub: { text: 'install', value: 'install', literal: true, range: cmd.nameRange }, rest: args.length };
     return null;
   }
   return { manager, sub, rest: subAt + 1 };

@@ -26,6 +26,13 @@ testCheck(cacheLeft, {
     { name: 'yarn cache mounted', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n' },
     { name: 'builder stage only copied from', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
     { name: 'pip is size/pip-cache', code: 'FROM python:3.12\nRUN pip install flask==3.0.3\n' },
+    { name: 'lists removed through a glob of the directory', code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists*\n' },
+    { name: 'npm cache moved into a cache mount', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/home/node/.npm-cache npm install -g --cache /home/node/.npm-cache pm2@5.4.0\n' },
+    { name: 'npm cache moved by ENV and removed', code: 'FROM node:20-slim\nENV npm_config_cache=/tmp/npm\nRUN npm ci && rm -rf /tmp/npm\n' },
+    { name: 'tdnf cache mounted', code: 'FROM mcr.microsoft.com/azurelinux/base/core:3.0\nRUN --mount=type=cache,target=/var/cache/tdnf tdnf install -y ca-certificates\n' },
+    { name: 'yarn --version installs nothing', code: 'FROM node:20-slim\nRUN yarn --version && bundle --version\n' },
+    { name: 'pacman cache emptied', code: 'FROM archlinux:base\nRUN pacman -Syu --noconfirm git && pacman -Scc --noconfirm\n' },
+    { name: 'pacman -Sy alone downloads no package', code: 'FROM archlinux:base\nRUN pacman -Sy\n' },
     {
       name: 'a stage that is only the base of builders does not ship',
       code: 'FROM node:20-alpine AS base\nFROM base AS build-base\nRUN apk add --update python3\nFROM build-base AS builder\nRUN make\nFROM base AS runner\nCOPY --from=builder /app/dist /app\n',
@@ -52,6 +59,12 @@ testCheck(cacheLeft, {
     { code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl\n', errors: [{ messageId: 'zypper', line: 2, column: 5 }] },
     { name: 'npm ci', code: 'FROM node:20-slim\nWORKDIR /app\nRUN npm ci --omit=dev\n', errors: [{ messageId: 'npm', line: 3, column: 5, endColumn: 22 }] },
     { name: 'yarn in the stage the final one builds on', code: 'FROM node:20 AS deps\nRUN yarn install\nFROM deps\nCMD ["node", "server.js"]\n', errors: [{ messageId: 'yarn', line: 2, column: 5 }] },
+    { name: 'apk update leaves its index although apk add --no-cache follows', code: 'FROM alpine:3.20\nRUN apk update && apk add --no-cache curl\n', errors: [{ messageId: 'apkUpdate', line: 2, column: 5, endColumn: 15 }] },
+    { name: 'apk add without --update still fetches and stores the index', code: 'FROM alpine:3.20\nRUN apk add --virtual .rundeps so:libc.musl-x86_64.so.1\n', errors: [{ messageId: 'apk', line: 2, column: 5 }] },
+    { name: 'two updates in one RUN are one finding', code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gnupg \\\n && apt-get update && apt-get install -y --no-install-recommends nodejs\n', errors: [{ messageId: 'apt', line: 2, column: 5 }] },
+    { name: 'a glob that does not name the lists', code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/l?sts-old\n', errors: [{ messageId: 'apt', line: 2, column: 5 }] },
+    { name: 'npm cache moved but not mounted', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/root/.npm npm ci --cache=/tmp/npm\n', errors: [{ messageId: 'elsewhere', line: 2, column: 42 }] },
+    { name: 'pacman keeps its packages', code: 'FROM archlinux:base\nRUN pacman -S --noconfirm git && pacman -Sc --noconfirm\n', errors: [{ messageId: 'pacman', line: 2, column: 5 }] },
     { name: 'ONBUILD RUN in a builder stage', code: 'FROM debian:12 AS base\nONBUILD RUN apt-get update && apt-get install -y curl\nFROM scratch\n', errors: [{ messageId: 'apt', line: 2, column: 13 }] },
   ],
 });
@@ -66,6 +79,9 @@ testCheck(pipCache, {
     { name: 'pipx and pipenv are not pip', code: 'FROM python:3.12-slim\nRUN pipx install black && pipenv install\n' },
     { name: 'uv with --no-cache', code: 'FROM python:3.12-slim\nRUN uv pip install --system --no-cache flask\n' },
     { name: 'builder stage', code: 'FROM python:3.12 AS build\nRUN pip wheel -w /wheels -r requirements.txt && pip install /wheels/*\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\n' },
+    { name: 'a prefix of --no-cache-dir', code: 'FROM python:3.12-slim\nRUN pip install --no-cache -r requirements.txt\n' },
+    { name: 'PIP_CACHE_DIR from an ARG into a cache mount', code: 'FROM python:3.12-slim\nARG PIP_CACHE_DIR=/tmp/pip-cache\nRUN --mount=type=cache,target=${PIP_CACHE_DIR} pip install -r requirements.txt\n' },
+    { name: 'uv sync without a cache', code: 'FROM python:3.12-slim\nENV UV_NO_CACHE=1\nRUN uv sync --frozen\nRUN uv sync --no-cache --no-dev\nRUN --mount=type=cache,target=/root/.cache/uv uv sync --locked\n' },
   ],
   invalid: [
     { code: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n', errors: [{ messageId: 'pip', line: 2, column: 5, endColumn: 36 }] },
@@ -73,6 +89,9 @@ testCheck(pipCache, {
     { name: 'a false value', code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=off\nRUN pip install flask\n', errors: [{ messageId: 'pip', line: 3, column: 5 }] },
     { name: 'ENV in an unrelated stage', code: 'FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install flask\n', errors: [{ messageId: 'pip', line: 4, column: 5 }] },
     { name: 'uv pip', code: 'FROM python:3.12-slim\nRUN apt-get update \\\n && uv pip install --system flask\n', errors: [{ messageId: 'uv', line: 3, column: 5 }] },
+    { name: 'uv sync keeps its cache', code: 'FROM python:3.12-slim\nRUN uv sync --frozen --no-dev\n', errors: [{ messageId: 'uv', line: 2, column: 5 }] },
+    { name: '--no-cache-dir is not a prefix of --no-color', code: 'FROM python:3.12-slim\nRUN pip install --no-color flask\n', errors: [{ messageId: 'pip', line: 2, column: 5 }] },
+    { name: 'PIP_CACHE_DIR elsewhere, not mounted', code: 'FROM python:3.12-slim\nENV PIP_CACHE_DIR=/opt/pip-cache\nRUN pip install -r requirements.txt && pip install gunicorn==22.0.0\n', errors: [{ messageId: 'elsewhere', line: 3, column: 5 }] },
   ],
 });
 
