@@ -50,6 +50,27 @@ describe('continuations, comments and flags', () => {
   });
 });
 
+describe('comment lines inside a continuation', () => {
+  // BuildKit drops a line whose first non-blank character is `#`, and an empty line, wherever they
+  // sit in a continued instruction: the commands after them belong to the same RUN.
+  const shapes: Record<string, string> = {
+    'a comment after the flags': 'RUN --mount=type=cache,target=/root/.npm \\\n    # install\n    apt-get update && rm -rf /var/lib/apt/lists/*\n',
+    'a comment that ends with a backslash': 'RUN apt-get update \\\n    # clean up \\\n    && rm -rf /var/lib/apt/lists/*\n',
+    'comments between empty lines': 'RUN apt-get update \\\n\n    # clean up\n\n    && rm -rf /var/lib/apt/lists/*\n',
+    'a comment with quotes': 'RUN apt-get update \\\n    # don\'t "quote" me\n    && rm -rf /var/lib/apt/lists/*\n',
+    'CRLF line ends': 'RUN apt-get update \\\r\n\t# clean up\r\n\t&& rm -rf /var/lib/apt/lists/*\r\n',
+    'the last instruction, no final newline': 'RUN apt-get update \\\n    # clean up\n    && rm -rf /var/lib/apt/lists/*',
+  };
+  for (const [name, run] of Object.entries(shapes)) {
+    it(`${name}: the commands after the comment are read`, async () => {
+      const f = await parseDockerfile(`FROM debian:12-slim\n${run}`);
+      const cmds = f.instructions[1]!.shell!.commands;
+      expect(cmds.map((c) => c.name)).toEqual(['apt-get', 'rm']);
+      expect(cmds[1]!.argv).toEqual(['-rf', '/var/lib/apt/lists/*']);
+    });
+  }
+});
+
 describe('heredocs', () => {
   it('parses the body of RUN <<EOF as the script, and keeps several heredocs', async () => {
     const f = await parseDockerfile('FROM alpine:3.20\nRUN <<EOF\napk add --no-cache curl\necho done &\nEOF\nCOPY <<A <<B /dst/\nalpha\nA\nbeta\nB\n');

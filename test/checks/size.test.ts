@@ -26,6 +26,7 @@ testCheck(cacheLeft, {
     { name: 'yarn cache mounted', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n' },
     { name: 'builder stage only copied from', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
     { name: 'pip is size/pip-cache', code: 'FROM python:3.12\nRUN pip install flask==3.0.3\n' },
+    { name: 'a cleanup after a comment line in the continuation', code: 'FROM debian:12-slim\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    # keep the image small\n    && rm -rf /var/lib/apt/lists/*\n' },
     { name: 'lists removed through a glob of the directory', code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists*\n' },
     { name: 'npm cache moved into a cache mount', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/home/node/.npm-cache npm install -g --cache /home/node/.npm-cache pm2@5.4.0\n' },
     { name: 'npm cache moved by ENV and removed', code: 'FROM node:20-slim\nENV npm_config_cache=/tmp/npm\nRUN npm ci && rm -rf /tmp/npm\n' },
