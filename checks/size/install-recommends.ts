@@ -5,6 +5,20 @@ import { runCommands } from '../../src/dockerfile/run.js';
 import { packageArgs } from '../../src/knowledge/packages.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { hasOption } from '../../src/shell/shell.js';
+import { packageInstall } from '../../src/knowledge/packages.js';
+import { removedAgain } from '../../src/dockerfile/removals.js';
+import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
+
+/**
+ * A comment in the RUN or in the comment block right above it that speaks of recommends (`# we DO
+ * want recommends here`): the author chose, so the advice is not repeated.
+ */
+function recommendsDecided(facts: DockerfileFacts, ins: Instruction): boolean {
+  let top = ins.range.line;
+  const byLine = new Map(facts.comments.map((c) => [c.range.line, c.text]));
+  while (byLine.has(top - 1)) top--;
+  return facts.comments.some((c) => c.range.line >= top && c.range.line <= ins.range.endLine && /recommend/i.test(c.text) && !/no-install-recommends/i.test(c.text));
+}
 
 export default defineCheck({
   id: 'size/install-recommends',
@@ -22,8 +36,12 @@ pulls in build tools, \`apt-get install curl\` pulls in extra certificates and l
 library can pull in fonts and X11. They are rarely needed in a container and they add size and
 CVEs. \`--no-install-recommends\` installs only the real dependencies; when something is missing,
 name it. Setting \`APT::Install-Recommends "false"\` in /etc/apt/apt.conf.d (or with \`-o\`) in an
-earlier RUN of the stage counts too. Stages whose files never reach the final image are not
-reported.`,
+earlier RUN of the stage counts too.
+
+Not reported: stages whose files never reach the final image; an install whose packages the same
+RUN removes again with \`--auto-remove\` (a tool needed for one step, or build dependencies marked
+with \`apt-mark auto\` and purged), since the recommends go with them; and a RUN whose comment (inside
+it or right above it) speaks of recommends, where the author made the choice on purpose.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y python3 && rm -rf /var/lib/apt/lists/*
 `,
@@ -41,11 +59,15 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -
         const stage = ins.stage;
         const off = stage !== null && stageChain(stage).some((s) => configured.has(s.index));
         if (stage && !ins.onbuild && cmds.some((c) => packageArgs(c)?.manager !== 'apt' && aptRecommendsOff(c))) configured.add(stage.index);
-        if (off || !layersShip(ctx.facts, ins)) return;
+        if (off || !layersShip(ctx.facts, ins) || recommendsDecided(ctx.facts, ins)) return;
         for (const c of cmds) {
           const p = packageArgs(c);
           if (p?.manager !== 'apt' || p.action !== 'install' || c.base === 'aptitude') continue;
           if (hasOption(c, '', '--no-install-recommends') || aptRecommendsOff(c)) continue;
+          // a transient install: the same RUN purges what it named with --auto-remove, recommends and all
+          const install = packageInstall(c);
+          const again = install && install.packages.length > 0 ? removedAgain(install, ins) : null;
+          if (again && again.autoremoved && again.removed.length === install!.packages.length) continue;
           ctx.report({ messageId: 'recommends', data: { command: c.base }, at: c });
         }
       },

@@ -103,11 +103,20 @@ testCheck(recommends, {
     { name: 'setting written by an earlier RUN', code: 'FROM debian:12-slim\nRUN echo \'APT::Install-Recommends "0";\' > /etc/apt/apt.conf.d/99norecommends\nRUN apt-get install -y curl\n' },
     { name: 'builder stage', code: 'FROM debian:12 AS build\nRUN apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
     { name: 'apk has no recommends', code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n' },
+    { name: 'a tool purged with --autoremove in the same RUN', code: 'FROM debian:12-slim\nRUN apt-get update; apt-get install -y curl; curl -fsSLo /k.asc https://example.com/k.asc; apt purge -y --autoremove curl; rm -rf /var/lib/apt/lists/*\n' },
+    {
+      name: 'build dependencies marked auto and purged',
+      code: 'FROM php:8.3-fpm\nRUN savedAptMark="$(apt-mark showmanual)"; \\\n    apt-get update; apt-get install -y libpng-dev libzip-dev; \\\n    docker-php-ext-install gd zip; \\\n    apt-mark auto \'.*\' > /dev/null; apt-mark manual $savedAptMark; \\\n    apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\\n    rm -rf /var/lib/apt/lists/*\n',
+    },
+    { name: 'a comment says recommends are wanted', code: 'FROM debian:12-slim\n# we do want the recommends of couchdb\nRUN apt-get update && apt-get install -y couchdb && rm -rf /var/lib/apt/lists/*\n' },
   ],
   invalid: [
     { code: 'FROM debian:12-slim\nRUN apt-get update \\\n && apt-get install -y python3\n', errors: [{ messageId: 'recommends', line: 3, column: 5, endColumn: 31 }] },
     { name: 'exec form', code: 'FROM debian:12-slim\nRUN ["apt-get", "install", "-y", "curl"]\n', errors: [{ messageId: 'recommends', line: 2, column: 1 }] },
     { name: 'apt too', code: 'FROM ubuntu:24.04\nRUN apt install -y curl\n', errors: [{ messageId: 'recommends', line: 2, column: 5, severity: 'info' }] },
+    { name: 'purged without --auto-remove: the recommends stay', code: 'FROM debian:12-slim\nRUN apt-get install -y curl gnupg && apt-get purge -y curl gnupg\n', errors: [{ messageId: 'recommends', line: 2, column: 5 }] },
+    { name: 'only some of the packages purged', code: 'FROM debian:12-slim\nRUN apt-get install -y curl git && apt-get purge -y --auto-remove curl\n', errors: [{ messageId: 'recommends', line: 2, column: 5 }] },
+    { name: 'a package kept manual after apt-mark auto', code: 'FROM debian:12-slim\nRUN apt-get install -y libpq5 && apt-mark auto \'.*\' && apt-mark manual libpq5 && apt-get purge -y --auto-remove\n', errors: [{ messageId: 'recommends', line: 2, column: 5 }] },
   ],
 });
 
