@@ -159,9 +159,11 @@ testCheck(wgetAndCurl, {
     'FROM alpine:3.20\nRUN curl -fsSL https://e.com/a\nRUN curl -fsSL https://e.com/b\n',
     { name: 'different stages', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nFROM alpine:3.20\nRUN curl -fsSL https://e.com/b\n' },
     { name: 'installing wget is not using it', code: 'FROM debian:12\nRUN curl -fsSL https://e.com/a\nRUN apt-get install -y wget\n' },
+    { name: 'a builder whose layers never ship', code: 'FROM debian:12-slim AS fetch\nRUN wget -q -O /a.jar https://e.com/a-1.0.jar\nRUN curl -fsSL -o /b.jar https://e.com/b-1.0.jar\nFROM eclipse-temurin:21-jre\nCOPY --from=fetch /a.jar /b.jar /app/\n' },
+    { name: '--version fetches nothing', code: 'FROM debian:12\nRUN curl --version && wget --version\nRUN curl -fsSL https://e.com/a\nRUN ["wget", "-V"]\n' },
   ],
   invalid: [
-    { name: 'each RUN after both were seen', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nRUN curl -fsS https://e.com/b\nRUN echo hi\nRUN wget -q https://e.com/c\n', errors: [{ messageId: 'both', line: 3, column: 5, endColumn: 9 }, { messageId: 'both', line: 5, column: 5 }] },
+    { name: 'once per stage', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nRUN curl -fsS https://e.com/b\nRUN echo hi\nRUN wget -q https://e.com/c\n', errors: [{ messageId: 'both', line: 3, column: 5, endColumn: 9 }] },
     { name: 'exec form counts', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a\nRUN ["curl", "https://e.com/b"]\n', errors: [{ messageId: 'both', line: 3, column: 1 }] },
     { name: 'both in one RUN: one finding', code: 'FROM alpine:3.20\nRUN wget -q https://e.com/a && \\\n    curl -fsS https://e.com/b\n', errors: [{ messageId: 'both', line: 2, column: 5 }] },
   ],
