@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { ImageRef } from '../../src/dockerfile/model.js';
+import type { ImageRef, Instruction } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
-import { buildStep, namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
+import { buildStep, compilesNativeExtensions, namedAsToolchainImage } from '../../src/knowledge/build-tools.js';
 
 const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
 /** Official images whose default variant is a full distribution next to a `-slim` one. */
@@ -47,7 +47,9 @@ on the full image if they need a compiler.
 
 Only the final stage is judged. A Dockerfile named as a toolchain image (\`Dockerfile.dev\`,
 \`.devcontainer/Dockerfile\`) and a final stage that compiles (where multi-stage/sdk-final-image
-speaks) are not reported.`,
+speaks) are not reported; nor is one that builds native extensions with the image's compiler
+(\`bundle install\`, whose gems almost always include C extensions, or an install told to build from
+source): on the slim image that build fails.`,
     bad: `FROM python:3.12
 COPY app.py /app/
 CMD ["python", "/app/app.py"]
@@ -66,7 +68,8 @@ CMD ["python", "/app/app.py"]
       const root = chain[0]!;
       const slim = root.image && suggestion(root.image);
       if (!slim || !root.image) return;
-      if (chain.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && i.shell?.commands.some((c) => buildStep(c) !== null)))) return;
+      const compiles = (i: Instruction): boolean => i.keyword === 'RUN' && !!i.shell?.commands.some((c) => buildStep(c) !== null || compilesNativeExtensions(c));
+      if (chain.some((s) => s.instructions.some((i) => compiles(i.trigger ?? i)))) return;
       const arg = root.from.args[0];
       ctx.report({ messageId: root.image.repository.replace(/^library\//, '') === 'debian' ? 'debian' : 'full', data: { image: root.image.resolved, slim }, at: arg ?? root.from });
     },

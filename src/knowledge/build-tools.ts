@@ -172,6 +172,33 @@ export function buildStep(cmd: ShellCommand): BuildStep | null {
   }
 }
 
+/**
+ * True when a command builds native extensions with the image's compiler: `bundle install` (Ruby
+ * applications almost always hold C-extension gems: puma, nio4r, bootsnap, database drivers), an
+ * install told to build from source (`npm ci --build-from-source`, `pip install --no-binary`),
+ * `node-gyp`, `npm rebuild`, `python setup.py build_ext`.
+ */
+export function compilesNativeExtensions(cmd: ShellCommand): boolean {
+  const first = sub(cmd)[0]?.value ?? '';
+  switch (cmd.base) {
+    case 'bundle':
+    case 'bundler':
+      return first === '' || first === 'install';
+    case 'node-gyp':
+      return true;
+    case 'npm':
+    case 'yarn':
+    case 'pnpm':
+      return first === 'rebuild' || cmd.argv.some((a) => a === '--build-from-source' || a.startsWith('--build-from-source='));
+    default:
+      break;
+  }
+  const pm = packageCommand(cmd);
+  if (pm?.manager === 'pip') return pm.action === 'install' && cmd.argv.some((a) => a === '--no-binary' || a.startsWith('--no-binary='));
+  if (/^python[\d.]*$/.test(cmd.base)) return cmd.argv[0] === 'setup.py' && ['build_ext', 'build', 'install', 'develop', 'bdist_wheel'].includes(cmd.argv[1] ?? '');
+  return false;
+}
+
 const BUILD_PACKAGES = new Set([
   'gcc', 'g++', 'gcc-c++', 'cpp', 'clang', 'llvm', 'make', 'cmake', 'build-essential', 'build-base', 'alpine-sdk',
   'autoconf', 'automake', 'libtool', 'pkg-config', 'pkgconf', 'pkgconfig', 'ninja-build', 'meson',

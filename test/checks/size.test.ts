@@ -146,11 +146,15 @@ testCheck(fullBase, {
     { name: 'not an official image with a slim variant', code: 'FROM ubuntu:24.04\nFROM ghcr.io/acme/python:3.12\n' },
     { name: 'alpine and pinned by digest', code: 'FROM ruby:3.3-alpine AS a\nFROM python:3.12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n' },
     { name: 'base from a variable', code: 'ARG BASE\nFROM python:${BASE}\n' },
+    { name: 'bundle install builds native gems with the full image', code: 'FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD ["bin/rails", "server"]\n' },
+    { name: 'an ONBUILD bundle install', code: 'FROM ruby:3.3\nONBUILD COPY Gemfile Gemfile.lock ./\nONBUILD RUN bundle install\n' },
+    { name: 'npm told to build from source', code: 'FROM node:20\nCOPY . .\nRUN npm ci --build-from-source\nCMD ["node", "s.js"]\n' },
   ],
   invalid: [
     { code: 'FROM python:3.12\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n', errors: [{ messageId: 'full', line: 1, column: 6, endColumn: 17, severity: 'info' }] },
     { name: 'through a parent stage, codename tags', code: 'FROM node:20-bookworm AS base\nFROM base\nCMD ["node", "s.js"]\n', errors: [{ messageId: 'full', line: 1, column: 6 }] },
     { name: 'debian', code: 'FROM debian:bookworm\nCMD ["bash"]\n', errors: [{ messageId: 'debian', line: 1, column: 6 }] },
+    { name: 'npm ci fetches prebuilt packages', code: 'FROM node:20\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node", "s.js"]\n', errors: [{ messageId: 'full', line: 1, column: 6 }] },
   ],
 });
 
