@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { unpinnedPackages } from '../../src/dockerfile/package-pins.js';
+import { contextIsGoModule } from '../../src/dockerfile/go.js';
 
 const HOW = {
   apt: 'pin as name=version (apt-cache policy shows the candidate)',
@@ -42,7 +43,15 @@ Pinning (\`curl=7.88.1-10+deb12u5\`, \`flask==3.0.3\`, \`tool@v1.4.2\`) makes th
 bot such as Renovate or Dependabot then proposes upgrades as reviewed changes. Pinning every OS
 package is a team's choice (pins break when the mirror drops old versions), so this is
 information, not a warning. Requirement files, lockfiles (\`npm ci\`), local paths, archives and
-\`.deb\`/\`.rpm\`/\`.apk\` files are not reported; a version held in an ARG counts as a pin.`,
+\`.deb\`/\`.rpm\`/\`.apk\` files are not reported; a version held in an ARG counts as a pin.
+
+Also not reported: distribution packages whose name carries their version line (\`openjdk-17-jre\`,
+\`python3.12\`, \`cuda-nvcc-\${CUDA_MAJOR}-\${CUDA_MINOR}\`), which the distribution keeps to fixes
+only; pip packages built nightly on purpose (\`torch-nightly\`); and Go packages that fetch nothing at
+a floating version: the standard library (\`go install std\`), local files and patterns (\`go run
+build.go\`, \`./...\`), and \`go install pkg\` in a build context that is a Go module, where go.mod says
+the version. Packages the same RUN removes again are reported: build dependencies decide what gets
+compiled.`,
     bad: `FROM python:3.12-slim
 RUN pip install --no-cache-dir flask gunicorn
 `,
@@ -54,7 +63,7 @@ RUN pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0
   dockerfile: (ctx) => ({
     RUN(ins) {
       for (const c of runCommands(ins)) {
-        const u = unpinnedPackages(c, ins);
+        const u = unpinnedPackages(c, ins, { goModule: contextIsGoModule(ctx.facts) });
         if (!u) continue;
         const names = u.packages.map((w) => w.value);
         const packages = names.length > 4 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');

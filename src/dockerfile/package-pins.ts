@@ -1,7 +1,7 @@
 /** Version pins of installed packages: which packages a command installs without saying which version. */
 import type { Instruction } from './model.js';
 import { hasOption, type ShellCommand, type Word } from '../shell/shell.js';
-import { packageArgs, packageInstall } from '../knowledge/packages.js';
+import { packageArgs, packageInstall, packageName, type InstallCommand } from '../knowledge/packages.js';
 import { expand } from './vars.js';
 
 /** The managers whose pins are checked (dnf covers microdnf; pip covers pipx and uv pip). */
@@ -44,11 +44,47 @@ function npmPinned(v: string): boolean {
   return at > 0 && v.slice(at + 1) !== 'latest';
 }
 
-function goPinned(v: string): boolean {
-  if (/^(\.{0,2}\/|\.$|\.\.$)/.test(v) || v === '.' || v === 'all' || v === 'tool') return true;
+/**
+ * A go package argument that names a version or nothing fetched: a local path or pattern (`./...`),
+ * a `.go` file (`go run build.go`), or `module@vX.Y.Z`; for `go install` and `go run` (`build`), also
+ * a standard-library package or meta-pattern (`std`, `cmd/go`: no dot in the first path element, so
+ * no module host to fetch from).
+ */
+function goPinned(v: string, build: boolean): boolean {
+  if (/^(\.{0,2}\/|\.$|\.\.$)/.test(v) || v === '.' || v === 'all' || v === 'tool' || v.endsWith('.go')) return true;
   const at = v.lastIndexOf('@');
+  if (build && at < 0 && !v.split('/')[0]!.includes('.')) return true;
   if (at < 0) return false;
   return !['latest', 'none', 'upgrade', 'patch', 'master', 'main', 'HEAD'].includes(v.slice(at + 1));
+}
+
+/**
+ * A distribution package whose name carries its version line: a number of its own in the name
+ * (`openjdk-17-jre`, `gcc-12`, `cuda-nvcc-12-4`, `python3.12`, `php8.2-fpm`) or a version put in by a
+ * variable (`cuda-nvcc-${CUDA_MAJOR}-${CUDA_MINOR}`). The distribution keeps such a line stable (only
+ * fixes), which is what a pin asks for. A number glued to the name (`libssl3`, `python3`) is a
+ * soname or series, not a chosen version.
+ */
+function versionInName(written: string, value: string): boolean {
+  if (/\$\{?\w*(VERSION|VER|MAJOR|MINOR|RELEASE)\w*\}?/i.test(written)) return true;
+  const name = value.split(/[=:]/)[0]!;
+  return /(^|-)\d+([.-]\d+)*(-|$)/.test(name) || /[a-z]\d+\.\d+/i.test(name);
+}
+
+/** Options of `unpinnedPackages`. */
+export interface PinOptions {
+  /** The build context is a Go module (a go.mod at its root): `go install pkg` there builds the version go.mod requires. */
+  goModule?: boolean;
+}
+
+/**
+ * The packages of an install that are meant to be pinned: for distribution packages, not one whose
+ * name carries its version line. (Packages the same RUN removes again still count: build
+ * dependencies decide what gets compiled.)
+ */
+function kept(install: InstallCommand, ins: Instruction): Word[] {
+  if (!['apt', 'apk', 'dnf', 'yum', 'zypper'].includes(install.manager)) return install.packages;
+  return install.packages.filter((w) => !versionInName(w.value, valueOf(w, ins) ?? w.value));
 }
 
 /** Keeps the words whose value is known and for which `pinned` is false. */
@@ -60,7 +96,7 @@ function unpinned(words: readonly Word[], ins: Instruction, pinned: (v: string) 
 }
 
 /** The packages a command installs without a version, or null when it pins them all (or installs none). */
-export function unpinnedPackages(cmd: ShellCommand, ins: Instruction): Unpinned | null {
+export function unpinnedPackages(cmd: ShellCommand, ins: Instruction, options: PinOptions = {}): Unpinned | null {
   const out = (manager: PinManager, packages: Word[]): Unpinned | null => (packages.length ? { manager, command: cmd, packages } : null);
   if (cmd.base === 'pipx') {
     const p = { ...cmd, args: cmd.args.slice(1), argv: cmd.argv.slice(1) };
@@ -75,7 +111,8 @@ export function unpinnedPackages(cmd: ShellCommand, ins: Instruction): Unpinned 
   }
   const args = packageArgs(cmd);
   if (!args) return null;
-  const install = packageInstall(cmd);
+  const found = packageInstall(cmd);
+  const install = found && { ...found, packages: kept(found, ins) };
   switch (args.manager) {
     case 'apt':
       if (!install) return null;
@@ -84,9 +121,9 @@ export function unpinnedPackages(cmd: ShellCommand, ins: Instruction): Unpinned 
       if (!install) return null;
       return out('apk', unpinned(install.packages, ins, (v) => /[=~<>]/.test(v) || v.endsWith('.apk')));
     case 'pip':
-      // a constraints file pins what the command names
+      // a constraints file pins what the command names; a nightly build is installed to get the newest
       if (!install || hasOption(cmd, 'c', '--constraint') || ins.vars.get('PIP_CONSTRAINT')) return null;
-      return out('pip', unpinned(install.packages, ins, pipPinned));
+      return out('pip', unpinned(install.packages, ins, (v) => pipPinned(v) || /[-_.]?nightly$/i.test(packageName('pip', v))));
     case 'npm':
       if (!install || install.action === 'ci') return null;
       return out('npm', unpinned(install.packages, ins, npmPinned));
@@ -113,7 +150,9 @@ export function unpinnedPackages(cmd: ShellCommand, ins: Instruction): Unpinned 
     case 'go': {
       if (!['install', 'get', 'run'].includes(args.action)) return null;
       const words = args.action === 'run' ? args.positionals.slice(0, 1) : args.positionals;
-      return out('go', unpinned(words, ins, goPinned));
+      // in a module, `go install pkg` (no @version) builds the version go.mod requires
+      const inModule = options.goModule === true && args.action === 'install';
+      return out('go', unpinned(words, ins, (v) => goPinned(v, args.action !== 'get') || (inModule && !v.includes('@'))));
     }
     case 'cargo':
       // --git without --rev or --tag follows a branch, but names no crate version to check here

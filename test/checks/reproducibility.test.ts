@@ -16,6 +16,10 @@ testCheck(unpinned, {
     { name: 'go modules pinned or local', code: 'FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@v0.15.3 && go install ./cmd/app && go run example.com/gen@v1.0.0 -out x\n' },
     { name: 'cargo with --version', code: 'FROM rust:1.79\nRUN cargo install ripgrep --version 14.1.0 && cargo install --path . && cargo install bat@0.24.0\n' },
     { name: 'package lists in a variable are not read', code: 'FROM debian:12\nRUN apt-get install -y $PACKAGES\n' },
+    { name: 'go install in a Go module takes its version from go.mod', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login\n', context: { 'go.mod': 'module example.com/app\n\ngo 1.22\n' } },
+    { name: 'the standard library, local files and patterns', code: 'FROM golang:1.22\nRUN go install std && go install -race cmd/go && go run build.go && go install ./... && go run ./cmd/gen\n' },
+    { name: 'the version line in the package name', code: 'FROM debian:12\nARG CUDA_MAJOR=12\nARG CUDA_MINOR=4\nRUN apt-get install -y --no-install-recommends openjdk-17-jre-headless python3.11 gcc-12 cuda-nvcc-${CUDA_MAJOR}-${CUDA_MINOR} libnvjitlink-${CUDA_MAJOR_VERSION}-${CUDA_MINOR_VERSION}\n' },
+    { name: 'a nightly build on purpose', code: 'FROM python:3.12\nRUN pip install --no-cache-dir --pre torchserve-nightly torch-model-archiver-nightly\n' },
   ],
   invalid: [
     {
@@ -31,7 +35,10 @@ testCheck(unpinned, {
     { code: 'FROM centos:7\nRUN yum install -y httpd java-11-openjdk && yum clean all\n', errors: [{ messageId: 'yum', line: 2, column: 5 }] },
     { name: 'microdnf and a module without a stream', code: 'FROM ubi9\nRUN microdnf install -y rpm-sign\nRUN dnf module install -y nodejs\n', errors: [{ messageId: 'dnf', line: 2, column: 5 }, { messageId: 'dnf', line: 3, column: 5 }] },
     { code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl\n', errors: [{ messageId: 'zypper', line: 2, column: 5 }] },
-    { name: 'go @latest and no version', code: 'FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\nRUN go get -tool example.com/gen\n', errors: [{ messageId: 'go', line: 2, column: 5 }, { messageId: 'go', line: 3, column: 5 }] },
+    { name: 'go @latest and no version', code: 'FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\nRUN go get -tool example.com/gen\nRUN go install example.com/tool\n', errors: [{ messageId: 'go', line: 2, column: 5 }, { messageId: 'go', line: 3, column: 5 }, { messageId: 'go', line: 4, column: 5 }] },
+    { name: 'in a Go module, @latest and go get still float', code: 'FROM golang:1.22\nCOPY . .\nRUN go install golang.org/x/tools/gopls@latest && go get example.com/lib\n', context: { 'go.mod': 'module example.com/app\n' }, errors: [{ messageId: 'go', line: 3, column: 5 }, { messageId: 'go', line: 3, column: 51 }] },
+    { name: 'build dependencies removed again still decide what is compiled', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && make && apk del .build-deps\n', errors: [{ messageId: 'apk', line: 2, column: 5 }] },
+    { name: 'a number glued to the name is not a version line', code: 'FROM debian:12\nRUN apt-get install -y --no-install-recommends libssl3 python3\n', errors: [{ messageId: 'apt', line: 2, column: 5 }] },
     { code: 'FROM rust:1.79\nRUN cargo install --locked ripgrep\n', errors: [{ messageId: 'cargo', line: 2, column: 5 }] },
     { name: 'ONBUILD RUN', code: 'FROM alpine:3.20\nONBUILD RUN apk add --no-cache curl\n', errors: [{ messageId: 'apk', line: 2, column: 13 }] },
   ],
