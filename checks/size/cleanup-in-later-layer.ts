@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { cacheCleaned, CACHE_DIRS, type CacheKind } from '../../src/knowledge/package-cache.js';
 import { cacheFilled, cachesLeft, runCommands } from '../../src/dockerfile/run.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
 
 export default defineCheck({
   id: 'size/cleanup-in-later-layer',
@@ -16,7 +17,8 @@ export default defineCheck({
 \`apt-get update\` (or \`apk add\`, \`yum install\`, \`pip install\`…) and a later RUN deletes the lists or
 the cache, the later layer records a deletion: the files disappear from the container's view but
 stay in the earlier layer, which is pulled and stored as before. The image gets no smaller; it
-gains a layer. Move the cleanup into the RUN that filled the cache (or use a cache mount).`,
+gains a layer. Move the cleanup into the RUN that filled the cache (or use a cache mount). A stage
+whose layers never reach the image (a builder only copied from) is not reported.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends curl
 RUN rm -rf /var/lib/apt/lists/*
@@ -40,7 +42,9 @@ RUN apt-get update \\
         const dirty = left.get(ins.stage.index);
         if (!dirty) return;
         const cmds = runCommands(ins);
+        const ships = layersShip(ctx.facts, ins);
         for (const [i, c] of cmds.entries()) {
+          if (!ships) break;
           for (const kind of cacheCleaned(c)) {
             const line = dirty.get(kind);
             // the same RUN filled the cache before cleaning it: the cleanup is for that

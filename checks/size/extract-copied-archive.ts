@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { hasOption, type ShellCommand } from '../../src/shell/shell.js';
 import type { Stage } from '../../src/dockerfile/model.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
 
 /** Tar archives, which ADD unpacks by itself. */
 const TAR = /\.(tar|tar\.(gz|bz2|xz|zst)|tgz|tbz2?|txz)$/i;
@@ -31,7 +32,9 @@ export default defineCheck({
 \`COPY app.tar.gz /tmp/\` followed by \`RUN tar -xzf /tmp/app.tar.gz && rm /tmp/app.tar.gz\` ships
 the archive in the COPY layer and its contents in the RUN layer. \`ADD app.tar.gz /opt/app/\`
 unpacks a local tar archive in one layer; where the unpacking needs options, extract from a bind
-mount (\`RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz tar -xzf …\`).`,
+mount (\`RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz tar -xzf …\`). A stage whose
+layers never reach the image (a builder only copied from) is not reported: \`COPY --from\` takes its
+files, not the archive's layer.`,
     bad: `FROM debian:bookworm-slim
 COPY dist/app.tar.gz /tmp/app.tar.gz
 RUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz
@@ -56,7 +59,7 @@ ADD dist/app.tar.gz /opt/
       },
       RUN(ins) {
         const names = copied.get(ins.stage);
-        if (!names?.size || ins.onbuild) return;
+        if (!names?.size || ins.onbuild || !layersShip(ctx.facts, ins)) return;
         for (const c of ins.shell?.commands ?? []) {
           if (!extracts(c)) continue;
           const arg = c.args.find((a) => names.has(basename(a.value)));

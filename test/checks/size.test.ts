@@ -126,6 +126,7 @@ testCheck(later, {
     { name: 'a later RUN with its own update', code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n' },
     { name: 'nothing left to clean', code: 'FROM debian:12-slim\nRUN rm -rf /var/lib/apt/lists/*\n' },
     { name: 'another stage', code: 'FROM alpine:3.20 AS a\nRUN apk add curl\nFROM alpine:3.20\nRUN rm -rf /var/cache/apk/*\n' },
+    { name: 'a builder whose layers never ship', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nRUN rm -rf /var/lib/apt/lists/*\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
   ],
   invalid: [
     {
@@ -178,6 +179,7 @@ testCheck(extractArchive, {
     'FROM debian:12\nCOPY app.tar /opt/app.tar\n',
     'FROM debian:12\nCOPY package.json /app/\nRUN tar -xf other.tar\n',
     { name: 'an archive from another stage', code: 'FROM debian:12 AS b\nFROM debian:12\nCOPY --from=b /x/some.tar /opt/some.tar\nRUN tar -xf /opt/some.tar\n' },
+    { name: 'a builder only copied from', code: 'FROM debian:12 AS build\nWORKDIR /app\nCOPY dist/app.tar app.tar\nRUN tar xf app.tar && rm app.tar\nFROM debian:12-slim\nCOPY --from=build /app /app\n' },
   ],
   invalid: [
     { code: 'FROM debian:12\nCOPY dist/app.tar.gz /tmp/\nRUN set -e; \\\n  tar -xzf /tmp/app.tar.gz -C /opt\n', errors: [{ messageId: 'extractLater', line: 4, column: 3, endColumn: 35 }] },
