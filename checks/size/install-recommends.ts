@@ -4,20 +4,24 @@ import { layersShip } from '../../src/dockerfile/stages.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { packageArgs } from '../../src/knowledge/packages.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
-import { hasOption } from '../../src/shell/shell.js';
+import { hasOption, type ShellCommand } from '../../src/shell/shell.js';
 import { packageInstall } from '../../src/knowledge/packages.js';
 import { removedAgain } from '../../src/dockerfile/removals.js';
 import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
 
+/** A comment that says recommends are wanted (`# we DO want recommends here`), not one that avoids them. */
+const WANTS = (text: string): boolean => /recommend/i.test(text) && !/\b(without|no|not|skip|avoid|don'?t)\b[\w\s]{0,20}recommend|no-install-recommends/i.test(text);
+
 /**
- * A comment in the RUN or in the comment block right above it that speaks of recommends (`# we DO
- * want recommends here`): the author chose, so the advice is not repeated.
+ * The author chose to keep the recommends of `cmd`: a comment saying so in the comment block right
+ * above the RUN, or inside the RUN between the previous command and this one.
  */
-function recommendsDecided(facts: DockerfileFacts, ins: Instruction): boolean {
-  let top = ins.range.line;
+function recommendsWanted(facts: DockerfileFacts, ins: Instruction, cmd: ShellCommand, cmds: readonly ShellCommand[]): boolean {
   const byLine = new Map(facts.comments.map((c) => [c.range.line, c.text]));
+  let top = ins.range.line;
   while (byLine.has(top - 1)) top--;
-  return facts.comments.some((c) => c.range.line >= top && c.range.line <= ins.range.endLine && /recommend/i.test(c.text) && !/no-install-recommends/i.test(c.text));
+  const before = cmds.filter((c) => c.range.line < cmd.range.line).reduce((m, c) => Math.max(m, c.range.endLine), ins.range.line);
+  return facts.comments.some((c) => WANTS(c.text) && ((c.range.line >= top && c.range.line < ins.range.line) || (c.range.line >= before && c.range.line < cmd.range.line)));
 }
 
 export default defineCheck({
@@ -40,8 +44,9 @@ earlier RUN of the stage counts too.
 
 Not reported: stages whose files never reach the final image; an install whose packages the same
 RUN removes again with \`--auto-remove\` (a tool needed for one step, or build dependencies marked
-with \`apt-mark auto\` and purged), since the recommends go with them; and a RUN whose comment (inside
-it or right above it) speaks of recommends, where the author made the choice on purpose.`,
+with \`apt-mark auto\` and purged), since the recommends go with them; and an install under a comment
+saying the recommends are wanted (right above the RUN, or right above the command inside it), where
+the author made the choice on purpose.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y python3 && rm -rf /var/lib/apt/lists/*
 `,
@@ -59,11 +64,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -
         const stage = ins.stage;
         const off = stage !== null && stageChain(stage).some((s) => configured.has(s.index));
         if (stage && !ins.onbuild && cmds.some((c) => packageArgs(c)?.manager !== 'apt' && aptRecommendsOff(c))) configured.add(stage.index);
-        if (off || !layersShip(ctx.facts, ins) || recommendsDecided(ctx.facts, ins)) return;
+        if (off || !layersShip(ctx.facts, ins)) return;
         for (const c of cmds) {
           const p = packageArgs(c);
           if (p?.manager !== 'apt' || p.action !== 'install' || c.base === 'aptitude') continue;
-          if (hasOption(c, '', '--no-install-recommends') || aptRecommendsOff(c)) continue;
+          if (hasOption(c, '', '--no-install-recommends') || aptRecommendsOff(c) || recommendsWanted(ctx.facts, ins, c, cmds)) continue;
           // a transient install: the same RUN purges what it named with --auto-remove, recommends and all
           const install = packageInstall(c);
           const again = install && install.packages.length > 0 ? removedAgain(install, ins) : null;

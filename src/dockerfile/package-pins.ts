@@ -66,6 +66,7 @@ function goPinned(v: string, build: boolean): boolean {
  * soname or series, not a chosen version.
  */
 function versionInName(written: string, value: string): boolean {
+  if (/\s/.test(value.trim())) return false; // a variable holding a list of packages
   if (/\$\{?\w*(VERSION|VER|MAJOR|MINOR|RELEASE)\w*\}?/i.test(written)) return true;
   const name = value.split(/[=:]/)[0]!;
   return /(^|-)\d+([.-]\d+)*(-|$)/.test(name) || /[a-z]\d+\.\d+/i.test(name);

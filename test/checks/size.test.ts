@@ -109,6 +109,7 @@ testCheck(recommends, {
       code: 'FROM php:8.3-fpm\nRUN savedAptMark="$(apt-mark showmanual)"; \\\n    apt-get update; apt-get install -y libpng-dev libzip-dev; \\\n    docker-php-ext-install gd zip; \\\n    apt-mark auto \'.*\' > /dev/null; apt-mark manual $savedAptMark; \\\n    apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\\n    rm -rf /var/lib/apt/lists/*\n',
     },
     { name: 'a comment says recommends are wanted', code: 'FROM debian:12-slim\n# we do want the recommends of couchdb\nRUN apt-get update && apt-get install -y couchdb && rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'a comment inside the RUN, above the install', code: 'FROM debian:12-slim\nRUN set -eux; \\\n    apt-get update; \\\n# we DO want recommends this time\n    apt-get install -y couchdb; \\\n    rm -rf /var/lib/apt/lists/*\n' },
   ],
   invalid: [
     { code: 'FROM debian:12-slim\nRUN apt-get update \\\n && apt-get install -y python3\n', errors: [{ messageId: 'recommends', line: 3, column: 5, endColumn: 31 }] },
@@ -116,6 +117,11 @@ testCheck(recommends, {
     { name: 'apt too', code: 'FROM ubuntu:24.04\nRUN apt install -y curl\n', errors: [{ messageId: 'recommends', line: 2, column: 5, severity: 'info' }] },
     { name: 'purged without --auto-remove: the recommends stay', code: 'FROM debian:12-slim\nRUN apt-get install -y curl gnupg && apt-get purge -y curl gnupg\n', errors: [{ messageId: 'recommends', line: 2, column: 5 }] },
     { name: 'only some of the packages purged', code: 'FROM debian:12-slim\nRUN apt-get install -y curl git && apt-get purge -y --auto-remove curl\n', errors: [{ messageId: 'recommends', line: 2, column: 5 }] },
+    {
+      name: 'a comment about avoiding recommends for another command',
+      code: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y sudo curl; \\\n# install these without recommends to avoid pulling in X11\n    apt-get install -y --no-install-recommends git less\n',
+      errors: [{ messageId: 'recommends', line: 2, column: 23 }],
+    },
     { name: 'a package kept manual after apt-mark auto', code: 'FROM debian:12-slim\nRUN apt-get install -y libpq5 && apt-mark auto \'.*\' && apt-mark manual libpq5 && apt-get purge -y --auto-remove\n', errors: [{ messageId: 'recommends', line: 2, column: 5 }] },
   ],
 });
