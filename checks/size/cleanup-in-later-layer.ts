@@ -53,7 +53,8 @@ RUN apt-get update \\
             dirty.delete(kind);
           }
         }
-        for (const l of cachesLeft(ins)) dirty.set(l.kind, ins.range.line);
+        // a cache put elsewhere (`--cache DIR`) is not what a later rm of the default directory removes
+        for (const l of cachesLeft(ins)) if (l.dir === null) dirty.set(l.kind, ins.range.line);
       },
     };
   },

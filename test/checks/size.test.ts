@@ -133,6 +133,7 @@ testCheck(later, {
     { name: 'nothing left to clean', code: 'FROM debian:12-slim\nRUN rm -rf /var/lib/apt/lists/*\n' },
     { name: 'another stage', code: 'FROM alpine:3.20 AS a\nRUN apk add curl\nFROM alpine:3.20\nRUN rm -rf /var/cache/apk/*\n' },
     { name: 'a builder whose layers never ship', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nRUN rm -rf /var/lib/apt/lists/*\nFROM debian:12-slim\nCOPY --from=build /out /out\n' },
+    { name: 'the cache was put elsewhere', code: 'FROM node:20-slim\nRUN npm ci --cache /tmp/npm-cache\nRUN rm -rf /root/.npm\n' },
   ],
   invalid: [
     {
