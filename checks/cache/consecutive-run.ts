@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { Instruction } from '../../src/dockerfile/model.js';
-import { layersShip } from '../../src/dockerfile/stages.js';
+import type { Instruction, Stage } from '../../src/dockerfile/model.js';
+import { layersShip, stageChain } from '../../src/dockerfile/stages.js';
 
 /** Commands a RUN runs (wrappers like `sudo x` count once); an exec-form RUN runs one. */
 function commandCount(ins: Instruction): number {
@@ -11,14 +11,17 @@ function commandCount(ins: Instruction): number {
 
 const flagsOf = (ins: Instruction): string => ins.flags.map((f) => `${f.name}=${f.value ?? ''}`).sort().join(' ');
 
+/** The stage (or one it is built on) runs a shell-form RUN, so its image has a shell. */
+const hasShell = (stage: Stage | null): boolean => stage === null || stageChain(stage).some((s) => s.instructions.some((i) => i.keyword === 'RUN' && !i.json));
+
 /**
  * Two RUNs that `&&` can join: neither holds a here-document (joining means rewriting the script, not
- * chaining), and not both in exec form (the image may have no shell to chain them with; a shell-form
- * RUN next to an exec-form one shows there is one).
+ * chaining), and not two exec-form RUNs in an image that may have no shell to chain them with (no
+ * shell-form RUN in the stage or the stages it is built on).
  */
 function joinable(a: Instruction, b: Instruction): boolean {
   if (a.heredocs.length > 0 || b.heredocs.length > 0) return false;
-  return !(a.json && b.json);
+  return !(a.json && b.json) || hasShell(b.stage);
 }
 
 export default defineCheck({
@@ -42,7 +45,8 @@ Not reported:
   there often keeps a slow step cached on its own.
 - RUNs with a here-document (\`RUN <<EOF\`, \`RUN cat <<EOF > file\`): they cannot be chained with
   \`&&\`; joining them means rewriting the script.
-- Two exec-form RUNs (\`RUN ["/busybox/mkdir", …]\`): the image may have no shell to chain them with.`,
+- Two exec-form RUNs (\`RUN ["/busybox/mkdir", …]\`) in a stage with no shell-form RUN: the image
+  may have no shell to chain them with.`,
     bad: `FROM alpine:3.20
 RUN adduser -D -u 10001 app
 RUN mkdir -p /srv/data

@@ -120,6 +120,7 @@ testCheck(consecutiveRun, {
       code: 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12-slim\nRUN useradd -u 10001 app\nRUN mkdir /data\nCOPY --from=build /app /app\n',
       errors: [{ messageId: 'mergeable', line: 5 }],
     },
+    { name: 'two exec-form RUNs where a shell-form RUN shows a shell', code: 'FROM busybox:1.36\nRUN echo start\nCOPY a /a\nRUN ["ls", "-la"]\nRUN ["echo", "done"]\n', errors: [{ messageId: 'mergeable', line: 5 }] },
     { name: 'a stage the final one is built on', code: 'FROM alpine:3.20 AS base\nRUN adduser -D app\nRUN mkdir /data\nFROM base\nCMD ["sh"]\n', errors: [{ messageId: 'mergeable', line: 3 }] },
   ],
 });
