@@ -192,7 +192,7 @@ describe('shell facts', () => {
     expect(c).toHaveLength(n);
     expect(c[n - 1]!.args.map((a) => a.value)).toEqual([`$X${n - 1}`]);
     expect(c.every((x, i) => (i === 0 || x.before === '&&') && (i === n - 1 || x.after === '&&'))).toBe(true);
-  });
+  }, 600_000);
 
   it('leaves unread, without crashing, bodies nested thousands deep or piped thousands of times', async () => {
     const n = 100_000; // deeper than any stack the walk may run on
