@@ -229,6 +229,11 @@ if (!dockerfileOnly) {
 
 await throughput();
 coldStart();
+// Sections 3-4 (bench/lsp.mjs): the language server's latency and memory, --fix against a plain check.
+if (!process.argv.includes('--no-lsp')) {
+  const { lspBenchmarks } = await import('./lsp.mjs');
+  await lspBenchmarks({ root, results, md, median, fmt });
+}
 if (image) await image.imageBenchmarks({ root, results, md, RUNS, median, fmt });
 if (dockerfileOnly) {
   const last = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
@@ -248,7 +253,7 @@ const header = [
   'Every figure is the median of several runs after a warm-up; ratios compare tools measured in the same run, since these shared machines are noisy.',
   'Machine-readable results: `bench/results.json`.',
   '',
-  'Commands: `npm run bench` (which runs `node scripts/build.mjs && node bench/run.mjs`); `BENCH_RUNS=N` changes the number of runs; `node bench/run.mjs --dockerfile-only` reruns sections 1-2 and keeps the image sections of the last full run; `node bench/image.mjs` reruns only the image sections.',
+  'Commands: `npm run bench` (which runs `node scripts/build.mjs && node bench/run.mjs`); `BENCH_RUNS=N` changes the number of runs; `node bench/run.mjs --dockerfile-only` reruns sections 1-4 and keeps the image sections of the last full run (`--no-lsp` skips sections 3-4); `node bench/lsp.mjs` reruns only sections 3-4 (`BENCH_LSP_EDITS=N` for fewer than 10,000 edits); `node bench/image.mjs` reruns only the image sections.',
   '',
 ];
 writeFileSync(docPath, [...header, ...md].join('\n'));

@@ -117,6 +117,15 @@ const cjs = {
   banner: { js: 'var __shipshape_import_meta_url = require("node:url").pathToFileURL(__filename).href, __shipshape_require = require;' },
   define: { 'import.meta.url': '__shipshape_import_meta_url' },
 };
+// The language server (`shipshape lsp`) is a bundle of its own, dist/cli-lsp.cjs, with the protocol
+// libraries in it: the CLI requires it only for that command, so a plain check neither loads nor
+// compiles it.
+const lspExternal = {
+  name: 'lsp-external',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]lsp[\\/]server\.js$/ }, (args) => (/[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: './cli-lsp.cjs', external: true } : undefined));
+  },
+};
 const vendorExternal = {
   name: 'vendor-external',
   setup(build) {
@@ -136,7 +145,8 @@ const lazyChildProcess = {
   },
 };
 await Promise.all([
-  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli-main.js'), plugins: [vendorExternal, lazyChildProcess] }),
+  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli-main.js'), plugins: [vendorExternal, lazyChildProcess, lspExternal] }),
+  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/lsp/server.ts')], outfile: join(root, 'dist/cli-lsp.cjs'), plugins: [vendorExternal, fastWasmAccess] }),
   ...VENDOR.map((name) =>
     esbuild.build({ ...cjs, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' }, outfile: join(root, `dist/cli-vendor-${name}.cjs`) }),
   ),
@@ -150,9 +160,9 @@ await Promise.all([
 // declares a `var require` of its own there); no other `import()` may be left.
 {
   const { builtinModules } = await import('node:module');
-  for (const f of readdirSync(join(root, 'dist')).filter((f) => /^cli-(main\.js|vendor-.*\.cjs)$/.test(f))) {
+  for (const f of readdirSync(join(root, 'dist')).filter((f) => /^cli-(main\.js|lsp\.cjs|vendor-.*\.cjs)$/.test(f))) {
     const file = join(root, 'dist', f);
-    const js = readFileSync(file, 'utf8').replace(/\bimport\((["'])((?:node:)?[\w/]+|\.\/cli-vendor-[\w-]+\.cjs)\1\)/g, (m, q, name) =>
+    const js = readFileSync(file, 'utf8').replace(/\bimport\((["'])((?:node:)?[\w/]+|\.\/cli-[\w-]+\.cjs)\1\)/g, (m, q, name) =>
       builtinModules.includes(name.replace(/^node:/, '')) || name.startsWith('./') ? `Promise.resolve(__shipshape_require(${q}${name}${q}))` : m,
     );
     if (/\bimport\(/.test(js.replace(/"(?:[^"\\\n]|\\.)*"/g, '""'))) throw new Error(`dist/${f}: an import() the launcher cannot run`);

@@ -3,9 +3,10 @@ import { mkdirSync, writeFileSync, readdirSync, rmSync, statSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { checks } from '../checks/index.js';
 import { renderAllDocs } from '../src/engine/docs.js';
+import { fixedExamples } from './fix-examples.js';
 
 const out = join(process.cwd(), 'docs/rules');
-const pages = renderAllDocs(checks);
+const pages = renderAllDocs(checks, await fixedExamples(checks));
 for (const cat of readdirSync(out, { withFileTypes: true })) {
   if (cat.isDirectory()) rmSync(join(out, cat.name), { recursive: true });
 }

@@ -9,13 +9,13 @@
  * checks run through the engine (`src/engine/`), inline ignores apply, findings are sorted.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
-import { missingTarget, parseDockerfile, type ParseOptions } from './dockerfile/parse.js';
-import { directoryReader } from './dockerfile/context.js';
+import { dirname, posix, resolve as resolvePath } from 'node:path';
+import { missingTarget, parseDockerfile, ShellCache, type ParseOptions } from './dockerfile/parse.js';
+import { directoryReader, type ContextReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
 import { runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
-import type { Check, CheckSettings, Finding, Severity } from './engine/types.js';
+import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
 import { designates } from './engine/names.js';
 import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/baseline.js';
@@ -128,6 +128,20 @@ export interface RunRequest {
   dockerfile?: string;
   /** The stage analyzed as the image (`docker build --target`); the config's `target` otherwise. */
   target?: string;
+  /**
+   * Fix the Dockerfile targets (and the scripts of their build contexts) with the fixes of these
+   * kinds; the results then hold the fixed texts and the findings left. With `dockerfile`, that
+   * Dockerfile is fixed too, with what its image knows (users, digests).
+   */
+  fix?: readonly FixKind[];
+}
+
+/** A file a fix changed: where it is and its text before and after. */
+export interface FixedFile {
+  /** The path as the user named it (the Dockerfile), or the context directory joined with the script's path. */
+  path: string;
+  before: string;
+  after: string;
 }
 
 /** One analyzed target: what reporters print, the threshold that decides its exit status, notes for stderr. */
@@ -138,6 +152,8 @@ export interface AnalyzedTarget extends TargetResult {
   contextDir?: string;
   /** The baseline file its config names (absolute), if any. */
   baseline?: string;
+  /** With `fix`: the files changed and the number of fixes applied (findings are then those left). */
+  fixed?: { files: FixedFile[]; applied: number; passes: number };
 }
 
 /** True when at least one analyzed target holds a finding at or above its fail threshold. */
@@ -152,8 +168,13 @@ export function failed(results: readonly AnalyzedTarget[], rank: Record<Severity
 export async function analyzeTargets(inputs: readonly Input[], request: RunRequest = {}): Promise<AnalyzedTarget[]> {
   const setup = await configLoader(request);
   const built = request.dockerfile ? await pairedDockerfile(request.dockerfile, request.context) : null;
-  const results: AnalyzedTarget[] = [];
-  for (const input of inputs) {
+  // Image targets are read first: what they know (users, digests) serves the fixes of the Dockerfiles.
+  const slots: AnalyzedTarget[][] = inputs.map(() => []);
+  const knownImages: KnownImage[] = [];
+  const order = [...inputs.keys()].sort((a, b) => Number(inputs[b]!.kind === 'image') - Number(inputs[a]!.kind === 'image'));
+  for (const at of order) {
+    const input = inputs[at]!;
+    const results = slots[at]!;
     const { checks, severity, settings: configured, failOn, target, config, notes, baseline } = await setup(input.path === '<stdin>' ? null : input.path);
     const settings = request.baseFindings ? { ...configured, baseFindings: true } : configured;
     const about = { failOn, ...(config ? { config } : {}), ...(baseline ? { baseline } : {}) };
@@ -169,6 +190,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
         for (const one of r.results) {
           for (const f of one.findings) f.fingerprint = fingerprint(f, fingerprintText(f, () => null));
           results.push({ path: one.path, kind: 'image', error: null, findings: one.findings, ...about, notes: [...notes, ...one.notes] });
+          knownImages.push(await knownImage(one.image, built !== null));
         }
       } catch (e) {
         if (!(e instanceof ImageReadError)) throw e;
@@ -179,16 +201,19 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     const contextDir = request.context ?? input.contextDir;
     const build = input.build;
     const stage = build?.target ?? target;
-    const { facts, findings } = await analyzeDockerfile(input.text, {
+    const options: AnalyzeOptions = {
       path: input.path,
       checks,
-      settings,
+      settings: knownImages.length ? { ...settings, knownImages } : settings,
       ...(severity ? { severity } : {}),
-      ...(contextDir ? { reader: directoryReader(contextDir) } : {}),
       ...(build && Object.keys(build.args).length ? { buildArgs: new Map(Object.entries(build.args)) } : {}),
       // The stage a compose service or bake target builds; else --target or the config's.
       ...(stage !== undefined ? { target: stage } : {}),
-    });
+      // With --fix the file is analyzed again after each pass: the instructions a pass left alone keep their parsed shell.
+      ...(request.fix ? { shellCache: new ShellCache() } : {}),
+    };
+    const reader = contextDir ? directoryReader(contextDir) : undefined;
+    const { facts, findings } = await analyzeDockerfile(input.text, { ...options, ...(reader ? { reader } : {}) });
     const variant = build ? { build } : {};
     const noTarget = missingTarget(facts, stage);
     if (noTarget) {
@@ -199,12 +224,69 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
       results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: does not look like a Dockerfile: it does not start with an instruction and most of its lines are not instructions`, findings: [], ...about, ...variant, notes });
       continue;
     }
-    const scriptLines = new Map(facts.context.scripts.map((sc) => [sc.path, sc.text.split('\n')] as const));
-    const lineText = (file: string | null, n: number): string | null => (file === null ? facts.lines.lineText(n) : (scriptLines.get(file)?.[n - 1] ?? null));
-    for (const f of findings) f.fingerprint = fingerprint(f, fingerprintText(f, lineText));
-    results.push({ path: input.path, kind: 'dockerfile', error: null, findings, ...about, ...variant, notes, ...(contextDir ? { contextDir } : {}) });
+    const result: AnalyzedTarget = { path: input.path, kind: 'dockerfile', error: null, findings, ...about, ...variant, notes, ...(contextDir ? { contextDir } : {}) };
+    const texts = request.fix ? await fixTarget(result, input.text, options, reader, contextDir ?? undefined, request.fix) : null;
+    // Fingerprints of the findings as reported: after --fix, of the fixed texts.
+    const scriptLines = new Map(facts.context.scripts.map((sc) => [sc.path, (texts?.get(sc.path) ?? sc.text).split('\n')] as const));
+    const dockerfileLines = texts ? (texts.get('') ?? input.text).split('\n') : null;
+    const lineText = (file: string | null, n: number): string | null => (file === null ? (dockerfileLines ? (dockerfileLines[n - 1]?.replace(/\r$/, '') ?? null) : facts.lines.lineText(n)) : (scriptLines.get(file)?.[n - 1] ?? null));
+    for (const f of result.findings) f.fingerprint = fingerprint(f, fingerprintText(f, lineText));
+    results.push(result);
   }
-  return results;
+  if (request.fix && request.dockerfile && built && !inputs.some((i) => i.kind === 'dockerfile' && i.path === request.dockerfile)) {
+    // `--fix --dockerfile Dockerfile app.tar`: the Dockerfile is fixed with what the image knows.
+    const { checks, severity, settings, failOn, target } = await setup(request.dockerfile);
+    const text = built.text;
+    const contextDir = request.context ?? dirname(request.dockerfile);
+    const reader = directoryReader(contextDir);
+    const options: AnalyzeOptions = { path: request.dockerfile, checks, settings: { ...settings, knownImages }, ...(severity ? { severity } : {}), ...(target !== undefined ? { target } : {}), shellCache: new ShellCache() };
+    const { findings } = await analyzeDockerfile(text, { ...options, reader });
+    const result: AnalyzedTarget = { path: request.dockerfile, kind: 'dockerfile', error: null, findings, failOn, notes: [] };
+    await fixTarget(result, text, options, reader, contextDir, request.fix);
+    slots.push([result]);
+  }
+  return slots.flat();
+}
+
+/** A reader that sees the texts fixed so far before the files on disk. */
+function overlay(base: ContextReader | undefined, files: ReadonlyMap<string, string>): ContextReader {
+  return {
+    root: base?.root ?? '.',
+    read: (p) => files.get(posix.normalize(p).replace(/^\.\//, '')) ?? base?.read(p) ?? null,
+    exists: (p) => files.has(posix.normalize(p).replace(/^\.\//, '')) || (base?.exists(p) ?? false),
+  };
+}
+
+/** Applies the fixes of `kinds` to a Dockerfile target until none is left; `result` gets the findings left and the changed files. */
+async function fixTarget(result: AnalyzedTarget, text: string, options: AnalyzeOptions, reader: ContextReader | undefined, contextDir: string | undefined, kinds: readonly FixKind[]): Promise<ReadonlyMap<string, string> | null> {
+  const want = new Set(kinds);
+  if (!result.findings.some((f) => f.fix && want.has(f.fix.kind))) {
+    result.fixed = { files: [], applied: 0, passes: 0 };
+    return null;
+  }
+  // The fix engine loads only when there is something to fix.
+  const { fixFiles } = await import('./fix/loop.js');
+  const lint = async (files: ReadonlyMap<string, string>): Promise<Finding[]> => (await analyzeDockerfile(files.get('')!, { ...options, reader: overlay(reader, files) })).findings;
+  const read = (file: string): string | null => reader?.read(file) ?? null;
+  const r = await fixFiles(new Map([['', text]]), lint, want, result.findings, read);
+  result.findings = r.findings;
+  const files: FixedFile[] = [];
+  for (const [key, after] of r.files) {
+    const before = key === '' ? text : read(key);
+    if (before === null || before === after) continue;
+    files.push({ path: key === '' ? result.path : posix.join((contextDir ?? '.').split('\\').join('/'), key), before, after });
+  }
+  result.fixed = { files, applied: r.applied.length, passes: r.passes };
+  return r.files;
+}
+
+/** What a fix may take from an image of the run: its tags, its registry digest, its users. */
+async function knownImage(image: ImageFacts, built: boolean): Promise<KnownImage> {
+  const { parseAccounts } = await import('./image/users.js');
+  const passwd = image.captured.get('/etc/passwd');
+  const users = new Map<string, { uid: number; gid: number }>();
+  for (const a of passwd === undefined ? [] : parseAccounts(passwd)) if (!users.has(a.name)) users.set(a.name, { uid: a.uid, gid: a.gid });
+  return { tags: image.tags, digest: image.repoDigest, users, workdir: image.config.workingDir, built };
 }
 
 /**
@@ -228,7 +310,7 @@ async function pairedDockerfile(path: string, context: string | undefined): Prom
  * Per target: the config file that applies (`config`, or the nearest `.shipshape.yaml`), merged
  * under the request. The loader (yaml, zod) is imported only when there is a file to load.
  */
-async function configLoader(request: RunRequest) {
+export async function configLoader(request: RunRequest = {}) {
   const cache = new Map<string, LoadedConfig | null>();
   const load = async (file: string): Promise<LoadedConfig> => {
     const { loadConfig } = await import('./engine/config.js');

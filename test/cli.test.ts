@@ -154,7 +154,7 @@ describe('shipshape rules and explain', () => {
   it('lists rules as JSON', () => {
     const doc = JSON.parse(run(['rules', '--format', 'json']).stdout);
     const r = doc.rules.find((x: { id: string }) => x.id === 'pid1/shell-form-command');
-    expect(r).toEqual({ id: 'pid1/shell-form-command', category: 'pid1', severity: 'warning', title: expect.any(String), inputs: ['dockerfile', 'image'], aliases: ['DL3025', 'JSONArgsRecommended'], fixable: false });
+    expect(r).toEqual({ id: 'pid1/shell-form-command', category: 'pid1', severity: 'warning', title: expect.any(String), inputs: ['dockerfile', 'image'], aliases: ['DL3025', 'JSONArgsRecommended'], fixable: 'safe' });
   });
 
   it('explains a rule by id or peer id, as plain text or as the Markdown page', () => {

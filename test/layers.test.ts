@@ -23,7 +23,7 @@ const LAYERS: Record<string, { imports: string[]; types?: string[] }> = {
   pair: { imports: ['util', 'shell', 'knowledge', 'dockerfile', 'image', 'manifests'] },
   repo: { imports: ['util'] },
   engine: { imports: ['util', 'knowledge', 'version'], types: ['dockerfile', 'image', 'manifests', 'shell'] },
-  fix: { imports: ['util', 'knowledge', 'engine'], types: ['dockerfile', 'image'] },
+  fix: { imports: ['util', 'knowledge', 'engine'], types: ['dockerfile', 'image', 'shell'] },
   checks: { imports: ['util', 'shell', 'knowledge', 'dockerfile', 'image', 'manifests', 'pair', 'engine', 'fix'] },
   report: { imports: ['util', 'knowledge', 'engine', 'version'], types: ['dockerfile', 'image', 'analyze'] },
   analyze: { imports: ['util', 'shell', 'knowledge', 'dockerfile', 'image', 'manifests', 'pair', 'repo', 'engine', 'fix', 'checks', 'report'] },

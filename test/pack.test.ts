@@ -1,6 +1,6 @@
 /** `npm pack`, then `npm install -g` of the tarball into a temporary prefix, as a user on a clean machine would. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +66,35 @@ describe('the npm package', () => {
     expect(seen).toContain('3 pid1/package-manager-launcher');
     expect(r.code).toBe(1);
   });
+
+  it('runs the language server from the installed package (shipshape lsp answers initialize and shuts down)', async () => {
+    const proc = spawn(bin, ['lsp', '--stdio'], { cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
+    const send = (msg: object): void => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...msg });
+      proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    let out = '';
+    const reply = (id: number): Promise<{ result: { capabilities: Record<string, unknown>; serverInfo: { name: string } } }> =>
+      new Promise((resolve, reject) => {
+        const on = (chunk: Buffer): void => {
+          out += chunk.toString('utf8');
+          const m = new RegExp(`\\{[^\\n]*"id":${id}[,}][^\\n]*$`).exec(out.replace(/Content-Length: \d+\r\n\r\n/g, '\n'));
+          if (m) {
+            proc.stdout.off('data', on);
+            resolve(JSON.parse(m[0]));
+          }
+        };
+        proc.stdout.on('data', on);
+        proc.once('exit', (code) => reject(new Error(`shipshape lsp exited with ${code}`)));
+      });
+    send({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    const init = await reply(1);
+    expect(init.result.serverInfo.name).toBe('shipshape');
+    expect(init.result.capabilities).toMatchObject({ hoverProvider: true, codeActionProvider: expect.any(Object) });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    send({ id: 2, method: 'shutdown' });
+    await reply(2);
+    send({ method: 'exit' });
+    expect(await exited).toBe(0);
+  }, 30_000);
 });

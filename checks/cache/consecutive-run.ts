@@ -1,6 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { Instruction, Stage } from '../../src/dockerfile/model.js';
+import type { DockerfileFacts, Instruction, Stage } from '../../src/dockerfile/model.js';
 import { layersShip, stageChain } from '../../src/dockerfile/stages.js';
+import { replace, suggestedFix } from '../../src/fix/edits.js';
+import { eol, written } from '../../src/fix/dockerfile-edits.js';
 
 /** Commands a RUN runs (wrappers like `sudo x` count once); an exec-form RUN runs one. */
 function commandCount(ins: Instruction): number {
@@ -29,6 +31,7 @@ export default defineCheck({
   title: 'Consecutive single-command RUNs are merged',
   category: 'cache',
   severity: 'info',
+  fixable: 'suggested',
   aliases: ['DL3059'],
   messages: {
     mergeable: 'this RUN follows the RUN on line {line} with the same flags, so the image gets one more layer where one RUN would do',
@@ -67,10 +70,32 @@ RUN adduser -D -u 10001 app \\
         }
         const single = commandCount(ins) === 1;
         if (single && previous && flagsOf(previous) === flagsOf(ins) && joinable(previous, ins) && layersShip(ctx.facts, ins)) {
-          ctx.report({ messageId: 'mergeable', data: { line: previous.range.line }, at: ins });
+          ctx.report({ messageId: 'mergeable', data: { line: previous.range.line }, at: ins, fix: mergeFix(ctx.facts, previous, ins) });
         }
         previous = single ? ins : null;
       },
     };
   },
 });
+
+/** Commands whose effect the next command of the same shell would see, and the next RUN does not. */
+const STATEFUL = new Set(['cd', 'export', 'set', 'source', '.', 'umask', 'alias', 'unset', 'shopt', 'ulimit', 'trap', 'exec']);
+
+/**
+ * `RUN a` + `RUN b` -> `RUN a && \` + `    b`: the second RUN's keyword and flags become `&&` and a
+ * continuation. For shell-form RUNs of one command on adjacent lines, whose first changes no shell
+ * state. Suggested: the two steps then share one layer and one cache entry.
+ */
+function mergeFix(facts: DockerfileFacts, a: Instruction, b: Instruction) {
+  if (a.json || b.json || a.heredocs.length || b.heredocs.length || b.range.line !== a.range.endLine + 1 || b.onbuild || a.onbuild) return null;
+  const first = a.shell?.commands[0];
+  if (!first || STATEFUL.has(first.base) || a.shell!.hasError || b.shell?.hasError || b.body === '') return null;
+  const end = facts.lines.lineText(a.range.endLine).length + 1;
+  if (a.range.endColumn !== end || /[;&|]\s*$/.test(a.body)) return null;
+  const body = b.bodyText.map === null ? b.bodyText.start : b.bodyText.map[0]!;
+  const bodyAt = facts.lines.position(body);
+  if (bodyAt.line !== b.range.line) return null;
+  const range = { line: a.range.endLine, column: end, endLine: bodyAt.line, endColumn: bodyAt.column };
+  if (!/^\r?\n[ \t]*\S+[ \t]+(--\S+[ \t]+)*$/.test(written(facts, range))) return null;
+  return suggestedFix('Merge into the RUN above', [replace(range, ` && ${facts.escape}${eol(facts)}    `)]);
+}

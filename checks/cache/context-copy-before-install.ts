@@ -6,6 +6,8 @@ import { wholeContextSource } from '../../src/dockerfile/context.js';
 import { goVendored } from '../../src/dockerfile/go.js';
 import { entryIsBase, layerOrigin, originDetail } from '../../src/image/origin.js';
 import { copiesWholeContext, historyInstruction, historyScript } from '../../src/image/history.js';
+import { suggestedFix } from '../../src/fix/edits.js';
+import { manifestsFirst } from '../../src/fix/dockerfile-edits.js';
 
 interface State {
   /** The first whole-context COPY/ADD of the stage chain, and where it points. */
@@ -19,6 +21,7 @@ export default defineCheck({
   title: 'Dependency manifests are copied and installed before the rest of the source',
   category: 'cache',
   severity: 'warning',
+  fixable: 'suggested',
   messages: {
     copyBeforeInstall:
       '{keyword} copies the whole build context before `{install}` on line {line}, so any source change invalidates the cache and every dependency is downloaded again',
@@ -80,7 +83,8 @@ CMD ["node", "server.js"]
         if (!state.copy) state.fetchedBefore.add(f.ecosystem);
         else if (!cached && !state.fetchedBefore.has(f.ecosystem) && !reported.has(state.copy.ins)) {
           reported.add(state.copy.ins);
-          ctx.report({ messageId: 'copyBeforeInstall', data: { keyword: state.copy.ins.keyword, install: f.label, line: c.range.line }, at: state.copy.at });
+          const edits = manifestsFirst(ctx.facts, state.copy.ins, ins, c);
+          ctx.report({ messageId: 'copyBeforeInstall', data: { keyword: state.copy.ins.keyword, install: f.label, line: c.range.line }, at: state.copy.at, fix: edits ? suggestedFix('Copy the manifests and install first', edits) : null });
         }
       }
     };

@@ -1,10 +1,13 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
+import { written } from '../../src/fix/dockerfile-edits.js';
 
 export default defineCheck({
   id: 'correctness/apt-command',
   title: 'apt-get, not apt, in scripts',
   category: 'correctness',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3027', 'CKV_DOCKER_9'],
   messages: {
     apt: 'apt is meant for people at a terminal and its command line is not stable across releases; use {replacement}',
@@ -26,7 +29,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
         if (cmd.base !== 'apt') continue;
         const sub = cmd.argv.find((a) => !a.startsWith('-')) ?? '';
         const replacement = ['search', 'show', 'policy', 'depends', 'rdepends', 'madison'].includes(sub) ? `apt-cache ${sub}` : `apt-get${sub ? ' ' + sub : ''}`;
-        ctx.report({ messageId: 'apt', data: { replacement }, at: cmd.nameRange });
+        const tool = replacement.split(' ')[0]!;
+        const fix = written(ctx.facts, cmd.nameRange) === cmd.name ? safeFix(`Use ${tool}`, [replace(cmd.nameRange, cmd.name.replace(/apt$/, tool))]) : null;
+        ctx.report({ messageId: 'apt', data: { replacement }, at: cmd.nameRange, fix });
       }
     },
   }),

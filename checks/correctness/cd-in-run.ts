@@ -1,10 +1,15 @@
 import { defineCheck } from '../../src/engine/types.js';
+import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
+import type { ShellCommand } from '../../src/shell/shell.js';
+import { remove, span, suggestedFix } from '../../src/fix/edits.js';
+import { insertLineBefore, written } from '../../src/fix/dockerfile-edits.js';
 
 export default defineCheck({
   id: 'correctness/cd-in-run',
   title: 'WORKDIR instead of cd',
   category: 'correctness',
   severity: 'info',
+  fixable: 'suggested',
   aliases: ['DL3003', 'DS013'],
   messages: {
     cd: 'cd {dir} only lasts until the end of this RUN, so later instructions still run in the old directory; use WORKDIR {dir}',
@@ -29,8 +34,28 @@ RUN go build -o /app .
       for (const cmd of ins.shell?.commands ?? []) {
         if (cmd.base !== 'cd' || cmd.nested || cmd.wrappedBy) continue;
         const dir = cmd.args.find((a) => !a.value.startsWith('-'))?.value ?? '~';
-        ctx.report({ messageId: 'cd', data: { dir }, at: cmd });
+        ctx.report({ messageId: 'cd', data: { dir }, at: cmd, fix: workdirFix(ctx.facts, ins, cmd) });
       }
     },
   }),
 });
+
+/**
+ * `RUN cd /app && make` -> `WORKDIR /app` + `RUN make`, for a `cd` to a literal directory that starts
+ * the RUN's `&&` chain. Suggested: the instructions after it then run in that directory too.
+ */
+function workdirFix(facts: DockerfileFacts, ins: Instruction, cd: ShellCommand) {
+  const cmds = ins.shell?.commands ?? [];
+  const next = cmds[cmds.indexOf(cd) + 1];
+  const dir = cd.args[0];
+  if (cmds[0] !== cd || cd.after !== '&&' || !next || next.statement !== cd.statement || cd.args.length !== 1 || !dir?.literal) return null;
+  if (!/^[\w@%+=:,./-]+$/.test(dir.value) || dir.value.startsWith('-') || ins.heredocs.length || ins.onbuild) return null;
+  // The text from `cd` to the next command is only the `cd`, `&&` and blanks or a continuation.
+  const between = written(facts, span(cd, { ...next.range, endLine: next.range.line, endColumn: next.range.column }));
+  const tail = between.replace(/^cd\s+/, '');
+  // Line continuations read as blanks.
+  const glue = (tail.startsWith(dir.text) ? tail.slice(dir.text.length) : '').split(`${facts.escape}\n`).join(' ').split(`${facts.escape}\r\n`).join(' ');
+  if (!/^\s*&&\s*$/.test(glue)) return null;
+  const keyword = ins.written === ins.written.toLowerCase() ? 'workdir' : 'WORKDIR';
+  return suggestedFix(`Use WORKDIR ${dir.value}`, [insertLineBefore(facts, ins, `${keyword} ${dir.value}`), remove(span(cd, { ...next.range, endLine: next.range.line, endColumn: next.range.column }))]);
+}

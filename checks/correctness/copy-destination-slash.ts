@@ -1,12 +1,14 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { unquote } from '../../src/dockerfile/words.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
+import { insertAfter, insertBefore, safeFix } from '../../src/fix/edits.js';
 
 export default defineCheck({
   id: 'correctness/copy-destination-slash',
   title: 'COPY of several sources goes to a directory ending in /',
   category: 'correctness',
   severity: 'error',
+  fixable: 'safe',
   aliases: ['DL3021', 'DS011'],
   messages: {
     noSlash: '{keyword} has {count} sources but the destination "{dest}" does not end with /, so the build fails',
@@ -31,8 +33,17 @@ COPY package.json package-lock.json /app/
       const dest = paths[paths.length - 1]!;
       if (dest.endsWith('/') || dest.endsWith('\\') || /^\$\{?\w+\}?$/.test(dest)) return;
       const at = (ins.json ? undefined : ins.args[ins.args.length - 1]) ?? ins;
-      ctx.report({ messageId: 'noSlash', data: { keyword: ins.keyword, count: paths.length - 1, dest }, at });
+      ctx.report({ messageId: 'noSlash', data: { keyword: ins.keyword, count: paths.length - 1, dest }, at, fix: slashFix(ins) });
     };
     return { COPY: visit, ADD: visit };
   },
 });
+
+/** A `/` after the destination (inside its quotes when it is quoted). */
+function slashFix(ins: Instruction) {
+  const last = ins.json ? undefined : ins.args[ins.args.length - 1];
+  if (!last || last.range.line !== last.range.endLine) return null;
+  const quoted = /^(["']).*\1$/.test(last.value);
+  const end = { ...last.range, column: last.range.endColumn - 1 };
+  return safeFix('End the destination with /', [quoted ? insertBefore(end, '/') : insertAfter(last, '/')]);
+}

@@ -1,11 +1,13 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { expand } from '../../src/dockerfile/vars.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
 
 export default defineCheck({
   id: 'correctness/expose-format',
   title: 'EXPOSE lists valid container ports',
   category: 'correctness',
   severity: 'error',
+  fixable: 'safe',
   aliases: ['DL3011', 'DS008', 'ExposeInvalidFormat', 'ExposeProtoCasing'],
   messages: {
     outOfRange: 'EXPOSE {value}: port {port} is outside 0-65535, so the build fails',
@@ -37,7 +39,10 @@ EXPOSE 80 443/tcp
         if (bad) ctx.report({ messageId: 'outOfRange', data: { ...data, port: bad }, at: a });
         else if (m[1]) ctx.report({ messageId: 'mapping', data, at: a });
         else if (m[4] && !['tcp', 'udp', 'sctp'].includes(data.proto)) ctx.report({ messageId: 'badProtocol', data: { ...data, proto: m[4] }, at: a });
-        else if (m[4] && m[4] !== data.proto) ctx.report({ messageId: 'protoCasing', data, at: a });
+        else if (m[4] && m[4] !== data.proto) {
+          const lower = a.value.replace(/\/(\w+)(["']?)$/, (_, p: string, q: string) => `/${p.toLowerCase()}${q}`);
+          ctx.report({ messageId: 'protoCasing', data, at: a, fix: lower !== a.value ? safeFix(`Write /${data.proto}`, [replace(a, lower)]) : null });
+        }
       }
     },
   }),

@@ -1,10 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
 
 export default defineCheck({
   id: 'correctness/from-as-casing',
   title: 'AS is written in the case of its FROM',
   category: 'correctness',
   severity: 'info',
+  fixable: 'safe',
   aliases: ['FromAsCasing'],
   messages: {
     casing: '"{as}" and "{from}" are written in different cases; write {want}',
@@ -29,7 +31,8 @@ RUN npm --version
       const upper = from === from.toUpperCase();
       const lower = from === from.toLowerCase();
       if ((upper && as.value !== 'AS') || (lower && as.value !== 'as')) {
-        ctx.report({ messageId: 'casing', data: { as: as.value, from, want: upper ? 'AS' : 'as' }, at: as });
+        const want = upper ? 'AS' : 'as';
+        ctx.report({ messageId: 'casing', data: { as: as.value, from, want }, at: as, fix: safeFix(`Write ${want}`, [replace(as, want)]) });
       }
     },
   }),

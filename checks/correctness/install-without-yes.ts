@@ -1,6 +1,10 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { packageCommand } from '../../src/knowledge/packages.js';
 import { execCommand, hasOption, type ShellCommand } from '../../src/shell/shell.js';
+import type { DockerfileFacts } from '../../src/dockerfile/model.js';
+import { packageArgs } from '../../src/knowledge/packages.js';
+import { insertAfter, safeFix } from '../../src/fix/edits.js';
+import { written } from '../../src/fix/dockerfile-edits.js';
 
 /** apt-get answers its own prompts with -y, or with -qq / -q -q / -q=2 (which imply it). */
 function aptAssumesYes(cmd: ShellCommand): boolean {
@@ -21,6 +25,7 @@ export default defineCheck({
   title: 'Package installs do not wait for a confirmation',
   category: 'correctness',
   severity: 'error',
+  fixable: 'safe',
   aliases: ['DL3014', 'DS021', 'DL3030', 'DL3034', 'DL3038'],
   messages: {
     prompt: '{command} {action} asks for confirmation and the build has no terminal to answer it, so it aborts; add {flag}',
@@ -44,8 +49,15 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
         const pc = packageCommand(cmd);
         const rule = pc && ACTIONS[pc.manager];
         if (!pc || !rule || !rule.actions.includes(pc.action) || cmd.base === 'microdnf' || rule.ok(cmd)) continue;
-        ctx.report({ messageId: 'prompt', data: { command: cmd.base, action: pc.action, flag: rule.flag }, at: cmd });
+        ctx.report({ messageId: 'prompt', data: { command: cmd.base, action: pc.action, flag: rule.flag }, at: cmd, fix: ins.shell ? yesFix(ctx.facts, cmd, rule.flag) : null });
       }
     },
   }),
 });
+
+/** `-y` after the subcommand (`apt-get install -y`); zypper's `-n` is a global option, after its name. */
+function yesFix(facts: DockerfileFacts, cmd: ShellCommand, flag: string) {
+  const at = flag === '-n' ? cmd.nameRange : packageArgs(cmd)?.sub.range;
+  if (!at || written(facts, at) !== (flag === '-n' ? cmd.name : packageArgs(cmd)?.sub.text)) return null;
+  return safeFix(`Add ${flag}`, [insertAfter(at, ` ${flag}`)]);
+}

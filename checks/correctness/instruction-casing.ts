@@ -1,10 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
 
 export default defineCheck({
   id: 'correctness/instruction-casing',
   title: 'Instructions are written in one case',
   category: 'correctness',
   severity: 'info',
+  fixable: 'safe',
   aliases: ['ConsistentInstructionCasing'],
   messages: {
     casing: '{written} should be written {majority}case like most instructions in this file',
@@ -30,7 +32,7 @@ ENTRYPOINT ["cat", "/greeting.txt"]
       const majority = lower > upper ? 'lower' : 'upper';
       for (const i of all) {
         const want = majority === 'lower' ? i.written.toLowerCase() : i.written.toUpperCase();
-        if (i.written !== want) ctx.report({ messageId: 'casing', data: { written: i.written, majority }, at: i.keywordRange });
+        if (i.written !== want) ctx.report({ messageId: 'casing', data: { written: i.written, majority }, at: i.keywordRange, fix: safeFix(`Write ${want}`, [replace(i.keywordRange, want)]) });
       }
     },
   }),

@@ -1,11 +1,14 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { replacedInStage } from '../../src/engine/visitors.js';
+import { safeFix } from '../../src/fix/edits.js';
+import { removeInstruction } from '../../src/fix/dockerfile-edits.js';
 
 export default defineCheck({
   id: 'correctness/multiple-cmd',
   title: 'One CMD per stage',
   category: 'correctness',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL4003', 'DS016', 'MultipleInstructionsDisallowed'],
   messages: {
     overridden: 'this CMD is replaced by the CMD on line {line}, so it never runs',
@@ -25,5 +28,7 @@ CMD ["python", "/app/server.py"]
 `,
     related: ['correctness/multiple-entrypoint'],
   },
-  dockerfile: (ctx) => replacedInStage('CMD', (ins, last) => ctx.report({ messageId: 'overridden', data: { line: last.range.line }, at: ins })),
+  // Only the last CMD of a stage takes effect: removing an earlier one builds the same image.
+  dockerfile: (ctx) =>
+    replacedInStage('CMD', (ins, last) => ctx.report({ messageId: 'overridden', data: { line: last.range.line }, at: ins, fix: safeFix('Remove the overridden CMD', [removeInstruction(ctx.facts, ins)]) })),
 });

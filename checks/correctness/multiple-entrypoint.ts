@@ -1,11 +1,14 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { replacedInStage } from '../../src/engine/visitors.js';
+import { safeFix } from '../../src/fix/edits.js';
+import { removeInstruction } from '../../src/fix/dockerfile-edits.js';
 
 export default defineCheck({
   id: 'correctness/multiple-entrypoint',
   title: 'One ENTRYPOINT per stage',
   category: 'correctness',
   severity: 'error',
+  fixable: 'safe',
   aliases: ['DL4004', 'DS007', 'MultipleInstructionsDisallowed'],
   messages: {
     overridden: 'this ENTRYPOINT is replaced by the ENTRYPOINT on line {line}, so it never runs',
@@ -26,5 +29,7 @@ CMD ["/usr/local/bin/server"]
 `,
     related: ['correctness/multiple-cmd'],
   },
-  dockerfile: (ctx) => replacedInStage('ENTRYPOINT', (ins, last) => ctx.report({ messageId: 'overridden', data: { line: last.range.line }, at: ins })),
+  // Only the last ENTRYPOINT of a stage takes effect: removing an earlier one builds the same image.
+  dockerfile: (ctx) =>
+    replacedInStage('ENTRYPOINT', (ins, last) => ctx.report({ messageId: 'overridden', data: { line: last.range.line }, at: ins, fix: safeFix('Remove the overridden ENTRYPOINT', [removeInstruction(ctx.facts, ins)]) })),
 });

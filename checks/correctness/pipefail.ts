@@ -1,5 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
+import type { DockerfileFacts } from '../../src/dockerfile/model.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+import { suggestedFix } from '../../src/fix/edits.js';
+import { insertLineBefore } from '../../src/fix/dockerfile-edits.js';
 
 /** Commands that cannot fail in a way pipefail would catch when they feed a pipe (\`echo "$SUM  file" | sha256sum -c\`). */
 const HARMLESS = new Set(['echo', 'printf', 'yes', 'true']);
@@ -19,6 +23,7 @@ export default defineCheck({
   title: 'RUN with a pipe runs under a shell with pipefail',
   category: 'correctness',
   severity: 'warning',
+  fixable: 'suggested',
   aliases: ['DL4006'],
   messages: {
     noPipefail: 'a pipe in RUN without pipefail: when {first} fails, the step still succeeds as long as {last} does, and the build goes on with a broken result',
@@ -58,7 +63,7 @@ RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
         }
         const last = members.at(-1)!;
         if (members.slice(0, -1).every((d) => HARMLESS.has(d.base))) continue;
-        ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn } });
+        ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn }, fix: bashFix(ctx.facts, ins) });
         return;
       }
     };
@@ -73,3 +78,22 @@ RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
     };
   },
 });
+
+/** Bases without bash (musl, busybox and distroless images). */
+const NO_BASH = /(^|\/)(alpine|busybox|distroless|scratch|static|wolfi-base|chainguard)|nanoserver|servercore|windows/;
+
+/**
+ * `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` above the stage's first RUN, on a Debian, Ubuntu or
+ * Red Hat family base where /bin/bash exists. Suggested: every later RUN of the stage runs under bash.
+ */
+function bashFix(facts: DockerfileFacts, ins: Instruction) {
+  const stage = ins.stage;
+  if (!stage || ins.onbuild) return null;
+  const root = stageChain(stage)[0]?.image;
+  if (!root || root.unresolved || NO_BASH.test(root.repository) || /alpine|musl|static/.test(root.tag ?? '')) return null;
+  if (stageChain(stage).some((s) => s.instructions.some((i) => i.keyword === 'SHELL'))) return null;
+  const first = stage.instructions.find((i) => i.keyword === 'RUN');
+  if (!first) return null;
+  const keyword = first.written === first.written.toLowerCase() ? 'shell' : 'SHELL';
+  return suggestedFix('Run RUN under bash with pipefail', [insertLineBefore(facts, first, `${keyword} ["/bin/bash", "-o", "pipefail", "-c"]`)]);
+}

@@ -1,10 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
 
 export default defineCheck({
   id: 'correctness/stage-name-casing',
   title: 'Stage names are lower case',
   category: 'correctness',
   severity: 'info',
+  fixable: 'safe',
   aliases: ['StageNameCasing'],
   messages: {
     casing: 'stage name "{name}" has upper-case letters; the builder lower-cases stage names, so write it "{lower}" as every reference will match it',
@@ -25,7 +27,9 @@ RUN go version
       const i = s.from.args.findIndex((a, k) => k >= 1 && a.value.toLowerCase() === 'as');
       const written = s.from.args[i + 1];
       if (i >= 1 && written && written.value !== written.value.toLowerCase()) {
-        ctx.report({ messageId: 'casing', data: { name: written.value, lower: written.value.toLowerCase() }, at: written });
+        // The builder matches stage names without case, so references written otherwise still find it.
+        const lower = written.value.toLowerCase();
+        ctx.report({ messageId: 'casing', data: { name: written.value, lower }, at: written, fix: safeFix(`Rename the stage ${lower}`, [replace(written, lower)]) });
       }
     },
   }),

@@ -2,6 +2,8 @@ import { defineCheck } from '../../src/engine/types.js';
 import { hasOption } from '../../src/shell/shell.js';
 import { stageChain, stageInstalls } from '../../src/dockerfile/stages.js';
 import type { Stage } from '../../src/dockerfile/model.js';
+import { insertAfter, safeFix } from '../../src/fix/edits.js';
+import { written } from '../../src/fix/dockerfile-edits.js';
 
 /** Alpine and BusyBox images run BusyBox's wget, whose progress is one line, unless GNU wget is installed. */
 function busyboxWget(stage: Stage | null): boolean {
@@ -17,6 +19,7 @@ export default defineCheck({
   title: 'wget in a build sets its progress output',
   category: 'correctness',
   severity: 'info',
+  fixable: 'safe',
   aliases: ['DL3047'],
   messages: {
     noProgress: 'wget without --progress (or -q, -nv) prints a progress line for every few kilobytes, which floods the build log when there is no terminal',
@@ -40,7 +43,8 @@ RUN wget --progress=dot:giga -O /tmp/tool.tgz https://example.com/tool-1.2.3.tgz
       for (const c of ins.shell?.commands ?? []) {
         if (c.base !== 'wget') continue;
         if (c.argv.includes('-nv') || hasOption(c, 'qoa', '--progress', '--quiet', '--no-verbose', '--output-file', '--append-output')) continue;
-        ctx.report({ messageId: 'noProgress', at: c.nameRange });
+        const fix = written(ctx.facts, c.nameRange) === c.name ? safeFix('Add --progress=dot:giga', [insertAfter(c.nameRange, ' --progress=dot:giga')]) : null;
+        ctx.report({ messageId: 'noProgress', at: c.nameRange, fix });
       }
     },
   }),

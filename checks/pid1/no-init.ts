@@ -3,6 +3,10 @@ import { commandPlace, type Launch, type ShellHop, type StayReason, type Where }
 import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
+import type { DockerfileFacts } from '../../src/dockerfile/model.js';
+import { finalCommands } from '../../src/dockerfile/launch.js';
+import { stageChain, stageInstalls } from '../../src/dockerfile/stages.js';
+import { tiniFix } from '../../src/fix/launch-edits.js';
 
 const WHY: Record<StayReason, string> = {
   trap: 'its trap runs only after {program} exits',
@@ -30,6 +34,7 @@ export default defineCheck({
   title: 'A shell that stays PID 1 has an init in front of it',
   category: 'pid1',
   severity: 'warning',
+  fixable: 'suggested',
   messages: {
     noInit: '{shell} stays PID 1 because {reason}, and no init is in front: it neither forwards SIGTERM to its children nor reaps zombies; start it under tini or dumb-init (`ENTRYPOINT ["tini", "--", …]`) or run the container with `docker run --init`{origin}',
   },
@@ -59,11 +64,12 @@ COPY worker server /usr/local/bin/
 USER 1000
 ENTRYPOINT ["tini", "-g", "--", "sh", "-c", "worker & server & wait"]
 `,
+    fix: 'Where the final stage installs tini (a `tini` package, or a file copied to `…/tini`), the fix starts the command under it: `"tini", "--"` at the head of an exec-form ENTRYPOINT, or a new `ENTRYPOINT ["tini", "--"]` above the CMD. Without tini in the image there is no fix: run the container with `docker run --init`.',
     related: ['pid1/sh-c-without-exec', 'pid1/script-without-exec', 'pid1/shell-form-command'],
   },
   dockerfile: (ctx) => ({
     end() {
-      for (const { hop, where } of offending(dockerfileLaunch(ctx.facts))) ctx.report({ messageId: 'noInit', data: data(hop, ''), ...dockerfileTarget(where) });
+      for (const { hop, where } of offending(dockerfileLaunch(ctx.facts))) ctx.report({ messageId: 'noInit', data: data(hop, ''), ...dockerfileTarget(where), fix: initFix(ctx.facts) });
     },
   }),
   image: (ctx) => {
@@ -74,3 +80,11 @@ ENTRYPOINT ["tini", "-g", "--", "sh", "-c", "worker & server & wait"]
     }
   },
 });
+
+/** tini in front, where the final stage installs it. */
+function initFix(facts: DockerfileFacts) {
+  if (!facts.finalStage) return null;
+  const { entrypoint, cmd } = finalCommands(facts);
+  const installs = stageChain(facts.finalStage).flatMap((s) => stageInstalls(s).flatMap((p) => p.packages.map((w) => w.value)));
+  return tiniFix(facts, entrypoint, cmd, installs);
+}

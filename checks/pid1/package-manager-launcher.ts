@@ -3,6 +3,7 @@ import { packageLauncher, type Launch } from '../../src/knowledge/launch.js';
 import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
+import { launcherFix } from '../../src/fix/launch-edits.js';
 
 function launcher(launch: Launch | null | undefined): string | null {
   const main = launch?.main;
@@ -14,6 +15,7 @@ export default defineCheck({
   title: 'The app runs itself, not through npm, yarn or pnpm',
   category: 'pid1',
   severity: 'warning',
+  fixable: 'safe',
   messages: {
     launcher: '`{launcher}` runs the app as a child of the package manager (through a shell), which passes SIGTERM on unreliably and reaps no zombies; run the program itself (`CMD ["node", "server.js"]`){origin}',
   },
@@ -41,6 +43,8 @@ COPY . .
 USER 1000
 CMD ["node", "server.js"]
 `,
+    context: { 'package.json': '{"scripts": {"start": "node server.js"}}\n' },
+    fix: 'The command becomes what the start script runs, read from `package.json` in the build context, in exec form, when it is one plain command of `node` or of a dependency\'s binary (`node_modules/.bin/…`) and no `prestart`/`poststart` script runs around it.',
     related: ['pid1/shell-form-command', 'pid1/script-without-exec'],
   },
   dockerfile: (ctx) => ({
@@ -48,7 +52,10 @@ CMD ["node", "server.js"]
       const launch = dockerfileLaunch(ctx.facts);
       const name = launcher(launch);
       if (!name || !launch?.main) return;
-      ctx.report({ messageId: 'launcher', data: { launcher: name, origin: '' }, ...dockerfileTarget(launch.main.at) });
+      const at = launch.main.at;
+      const ins = at.kind === 'dockerfile' ? ctx.facts.instructions.find((i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && i.range.line <= at.range.line && i.range.endLine >= at.range.endLine) : undefined;
+      const fix = ins ? launcherFix(ctx.facts, ins, [launch.main.name, ...launch.main.argv]) : null;
+      ctx.report({ messageId: 'launcher', data: { launcher: name, origin: '' }, ...dockerfileTarget(at), fix });
     },
   }),
   image: (ctx) => {

@@ -3,6 +3,8 @@ import { type Launch, type ShellHop } from '../../src/knowledge/launch.js';
 import { dockerfileLaunch, dockerfileTarget, runByLine } from '../../src/dockerfile/launch.js';
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
+import { safeFix } from '../../src/fix/edits.js';
+import { execPrefix } from '../../src/fix/launch-edits.js';
 
 /** Commands that end a script without being its program (the script is then not the long-running part). */
 const NOT_A_PROGRAM = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'unset', 'cd', 'exit', 'return', 'shift', 'source', '.', 'umask', 'ulimit', 'chmod', 'chown', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'sed', 'cat', 'test', '[', 'fi']);
@@ -18,6 +20,7 @@ export default defineCheck({
   title: 'An entrypoint script execs its final command',
   category: 'pid1',
   severity: 'warning',
+  fixable: 'safe',
   messages: {
     noExec: '{script} runs {program} as its child, so the script stays PID 1 and SIGTERM never reaches the app; write `exec {written}`{runBy}',
   },
@@ -54,7 +57,9 @@ CMD ["/app/server"]
       for (const h of offending(dockerfileLaunch(ctx.facts))) {
         const line = runByLine(h.script!);
         const data = { script: h.script!.file, program: programOf(h), written: textOf(h), runBy: line ? ` (line ${line} runs it)` : '' };
-        ctx.report({ messageId: 'noExec', data, ...dockerfileTarget({ kind: 'script', script: h.script!, range: h.lastWritten!.range }) });
+        const file = ctx.facts.context.scripts.find((s) => s.path === h.script!.file);
+        const fix = file ? safeFix(`Write exec ${data.written}`, [execPrefix(ctx.facts, h.lastWritten!, file)]) : null;
+        ctx.report({ messageId: 'noExec', data, ...dockerfileTarget({ kind: 'script', script: h.script!, range: h.lastWritten!.range }), fix });
       }
     },
   }),

@@ -4,6 +4,8 @@ import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
+import { safeFix } from '../../src/fix/edits.js';
+import { execPrefix } from '../../src/fix/launch-edits.js';
 
 /** Shells that exec a lone simple command of `-c` by themselves; dash (Debian's and Ubuntu's /bin/sh) does not. */
 const EXECS_LONE = new Set(['bash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -24,6 +26,7 @@ export default defineCheck({
   title: 'An exec-form `sh -c` execs its last command',
   category: 'pid1',
   severity: 'warning',
+  fixable: 'safe',
   messages: {
     several: '`{shell} -c` runs {program} as its child, so {shell} stays PID 1 and SIGTERM never reaches {program}; write `exec {program}`{origin}',
     lone: '`{shell} -c` runs {program} as its child where /bin/sh is dash (Debian, Ubuntu), so SIGTERM never reaches it; write `exec {program}` (busybox ash and bash exec a lone command themselves){origin}',
@@ -63,7 +66,8 @@ CMD ["sh", "-c", "node migrate.js && exec node server.js"]
       for (const f of offending(dockerfileLaunch(ctx.facts))) {
         if (f.lone && busybox) continue;
         const data = { shell: f.hop.shellName, program: f.hop.last!.name || 'the program', origin: '' };
-        ctx.report({ messageId: f.lone ? 'lone' : 'several', data, ...dockerfileTarget(f.where), ...(f.lone ? { severity: 'info' as const } : {}) });
+        const fix = f.where.kind === 'dockerfile' ? safeFix(`Write exec ${data.program}`, [execPrefix(ctx.facts, f.hop.lastWritten!)]) : null;
+        ctx.report({ messageId: f.lone ? 'lone' : 'several', data, ...dockerfileTarget(f.where), ...(f.lone ? { severity: 'info' as const } : {}), fix });
       }
     },
   }),

@@ -3,6 +3,7 @@ import { stageChain } from '../../src/dockerfile/stages.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
+import { execFormFix } from '../../src/fix/launch-edits.js';
 
 /**
  * True when an exec-form ENTRYPOINT in force for this CMD starts an init that signals the whole
@@ -28,6 +29,7 @@ export default defineCheck({
   title: 'CMD and ENTRYPOINT use the exec (JSON) form',
   category: 'pid1',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3025', 'JSONArgsRecommended'],
   messages: {
     shellForm: '{keyword} uses shell form, so /bin/sh is PID 1 and SIGTERM never reaches {program}',
@@ -56,7 +58,7 @@ CMD ["node", "/app/server.js"]
       if (ins.json !== null || ins.body === '' || ins.nonPosixShell) return;
       if (ins.keyword === 'CMD' && behindGroupInit(ins)) return;
       const program = ins.shell?.commands.find((c) => !c.wrappedBy)?.name || 'the program';
-      ctx.report({ messageId: 'shellForm', data: { keyword: ins.keyword, program }, at: ins });
+      ctx.report({ messageId: 'shellForm', data: { keyword: ins.keyword, program }, at: ins, fix: execFormFix(ctx.facts, ins) });
     };
     return { CMD: visit, ENTRYPOINT: visit };
   },

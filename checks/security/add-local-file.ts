@@ -1,5 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { unquote } from '../../src/dockerfile/words.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
+import { keywordLike } from '../../src/fix/dockerfile-edits.js';
 
 /** Archives ADD unpacks into the destination (tar, optionally compressed). */
 const ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|tb2|txz|tlz|tZ|gz|bz2|xz|lz|lzma|Z|zst)$/i;
@@ -11,6 +14,7 @@ export default defineCheck({
   title: 'COPY, not ADD, for local files',
   category: 'security',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3020', 'DS005', 'CKV_DOCKER_4', 'CIS-DI-0009'],
   messages: {
     useCopy: 'ADD of "{source}", which is neither an archive to unpack nor a URL: COPY does the same without ADD\'s implicit unpacking and fetching',
@@ -40,9 +44,27 @@ CMD ["java", "-jar", "/opt/app/app.jar"]
       if (words.some((w) => /^(file|multi):[0-9a-f]{16,}/.test(w.value))) return;
       for (const w of words.slice(0, -1)) {
         if (w.value.includes('$') || FETCHED.test(w.value) || ARCHIVE.test(w.value)) continue;
-        ctx.report({ messageId: 'useCopy', data: { source: w.value }, at: w.range });
+        ctx.report({ messageId: 'useCopy', data: { source: w.value }, at: w.range, fix: copyFix(ins, words) });
         return;
       }
     },
   }),
 });
+
+/** Flags only ADD takes: with them the instruction stays an ADD. */
+const ADD_ONLY = new Set(['checksum', 'keep-git-dir', 'unpack']);
+
+/** ADD -> COPY when every source is a local file that is no archive (COPY never unpacks or fetches). */
+function copyFix(ins: Instruction, words: { value: string }[]) {
+  if (ins.flags.some((f) => ADD_ONLY.has(f.name))) return null;
+  if (words.slice(0, -1).some((w) => w.value.includes('$') || FETCHED.test(w.value) || ARCHIVE.test(w.value))) return null;
+  // A relative destination without a WORKDIR before it is correctness/copy-relative-destination's case for COPY: left for the author.
+  const dest = words[words.length - 1]?.value ?? '';
+  if (!/^[/$]/.test(dest) && !stageHasWorkdir(ins)) return null;
+  return safeFix('Use COPY', [replace(ins.keywordRange, keywordLike(ins, 'COPY'))]);
+}
+
+function stageHasWorkdir(ins: Instruction): boolean {
+  for (let s = ins.stage; s; s = s.parent) if (s.instructions.some((i) => i.keyword === 'WORKDIR' && (s !== ins.stage || i.range.line < ins.range.line))) return true;
+  return false;
+}

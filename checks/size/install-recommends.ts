@@ -1,11 +1,11 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { aptRecommendsOff } from '../../src/knowledge/package-cache.js';
-import { layersShip } from '../../src/dockerfile/stages.js';
+import { layersShip, stageChain } from '../../src/dockerfile/stages.js';
 import { runCommands } from '../../src/dockerfile/run.js';
-import { packageArgs } from '../../src/knowledge/packages.js';
-import { stageChain } from '../../src/dockerfile/stages.js';
+import { packageArgs, packageInstall } from '../../src/knowledge/packages.js';
 import { hasOption, type ShellCommand } from '../../src/shell/shell.js';
-import { packageInstall } from '../../src/knowledge/packages.js';
+import { insertAfter, safeFix } from '../../src/fix/edits.js';
+import { written } from '../../src/fix/dockerfile-edits.js';
 import { removedAgain } from '../../src/dockerfile/removals.js';
 import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
 
@@ -29,6 +29,7 @@ export default defineCheck({
   title: 'apt-get install skips recommended packages',
   category: 'size',
   severity: 'info',
+  fixable: 'safe',
   aliases: ['DL3015', 'DS029'],
   messages: {
     recommends:
@@ -73,7 +74,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -
           const install = packageInstall(c);
           const again = install && install.packages.length > 0 ? removedAgain(install, ins) : null;
           if (again && again.autoremoved && again.removed.length === install!.packages.length) continue;
-          ctx.report({ messageId: 'recommends', data: { command: c.base }, at: c });
+          const sub = packageArgs(c)?.sub;
+          const fix = ins.shell && sub && written(ctx.facts, sub) === sub.text ? safeFix('Add --no-install-recommends', [insertAfter(sub, ' --no-install-recommends')]) : null;
+          ctx.report({ messageId: 'recommends', data: { command: c.base }, at: c, fix });
         }
       },
     };

@@ -1,9 +1,13 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { type CacheKind } from '../../src/knowledge/package-cache.js';
 import { layersShip } from '../../src/dockerfile/stages.js';
-import { cachesLeft, firstPerCache } from '../../src/dockerfile/run.js';
-import { packageCommand } from '../../src/knowledge/packages.js';
+import { cachesLeft, firstPerCache, laterAptInstallWithoutUpdate } from '../../src/dockerfile/run.js';
+import { packageArgs, packageCommand } from '../../src/knowledge/packages.js';
 import { cacheReports } from '../../src/image/caches.js';
+import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
+import type { ShellCommand } from '../../src/shell/shell.js';
+import { insertAfter, safeFix, suggestedFix } from '../../src/fix/edits.js';
+import { appendToRun, written } from '../../src/fix/dockerfile-edits.js';
 
 /** The kinds this check owns; pip and uv belong to size/pip-cache. */
 const KINDS = new Set<CacheKind>(['apt', 'apk', 'yum', 'dnf', 'zypper', 'pacman', 'npm', 'yarn']);
@@ -13,6 +17,7 @@ export default defineCheck({
   title: 'Package lists and caches are removed in the RUN that made them',
   category: 'size',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3009', 'DL3019', 'DL3032', 'DL3036', 'DL3040', 'DL3060', 'DS015', 'DS019', 'DS020', 'DS025', 'DS027', 'DKL-DI-0004', 'DKL-DI-0005'],
   messages: {
     apt: '`{command}` downloads the package lists (tens of MB) and this RUN never removes them, so they ship in the layer; end the RUN with `rm -rf /var/lib/apt/lists/*`',
@@ -67,7 +72,7 @@ RUN apt-get update \\
         const command = [c.base, ...c.argv].join(' ').slice(0, 60);
         const apkUpdate = left.kind === 'apk' && packageCommand(c)?.action === 'update';
         const messageId = left.dir !== null ? 'elsewhere' : apkUpdate ? 'apkUpdate' : (left.kind as 'apt');
-        ctx.report({ messageId, data: { command, tool: c.base, dir: left.dir ?? '' }, at: c });
+        ctx.report({ messageId, data: { command, tool: c.base, dir: left.dir ?? '' }, at: c, fix: left.dir === null && !apkUpdate ? cleanupFix(ctx.facts, ins, left.kind, c) : null });
       }
     },
   }),
@@ -75,3 +80,25 @@ RUN apt-get update \\
     for (const r of cacheReports(ctx, (kind) => kind !== 'pip' && kind !== 'uv')) ctx.report(r);
   },
 });
+
+/** The command that empties each cache at the end of the RUN (apk's is a flag on `apk add`). */
+const CLEANUP: Partial<Record<CacheKind, (c: ShellCommand) => string>> = {
+  apt: () => 'rm -rf /var/lib/apt/lists/*',
+  yum: () => 'yum clean all',
+  dnf: (c) => `${c.base} clean all`,
+  zypper: () => 'zypper clean --all',
+  npm: () => 'npm cache clean --force',
+  yarn: () => 'yarn cache clean',
+};
+
+function cleanupFix(facts: DockerfileFacts, ins: Instruction, kind: CacheKind, c: ShellCommand) {
+  if (kind === 'apk') {
+    const sub = packageArgs(c)?.sub;
+    return ins.shell && sub && written(facts, sub) === sub.text ? safeFix('Add --no-cache', [insertAfter(sub, ' --no-cache')]) : null;
+  }
+  const command = CLEANUP[kind]?.(c);
+  if (!command) return null;
+  // A later RUN that installs without its own `apt-get update` relies on these lists: removing them changes that build.
+  const make = kind === 'apt' && laterAptInstallWithoutUpdate(facts, ins) ? suggestedFix : safeFix;
+  return make(`End the RUN with ${command}`, [appendToRun(facts, ins, command)]);
+}

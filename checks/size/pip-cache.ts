@@ -2,12 +2,16 @@ import { defineCheck } from '../../src/engine/types.js';
 import { layersShip } from '../../src/dockerfile/stages.js';
 import { cachesLeft, firstPerCache } from '../../src/dockerfile/run.js';
 import { cacheReports } from '../../src/image/caches.js';
+import { packageArgs } from '../../src/knowledge/packages.js';
+import { insertAfter, safeFix } from '../../src/fix/edits.js';
+import { written } from '../../src/fix/dockerfile-edits.js';
 
 export default defineCheck({
   id: 'size/pip-cache',
   title: 'pip installs do not keep their download cache in the image',
   category: 'size',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3042'],
   messages: {
     pip: '`{command}` keeps every downloaded wheel in ~/.cache/pip, so the layer ships the packages twice; add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)',
@@ -45,8 +49,11 @@ RUN pip install --no-cache-dir -r requirements.txt
         if (left.kind !== 'pip' && left.kind !== 'uv') continue;
         const c = left.command;
         const command = [c.base, ...c.argv].join(' ').slice(0, 60);
-        if (left.dir !== null) ctx.report({ messageId: 'elsewhere', data: { command, dir: left.dir }, at: c });
-        else ctx.report({ messageId: left.kind, data: { command }, at: c });
+        const sub = packageArgs(c)?.sub;
+        const flag = left.kind === 'pip' ? '--no-cache-dir' : '--no-cache';
+        const fix = ins.shell && sub && written(ctx.facts, sub) === sub.text ? safeFix(`Add ${flag}`, [insertAfter(sub, ` ${flag}`)]) : null;
+        if (left.dir !== null) ctx.report({ messageId: 'elsewhere', data: { command, dir: left.dir }, at: c, fix });
+        else ctx.report({ messageId: left.kind, data: { command }, at: c, fix });
       }
     },
   }),

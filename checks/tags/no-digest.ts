@@ -1,10 +1,13 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { insertAfter, safeFix } from '../../src/fix/edits.js';
+import { knownImageFor } from '../../src/fix/known.js';
 
 export default defineCheck({
   id: 'tags/no-digest',
   title: 'Base images are pinned by digest',
   category: 'tags',
   severity: 'info',
+  fixable: 'safe',
   messages: {
     noDigest:
       '{image} is not pinned by digest, so the tag can be moved to other content and a rebuild silently gets a different base; add @sha256:… and let a bot update it',
@@ -27,6 +30,7 @@ CMD ["python", "-m", "http.server"]
 USER 10001
 CMD ["python", "-m", "http.server"]
 `,
+    fix: 'The digest is written when an image of that tag is given in the same run with a digest its archive records (an OCI archive, e.g. `skopeo copy docker://node:20 oci-archive:node.tar:node:20`, then `shipshape --fix Dockerfile node.tar`): `FROM node:20` becomes `FROM node:20@sha256:…`.',
     related: ['tags/latest-tag'],
   },
   dockerfile: (ctx) => ({
@@ -34,7 +38,10 @@ CMD ["python", "-m", "http.server"]
       const image = ins.stage?.image;
       const arg = ins.args[0];
       if (!image || !arg || image.unresolved || image.digest || image.resolved === '' || image.repository === 'scratch') return;
-      ctx.report({ messageId: 'noDigest', data: { image: image.resolved }, at: arg });
+      // The digest of an image given in the same run under this tag (an OCI archive records what the registry serves).
+      const digest = arg.value.includes('$') ? null : knownImageFor(image, ctx.settings.knownImages)?.digest;
+      const fix = digest ? safeFix(`Pin ${image.resolved}@${digest.slice(0, 19)}…`, [insertAfter(arg, `@${digest}`)]) : null;
+      ctx.report({ messageId: 'noDigest', data: { image: image.resolved }, at: arg, fix });
     },
   }),
 });

@@ -1,10 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { remove, safeFix, span } from '../../src/fix/edits.js';
 
 export default defineCheck({
   id: 'tags/platform-flag',
   title: 'FROM --platform uses the build platform variables',
   category: 'tags',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3029', 'FromPlatformFlagConstDisallowed', 'DL3065', 'RedundantTargetPlatform'],
   messages: {
     constant:
@@ -31,6 +33,7 @@ RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
 FROM gcr.io/distroless/static-debian12
 COPY --from=build /out/app /app
 `,
+    fix: 'Only the redundant case is fixed: `FROM --platform=$TARGETPLATFORM image` loses the flag (a stage builds for the target platform anyway). A constant platform is a choice the fix cannot make.',
     related: ['tags/unknown-base'],
   },
   dockerfile: (ctx) => ({
@@ -39,7 +42,10 @@ COPY --from=build /out/app /app
       const platform = flag?.value;
       if (!flag || !platform) return;
       if (/^\$(TARGETPLATFORM|\{TARGETPLATFORM\})$/.test(platform)) {
-        ctx.report({ messageId: 'redundant', at: flag });
+        // The flag and the blank after it go: a stage builds for the target platform anyway.
+        const next = ins.flags[ins.flags.indexOf(flag) + 1] ?? ins.args[0];
+        const fix = next && next.range.line === flag.range.line ? safeFix('Remove --platform', [remove(span(flag, { ...next.range, endLine: next.range.line, endColumn: next.range.column }))]) : null;
+        ctx.report({ messageId: 'redundant', at: flag, fix });
         return;
       }
       if (platform.includes('$')) return;

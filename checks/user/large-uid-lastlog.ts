@@ -1,11 +1,14 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { userCreation } from '../../src/knowledge/user-commands.js';
+import { insertAfter, safeFix } from '../../src/fix/edits.js';
+import { written } from '../../src/fix/dockerfile-edits.js';
 
 export default defineCheck({
   id: 'user/large-uid-lastlog',
   title: 'useradd with a large UID passes -l',
   category: 'user',
   severity: 'warning',
+  fixable: 'safe',
   aliases: ['DL3046'],
   messages: {
     lastlog:
@@ -35,7 +38,8 @@ USER 1000000
         if (c.base !== 'useradd') continue;
         const u = userCreation(c);
         if (!u?.uid || u.noLogInit || u.uidValue === null || u.uid.value.length <= 5) continue;
-        ctx.report({ messageId: 'lastlog', data: { uid: u.uid.value }, at: u.uid });
+        const fix = written(ctx.facts, c.nameRange) === c.name ? safeFix('Add -l', [insertAfter(c.nameRange, ' -l')]) : null;
+        ctx.report({ messageId: 'lastlog', data: { uid: u.uid.value }, at: u.uid, fix });
       }
     },
   }),

@@ -5,12 +5,19 @@ import { stageChain } from '../../src/dockerfile/stages.js';
 import { isRootUser } from '../../src/knowledge/users.js';
 import { imageUser } from '../../src/image/users.js';
 import { originDetail, settingOrigin } from '../../src/image/origin.js';
+import type { Arg, DockerfileFacts } from '../../src/dockerfile/model.js';
+import type { KnownImage } from '../../src/engine/types.js';
+import { runCommands } from '../../src/dockerfile/run.js';
+import { userCreation } from '../../src/knowledge/user-commands.js';
+import { replace, safeFix } from '../../src/fix/edits.js';
+import { builtImage, knownImageFor } from '../../src/fix/known.js';
 
 export default defineCheck({
   id: 'user/named-user',
   title: 'The final USER is a numeric UID',
   category: 'user',
   severity: 'info',
+  fixable: 'safe',
   aliases: ['DL3066'],
   messages: {
     named:
@@ -57,7 +64,7 @@ CMD ["node", "server.js"]
       const [user = '', group] = arg.value.split(':');
       if (user === '' || /^\d+$/.test(user)) return;
       const hint = group === undefined ? '<uid>' : /^\d+$/.test(group) ? `<uid>:${group}` : '<uid>:<gid>';
-      ctx.report({ messageId: 'named', data: { user: arg.value, hint }, at: arg });
+      ctx.report({ messageId: 'named', data: { user: arg.value, hint }, at: arg, fix: uidFix(ctx.facts, ctx.settings.knownImages, instructions, arg, user, group) });
     },
   }),
   image: (ctx) => {
@@ -75,3 +82,32 @@ CMD ["node", "server.js"]
     });
   },
 });
+
+/**
+ * `USER app` -> `USER 10001`, the UID from a `useradd -u`/`adduser -u` of the stages, or from the
+ * /etc/passwd of an image given in the same run (the one built from this file, or the final stage's
+ * base). Without a written group the runtime still takes the primary and supplementary groups from
+ * /etc/passwd and /etc/group, as it did for the name; a written group is kept, or its GID written
+ * when a `groupadd -g` gives it.
+ */
+function uidFix(facts: DockerfileFacts, known: readonly KnownImage[] | undefined, instructions: readonly Instruction[], arg: Arg, user: string, group: string | undefined) {
+  if (arg.value !== (group === undefined ? user : `${user}:${group}`)) return null;
+  let uid: number | null = null;
+  let gid: number | null = null;
+  for (const i of instructions) {
+    for (const c of runCommands(i)) {
+      const u = userCreation(c);
+      if (u?.user?.value === user && u.uidValue !== null) uid = u.uidValue;
+      if (group !== undefined && c.base === 'groupadd' && c.argv[c.argv.length - 1] === group) {
+        const g = c.argv.findIndex((a) => a === '-g' || a === '--gid');
+        if (g >= 0 && /^\d+$/.test(c.argv[g + 1] ?? '')) gid = Number(c.argv[g + 1]);
+      }
+    }
+  }
+  const root = facts.finalStage ? stageChain(facts.finalStage)[0]?.image : null;
+  const image = builtImage(known) ?? (root ? knownImageFor(root, known) : null);
+  uid ??= image?.users.get(user)?.uid ?? null;
+  if (uid === null) return null;
+  const text = group === undefined ? `${uid}` : `${uid}:${gid ?? group}`;
+  return safeFix(`Write USER ${text}`, [replace(arg, text)]);
+}

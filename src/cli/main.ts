@@ -43,6 +43,9 @@ interface CheckOptions {
   changedSince?: string;
   /** False with --no-color. */
   color: boolean;
+  fix?: boolean;
+  fixUnsafe?: boolean;
+  diff?: boolean;
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -55,7 +58,10 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
   const resolved = await resolveTargets(targets, { context: opts.context ?? null, stdin: io.stdin, exclude: opts.exclude, ...(opts.config ? { config: opts.config } : {}) });
   for (const note of resolved.notes) io.stderr(`shipshape: note: ${note}\n`);
   const inputs: Input[] = [...resolved.inputs, ...resolved.unmatched.map((g): Input => ({ kind: 'error', path: g, targetKind: 'dockerfile', message: `${g}: matches no file` }))];
+  const fixing = opts.fix || opts.fixUnsafe || opts.diff;
+  if (fixing && !opts.diff && inputs.some((i) => i.path === '<stdin>')) throw new UsageError('--fix: a Dockerfile read from stdin cannot be rewritten; use --diff to print the changes');
   const request: RunRequest = {
+    ...(fixing ? { fix: opts.fixUnsafe ? (['safe', 'suggested'] as const) : (['safe'] as const) } : {}),
     ignore: opts.ignore,
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.failOn ? { failOn: opts.failOn } : {}),
@@ -84,6 +90,12 @@ function writeReport(report: string, output: string | undefined, io: Io): void {
 
 async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<number> {
   let results = await analyzeFor(targets, opts, io);
+  if (opts.fix || opts.fixUnsafe || opts.diff) {
+    // Writing files and diffs: loaded only for a run that fixes.
+    const { writeFixes } = await import('./fix-output.js');
+    const changed = writeFixes(results, Boolean(opts.diff), io);
+    if (opts.diff) return results.some((r) => r.error !== null) ? 2 : changed ? 1 : 0;
+  }
   let baseline;
   if (opts.baseline || results.some((r) => r.baseline)) {
     const applied = await applyBaselines(results, opts.baseline);
@@ -160,7 +172,7 @@ function runRules(format: 'text' | 'json', io: Io): number {
     title: c.title,
     inputs: inputsOf(c),
     aliases: [...(c.aliases ?? [])],
-    fixable: c.fixable ?? false,
+    fixable: c.fixable ?? 'none',
   }));
   if (format === 'json') io.stdout(JSON.stringify({ rules }, null, 2) + '\n');
   else {
@@ -223,6 +235,8 @@ Examples:
   docker save app:1.2 | shipshape -
   shipshape explain dl3025                      a rule's documentation (any case, peer ids, partial names)
   shipshape config --from-hadolint              .hadolint.yaml -> .shipshape.yaml
+  shipshape --fix Dockerfile                    apply the safe fixes (--diff shows them, --fix-unsafe adds suggested ones)
+  shipshape lsp                                 the language server for editors (docs/editors.md)
 `;
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit status. */
@@ -258,9 +272,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--baseline <file>', 'report only findings not recorded in this baseline (written by `shipshape baseline`)')
     .option('--changed-since <ref>', 'report only findings on lines changed since this git revision (uncommitted changes included)')
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1; colours are only ever used on a terminal)')
+    .option('--fix', 'rewrite the Dockerfiles (and entrypoint scripts) with the safe fixes, then report what is left')
+    .option('--fix-unsafe', 'also apply suggested fixes, which change behaviour you should review')
+    .option('--diff', 'print the fixes as a unified diff instead of writing them (exit 1 when there are changes)')
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
-    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less")
+    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .")
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });
@@ -269,7 +286,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .command('baseline')
     .description(`record every current finding in ${BASELINE_FILE}, so that --baseline reports only new ones`)
     .argument('[targets...]', 'what check would analyse (default: .)');
-  for (const o of check.options) if (!['--format', '--fail-on', '--min-severity', '--baseline', '--changed-since', '--no-color'].includes(o.long ?? '')) baseline.addOption(o);
+  for (const o of check.options) if (!['--format', '--fail-on', '--min-severity', '--baseline', '--changed-since', '--no-color', '--fix', '--fix-unsafe', '--diff'].includes(o.long ?? '')) baseline.addOption(o);
   baseline.action(async (targets: string[], opts: CheckOptions) => {
     status = await runBaseline(targets.length ? targets : ['.'], opts, io);
   });
@@ -300,6 +317,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--no-color', 'no bold headings')
     .action((rule: string, opts: { format: 'text' | 'markdown'; color: boolean }) => {
       status = runExplain(rule, opts, io, io.isTTY && opts.color);
+    });
+
+  program
+    .command('lsp')
+    .description('run the language server for editors (Language Server Protocol over stdio; see docs/editors.md)')
+    .option('--stdio', 'talk over stdin and stdout (the default, accepted as editors pass it)')
+    .allowUnknownOption()
+    .action(async () => {
+      // The server and its protocol libraries load only for this command (dist/cli-lsp.cjs).
+      const { startServer } = await import('../lsp/server.js');
+      startServer();
     });
 
   program.addHelpText('after', () => checkHelp(check) + EXAMPLES);

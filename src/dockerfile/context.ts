@@ -17,7 +17,7 @@ export interface ContextReader {
 }
 
 export function emptyContext(): BuildContext {
-  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map() };
+  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map(), packageJson: null };
 }
 
 /**
@@ -186,6 +186,7 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     scripts: [],
     devcontainer: reader.read('devcontainer.json') !== null || reader.read('.devcontainer.json') !== null,
     files: new Map(CONTEXT_FILES.filter((f) => reader.exists(f)).map((f) => [f, reader.read(f) ?? ''])),
+    packageJson: null,
   };
   const stage = facts.finalStage;
   if (!stage) return ctx;
@@ -202,6 +203,9 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     }
     if (s !== stage) break;
   }
+  // What `npm start` runs (a fix replaces it with the start script's command): read only when a command or script launches a package manager.
+  const launches = (text: string): boolean => /\b(npm|yarn|pnpm)\b/.test(text);
+  if (facts.instructions.some((i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && launches(i.body)) || ctx.scripts.some((x) => launches(x.text))) ctx.packageJson = reader.read('package.json');
   return ctx;
 }
 

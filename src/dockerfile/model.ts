@@ -136,4 +136,6 @@ export interface BuildContext {
    * path: their text, or '' when present but too large or not text. Read once, with the context.
    */
   files: ReadonlyMap<string, string>;
+  /** `package.json` at the context's root, read when a CMD, ENTRYPOINT or script runs npm, yarn or pnpm (its start script); null otherwise. */
+  packageJson: string | null;
 }

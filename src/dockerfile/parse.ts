@@ -51,6 +51,33 @@ export interface ParseOptions {
    * Unset: the last stage. A name no stage has leaves `finalStage` null (see `missingTarget`).
    */
   target?: string;
+  /** Parsed shell bodies kept from the last parse of the same document (the language server's, between edits). */
+  shellCache?: ShellCache;
+}
+
+/**
+ * Shell bodies of one document from its last parse, by the instruction's source text and position:
+ * an edit re-parses only the instructions it touched. Holds only what the last parse used.
+ */
+export class ShellCache {
+  private last = new Map<string, ShellScript>();
+  private next = new Map<string, ShellScript>();
+
+  get(key: string): ShellScript | undefined {
+    const s = this.last.get(key);
+    if (s) this.next.set(key, s);
+    return s;
+  }
+
+  set(key: string, s: ShellScript): void {
+    this.next.set(key, s);
+  }
+
+  /** Ends a parse: what it did not use is dropped. */
+  rotate(): void {
+    this.last = this.next;
+    this.next = new Map();
+  }
 }
 
 /** Parses a Dockerfile into the model. Shell bodies are parsed too (the parser loads on first need). */
@@ -58,10 +85,18 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
   const facts = buildModel(text, options);
   if (options.reader) facts.context = readContext(facts, options.reader);
   const bodies = shellBodies(facts);
+  const cache = options.shellCache;
+  // The same instruction text at the same place parses to the same commands, ranges included.
+  const keyOf = (ins: Instruction): string => `${ins.onbuild ? 'T' : ''}${ins.range.line}:${ins.range.column}:${text.slice(facts.lines.offsetOf(ins.range.line - 1, ins.range.column - 1), facts.lines.offsetOf(ins.range.endLine - 1, ins.range.endColumn - 1))}`;
+  if (cache) for (const { ins } of bodies) ins.shell = cache.get(keyOf(ins)) ?? null;
   // One-line lists of plain, quoted and `$NAME` words are read without tree-sitter (each once); the grammar loads only when a body needs it.
-  for (const { ins, body } of bodies) ins.shell = parseSimpleShell(body, facts.lines);
+  for (const { ins, body } of bodies) ins.shell ??= parseSimpleShell(body, facts.lines);
   if (facts.context.scripts.length > 0 || bodies.some((b) => b.ins.shell === null)) await loadShellParser();
   for (const { ins, body } of bodies) ins.shell ??= parseShellTree(body, facts.lines);
+  if (cache) {
+    for (const { ins } of bodies) if (ins.shell) cache.set(keyOf(ins), ins.shell);
+    cache.rotate();
+  }
   for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
   // The scripts those scripts run or source, round by round (each round's scripts parsed before the next is looked for).
   for (let found = facts.context.scripts, round = 0; options.reader && found.length > 0 && round < 3; round++) {

@@ -1,6 +1,7 @@
 /** Facts about one RUN: its commands (shell or exec form), its mounts, the package caches it leaves in its layer. */
-import type { Instruction } from './model.js';
+import type { DockerfileFacts, Instruction, Stage } from './model.js';
 import { execCommand, type ShellCommand } from '../shell/shell.js';
+import { packageArgs } from '../knowledge/packages.js';
 import { cacheCleaned, cacheFilledBy, cacheMounted, mayFillCache, removesDir, sameCache, type CacheKind, type RunMount } from '../knowledge/package-cache.js';
 import { memoized } from '../util/memo.js';
 import { expand } from './vars.js';
@@ -147,4 +148,28 @@ export function firstPerCache(left: readonly CacheLeft[]): CacheLeft[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A RUN after `ins` (in its stage or a stage built on it) runs `apt-get install` without an
+ * `apt-get update` of its own before it: it relies on the package lists `ins` leaves.
+ */
+export function laterAptInstallWithoutUpdate(facts: DockerfileFacts, ins: Instruction): boolean {
+  const stage = ins.stage;
+  if (!stage) return false;
+  const builtOn = (s: Stage | null): boolean => {
+    for (let x = s; x; x = x.parent) if (x === stage) return true;
+    return false;
+  };
+  for (const later of facts.instructions.slice(facts.instructions.indexOf(ins) + 1)) {
+    if (later.keyword !== 'RUN' || !builtOn(later.stage)) continue;
+    let updated = false;
+    for (const c of runCommands(later)) {
+      const p = packageArgs(c);
+      if (p?.manager !== 'apt') continue;
+      if (p.action === 'update') updated = true;
+      else if (p.action === 'install' && !updated) return true;
+    }
+  }
+  return false;
 }

@@ -1,15 +1,25 @@
 /** A check's documentation page, rendered from the check module itself. */
 import { inputsOf, type Check } from './types.js';
 
-export function renderRuleDoc(c: Check): string {
+/**
+ * A check's page. `fixed`: the bad example after `--fix-unsafe` with only this check (from
+ * scripts/fix-examples.ts; the engine runs no fixes itself), shown under "Fix".
+ */
+/** A bad example after its fixes: the Dockerfile and the context files they changed. */
+export interface FixedExample {
+  dockerfile: string;
+  files: Record<string, string>;
+}
+
+export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
   const lines = [
     `# ${c.id}`,
     '',
     `**${c.title}**`,
     '',
-    `| category | default severity | inputs | peer ids |`,
-    `|---|---|---|---|`,
-    `| \`${c.category}\` | ${c.severity} | ${inputsOf(c).join(', ')} | ${(c.aliases ?? []).map((a) => `\`${a}\``).join(', ') || '—'} |`,
+    `| category | default severity | inputs | peer ids | fixable |`,
+    `|---|---|---|---|---|`,
+    `| \`${c.category}\` | ${c.severity} | ${inputsOf(c).join(', ')} | ${(c.aliases ?? []).map((a) => `\`${a}\``).join(', ') || '—'} | ${c.fixable ?? 'none'} |`,
     '',
     '## Why',
     '',
@@ -32,6 +42,12 @@ export function renderRuleDoc(c: Check): string {
     lines.push('## Build context of the examples', '');
     for (const [p, t] of Object.entries(c.docs.context)) lines.push(`\`${p}\`:`, '', '```sh', t.trimEnd(), '```', '');
   }
+  if (c.fixable) {
+    const how = c.fixable === 'safe' ? '`shipshape --fix` applies it (safe: the image builds and runs the same program)' : '`shipshape --fix-unsafe` applies it (suggested: it changes behaviour you should review)';
+    lines.push('## Fix', '', `${how}.${c.docs.fix ? ` ${c.docs.fix.trim()}` : ''}`, '');
+    if (fixed && fixed.dockerfile !== c.docs.bad) lines.push('The bad example, fixed:', '', '```dockerfile', fixed.dockerfile.trimEnd(), '```', '');
+    for (const [p, t] of Object.entries(fixed?.files ?? {})) lines.push(`\`${p}\` of its build context, fixed:`, '', '```sh', t.trimEnd(), '```', '');
+  }
   lines.push('## Messages', '');
   for (const m of Object.values<string>(c.messages)) lines.push(`- ${m}`);
   lines.push('');
@@ -40,9 +56,9 @@ export function renderRuleDoc(c: Check): string {
   return lines.join('\n');
 }
 
-/** docs/rules/<category>/<name>.md for every check. */
-export function renderAllDocs(checks: readonly Check[]): Map<string, string> {
-  return new Map(checks.map((c) => [`${c.id}.md`, renderRuleDoc(c)]));
+/** docs/rules/<category>/<name>.md for every check; `fixed` holds each fixable check's bad example after its fixes. */
+export function renderAllDocs(checks: readonly Check[], fixed: ReadonlyMap<string, FixedExample> = new Map()): Map<string, string> {
+  return new Map(checks.map((c) => [`${c.id}.md`, renderRuleDoc(c, fixed.get(c.id))]));
 }
 
 /** Markdown inline markup as plain text: links keep their text, emphasis and code marks go. */

@@ -32,6 +32,7 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
     };
     if (d.detail) finding.detail = d.detail;
     if (d.dockerfile) finding.dockerfile = d.dockerfile;
+    if (d.fix && d.fix.edits.length > 0) finding.fix = d.fix;
     amend?.(finding, d as ReportDescriptor<string>);
     out.push(finding);
   };

@@ -15,6 +15,28 @@ export type Location =
   | { kind: 'file'; file: string; range: Range }
   | { kind: 'image'; path?: string; layer?: number; field?: string };
 
+/**
+ * One text edit of a fix: `range` of the original text (1-based, end-exclusive column; an empty range
+ * inserts) is replaced by `text`. Without `file` it edits the Dockerfile; with one, that file of the
+ * build context (an entrypoint script), by its path relative to the context.
+ */
+export interface TextEdit {
+  range: Range;
+  text: string;
+  file?: string;
+}
+
+/** `safe`: the result builds the same program, `--fix` applies it. `suggested`: it changes behaviour the author must accept (`--fix-unsafe`). */
+export type FixKind = 'safe' | 'suggested';
+
+/** The fix of one finding: edits applied together or not at all. */
+export interface Fix {
+  kind: FixKind;
+  /** What the fix does, in a few words (an editor's code action title). */
+  title: string;
+  edits: TextEdit[];
+}
+
 /** One finding, as reporters receive it. */
 export interface Finding {
   rule: RuleId;
@@ -29,6 +51,8 @@ export interface Finding {
   dockerfile?: { file: string; line: number };
   /** A hash of the rule and the text the finding is about (not its line number): baselines match on it. */
   fingerprint?: string;
+  /** Text edits that fix it (`src/fix/` applies them). */
+  fix?: Fix;
 }
 
 export interface CheckDocs {
@@ -40,6 +64,8 @@ export interface CheckDocs {
   good: string;
   /** Files of the build context the examples need (path -> content). */
   context?: Record<string, string>;
+  /** For a check with fixes: what the fix does and when, where the bad example alone does not show it (it needs an image given beside it). */
+  fix?: string;
   related?: RuleId[];
 }
 
@@ -60,6 +86,8 @@ export interface ReportDescriptor<M extends string> {
   detail?: Record<string, string | number | boolean>;
   /** For an image finding: the Dockerfile instruction it traces back to (the runner fills it in from `image.layer`). */
   dockerfile?: { file: string; line: number } | undefined;
+  /** The fix, made with the helpers of `src/fix/edits.ts`; null or undefined when there is none for this case. */
+  fix?: Fix | null | undefined;
 }
 
 /**
@@ -77,6 +105,25 @@ export interface CheckSettings {
   readonly labelSchema?: Readonly<Record<string, 'text' | 'url' | 'email' | 'rfc3339' | 'semver' | 'hash' | 'spdx'>>;
   /** Labels outside `labelSchema` are reported too (hadolint's `strict-labels`). */
   readonly strictLabels?: boolean;
+  /**
+   * Images known to this run (archives given beside the Dockerfile, the image a `--dockerfile` built):
+   * their tags, manifest digest and users, for fixes that pin a digest or write a numeric USER.
+   */
+  readonly knownImages?: readonly KnownImage[];
+}
+
+/** What a fix may take from an image given in the same run. */
+export interface KnownImage {
+  /** Its tags (`node:20`, `docker.io/library/node:20`). */
+  tags: readonly string[];
+  /** The manifest digest a registry serves it by (`sha256:…`), when the archive records it. */
+  digest: string | null;
+  /** Users of its /etc/passwd by name, with their primary group. */
+  users: ReadonlyMap<string, { uid: number; gid: number }>;
+  /** Its config's working directory ('' when unset: `/`). */
+  workdir: string;
+  /** The image was built from the Dockerfile being analyzed (`--dockerfile`), so its users are the final stage's. */
+  built: boolean;
 }
 
 export interface DockerfileContext<M extends string> {
@@ -128,7 +175,8 @@ export interface Check<M extends string = string> {
   docs: CheckDocs;
   /** Peer rule ids this check covers (hadolint `DL3025`, Trivy `DS002`, BuildKit `JSONArgsRecommended`). */
   aliases?: readonly string[];
-  fixable?: boolean;
+  /** The fixes it gives: `safe` when at least some are safe (`--fix`), `suggested` when all need `--fix-unsafe`; unset: none. */
+  fixable?: FixKind;
   dockerfile?: (ctx: DockerfileContext<M>) => DockerfileVisitor;
   image?: (ctx: ImageContext<M>) => void;
 }

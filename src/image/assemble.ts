@@ -230,6 +230,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     format: spec.format,
     id: `sha256:${cfgBlob.sha256}`,
     tags: spec.tags,
+    repoDigest: spec.repoDigest ?? null,
     platform,
     config: toImageConfig(raw),
     history,

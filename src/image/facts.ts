@@ -115,6 +115,8 @@ export interface ImageFacts {
   id: string;
   /** Repository tags or OCI ref names. */
   tags: string[];
+  /** The digest a registry serves the image by (OCI archives record it in index.json); null when unknown. */
+  repoDigest: string | null;
   /** `os/arch[/variant]` from the config. */
   platform: string;
   config: ImageConfig;

@@ -20,6 +20,8 @@ export interface ImageSpec {
   layers: BlobRef[];
   /** Platform stated by an OCI index, when there is one. */
   platform?: string;
+  /** The digest index.json gives the image (or its multi-platform index) by: what a registry serves it by. */
+  repoDigest?: string;
 }
 
 function ref(name: string, digest?: string): BlobRef {
@@ -65,9 +67,11 @@ const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'applica
 interface Found {
   manifest: Descriptor;
   refName?: string;
+  /** The digest of the entry of index.json it was found under. */
+  top: string;
 }
 
-function walkIndex(label: string, index: ArchiveIndex, doc: unknown, where: string, inherited: string | undefined, depth: number, out: Found[]): void {
+function walkIndex(label: string, index: ArchiveIndex, doc: unknown, where: string, inherited: string | undefined, depth: number, out: Found[], top?: string): void {
   if (depth > 8) throw new ImageReadError(`${label}: ${where}: indexes nested more than 8 deep`);
   const parsed = ociIndexSchema.safeParse(doc);
   if (!parsed.success) throw new ImageReadError(`${label}: ${where}: ${firstIssue(parsed.error)}`);
@@ -77,16 +81,18 @@ function walkIndex(label: string, index: ArchiveIndex, doc: unknown, where: stri
     if (d.annotations?.['vnd.docker.reference.type'] || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')) continue;
     const name = blobName(d.digest);
     if (d.mediaType && INDEX_TYPES.has(d.mediaType)) {
-      walkIndex(label, index, jsonOf(label, index, name, 'nested index'), name, refName, depth + 1, out);
+      walkIndex(label, index, jsonOf(label, index, name, 'nested index'), name, refName, depth + 1, out, top ?? d.digest);
       continue;
     }
     const blob = resolveMember(index, name);
     // A manifest whose mediaType is absent may still be an index.
     if (!d.mediaType && blob?.json && typeof blob.json === 'object' && 'manifests' in (blob.json as object)) {
-      walkIndex(label, index, blob.json, name, refName, depth + 1, out);
+      walkIndex(label, index, blob.json, name, refName, depth + 1, out, top ?? d.digest);
       continue;
     }
-    out.push(refName === undefined ? { manifest: d } : { manifest: d, refName });
+    const found: Found = { manifest: d, top: top ?? d.digest };
+    if (refName !== undefined) found.refName = refName;
+    out.push(found);
   }
 }
 
@@ -153,6 +159,7 @@ function fromOci(label: string, index: ArchiveIndex, platform: string | undefine
       };
       const p = platformOf(f.manifest);
       if (p) spec.platform = p;
+      if (f.top.startsWith('sha256:')) spec.repoDigest = f.top;
       specs.push(spec);
     }
   }

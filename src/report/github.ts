@@ -30,7 +30,7 @@ function slash(p: string): string {
 /** One annotation line for a finding of `target`. */
 export function annotation(f: Finding, target: TargetResult): string {
   const l = f.location;
-  const title = `${f.rule} (${f.severity})`;
+  const title = `${f.rule} (${f.severity})${f.fix ? (f.fix.kind === 'safe' ? ' [fixable with --fix]' : ' [fixable with --fix-unsafe]') : ''}`;
   if (l.kind === 'image') {
     const where = [l.layer !== undefined ? `layer ${l.layer}` : '', l.path ?? '', l.field !== undefined ? `config ${l.field}` : ''].filter(Boolean).join(' ');
     const text = where ? `${where}: ${f.message}` : f.message;

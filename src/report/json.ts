@@ -22,6 +22,9 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
   out.messageId = f.messageId;
   if (f.fingerprint) out.fingerprint = f.fingerprint;
   if (f.detail) Object.assign(out, { detail: f.detail });
+  // `fixable`: what --fix (safe) or --fix-unsafe (suggested) does about it; the edits are 1-based ranges of the file as read.
+  out.fixable = f.fix?.kind ?? 'none';
+  if (f.fix) out.fix = { kind: f.fix.kind, title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...(e.file !== undefined ? { file: e.file } : {}), ...e.range, text: e.text })) };
   return out;
 }
 

@@ -43,7 +43,7 @@ export function renderMarkdown(results: readonly TargetResult[], options: { head
       continue;
     }
     out.push(`| severity | rule | ${r.kind === 'image' ? 'where' : 'line'} | message |`, '|---|---|---|---|');
-    for (const f of r.findings) out.push(`| ${ICON[f.severity]} | [\`${f.rule}\`](${RULE_DOCS_BASE}${f.rule}.md) | ${where(f)} | ${cell(f.message)} |`);
+    for (const f of r.findings) out.push(`| ${ICON[f.severity]} | [\`${f.rule}\`](${RULE_DOCS_BASE}${f.rule}.md) | ${where(f)} | ${cell(f.message)}${f.fix ? ` (fix: \`${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'}\`)` : ''} |`);
     out.push('');
   }
   return out.join('\n');

@@ -58,6 +58,23 @@ function locationsOf(f: Finding, target: TargetResult): Record<string, unknown>[
   return [{ physicalLocation: { artifactLocation: { uri: toUri(file) }, region } }];
 }
 
+/** A finding's fix as SARIF `fixes[]`: one artifact change per file, its edits as replacements. */
+function sarifFix(f: Finding, target: TargetResult): Record<string, unknown> {
+  const fix = f.fix!;
+  const byFile = new Map<string, Record<string, unknown>[]>();
+  for (const e of fix.edits) {
+    const file = e.file === undefined ? target.path : posix.join(posix.dirname(target.path.split(sep).join('/')), e.file.split(sep).join('/'));
+    const r = e.range;
+    const list = byFile.get(file) ?? [];
+    list.push({ deletedRegion: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn }, insertedContent: { text: e.text } });
+    byFile.set(file, list);
+  }
+  return {
+    description: { text: `${fix.title} (${fix.kind})` },
+    artifactChanges: [...byFile].map(([file, replacements]) => ({ artifactLocation: { uri: toUri(file) }, replacements })),
+  };
+}
+
 /** The SARIF log for these results, with `rules` as the tool's rule list. */
 export function sarifLog(results: readonly TargetResult[], rules: readonly Check[]): Record<string, unknown> {
   const index = new Map(rules.map((c, i) => [c.id, i] as const));
@@ -70,6 +87,7 @@ export function sarifLog(results: readonly TargetResult[], rules: readonly Check
       const props: Record<string, unknown> = { category: f.category, messageId: f.messageId, target: t.path };
       if (f.detail) props.detail = f.detail;
       res.properties = props;
+      if (f.fix) res.fixes = [sarifFix(f, t)];
       // An image finding traced to its Dockerfile (--dockerfile): the instruction that made the layer.
       if (f.dockerfile) res.relatedLocations = [{ id: 1, message: { text: 'the Dockerfile instruction that made this layer or setting' }, physicalLocation: { artifactLocation: { uri: toUri(f.dockerfile.file) }, region: { startLine: f.dockerfile.line } } }];
       sarifResults.push(res);

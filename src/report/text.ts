@@ -52,7 +52,8 @@ export function renderText(results: readonly TargetResult[], color: boolean, opt
         rw = Math.max(rw, f.rule.length);
       }
       for (const f of fs) {
-        out.push(`  ${paint('dim', where(f).padEnd(w))}  ${paint(f.severity, f.severity.padEnd(sw))}  ${paint('dim', f.rule.padEnd(rw))}  ${f.message}`);
+        const fix = f.fix ? paint('dim', f.fix.kind === 'safe' ? ' [fix]' : ' [fix: --fix-unsafe]') : '';
+        out.push(`  ${paint('dim', where(f).padEnd(w))}  ${paint(f.severity, f.severity.padEnd(sw))}  ${paint('dim', f.rule.padEnd(rw))}  ${f.message}${fix}`);
       }
       out.push('');
     }
@@ -71,6 +72,8 @@ function footer(results: readonly TargetResult[], paint: (k: keyof typeof COLORS
   let line = total === 0 ? 'no problems' : `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info)`;
   if (read > 0) line += ` in ${plural(read, 'target')}`;
   if (errors) line = read > 0 ? `${line}; ${plural(errors, 'target')} could not be read` : `${plural(errors, 'target')} could not be read`;
+  const fixable = results.reduce((n, r) => n + r.findings.filter((f) => f.fix?.kind === 'safe').length, 0);
+  if (fixable) line += `; ${fixable} fixable with --fix`;
   const out = [total === 0 && errors === 0 ? paint('bold', line) : paint(s.error || errors ? 'error' : 'warning', line)];
   const hadolint = [...new Set(results.filter((r) => r.config?.kind === 'hadolint').map((r) => r.config!.path))];
   for (const h of hadolint) out.push(`settings from hadolint's ${h} (no .shipshape.yaml applies); \`shipshape config --from-hadolint\` writes the equivalent .shipshape.yaml`);
