@@ -27,7 +27,7 @@ const LAYERS: Record<string, { imports: string[]; types?: string[] }> = {
   checks: { imports: ['util', 'shell', 'knowledge', 'dockerfile', 'image', 'manifests', 'pair', 'engine', 'fix'] },
   report: { imports: ['util', 'knowledge', 'engine', 'version'], types: ['dockerfile', 'image', 'analyze'] },
   analyze: { imports: ['util', 'shell', 'knowledge', 'dockerfile', 'image', 'manifests', 'pair', 'repo', 'engine', 'fix', 'checks', 'report'] },
-  cli: { imports: ['util', 'knowledge', 'dockerfile', 'image', 'engine', 'fix', 'checks', 'report', 'analyze', 'version'] },
+  cli: { imports: ['util', 'knowledge', 'dockerfile', 'image', 'engine', 'fix', 'checks', 'report', 'analyze', 'version', 'lsp'] },
   action: { imports: ['util', 'knowledge', 'engine', 'checks', 'report', 'analyze', 'version'] },
   lsp: { imports: ['util', 'knowledge', 'dockerfile', 'engine', 'fix', 'checks', 'report', 'analyze', 'version'] },
   version: { imports: [] },

@@ -127,6 +127,7 @@ export function startServer(options: ServerOptions = {}): Connection {
       checks: setup.checks,
       settings: setup.settings,
       ...(setup.severity ? { severity: setup.severity } : {}),
+      ...(setup.target !== undefined ? { target: setup.target } : {}),
       ...(contextDir ? { reader: contextReader(contextDir) } : {}),
       shellCache: shellCaches.get(uri) ?? shellCaches.set(uri, new ShellCache()).get(uri)!,
     });

@@ -30,7 +30,7 @@ function slash(p: string): string {
 /** One annotation line for a finding of `target`. */
 export function annotation(f: Finding, target: TargetResult): string {
   const l = f.location;
-  const title = `${f.rule} (${f.severity})${f.fix ? (f.fix.kind === 'safe' ? ' [fixable with --fix]' : ' [fixable with --fix-unsafe]') : ''}`;
+  const title = `${f.rule} (${f.severity})`;
   if (l.kind === 'image') {
     const where = [l.layer !== undefined ? `layer ${l.layer}` : '', l.path ?? '', l.field !== undefined ? `config ${l.field}` : ''].filter(Boolean).join(' ');
     const text = where ? `${where}: ${f.message}` : f.message;
@@ -44,7 +44,7 @@ export function annotation(f: Finding, target: TargetResult): string {
   if (r.endLine > r.line) props.push(['endLine', r.endLine]);
   else if (r.endColumn > r.column) props.push(['endColumn', r.endColumn]);
   props.push(['title', title]);
-  return command(COMMAND[f.severity], props, f.message);
+  return command(COMMAND[f.severity], props, f.fix ? `${f.message} (fixable with ${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'})` : f.message);
 }
 
 /** Every finding as an annotation; a target that could not be read as an error annotation. */

@@ -84,8 +84,27 @@ describe('shipshape --fix', () => {
     const text = run(['Dockerfile']).stdout;
     expect(text).toMatch(/install-without-yes .* \[fix\]$/m);
     expect(text).toMatch(/fixable with --fix\n$/);
-    expect(run(['--format', 'github', 'Dockerfile']).stdout).toContain('title=correctness/install-without-yes (error) [fixable with --fix]::');
+    expect(run(['--format', 'github', 'Dockerfile']).stdout).toMatch(/title=correctness\/install-without-yes \(error\)::.* \(fixable with --fix\)$/m);
     expect(run(['--format', 'markdown', 'Dockerfile']).stdout).toContain('(fix: `--fix`)');
+  });
+});
+
+describe('--fix with image archives in the same run', () => {
+  const built = join(import.meta.dirname, '..', '..', 'sample-images', 'built');
+  it('pins FROM to the digest an OCI archive of that tag records', () => {
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM shipshape-sample/user-named:1.0.0\nUSER 1000\nCMD ["/app/serve"]\n');
+    const r = run(['--fix', 'Dockerfile', join(built, 'user-named.oci.tar')]);
+    expect(r.stderr).toContain('fixed 1 problem in Dockerfile');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM shipshape-sample/user-named:1.0.0@sha256:7c467a83e68593fa26951940b1799113a3a92d6248ce802b8a4c793df89f64fe\nUSER 1000\nCMD ["/app/serve"]\n');
+  });
+
+  it('writes USER as the UID the built image\'s /etc/passwd gives (--fix --dockerfile)', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'sample-images', 'images', 'user-named', 'Dockerfile'), 'utf8');
+    writeFileSync(join(dir, 'Dockerfile'), text);
+    writeFileSync(join(dir, 'serve'), '#!/bin/sh\n');
+    const r = run(['--fix', '--dockerfile', 'Dockerfile', join(built, 'user-named.oci.tar')]);
+    expect(r.stderr).toMatch(/fixed \d+ problems? in Dockerfile/);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(text.replace('USER app\n', 'USER 10001\n'));
   });
 });
 
