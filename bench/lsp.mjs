@@ -29,7 +29,7 @@ export function dockerfile300() {
   return lines.slice(0, 300).join('\n') + '\n';
 }
 
-function rssKb(pid) {
+export function rssKb(pid) {
   try {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : null;
@@ -39,7 +39,7 @@ function rssKb(pid) {
 }
 
 /** Starts `shipshape lsp` from dist/ and a protocol client on its stdio. */
-async function server(root) {
+export async function server(root) {
   const rpc = require('vscode-languageserver-protocol/node.js');
   const proc = spawn(process.execPath, [join(root, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));

@@ -106,7 +106,7 @@ export function tiniFix(facts: DockerfileFacts, entrypoint: Instruction | null, 
   const stage = facts.finalStage;
   if (!stage) return null;
   let tini: string | null = installs.includes('tini') ? 'tini' : null;
-  for (const i of chain(stage.from).concat(stage.instructions)) {
+  for (const i of chain(stage.from)) {
     if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.json) continue;
     const dest = i.args[i.args.length - 1]?.value ?? '';
     if (/^\/[\w/.-]*\/?tini(-static)?$/.test(dest)) tini = dest;

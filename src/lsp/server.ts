@@ -113,13 +113,14 @@ export function startServer(options: ServerOptions = {}): Connection {
     if (cached && cached.version === doc.version) return cached;
     const path = pathOf(uri);
     const text = doc.getText();
-    let setup;
+    let setup: Awaited<ReturnType<Awaited<ReturnType<typeof configLoader>>>>;
     try {
       setup = await (await config())(path);
     } catch (e) {
+      // A broken .shipshape.yaml: said once, and the file analyzed with the defaults meanwhile.
       connection.window.showErrorMessage(`shipshape: ${(e as Error).message}`);
-      setup = await (await configLoader({ config: '/dev/null/none' }).catch(() => null))?.(null);
-      if (!setup) return null;
+      loader = Promise.resolve(async () => ({ checks: [...allChecks], severity: undefined, settings: {}, failOn: 'warning' as const, target: undefined }));
+      setup = await (await loader)(path);
     }
     const contextDir = path ? dirname(path) : null;
     const { facts, findings } = await analyzeDockerfile(text, {
