@@ -119,8 +119,9 @@ export function startServer(options: ServerOptions = {}): Connection {
     } catch (e) {
       // A broken .shipshape.yaml: said once, and the file analyzed with the defaults meanwhile.
       connection.window.showErrorMessage(`shipshape: ${(e as Error).message}`);
-      loader = Promise.resolve(async () => ({ checks: [...allChecks], severity: undefined, settings: {}, failOn: 'warning' as const, target: undefined }));
-      setup = await (await loader)(path);
+      const defaults = async (): Promise<typeof setup> => ({ checks: [...allChecks], severity: undefined, settings: {}, failOn: 'warning', target: undefined, config: null, baseline: null, notes: [] });
+      loader = Promise.resolve(defaults);
+      setup = await defaults();
     }
     const contextDir = path ? dirname(path) : null;
     const { facts, findings } = await analyzeDockerfile(text, {

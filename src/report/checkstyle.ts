@@ -6,6 +6,7 @@
  */
 import type { TargetResult } from './model.js';
 import { placeOf, xml } from './xml.js';
+import { fixNote } from './model.js';
 
 export function renderCheckstyle(results: readonly TargetResult[]): string {
   const files = new Map<string, string[]>();
@@ -19,7 +20,7 @@ export function renderCheckstyle(results: readonly TargetResult[]): string {
     for (const f of t.findings) {
       const p = placeOf(f, t);
       const pos = `${p.line !== null ? ` line="${p.line}"` : ''}${p.column !== null ? ` column="${p.column}"` : ''}`;
-      const message = p.where ? `${p.where}: ${f.message}` : f.message;
+      const message = `${p.where ? `${p.where}: ${f.message}` : f.message}${fixNote(f)}`;
       add(p.file, `<error${pos} severity="${f.severity}" message="${xml(message)}" source="shipshape.${xml(f.rule.replace('/', '.'))}"/>`);
     }
   }

@@ -5,6 +5,7 @@
 import { posix, sep } from 'node:path';
 import type { Finding, Severity } from '../engine/types.js';
 import type { TargetResult } from './model.js';
+import { fixNote } from './model.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -44,7 +45,7 @@ export function annotation(f: Finding, target: TargetResult): string {
   if (r.endLine > r.line) props.push(['endLine', r.endLine]);
   else if (r.endColumn > r.column) props.push(['endColumn', r.endColumn]);
   props.push(['title', title]);
-  return command(COMMAND[f.severity], props, f.fix ? `${f.message} (fixable with ${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'})` : f.message);
+  return command(COMMAND[f.severity], props, `${f.message}${fixNote(f)}`);
 }
 
 /** Every finding as an annotation; a target that could not be read as an error annotation. */

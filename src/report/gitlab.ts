@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '../engine/types.js';
 import type { TargetResult } from './model.js';
 import { placeOf } from './xml.js';
+import { fixNote } from './model.js';
 
 const SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info' };
 
@@ -28,7 +29,7 @@ export function renderGitlab(results: readonly TargetResult[]): string {
     }
     for (const f of t.findings) {
       const p = placeOf(f, t);
-      const description = p.where ? `${p.where}: ${f.message}` : f.message;
+      const description = `${p.where ? `${p.where}: ${f.message}` : f.message}${fixNote(f)}`;
       issues.push({
         description,
         check_name: f.rule,

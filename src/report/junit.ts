@@ -6,6 +6,7 @@
  */
 import type { TargetResult } from './model.js';
 import { placeOf, xml } from './xml.js';
+import { fixNote } from './model.js';
 
 export function renderJunit(results: readonly TargetResult[]): string {
   const suites: string[] = [];
@@ -24,7 +25,7 @@ export function renderJunit(results: readonly TargetResult[]): string {
     for (const f of t.findings) {
       const p = placeOf(f, t);
       const at = p.line !== null ? `${p.file}:${p.line}${p.column !== null ? `:${p.column}` : ''}` : `${p.file}${p.where ? ` ${p.where}` : ''}`;
-      const body = `${f.severity} ${f.rule} at ${at}\n${f.message}`;
+      const body = `${f.severity} ${f.rule} at ${at}\n${f.message}${fixNote(f)}`;
       cases.push(
         `    <testcase name="${xml(`${f.rule} ${at}`)}" classname="${xml(`shipshape.${f.category}`)}" file="${xml(p.file)}"${p.line !== null ? ` line="${p.line}"` : ''}>` +
           `<failure message="${xml(f.message)}" type="${f.severity}">${xml(body)}</failure></testcase>`,

@@ -18,3 +18,8 @@ export function summarize(results: readonly TargetResult[]): Record<Severity, nu
   for (const r of results) for (const f of r.findings) s[f.severity]++;
   return s;
 }
+
+/** ` (fixable with --fix)` after a message whose finding has a fix, for formats with no field of their own for it. */
+export function fixNote(f: Finding): string {
+  return f.fix ? ` (fixable with ${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'})` : '';
+}
