@@ -6,8 +6,9 @@ const SECRET_WORDS = new Set([
   'secret', 'secrets', 'token', 'privatekey', 'accesskey', 'secretkey', 'apitoken', 'authtoken', 'usr',
 ]);
 /** A word that makes the variable about something public, a path or a version, not the secret itself. */
-const HARMLESS_WORDS = new Set(['public', 'pub', 'file', 'path', 'dir', 'version', 'url', 'gpg', 'pgp', 'fingerprint', 'keyring', 'keyserver', 'type', 'length', 'size', 'method', 'mode', 'enabled', 'name',
-  'allow', 'empty', 'enable', 'disable', 'require', 'required', 'min', 'max', 'policy', 'expiry', 'expire', 'rotation', 'hash', 'algorithm', 'algo']);
+const HARMLESS_WORDS = new Set(['public', 'pub', 'file', 'path', 'dir', 'version', 'url', 'gpg', 'pgp', 'fingerprint', 'keyring', 'keyserver', 'type', 'length', 'size', 'method', 'methods', 'mode', 'enabled', 'name',
+  'allow', 'empty', 'enable', 'disable', 'require', 'required', 'min', 'max', 'policy', 'expiry', 'expire', 'rotation', 'hash', 'algorithm', 'algo',
+  'provider', 'providers', 'strategy', 'backend', 'header', 'dont', 'warn', 'location', 'host', 'port', 'endpoint', 'issuer', 'scope', 'scopes']);
 /** Substrings that name a credential even inside a longer word (`my_password`, `OPENAI_API_KEY`). */
 const SECRET_PARTS = ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'private_key', 'client_key', 'access_key'];
 
@@ -51,16 +52,56 @@ export function secretValueKind(value: string): string | null {
 }
 
 /**
+ * A password in a URL that only stands in for the real one: a local address (`localhost`,
+ * `127.0.0.1`, a compose service name is not local) whose password is the user name or a
+ * well-known placeholder (`mysql://app:app@127.0.0.1/app`), the default a dev setup overrides.
+ */
+function placeholderUrlCredential(value: string): boolean {
+  const m = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@$]+):([^\s/@]+)@([^\s/:?#]+)/i.exec(value);
+  if (!m) return false;
+  const [, user, pass, host] = m as unknown as [string, string, string, string];
+  const local = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?)$/i.test(host);
+  return local && (pass === user || PLACEHOLDER_PASSWORDS.has(pass.toLowerCase()));
+}
+
+const PLACEHOLDER_PASSWORDS = new Set(['password', 'pass', 'secret', 'changeme', 'change-me', 'example', 'xxx', 'test', 'dummy', 'placeholder']);
+
+/**
+ * A public key's id or fingerprint (`0xF1446B68CB026896`, 40 hex digits, in groups or not): the
+ * value of `GPG_KEY`, `*_SIGNING_KEY`, `*_RELEASE_KEY` that `gpg --recv-keys` fetches. Public by
+ * design, so a variable named only `…KEY` holding one holds no secret.
+ */
+export function isKeyFingerprint(value: string): boolean {
+  const hex = value.replace(/^0x/i, '').replace(/\s+/g, '');
+  return /^[0-9A-Fa-f]+$/.test(hex) && [8, 16, 40].includes(hex.length);
+}
+
+/** Words that mark a secret stronger than the bare `key` a public key id is also named with. */
+const STRONG_KEY_WORDS = /(secret|token|passw|private|api_?key|access|client|encrypt|master|session|cookie|jwt|hmac|license)/i;
+
+/**
+ * Write-only keys of telemetry and analytics services (PostHog, Segment, Mixpanel, Amplitude, a
+ * product's own telemetry): vendors ship them in public images and front ends on purpose, so
+ * one baked in is a choice to note, not a credential to revoke.
+ */
+const TELEMETRY = /(telemetry|analytics|posthog|mixpanel|amplitude|segment_write|plausible|umami|rudderstack)/i;
+
+/**
  * Whether a variable (`ARG`/`ENV` in a Dockerfile, an `Env` entry of an image config) holds a
  * secret: by its value (`{ by: 'value', kind: 'an AWS access key' }`) or by its name alone
- * (`{ by: 'name' }`); null when neither. A name with a path value names where the secret is, and
- * yes/no flags (`ALLOW_EMPTY_PASSWORD=no`) hold none. `value` is null for an `ARG` without default.
+ * (`{ by: 'name' }`, with `telemetry` for the ingestion key of an analytics service); null when
+ * neither. A name with a path value names where the secret is; yes/no and 0/1 flags
+ * (`ALLOW_EMPTY_PASSWORD=no`, `APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE=1`) hold none, nor does a
+ * public key fingerprint in a variable named only `…KEY`, nor a placeholder password in a URL to
+ * a local database. `value` is null for an `ARG` without default.
  */
-export function secretVariable(name: string, value: string | null): { by: 'value'; kind: string } | { by: 'name' } | null {
-  const kind = value ? secretValueKind(value) : null;
+export function secretVariable(name: string, value: string | null): { by: 'value'; kind: string } | { by: 'name'; telemetry: boolean } | null {
+  const kind = value && !placeholderUrlCredential(value) ? secretValueKind(value) : null;
   if (kind) return { by: 'value', kind };
-  if (!isSecretName(name) || (value !== null && (isPathValue(value) || /^(yes|no|true|false|on|off)$/i.test(value)))) return null;
-  return { by: 'name' };
+  if (!isSecretName(name)) return null;
+  if (value !== null && (isPathValue(value) || /^(yes|no|true|false|on|off|0|1)$/i.test(value) || placeholderUrlCredential(value))) return null;
+  if (value !== null && isKeyFingerprint(value) && !STRONG_KEY_WORDS.test(name)) return null;
+  return { by: 'name', telemetry: TELEMETRY.test(name) && !/(secret|passw)/i.test(name) };
 }
 
 /**

@@ -18,6 +18,17 @@ testCheck(secretArgEnv, {
     { name: 'flags about passwords hold none', code: 'FROM bitnami/minideb:bookworm\nENV ALLOW_EMPTY_PASSWORD=no MARIADB_SKIP_TEST_DB=no PASSWORD_MIN_LENGTH=12\n' },
     { name: 'a path to a credential file is not the credential', code: 'FROM alpine:3.20\nENV GOOGLE_APPLICATION_CREDENTIALS=/credentials/sa.json\n' },
     { name: 'secret mounts', code: 'FROM alpine:3.20\nRUN --mount=type=secret,id=aws,env=AWS_ACCESS_KEY_ID aws s3 ls\n' },
+    { name: 'an empty ENV is a placeholder for docker run -e', code: 'FROM python:3.12-slim\nENV ADMIN_PASSWORD="" API_TOKEN=\n' },
+    {
+      name: 'public key ids and fingerprints named KEY',
+      code: 'FROM debian:12-slim\nARG TOOL_RELEASE_KEY=\'0123456789ABCDEF0123456789ABCDEF01234567\'\nENV RELEASE_SIGNING_KEY_ID=0x1234ABCD5678EF90 BUILD_SIGNING_KEY=ABCD1234\nRUN gpg --batch --recv-keys "$TOOL_RELEASE_KEY"\n',
+    },
+    { name: 'flags and settings', code: 'FROM debian:12-slim\nENV APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE=1 AUTH_PROVIDERS=credentials,oidc\n' },
+    { name: 'a local placeholder database URL', code: 'FROM php:8.3-fpm\nENV DATABASE_URL="mysql://app:app@127.0.0.1:3306/app" CACHE_URL=redis://default:changeme@localhost:6379\n' },
+    {
+      name: 'a builder stage that does not ship: its ENV and its ARG defaults',
+      code: 'FROM node:20-slim AS build\nARG APP_ENCRYPTION_KEY=dummy\nENV APP_ENCRYPTION_KEY=$APP_ENCRYPTION_KEY\nARG NEXT_PRIVATE_TELEMETRY_KEY=""\nRUN npm run build\nFROM node:20-slim\nCOPY --from=build /app/dist /app\n',
+    },
   ],
   invalid: [
     { code: 'ARG AWS_ACCESS_KEY_ID\nFROM alpine:3.20\n', errors: [{ messageId: 'argName', line: 1, column: 5, endColumn: 22 }] },
@@ -28,6 +39,18 @@ testCheck(secretArgEnv, {
       name: 'a credential in the value, whatever the name',
       code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:hunter2@db/app\nARG K=AKIAABCDEFGHIJKLMNOP\n',
       errors: [{ messageId: 'value', line: 2, column: 5 }, { messageId: 'value', line: 3, column: 5 }],
+    },
+    { name: 'a password for a remote host is no placeholder', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:app@db.example.com/app\n', errors: [{ messageId: 'value', line: 2 }] },
+    { name: 'a hex value named TOKEN is still a token', code: 'FROM alpine:3.20\nENV GITHUB_TOKEN=0123456789abcdef0123456789abcdef01234567\n', errors: [{ messageId: 'envName', line: 2 }] },
+    {
+      name: 'a build argument without default in a builder stays in its cache: info',
+      code: 'FROM node:20-alpine AS build\nARG NPM_TOKEN\nENV NPM_TOKEN=$NPM_TOKEN\nRUN npm ci\nFROM node:20-alpine\nCOPY --from=build /app /app\n',
+      errors: [{ messageId: 'argBuildOnly', line: 2, severity: 'info' }],
+    },
+    {
+      name: 'a telemetry key baked in on purpose: info',
+      code: 'FROM node:20-slim\nARG NEXT_PRIVATE_TELEMETRY_KEY=""\nENV NEXT_PRIVATE_TELEMETRY_KEY="$NEXT_PRIVATE_TELEMETRY_KEY"\n',
+      errors: [{ messageId: 'telemetry', line: 2, severity: 'info' }, { messageId: 'telemetry', line: 3, severity: 'info' }],
     },
   ],
 });
