@@ -254,6 +254,7 @@ function overlay(base: ContextReader | undefined, files: ReadonlyMap<string, str
     root: base?.root ?? '.',
     read: (p) => files.get(posix.normalize(p).replace(/^\.\//, '')) ?? base?.read(p) ?? null,
     exists: (p) => files.has(posix.normalize(p).replace(/^\.\//, '')) || (base?.exists(p) ?? false),
+    list: (p) => base?.list(p) ?? null,
   };
 }
 

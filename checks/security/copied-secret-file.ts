@@ -1,9 +1,9 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import { unquote } from '../../src/dockerfile/words.js';
-import { CREDENTIAL_FILE_VARS, redactSecrets, secretFileKind } from '../../src/knowledge/secrets.js';
+import { CREDENTIAL_FILE_VARS, redactSecrets, secretFileKind, secretInFile, secretNameStrength } from '../../src/knowledge/secrets.js';
 import { baseSeverity, layerOrigin } from '../../src/image/origin.js';
-import { secretInFile } from '../../src/knowledge/secrets.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
 
 /** Without a WORKDIR a relative path starts at `/`, so `./app/x` and `/app/x` are compared as `app/x`. */
 const norm = (p: string): string => p.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
@@ -15,7 +15,10 @@ export default defineCheck({
   severity: 'error',
   aliases: ['DS031', 'CIS-DI-0010'],
   messages: {
-    secretFile: '{keyword} copies {path}, {kind}, into a layer: the image keeps it even if a later RUN deletes it; mount it with RUN --mount=type=secret (or type=ssh) instead',
+    secretFile: '{keyword} copies {path}, which {what}, into a layer: the image keeps it even if a later RUN deletes it; mount it with RUN --mount=type=secret (or type=ssh) instead',
+    secretFileBuild: '{keyword} copies {path}, which {what}, into a stage that does not ship: it stays in that stage\'s build cache (and any cache exported from it); mount it with RUN --mount=type=secret instead',
+    notChecked: '{keyword} copies {path}, named like {kind}; it is not in the build context, so its content was not checked: if the build writes a credential there (echo "$TOKEN" > .npmrc), it ships in this layer; mount it with RUN --mount=type=secret instead',
+    fromStage: '{keyword} copies {path}, named like {kind}, from {from}: if it holds a credential, it ships in this layer; mount it with RUN --mount=type=secret in the stage that needs it instead',
     toCredentialVar: '{keyword} writes to ${name}, where credentials are read from, so the credential ships in the image',
     credentialPath: '{name} points at {path}, which the COPY on line {line} put into the image, so the credential ships with it',
     inImage: '{path} {what}, {origin}, so anyone who can pull the image can read it; revoke it and mount it with RUN --mount=type=secret instead',
@@ -26,7 +29,18 @@ export default defineCheck({
     why: `Whatever \`COPY\` or \`ADD\` puts into a layer stays in the image: a later \`RUN rm\` only hides it in
 a newer layer, and \`docker save\` or any registry pull gets it back. SSH keys copied to clone private
 repositories, \`.npmrc\` or \`.pypirc\` files with tokens, \`.env\` files and cloud credentials are the
-usual leaks. BuildKit mounts them for one \`RUN\` without writing them to a layer:
+usual leaks.
+
+The file is read from the build context, and its content decides: a \`.pem\` only with a
+\`PRIVATE KEY\` block (certificates and DH parameters are public), an \`.npmrc\` only with a token or
+password, an \`.env\` only when a secret-named variable in it has a value, a \`.docker\` directory only
+when it holds a \`config.json\` with credentials (many projects keep their Docker assets in a folder of
+that name). A confirmed credential in a stage that ships is an error; in a stage that does not ship
+(a builder the final stage only copies files from) it is info, since it stays in the build cache
+only. A file named like a credential that is not in the context cannot be confirmed: a strongly
+named one (\`id_rsa\`, \`.npmrc\`, \`.git-credentials\`, a keystore) is a warning saying it was not
+checked, an ambiguous one (\`*.pem\`, a directory) is not reported. A copy from another stage is a
+warning for strongly named files only (a \`mkdir\`'d \`.docker\` directory is not a credential). BuildKit mounts them for one \`RUN\` without writing them to a layer:
 \`RUN --mount=type=ssh\` for SSH, \`RUN --mount=type=secret,id=…,target=…\` for files.
 
 In an image, every layer is searched, including files a later layer deleted or replaced: they still
@@ -57,10 +71,40 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
       if (v && CREDENTIAL_FILE_VARS.has(v[1]!)) {
         ctx.report({ messageId: 'toCredentialVar', data: { keyword: ins.keyword, name: v[1]! }, at: ins.args[ins.args.length - 1] ?? ins });
       }
+      const ships = layersShip(ctx.facts, ins);
+      // Copied to a public key's name (`/war/jenkins-key.pub`, a keyring): what it holds is public.
+      if (/\.(pub|asc|gpg)$|keyring|trusted\.gpg/i.test(dest)) return;
+      const from = ins.flags.find((f) => f.name === 'from')?.value ?? null;
+      const read = ctx.facts.context.root !== null ? ctx.facts.context.copiedSecrets.get(ins) ?? [] : null;
+      let reported = false;
       paths.slice(0, -1).forEach((src, i) => {
         const kind = /^[a-z]+:\/\//i.test(src) ? null : secretFileKind(src);
-        if (kind) ctx.report({ messageId: 'secretFile', data: { keyword: ins.keyword, path: src, kind }, at: (ins.json ? undefined : ins.args[i]) ?? ins });
+        if (!kind) return;
+        const at = (ins.json ? undefined : ins.args[i]) ?? ins;
+        const data = { keyword: ins.keyword, path: src, kind };
+        const strong = secretNameStrength(src) === 'strong';
+        if (from !== null) {
+          if (!strong || !ships) return;
+          reported = true;
+          ctx.report({ messageId: 'fromStage', data: { ...data, from: /^\d+$/.test(from) || ctx.facts.stages.some((st) => st.name === from.toLowerCase()) ? `stage ${from}` : from }, at, severity: 'warning' });
+          return;
+        }
+        const seen = read?.find((r) => r.index === i);
+        if (seen?.state === 'clean') return;
+        if (seen?.state === 'secret') {
+          const what = seen.file && seen.file !== src.replace(/^\.?\/+/, '').replace(/\/+$/, '') ? `holds ${seen.file}, which ${seen.what}` : seen.what!;
+          reported = true;
+          if (ships) ctx.report({ messageId: 'secretFile', data: { ...data, what }, at });
+          else ctx.report({ messageId: 'secretFileBuild', data: { ...data, what }, at, severity: 'info' });
+          return;
+        }
+        // Not in the context (or no context): the name alone decides, and it cannot be certain.
+        if (!strong) return;
+        reported = true;
+        ctx.report({ messageId: 'notChecked', data, at, severity: ships ? 'warning' : 'info' });
       });
+      // A variable naming a path a copy filled: context copies may carry a credential file; a stage's copy only when it was reported.
+      if (from !== null && !reported) return;
       const list = destinations.get(ins.stage) ?? [];
       list.push({ dest: norm(dest), line: ins.range.line });
       destinations.set(ins.stage, list);

@@ -2,11 +2,12 @@
  * The build context: `.dockerignore`, and the scripts the Dockerfile copies in and then runs as
  * ENTRYPOINT or CMD, so the pid1 checks can read them. All context I/O goes through a reader.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve, sep } from 'node:path';
-import type { BuildContext, DockerfileFacts, Instruction, ScriptFile, Stage } from './model.js';
+import type { BuildContext, CopiedSecret, DockerfileFacts, Instruction, ScriptFile, Stage } from './model.js';
 import type { Range } from '../util/text.js';
 import { expand } from './vars.js';
+import { secretFileKind, secretInFile } from '../knowledge/secrets.js';
 
 /** Reads files of a build context; returns null for a file that is missing, unreadable, binary or too large. */
 export interface ContextReader {
@@ -14,10 +15,12 @@ export interface ContextReader {
   read(relative: string): string | null;
   /** True when the context holds a file at that path, whatever its size. */
   exists(relative: string): boolean;
+  /** The names in a directory of the context; null when it is not a directory. */
+  list(relative: string): string[] | null;
 }
 
 export function emptyContext(): BuildContext {
-  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map(), packageJson: null };
+  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map(), packageJson: null, copiedSecrets: new Map() };
 }
 
 /**
@@ -63,13 +66,86 @@ export function directoryReader(root: string): ContextReader {
         return null;
       }
     },
+    list(relative) {
+      const full = resolve(join(base, relative));
+      if (full !== base && !full.startsWith(base + sep)) return null;
+      try {
+        return readdirSync(full);
+      } catch {
+        return null;
+      }
+    },
   };
 }
 
 /** A reader over files held in memory (tests, stdin). */
 export function memoryReader(files: Record<string, string>, root = '.'): ContextReader {
-  const key = (p: string): string => posix.normalize(p).replace(/^\.\//, '');
-  return { root, read: (p) => files[key(p)] ?? null, exists: (p) => key(p) in files };
+  const key = (p: string): string => posix.normalize(p).replace(/^\.\//, '').replace(/\/+$/, '');
+  return {
+    root,
+    read: (p) => files[key(p)] ?? null,
+    exists: (p) => key(p) in files,
+    list(p) {
+      const dir = key(p);
+      const prefix = dir === '.' || dir === '' ? '' : `${dir}/`;
+      const names = new Set(Object.keys(files).filter((f) => f.startsWith(prefix) && f !== dir).map((f) => f.slice(prefix.length).split('/')[0]!));
+      return names.size ? [...names] : null;
+    },
+  };
+}
+
+/** At most this many files under a copied credentials directory are read. */
+const MAX_DIR_FILES = 64;
+
+/**
+ * What each COPY/ADD from the build context (not from a stage or an image) copies that is named like
+ * a credential (`.npmrc`, `id_rsa`, `.env`, `*.pem`, a `.docker` directory): the file is read, and
+ * a directory's files, so the content decides (an `.npmrc` with only registry settings, a `.pem` of
+ * DH parameters, a `.docker` folder of vhost files hold no secret).
+ */
+function readCopiedSecrets(facts: DockerfileFacts, reader: ContextReader): Map<Instruction, CopiedSecret[]> {
+  const out = new Map<Instruction, CopiedSecret[]>();
+  for (const ins of facts.instructions) {
+    const i = ins.trigger ?? ins;
+    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.heredocs.length || i.flags.some((f) => f.name === 'from')) continue;
+    const parts = i.json ?? i.args.map((a) => a.value.replace(/^(["'])(.*)\1$/, '$2'));
+    const found: CopiedSecret[] = [];
+    parts.slice(0, -1).forEach((src, index) => {
+      if (/^[a-z]+:\/\//i.test(src) || src.includes('$') || /[*?[]/.test(src)) return;
+      const kind = secretFileKind(src);
+      if (!kind) return;
+      const rel = posix.normalize(src).replace(/^\/+/, '').replace(/\/+$/, '') || '.';
+      const text = reader.read(rel);
+      if (text !== null) {
+        // Credential rules are written for image paths, which are absolute.
+        const what = secretInFile(`/${rel}`, text);
+        found.push({ index, source: src, kind, state: what ? 'secret' : 'clean', what, file: rel });
+        return;
+      }
+      const names = reader.list(rel);
+      if (names === null) {
+        found.push({ index, source: src, kind, state: 'absent', what: null, file: null });
+        return;
+      }
+      // A directory: the credential files in it decide (`.docker/config.json` with auths, `.ssh/id_rsa`).
+      const queue = names.map((n) => `${rel}/${n}`);
+      let hit: { what: string; file: string } | null = null;
+      for (let k = 0; k < queue.length && k < MAX_DIR_FILES && !hit; k++) {
+        const f = queue[k]!;
+        const body = reader.read(f);
+        if (body === null) {
+          const more = reader.list(f);
+          if (more) queue.push(...more.map((n) => `${f}/${n}`));
+          continue;
+        }
+        const what = secretInFile(`/${f}`, body);
+        if (what) hit = { what, file: f };
+      }
+      found.push({ index, source: src, kind, state: hit ? 'secret' : 'clean', what: hit?.what ?? null, file: hit?.file ?? null });
+    });
+    if (found.length) out.set(i, found);
+  }
+  return out;
 }
 
 const SHELL_NAMES = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
@@ -187,6 +263,7 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     devcontainer: reader.read('devcontainer.json') !== null || reader.read('.devcontainer.json') !== null,
     files: new Map(CONTEXT_FILES.filter((f) => reader.exists(f)).map((f) => [f, reader.read(f) ?? ''])),
     packageJson: null,
+    copiedSecrets: readCopiedSecrets(facts, reader),
   };
   const stage = facts.finalStage;
   if (!stage) return ctx;

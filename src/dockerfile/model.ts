@@ -138,4 +138,24 @@ export interface BuildContext {
   files: ReadonlyMap<string, string>;
   /** `package.json` at the context's root, read when a CMD, ENTRYPOINT or script runs npm, yarn or pnpm (its start script); null otherwise. */
   packageJson: string | null;
+  /**
+   * For each COPY/ADD from the context (ONBUILD triggers included), its sources named like
+   * credentials, with what the context holds there. Empty when there is no context to read.
+   */
+  copiedSecrets: ReadonlyMap<Instruction, CopiedSecret[]>;
+}
+
+/** A COPY/ADD source named like a credential, read from the build context. */
+export interface CopiedSecret {
+  /** Position of the source among the instruction's sources. */
+  index: number;
+  source: string;
+  /** What its name suggests (`a credentials file (.npmrc)`). */
+  kind: string;
+  /** `secret`: the file (or a file in the directory) holds a credential; `clean`: read, and it holds none; `absent`: not in the context. */
+  state: 'secret' | 'clean' | 'absent';
+  /** What the content shows (`is a credentials file (.npmrc)`), for `secret`. */
+  what: string | null;
+  /** The context file that holds it (inside a copied directory, the file itself). */
+  file: string | null;
 }

@@ -143,12 +143,43 @@ export function secretFileKind(path: string): string | null {
   if (base === '.env' || (base.startsWith('.env.') && !ENV_EXAMPLE.test(base))) return 'an environment file with secrets';
   if (SECRET_BASENAMES.has(base)) return `a credentials file (${base})`;
   if (p === '.aws/credentials' || p.endsWith('/.aws/credentials') || p.endsWith('/.docker/config.json') || p === '.docker/config.json') return `a credentials file (${p})`;
-  const dir = SECRET_DIRS.find((d) => p === d || p.endsWith(`/${d}`) || p.startsWith(`${d}/`) || p.includes(`/${d}/`));
+  const dir = SECRET_DIRS.find((d) => p === d || p.endsWith(`/${d}`));
   if (dir) return `a credentials directory (${dir})`;
+  // Inside such a directory only the credential files count: `.docker/vhost.conf` is a project's Docker assets.
+  const within = SECRET_DIRS.find((d) => p.startsWith(`${d}/`) || p.includes(`/${d}/`));
+  if (within && !['.docker', '.ssh', '.aws'].includes(within) && !/known_hosts|\.pub$|pubring/.test(base)) return `a file of a credentials directory (${within})`;
   // Public keys and repository signing keys are meant to be shared.
   if (/(pub|gpg|asc|public|signing|repo)/i.test(base)) return null;
   if (SECRET_EXTENSIONS.test(base)) return `a key or keystore (${base})`;
-  if (/\.pem$/i.test(base) && !/(cert|ca|chain|bundle|pub|root)/i.test(base)) return `a PEM key (${base})`;
+  if (/\.pem$/i.test(base) && !/(cert|ca|chain|bundle|pub|root|dh|param|ffdhe)/i.test(base)) return `a PEM file (${base})`;
+  return null;
+}
+
+/**
+ * How sure a credential-looking name is without the file's content: `strong` for names that are
+ * nearly always credentials (`id_rsa`, `.npmrc`, `.git-credentials`, `*.p12`), `weak` for those that
+ * as often hold public or harmless data (`*.pem` is mostly certificates and DH parameters; a
+ * directory such as `.docker` is often a project's Docker assets).
+ */
+export function secretNameStrength(path: string): 'strong' | 'weak' {
+  const p = path.replace(/\\/g, '/').replace(/\/+$/, '');
+  const base = p.split('/').pop() ?? '';
+  if (/\.pem$/i.test(base) && !/key/i.test(base)) return 'weak';
+  // `*.key` is as often a repository's public signing key (`jenkins.io-2026.key`) as a TLS key.
+  if (/\.key$/i.test(base) && !/(priv|server|tls|ssl|client|host|id_|^key\.)/i.test(base)) return 'weak';
+  if (SECRET_DIRS.some((d) => p === d || p.endsWith(`/${d}`))) return 'weak';
+  return 'strong';
+}
+
+/** The first variable of an env file (`KEY=value` lines) that holds a secret by its name and has a value, or null. */
+export function envFileSecret(text: string): string | null {
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const value = m[2]!.replace(/^(["'])(.*)\1$/, '$2').replace(/\s+#.*$/, '');
+    if (value === '' || /^\$\{?\w+\}?$/.test(value)) continue;
+    if (secretVariable(m[1]!, value)?.by === 'name') return m[1]!;
+  }
   return null;
 }
 
@@ -175,6 +206,14 @@ const NEEDS_CONTENT: readonly [RegExp, RegExp][] = [
  * (configuration, scripts, `.env`) whose text holds a token, a private key or a password in a URL.
  */
 export function secretInFile(path: string, text: string): string | null {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  // An environment file is a secret only when a secret-named variable in it has a value.
+  if (base === '.env' || base.startsWith('.env.')) {
+    const content = secretValueKind(text);
+    if (content) return `holds ${content}`;
+    const held = envFileSecret(text);
+    return held ? `is an environment file with a secret (${held})` : null;
+  }
   const content = secretValueKind(text);
   const byName = secretFileKind(path);
   const need = NEEDS_CONTENT.find(([p]) => p.test(path));

@@ -103,6 +103,7 @@ export function startServer(options: ServerOptions = {}): Connection {
         if (full !== disk.root && !full.startsWith(disk.root + sep)) return false;
         return documents.get(pathToFileURL(full).href) !== undefined || disk.exists(rel);
       },
+      list: (rel) => disk.list(rel),
     };
   };
 
@@ -384,7 +385,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     const setup = await (await config())(path);
     const reader = a.contextDir ? contextReader(a.contextDir) : null;
     const lint = async (files: ReadonlyMap<string, string>): Promise<Finding[]> => {
-      const overlay: ContextReader | undefined = reader ? { root: reader.root, read: (p) => files.get(posix.normalize(p).replace(/^\.\//, '')) ?? reader.read(p), exists: (p) => files.has(posix.normalize(p).replace(/^\.\//, '')) || reader.exists(p) } : undefined;
+      const overlay: ContextReader | undefined = reader ? { root: reader.root, read: (p) => files.get(posix.normalize(p).replace(/^\.\//, '')) ?? reader.read(p), exists: (p) => files.has(posix.normalize(p).replace(/^\.\//, '')) || reader.exists(p), list: (p) => reader.list(p) } : undefined;
       return (await analyzeDockerfile(files.get('')!, { path: path ?? uri, checks: setup.checks, settings: setup.settings, ...(setup.severity ? { severity: setup.severity } : {}), ...(overlay ? { reader: overlay } : {}) })).findings;
     };
     const r = await fixFiles(new Map([['', a.text]]), lint, fixKinds(false), a.findings, (f) => reader?.read(f) ?? null);

@@ -55,17 +55,57 @@ testCheck(secretArgEnv, {
   ],
 });
 
+const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+
 testCheck(copiedSecret, {
   valid: [
     'FROM alpine:3.20\nCOPY app.py requirements.txt /app/\n',
     'FROM alpine:3.20\nCOPY .env.example certs/ca.pem /app/\n',
     { name: 'repository signing keys are public', code: 'FROM debian:12\nADD nodesource-repo.gpg.key yarn-pubkey.key /tmp/\n' },
     { name: 'credential path outside what was copied', code: 'FROM alpine:3.20\nCOPY /src /src\nENV GOOGLE_APPLICATION_CREDENTIALS=./app/sa.json\n' },
+    {
+      name: 'files read from the context that hold no credential',
+      code: 'FROM nginx:1.27-alpine\nCOPY dhparams.pem /etc/nginx/dhparams.pem\nCOPY .npmrc .env.production /app/\n',
+      context: {
+        'dhparams.pem': '-----BEGIN DH PARAMETERS-----\nMIIBCAKCAQEA\n-----END DH PARAMETERS-----\n',
+        '.npmrc': '# registry settings moved elsewhere\nregistry=https://registry.npmjs.org/\n',
+        '.env.production': 'APP_NAME=Example\nDB_CONNECTION=sqlite\nAPP_KEY=\n',
+      },
+    },
+    {
+      name: 'a project folder called .docker holds Docker assets, not credentials',
+      code: 'FROM php:8.3-apache\nCOPY .docker/vhost.conf /etc/apache2/sites-available/000-default.conf\nCOPY .docker /assets\n',
+      context: { '.docker/vhost.conf': '<VirtualHost *:80></VirtualHost>\n', '.docker/entrypoint.sh': '#!/bin/sh\nexec "$@"\n' },
+    },
+    {
+      name: 'a .docker directory another stage only made',
+      code: 'FROM alpine:3.20 AS prep\nRUN mkdir -p /out/.docker\nFROM scratch\nCOPY --from=prep /out/.docker /app/.docker\nENV DOCKER_CONFIG=/app/.docker\n',
+    },
+    { name: 'a .pem name that is not in the context is most likely a certificate', code: 'FROM alpine:3.20\nCOPY target/shared/ffdhe4096.pem /etc/dovecot/dh.pem\n', context: { 'Dockerfile': 'x' } },
   ],
   invalid: [
-    { code: 'FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\n', errors: [{ messageId: 'secretFile', line: 2, column: 6, endColumn: 12 }] },
-    { code: 'FROM node:20\nCOPY package.json .npmrc ./\n', errors: [{ messageId: 'secretFile', line: 2, column: 19 }] },
-    { code: 'FROM alpine:3.20\nADD .aws/credentials server.key /root/\n', errors: [{ messageId: 'secretFile', line: 2, column: 5 }, { messageId: 'secretFile', line: 2, column: 22 }] },
+    { name: 'a private key read from the context', code: 'FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\n', context: { id_rsa: PRIVATE_KEY }, errors: [{ messageId: 'secretFile', line: 2, column: 6, endColumn: 12, severity: 'error' }] },
+    {
+      name: 'an .npmrc with a token, and a .pem with a private key',
+      code: 'FROM node:20\nCOPY package.json .npmrc ./\nCOPY tls/server.pem /etc/tls/\n',
+      context: { '.npmrc': '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\n', 'tls/server.pem': PRIVATE_KEY.replace(/OPENSSH /g, '') },
+      errors: [{ messageId: 'secretFile', line: 2, column: 19 }, { messageId: 'secretFile', line: 3, column: 6 }],
+    },
+    { name: 'an .env with a secret value', code: 'FROM node:20\nCOPY .env /app/.env\n', context: { '.env': 'PORT=3000\nDB_PASSWORD=s3cr3t-value\n' }, errors: [{ messageId: 'secretFile', line: 2 }] },
+    {
+      name: 'a .docker directory with a config.json that holds auths',
+      code: 'FROM alpine:3.20\nCOPY .docker /root/.docker\n',
+      context: { '.docker/config.json': '{"auths":{"registry.example.com":{"auth":"dXNlcjpwYXNz"}}}\n' },
+      errors: [{ messageId: 'secretFile', line: 2, column: 6 }],
+    },
+    { name: 'not in the context: not checked, a warning', code: 'FROM alpine:3.20\nADD .aws/credentials server.key /root/\n', errors: [{ messageId: 'notChecked', line: 2, column: 5, severity: 'warning' }, { messageId: 'notChecked', line: 2, column: 22 }] },
+    {
+      name: 'a credential in a stage that does not ship: info',
+      code: 'FROM node:20 AS build\nCOPY .npmrc ./\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\n',
+      context: { '.npmrc': '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\n' },
+      errors: [{ messageId: 'secretFileBuild', line: 2, severity: 'info' }],
+    },
+    { name: 'a credential file copied from a stage', code: 'FROM alpine:3.20 AS creds\nRUN echo x\nFROM alpine:3.20\nCOPY --from=creds /root/.npmrc /root/.npmrc\n', errors: [{ messageId: 'fromStage', line: 4, severity: 'warning' }] },
     { code: 'FROM alpine:3.20\nCOPY ./config $AWS_CONFIG_FILE\n', errors: [{ messageId: 'toCredentialVar', line: 2, column: 15 }] },
     { code: 'FROM alpine:3.20\nCOPY . .\nENV GOOGLE_APPLICATION_CREDENTIALS="./sa.json"\n', errors: [{ messageId: 'credentialPath', line: 3, column: 5 }] },
   ],
