@@ -160,8 +160,27 @@ testCheck(installYes, {
 });
 
 testCheck(cdInRun, {
-  valid: ['FROM alpine:3.20\nWORKDIR /opt\n', { name: 'subshell', code: 'FROM alpine:3.20\nRUN (cd /src && make)\n' }],
-  invalid: [{ code: 'FROM alpine:3.20\nRUN mkdir /opt/x && cd /opt/x && make\n', errors: [{ messageId: 'cd', line: 2, column: 21, endColumn: 30 }] }],
+  valid: [
+    'FROM alpine:3.20\nWORKDIR /opt\n',
+    { name: 'subshell', code: 'FROM alpine:3.20\nRUN (cd /src && make)\n' },
+    { name: 'cd - returns, it is no cd ~', code: 'FROM golang:1.22-alpine\nWORKDIR /src\nRUN make release && cd release-dir && ./install.sh && cd - && make check\n' },
+    { name: 'cd in the middle of a single-layer build', code: 'FROM alpine:3.20\nRUN wget -q -O /tmp/x.tgz https://example.com/x-1.0.tgz \\\n && mkdir /build && tar -xzf /tmp/x.tgz -C /build \\\n && cd /build && make && make install && rm -rf /build /tmp/x.tgz\n' },
+    { name: 'a directory the RUN removes', code: 'FROM debian:bookworm-slim\nRUN set -eux; cd /tmp; echo hi > x; cat x; rm -rf /tmp/*\n' },
+    { name: 'a glob WORKDIR cannot expand', code: 'FROM debian:bookworm-slim\nRUN cd clang* && cp -R * /usr/local\n' },
+    { name: 'a command substitution', code: 'FROM debian:bookworm-slim\nRUN cd "$(mktemp -d)" && touch x\n' },
+    { name: 'home', code: 'FROM debian:bookworm-slim\nRUN cd ~ && touch x\n' },
+    { name: 'a second cd in the RUN', code: 'FROM debian:bookworm-slim\nRUN cd /tmp && touch x && cd /var && touch y\n' },
+    { name: 'a mount of the RUN', code: 'FROM debian:12-slim\nRUN --mount=type=cache,target=/installTmp cd /installTmp && wget -q https://example.com/x.sh\n' },
+    { name: 'a shell operator WORKDIR cannot expand', code: 'FROM php:8.3-fpm\nRUN set -eux; cd "${PHP_INI_DIR%/php}"; cp php-fpm.conf.default php-fpm.conf\n' },
+    { name: 'a scratch directory for downloads', code: 'FROM debian:12-slim\nRUN cd /tmp && curl -fsSLO https://example.com/a.tgz && tar -xzf a.tgz -C /opt\n' },
+    { name: 'a heredoc script', code: 'FROM alpine:3.20\nRUN <<EOT\nset -e\ncd /root\nwget -q https://example.com/tool-1.0.tgz\nEOT\n' },
+  ],
+  invalid: [
+    { code: 'FROM alpine:3.20\nRUN mkdir /opt/x && cd /opt/x && make\n', errors: [{ messageId: 'cd', line: 2, column: 21, endColumn: 30 }] },
+    { name: 'after echo', code: 'FROM alpine:3.20\nRUN echo build && cd $SDK && ./install.sh\n', errors: [{ messageId: 'cd', line: 2, column: 19 }] },
+    { name: 'a trailing cd does nothing', code: 'FROM debian:12-slim\nRUN apt-get update && rm -rf /var/lib/apt/lists/* && cd /tmp\n', errors: [{ messageId: 'trailing', line: 2, column: 54 }] },
+    { name: 'a lone cd', code: 'FROM debian:12-slim\nRUN cd /opt\n', errors: [{ messageId: 'trailing', line: 2 }] },
+  ],
 });
 
 testCheck(aptCommand, {
