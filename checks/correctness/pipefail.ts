@@ -4,6 +4,8 @@ import type { DockerfileFacts } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { suggestedFix } from '../../src/fix/edits.js';
 import { insertLineBefore } from '../../src/fix/dockerfile-edits.js';
+import type { ShellCommand } from '../../src/shell/shell.js';
+import { failsOnEmptyInput, harmlessLocalPipe } from '../../src/knowledge/pipes.js';
 
 /** Commands that cannot fail in a way pipefail would catch when they feed a pipe (\`echo "$SUM  file" | sha256sum -c\`). */
 const HARMLESS = new Set(['echo', 'printf', 'yes', 'true']);
@@ -53,6 +55,7 @@ RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
     const check = (ins: Instruction): void => {
       const commands = ins.shell?.commands ?? [];
       let setInRun = false;
+      let minor: ShellCommand[] | null = null;
       for (const c of commands) {
         if (c.base === 'set' && c.argv.some((a, i) => a === 'pipefail' && /^-[a-z]*o$/.test(c.argv[i - 1] ?? ''))) setInRun = true;
         if (setInRun || !c.pipeline || c.pipeline.index !== 0) continue;
@@ -61,11 +64,34 @@ RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
           const d = commands[k]!;
           if (d.pipeline?.index === members.length && d.pipeline.size === c.pipeline.size) members.push(d);
         }
+        // tree-sitter-bash reads `a | b | c || d` as `a | (b | c || d)`: follow the pipe on through `|`.
+        for (let k = commands.indexOf(members.at(-1)!) + 1; k < commands.length; k++) {
+          const d = commands[k]!;
+          if (d.wrappedBy) continue;
+          if (d.before !== '|') break;
+          members.push(d);
+        }
         const last = members.at(-1)!;
-        if (members.slice(0, -1).every((d) => HARMLESS.has(d.base))) continue;
-        ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn }, fix: bashFix(ctx.facts, ins) });
+        const feeders = members.slice(0, -1);
+        if (feeders.every((d) => HARMLESS.has(d.base))) continue;
+        // A producer piped straight into a tail that fails by itself on empty input: pipefail adds nothing.
+        if (members.length === 2 && failsOnEmptyInput(last)) continue;
+        // `… | xargs rm || true`: the pipe's status is thrown away anyway.
+        const next = commands.slice(commands.indexOf(last) + 1).find((d) => !d.wrappedBy);
+        if (last.after === '||' && next && (next.base === 'true' || next.base === ':')) continue;
+        if (harmlessLocalPipe(members)) {
+          minor ??= members;
+          continue;
+        }
+        report(members);
         return;
       }
+      if (minor) report(minor, 'info');
+    };
+    const report = (members: ShellCommand[], severity?: 'info'): void => {
+      const c = members[0]!;
+      const last = members.at(-1)!;
+      ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn }, ...(severity ? { severity } : {}), fix: bashFix(ctx.facts, ins) });
     };
     return {
       SHELL(ins) {

@@ -294,9 +294,15 @@ testCheck(pipefail, {
     { name: 'inherited from the stage it builds on', code: 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM base\nRUN a | b\n' },
     { name: 'a pipe fed by echo cannot fail', code: 'FROM debian:12\nRUN echo "$SUM  /tmp/x.tgz" | sha256sum -c - && printf a | tr a b\n' },
     { name: 'PowerShell is not sh', code: 'FROM mcr.microsoft.com/powershell:latest\nSHELL ["pwsh", "-c"]\nRUN Get-Item x | Select-Object y\n' },
+    {
+      name: 'tails that fail on empty input by themselves',
+      code: 'FROM debian:12\nRUN curl -fsSL https://e.com/x.tgz | tar -xz -C /opt \\\n && wget -qO- https://e.com/KEYS | gpg --batch --import \\\n && curl -fsSL https://e.com/key.asc | gpg --dearmor -o /usr/share/keyrings/e.gpg \\\n && rpm -K x.rpm | grep -F "x.rpm: digests signatures OK" \\\n && wget -qO- https://e.com/x.xz | xz -d > /usr/local/bin/x\n',
+    },
   ],
   invalid: [
-    { name: 'the pipe is located', code: 'FROM debian:12\nRUN apt-get update && \\\n    curl -fsSL https://e.com/x | tar -xz\n', errors: [{ messageId: 'noPipefail', line: 3, column: 5, endColumn: 41 }] },
+    { name: 'the pipe is located', code: 'FROM debian:12\nRUN apt-get update && \\\n    curl -fsSL https://e.com/x | tee /tmp/x\n', errors: [{ messageId: 'noPipefail', line: 3, column: 5, endColumn: 44 }] },
+    { name: 'a local producer is info', code: 'FROM debian:12\nCOPY fixes.patch /src/\nRUN cd /src && cat *.patch | patch -p1 && find . -name "*.orig" | xargs rm -f\n', errors: [{ messageId: 'noPipefail', line: 3, column: 16, severity: 'info' }] },
+    { name: 'grep -v passes on what it gets', code: 'FROM debian:12\nRUN curl -fsS https://e.com/list | grep -v "^#" > /etc/list\n', errors: [{ messageId: 'noPipefail', line: 2, severity: 'warning' }] },
     { name: 'a second pipe in the same RUN after a harmless one', code: 'FROM debian:12\nRUN echo a | b; curl -fsS https://e.com | sh\n', errors: [{ messageId: 'noPipefail', line: 2, column: 17 }] },
     { name: 'sh does not count', code: 'FROM debian:12\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN a | b\n', errors: [{ messageId: 'noPipefail', line: 3 }] },
     { name: 'a later SHELL without it', code: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN a | b\nSHELL ["/bin/sh", "-c"]\nRUN a | b\n', errors: [{ messageId: 'noPipefail', line: 5 }] },
