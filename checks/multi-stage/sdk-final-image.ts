@@ -5,16 +5,16 @@ import { buildStep } from '../../src/knowledge/build-tools.js';
 import { isToolchainImage } from '../../src/dockerfile/runtime.js';
 import { toolReport } from '../../src/image/binaries.js';
 import { toolchainsIn } from '../../src/image/toolchains.js';
-
-const HUB = new Set([null, 'docker.io', 'index.docker.io', 'registry-1.docker.io']);
+import { hubRepository } from '../../src/knowledge/image-ref.js';
 const SDK_REPOS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'sbt', 'clojure', 'haskell']);
 
 /** The SDK an image reference names, or null when it is a runtime image. */
 function sdkOf(image: ImageRef): string | null {
   const tag = (image.tag ?? 'latest').toLowerCase();
-  const repo = image.repository.toLowerCase();
-  if (/^mcr\.microsoft\.com$/.test(image.registry ?? '') && /^dotnet\/(core\/)?sdk$/.test(repo)) return '.NET SDK';
-  if (!HUB.has(image.registry)) return null;
+  if (/^mcr\.microsoft\.com$/.test(image.registry ?? '') && /^dotnet\/(core\/)?sdk$/.test(image.repository.toLowerCase())) return '.NET SDK';
+  // Docker Hub directly or through a mirror (`mirror.gcr.io/library/golang`, `public.ecr.aws/docker/library/golang`).
+  const repo = hubRepository(image)?.toLowerCase();
+  if (!repo) return null;
   // buildpack-deps:*-curl and *-scm carry no compilers; the plain tags do
   if (repo === 'buildpack-deps') return /-(curl|scm)$/.test(tag) ? null : repo;
   if (SDK_REPOS.has(repo)) return repo;
@@ -25,7 +25,7 @@ function sdkOf(image: ImageRef): string | null {
 
 /** Node images other than slim and alpine carry compilers and headers for native modules. */
 const fullNode = (image: ImageRef): boolean =>
-  HUB.has(image.registry) && image.repository === 'node' && !/slim|alpine/.test(image.tag ?? 'latest');
+  hubRepository(image) === 'node' && !/slim|alpine/.test(image.tag ?? 'latest');
 
 const builds = (chain: Stage[]): boolean =>
   chain.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && i.shell?.commands.some((c) => buildStep(c) !== null)));

@@ -1,6 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { insertAfter, safeFix } from '../../src/fix/edits.js';
 import { knownImageFor } from '../../src/fix/known.js';
+import { unpinnableBase } from '../../src/dockerfile/from-args.js';
+import { fetchOnlyStage, shippedStages } from '../../src/dockerfile/stages.js';
 
 export default defineCheck({
   id: 'tags/no-digest',
@@ -37,7 +39,10 @@ CMD ["python", "-m", "http.server"]
     FROM(ins) {
       const image = ins.stage?.image;
       const arg = ins.args[0];
-      if (!image || !arg || image.unresolved || image.digest || image.resolved === '' || image.repository === 'scratch') return;
+      const stage = ins.stage;
+      if (!stage || !image || !arg || image.unresolved || image.digest || image.resolved === '' || image.repository === 'scratch') return;
+      if (unpinnableBase(ctx.facts, stage)) return;
+      if (!shippedStages(ctx.facts).has(stage) && fetchOnlyStage(ctx.facts, stage) === 'copies') return;
       // The digest of an image given in the same run under this tag (an OCI archive records what the registry serves).
       const digest = arg.value.includes('$') ? null : knownImageFor(image, ctx.settings.knownImages)?.digest;
       const fix = digest ? safeFix(`Pin ${image.resolved}@${digest.slice(0, 19)}…`, [insertAfter(arg, `@${digest}`)]) : null;

@@ -1,5 +1,29 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { remove, safeFix, span } from '../../src/fix/edits.js';
+import type { Stage } from '../../src/dockerfile/model.js';
+import { shippedStages } from '../../src/dockerfile/stages.js';
+
+/** Words that name each architecture in URLs, package sources and file names. */
+const ARCH_WORDS: Record<string, RegExp> = {
+  amd64: /\b(amd64|x86_64|x86-64|x64)\b/i,
+  arm64: /\b(arm64|aarch64)\b/i,
+  arm: /\b(armhf|armv7l?|armel)\b/i,
+  '386': /\b(i386|i686|x86_32)\b/i,
+  ppc64le: /\bppc64le\b/i,
+  s390x: /\bs390x\b/i,
+};
+
+/**
+ * The stage is written for that one architecture: its RUNs name it (`arch=amd64`, a `linux-x64`
+ * tarball) and no other. Such a stage cannot be built
+ * for another platform, so the pin states a fact.
+ */
+function builtForOnly(stage: Stage, arch: string): boolean {
+  const own = ARCH_WORDS[arch];
+  if (!own) return false;
+  const text = stage.instructions.filter((i) => i.keyword === 'RUN' || i.keyword === 'ADD' || i.keyword === 'ENV' || i.keyword === 'ARG').map((i) => i.body + i.heredocs.map((h) => h.body).join('\n')).join('\n');
+  return own.test(text) && Object.entries(ARCH_WORDS).every(([a, re]) => a === arch || !re.test(text));
+}
 
 export default defineCheck({
   id: 'tags/platform-flag',
@@ -9,6 +33,8 @@ export default defineCheck({
   fixable: 'safe',
   aliases: ['DL3029', 'FromPlatformFlagConstDisallowed', 'DL3065', 'RedundantTargetPlatform'],
   messages: {
+    builder:
+      'FROM --platform={platform} runs this stage on {platform} for every target; its output is only copied, so this is right for architecture-independent files, but on other build machines it runs under emulation; use $BUILDPLATFORM to run it natively',
     constant:
       'FROM --platform={platform} pins the base to one platform, so a build for another target gets a {platform} image that fails to start or runs under emulation; use $BUILDPLATFORM or drop the flag',
     redundant: 'FROM --platform=$TARGETPLATFORM repeats the default (the target platform), so it only adds noise; drop the flag',
@@ -19,7 +45,10 @@ more, and a build picks the one for its target. \`FROM --platform=linux/amd64\` 
 build for arm64 silently ships an amd64 base: the container fails with "exec format error" or runs
 slowly under emulation. Where a stage must run on the build machine (a cross-compiling build
 stage), \`--platform=$BUILDPLATFORM\` says so; a stage named for its platform (\`AS build_amd64\`) is
-taken as meant.
+taken as meant, and so is a stage written for that one architecture (its RUNs fetch \`arch=amd64\`
+packages or a \`linux-x64\` tarball and name no other architecture): it could not be built for
+another. A pinned stage that does not ship (only copied from) is info: its files may well be
+architecture-independent, and \`$BUILDPLATFORM\` only avoids emulation.
 
 \`--platform=$TARGETPLATFORM\` is what the build does anyway, so it only adds noise.`,
     bad: `FROM --platform=linux/amd64 node:20-slim
@@ -52,7 +81,10 @@ COPY --from=build /out/app /app
       const [os = '', arch = ''] = platform.toLowerCase().split('/');
       const name = ins.stage?.name ?? '';
       if (name && ((os && name.includes(os)) || (arch && name.includes(arch)))) return;
-      ctx.report({ messageId: 'constant', data: { platform }, at: flag });
+      const stage = ins.stage;
+      if (stage && builtForOnly(stage, arch)) return;
+      if (stage && !shippedStages(ctx.facts).has(stage)) ctx.report({ messageId: 'builder', data: { platform }, at: flag, severity: 'info' });
+      else ctx.report({ messageId: 'constant', data: { platform }, at: flag });
     },
   }),
 });

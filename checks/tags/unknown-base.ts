@@ -13,7 +13,7 @@ export default defineCheck({
     undeclared:
       'FROM uses ${name}, which no ARG before the first FROM declares, so it is always empty and a build argument cannot set it{hint}',
     noDefault:
-      'the image becomes "{resolved}" without build arguments, which is not an image, so a plain docker build fails and nobody can tell which base ships; give {names} a default',
+      'the image becomes "{resolved}" without build arguments, which names no image, so a plain docker build fails and the Dockerfile alone does not say which base ships; give {names} a default, or document that the build passes it',
   },
   docs: {
     why: `Variables in \`FROM\` come only from \`ARG\`s declared before the first \`FROM\`. A name that is not
@@ -46,6 +46,7 @@ CMD ["sh"]
       }
       return false;
     };
+    const reported = new Set<string>();
     return {
       FROM(ins) {
         const platform = ins.flags.find((f) => f.name === 'platform');
@@ -58,13 +59,15 @@ CMD ["sh"]
         // the frontend removes quotes from the image word: `debian:"${RELEASE}-slim"`
         const value = expanded.value.replace(/["']/g, '');
         const isStage = ctx.facts.stages.some((s) => s.name !== null && s.name === value.toLowerCase());
-        if (isValidReference(value) || isStage) return;
+        // `…:latest-${GOARCH}` with GOARCH unset is a well-formed reference to a tag nobody publishes.
+        const tag = /:([^/@]*)(@|$)/.exec(value)?.[1];
+        const dangling = tag !== undefined && /^[-._]|[-._]$/.test(tag);
+        if ((isValidReference(value) && !dangling) || isStage) return;
         const unset = [...new Set(names.filter((n) => declared.get(n) === null))];
-        ctx.report({
-          messageId: 'noDefault',
-          data: { resolved: value, names: (unset.length > 0 ? unset : names).join(', ') },
-          at: arg,
-        });
+        const fresh = (unset.length > 0 ? unset : names).filter((n) => !reported.has(n));
+        if (fresh.length === 0) return;
+        for (const n of fresh) reported.add(n);
+        ctx.report({ messageId: 'noDefault', data: { resolved: value, names: fresh.join(', ') }, at: arg, severity: 'info' });
       },
     };
   },

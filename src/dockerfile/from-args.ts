@@ -1,6 +1,7 @@
 /** What a FROM's variables resolve to before any build argument is passed, for the `tags` checks. */
-import type { DockerfileFacts } from './model.js';
+import type { DockerfileFacts, Stage } from './model.js';
 import { PLATFORM_ARGS, expand } from './vars.js';
+import { OFFICIAL_IMAGES, hubRepository } from '../knowledge/image-ref.js';
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
@@ -30,7 +31,11 @@ export function declaredGlobalArgs(facts: DockerfileFacts): Map<string, string |
   for (const ins of facts.instructions) {
     if (ins.keyword === 'FROM') break;
     if (ins.keyword !== 'ARG') continue;
-    for (const p of ins.properties) out.set(p.name, p.value === null ? null : expand(p.value, out).value);
+    for (const p of ins.properties) {
+      // `ARG TARGETARCH` only brings the platform arg into scope: BuildKit still fills it.
+      if (p.value === null && PLATFORM_ARGS.includes(p.name)) continue;
+      out.set(p.name, p.value === null ? null : expand(p.value, out).value);
+    }
   }
   return out;
 }
@@ -54,4 +59,32 @@ function distance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+const SENTINEL = /^(placeholder|non-?existing|must[-_]?be[-_]?(set|given|passed)|unset|undefined|none|null|required|replace[-_]?me|change[-_]?me|override[-_]?me|dummy|todo|invalid|missing|set[-_]?me)$/i;
+
+/**
+ * Why a stage's base image cannot be named by a tag or pinned by a digest in the Dockerfile, or
+ * null: `placeholder` when the FROM is a build argument whose default is a stand-in that makes a
+ * build without `--build-arg` fail (`ARG BASE=placeholder`, `non-existing`); `local` when it is an
+ * image the same pipeline builds just before (`localhost/app`, `app:local`, or an ARG default with no
+ * registry, not an official image, whose tag is made of other ARGs: `builder:rhel-${VERSION}`).
+ */
+export function unpinnableBase(facts: DockerfileFacts, stage: Stage): 'placeholder' | 'local' | null {
+  const image = stage.image;
+  if (!image) return null;
+  const registry = image.registry ?? '';
+  if (registry === 'localhost' || registry.startsWith('localhost:') || image.tag === 'local' || image.repository.startsWith('local/')) return 'local';
+  const raw = stage.from.args[0]?.value ?? '';
+  const lone = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(raw);
+  if (!lone) return null;
+  if (!image.registry && !image.tag && !image.digest && !image.repository.includes('/') && SENTINEL.test(image.repository)) return 'placeholder';
+  let written: string | null = null;
+  for (const ins of facts.instructions) {
+    if (ins.keyword === 'FROM') break;
+    for (const p of ins.keyword === 'ARG' ? ins.properties : []) if (p.name === lone[1]) written = p.value;
+  }
+  const official = OFFICIAL_IMAGES.has(hubRepository(image) ?? '');
+  if (written?.includes('$') && !image.registry && !image.repository.includes('/') && !official) return 'local';
+  return null;
 }

@@ -87,3 +87,49 @@ export function layersShip(facts: DockerfileFacts, ins: Instruction): boolean {
   if (ins.onbuild || !stage) return true;
   return shippedStages(facts).has(stage);
 }
+
+/** Commands of a stage that only fetches files: download, verify, unpack, move into place. */
+const FETCH_COMMANDS = new Set([
+  'curl', 'wget', 'tar', 'unzip', 'gunzip', 'gzip', 'xz', 'unxz', 'bunzip2', 'zstd', 'sha1sum', 'sha256sum', 'sha512sum', 'md5sum', 'gpg', 'gpgv',
+  'mkdir', 'mv', 'cp', 'chmod', 'ln', 'rm', 'echo', 'printf', 'set', 'true', 'test', '[', 'cd', 'export', 'ls', 'install', 'cat', 'grep', 'sed',
+  'awk', 'cut', 'basename', 'dirname', 'tr', 'head', 'tail', 'sort', 'find', 'file', 'uname', 'exit', 'touch',
+]);
+
+/** Directories every base image has: a copy of one takes the base's files too. */
+const SYSTEM_DIRS = /^(|\/(bin|sbin|lib|lib32|lib64|libx32|usr|etc|var|opt|home|root|srv|tmp|run|mnt|media|boot|dev|proc|sys)|\/usr\/[^/]+|\/var\/[^/]+|\/etc\/[^/]+)$/;
+
+/**
+ * What a stage that does not ship is for, when its base hardly matters: `copies` when it runs
+ * nothing and every file other stages take from it is one it copied in itself (`FROM alpine AS
+ * tools` gathering binaries of other images); `fetches` when its RUNs only download, verify and
+ * unpack (`wget … && tar -x`); null for any other stage.
+ */
+export function fetchOnlyStage(facts: DockerfileFacts, stage: Stage): 'copies' | 'fetches' | null {
+  const runs = stage.instructions.filter((i) => i.keyword === 'RUN');
+  if (runs.length > 0) {
+    return runs.every((r) => r.shell !== null && r.shell.commands.length > 0 && r.shell.commands.every((c) => FETCH_COMMANDS.has(c.base))) ? 'fetches' : null;
+  }
+  const dests: string[] = [];
+  for (const i of stage.instructions) {
+    if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
+    const dest = (i.json ?? i.args.map((a) => a.value)).at(-1) ?? '';
+    if (!dest.startsWith('/')) return null;
+    dests.push(dest.replace(/\/+$/, ''));
+  }
+  if (dests.length === 0) return null;
+  const names = new Set([String(stage.index), ...(stage.name ? [stage.name] : [])]);
+  for (const s of facts.stages) {
+    for (const i of s.instructions) {
+      const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
+      if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || !from || !names.has(from)) continue;
+      const srcs = (i.json ?? i.args.map((a) => a.value)).slice(0, -1);
+      // A file it copied in, or a directory of its own that holds only such files (`/usr/local/pgsql` over `/usr/local/pgsql/pgsql-16/`).
+      const own = (src: string): boolean => {
+        const x = src.replace(/\/+$/, '');
+        return dests.some((d) => x === d || x.startsWith(`${d}/`) || (d.startsWith(`${x}/`) && !SYSTEM_DIRS.test(x)));
+      };
+      if (!srcs.every(own)) return null;
+    }
+  }
+  return 'copies';
+}

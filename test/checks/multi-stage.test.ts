@@ -68,6 +68,11 @@ testCheck(sdkFinal, {
     { name: 'buildpack-deps with compilers', code: 'FROM buildpack-deps:bookworm\nCMD ["/app/server"]\n', errors: [{ messageId: 'sdkBase', line: 1, column: 6 }] },
     { name: 'golang by ARG', code: 'ARG GO=1.22\nFROM docker.io/library/golang:${GO}\nCMD ["/app/server"]\n', errors: [{ messageId: 'sdkBase', line: 2 }] },
     { name: 'full node image that builds', code: 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\nCMD ["/app/server"]\n', errors: [{ messageId: 'nodeBuild', line: 1, column: 6 }] },
+    {
+      name: 'official images through Docker Hub mirrors',
+      code: 'FROM mirror.gcr.io/library/golang:1.22\nFROM public.ecr.aws/docker/library/maven:3.9\nFROM harbor.example.com/dockerhub/library/rust:1.80\nCMD ["/app/server"]\n',
+      errors: [{ messageId: 'sdkBase', line: 3 }],
+    },
   ],
 });
 
