@@ -7,11 +7,11 @@ export default defineCheck({
   id: 'correctness/copy-destination-slash',
   title: 'COPY of several sources goes to a directory ending in /',
   category: 'correctness',
-  severity: 'error',
+  severity: 'warning',
   fixable: 'safe',
   aliases: ['DL3021', 'DS011'],
   messages: {
-    noSlash: '{keyword} has {count} sources but the destination "{dest}" does not end with /, so the build fails',
+    noSlash: '{keyword} has {count} sources but the destination "{dest}" does not end with /: the classic builder stops there, and a reader cannot tell a directory is meant; write "{dest}/"',
   },
   docs: {
     why: `When \`COPY\` or \`ADD\` gets several sources (or a wildcard), the destination must be a directory
@@ -31,7 +31,7 @@ COPY package.json package-lock.json /app/
       // `COPY file:<digest> in <dest>` is how image history writes a copy, not a Dockerfile line.
       if (paths.length < 3 || (/^(file|multi|dir):/.test(paths[0]!) && paths[1] === 'in')) return;
       const dest = paths[paths.length - 1]!;
-      if (dest.endsWith('/') || dest.endsWith('\\') || /^\$\{?\w+\}?$/.test(dest)) return;
+      if (dest.endsWith('/') || dest.endsWith('\\') || dest === '.' || dest === '..' || /^\$\{?\w+\}?$/.test(dest)) return;
       const at = (ins.json ? undefined : ins.args[ins.args.length - 1]) ?? ins;
       ctx.report({ messageId: 'noSlash', data: { keyword: ins.keyword, count: paths.length - 1, dest }, at, fix: slashFix(ins) });
     };

@@ -12,7 +12,7 @@ export default defineCheck({
   messages: {
     outOfRange: 'EXPOSE {value}: port {port} is outside 0-65535, so the build fails',
     mapping: 'EXPOSE {value} holds a host address or port mapping, which EXPOSE ignores (only the container port {port} is kept); publish ports with docker run -p',
-    protoCasing: 'EXPOSE {value}: the protocol should be written in lower case ({proto})',
+    protoCasing: 'EXPOSE {value}: the protocol should be written in lower case ({proto}); the builder lower-cases it, so this is only style',
     badProtocol: 'EXPOSE {value}: "{proto}" is not a protocol (tcp, udp or sctp), so the build fails',
   },
   docs: {
@@ -37,11 +37,11 @@ EXPOSE 80 443/tcp
         const data = { value: a.value, port: m[2]!, proto: (m[4] ?? '').toLowerCase() };
         const bad = [m[2]!, m[3]].find((p) => p !== undefined && Number(p) > 65535);
         if (bad) ctx.report({ messageId: 'outOfRange', data: { ...data, port: bad }, at: a });
-        else if (m[1]) ctx.report({ messageId: 'mapping', data, at: a });
+        else if (m[1]) ctx.report({ messageId: 'mapping', data, at: a, severity: 'warning' });
         else if (m[4] && !['tcp', 'udp', 'sctp'].includes(data.proto)) ctx.report({ messageId: 'badProtocol', data: { ...data, proto: m[4] }, at: a });
         else if (m[4] && m[4] !== data.proto) {
           const lower = a.value.replace(/\/(\w+)(["']?)$/, (_, p: string, q: string) => `/${p.toLowerCase()}${q}`);
-          ctx.report({ messageId: 'protoCasing', data, at: a, fix: lower !== a.value ? safeFix(`Write /${data.proto}`, [replace(a, lower)]) : null });
+          ctx.report({ messageId: 'protoCasing', data, at: a, severity: 'info', fix: lower !== a.value ? safeFix(`Write /${data.proto}`, [replace(a, lower)]) : null });
         }
       }
     },

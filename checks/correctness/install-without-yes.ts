@@ -29,6 +29,7 @@ export default defineCheck({
   aliases: ['DL3014', 'DS021', 'DL3030', 'DL3034', 'DL3038'],
   messages: {
     prompt: '{command} {action} asks for confirmation and the build has no terminal to answer it, so it aborts; add {flag}',
+    removePrompt: '{command} {action} asks for confirmation whenever something is installed to remove, and the build has no terminal to answer it, so it aborts then; add {flag}',
   },
   docs: {
     why: `\`apt-get install\`, \`yum install\`, \`dnf install\` and \`zypper install\` ask "Do you want to continue?"
@@ -49,7 +50,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl
         const pc = packageCommand(cmd);
         const rule = pc && ACTIONS[pc.manager];
         if (!pc || !rule || !rule.actions.includes(pc.action) || cmd.base === 'microdnf' || rule.ok(cmd)) continue;
-        ctx.report({ messageId: 'prompt', data: { command: cmd.base, action: pc.action, flag: rule.flag }, at: cmd, fix: ins.shell ? yesFix(ctx.facts, cmd, rule.flag) : null });
+        const removes = ['remove', 'purge', 'autoremove', 'erase', 'rm'].includes(pc.action);
+        const data = { command: cmd.base, action: pc.action, flag: rule.flag };
+        if (removes) ctx.report({ messageId: 'removePrompt', data, at: cmd, severity: 'warning', fix: ins.shell ? yesFix(ctx.facts, cmd, rule.flag) : null });
+        else ctx.report({ messageId: 'prompt', data, at: cmd, fix: ins.shell ? yesFix(ctx.facts, cmd, rule.flag) : null });
       }
     },
   }),

@@ -1,8 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 
 const RESERVED = ['com.docker.', 'io.docker.', 'org.dockerproject.'];
-/** Keys Docker itself defines for Docker Desktop extensions, which must use its namespace. */
-const DOCKER_DEFINED = ['com.docker.desktop.extension.', 'com.docker.extension.'];
+/** Keys Docker itself defines: Docker Desktop extensions, and buildx's git labels (BUILDX_GIT_LABELS). */
+const DOCKER_DEFINED = ['com.docker.desktop.extension.', 'com.docker.extension.', 'com.docker.image.source.entrypoint'];
 
 /** Why a label key breaks Docker's key conventions, or null when it follows them. */
 function problem(key: string): string | null {
@@ -28,7 +28,7 @@ export default defineCheck({
 (\`org.opencontainers.image.version\`): start with a lower-case letter, end with a letter or
 digit, use only \`a-z 0-9 . - _ /\`, no \`..\` or \`--\`, and keep out of the namespaces Docker
 reserves (\`com.docker.\`, \`io.docker.\`, \`org.dockerproject.\`; the keys Docker defines there for
-Docker Desktop extensions, \`com.docker.desktop.extension.*\` and \`com.docker.extension.*\`, are fine). Keys that follow it do not clash
+Docker Desktop extensions, \`com.docker.desktop.extension.*\`, \`com.docker.extension.*\` and buildx's \`com.docker.image.source.entrypoint\`, are fine). Keys that follow it do not clash
 with other tools' labels and are found by registries and scanners.`,
     bad: `FROM alpine:3.20
 LABEL Version="1.4.2" com.docker.team="web"

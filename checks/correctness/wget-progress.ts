@@ -42,6 +42,9 @@ RUN wget --progress=dot:giga -O /tmp/tool.tgz https://example.com/tool-1.2.3.tgz
       if (busyboxWget(ins.stage)) return;
       for (const c of ins.shell?.commands ?? []) {
         if (c.base !== 'wget') continue;
+        // `wget --version` and a wget with no URL download nothing, so they print no progress.
+        if (c.argv.some((a) => a === '--version' || a === '-V' || a === '--help' || a === '-h')) continue;
+        if (!c.argv.some((a) => !a.startsWith('-') || a === '-i' || a.startsWith('--input-file'))) continue;
         if (c.argv.includes('-nv') || hasOption(c, 'qoa', '--progress', '--quiet', '--no-verbose', '--output-file', '--append-output')) continue;
         const fix = written(ctx.facts, c.nameRange) === c.name ? safeFix('Add --progress=dot:giga', [insertAfter(c.nameRange, ' --progress=dot:giga')]) : null;
         ctx.report({ messageId: 'noProgress', at: c.nameRange, fix });

@@ -133,15 +133,15 @@ testCheck(exposeFormat, {
     { code: 'FROM alpine:3.20\nEXPOSE 80 80000\n', errors: [{ messageId: 'outOfRange', line: 2, column: 11, endColumn: 16 }] },
     { code: 'FROM alpine:3.20\nEXPOSE 40000-80000/tcp\n', errors: [{ messageId: 'outOfRange', line: 2, column: 8 }] },
     { code: 'FROM alpine:3.20\nEXPOSE 127.0.0.1:80:80 8080:80\n', errors: [{ messageId: 'mapping', line: 2, column: 8 }, { messageId: 'mapping', line: 2, column: 24 }] },
-    { code: 'FROM alpine:3.20\nEXPOSE 80/TcP 53/icmp\n', errors: [{ messageId: 'protoCasing', line: 2, column: 8 }, { messageId: 'badProtocol', line: 2, column: 15 }] },
+    { code: 'FROM alpine:3.20\nEXPOSE 80/TcP 53/icmp\n', errors: [{ messageId: 'protoCasing', line: 2, column: 8, severity: 'info' }, { messageId: 'badProtocol', line: 2, column: 15 }] },
     { name: 'through an ARG', code: 'FROM alpine:3.20\nARG P=70000\nEXPOSE $P\n', errors: [{ messageId: 'outOfRange', line: 3, column: 8 }] },
   ],
 });
 
 testCheck(copySlash, {
-  valid: ['FROM alpine:3.20\nCOPY a b\n', 'FROM alpine:3.20\nCOPY a b c/\n', 'FROM alpine:3.20\nCOPY ["a", "b", "c/"]\n', 'FROM alpine:3.20\nCOPY --chown=1:1 a b\n'],
+  valid: [{ name: 'BuildKit takes . as a directory', code: 'FROM alpine:3.20\nWORKDIR /app\nCOPY a.txt b.txt .\n' }, 'FROM alpine:3.20\nCOPY a b\n', 'FROM alpine:3.20\nCOPY a b c/\n', 'FROM alpine:3.20\nCOPY ["a", "b", "c/"]\n', 'FROM alpine:3.20\nCOPY --chown=1:1 a b\n'],
   invalid: [
-    { code: 'FROM alpine:3.20\nCOPY a b "c"\n', errors: [{ messageId: 'noSlash', line: 2, column: 10, endColumn: 13 }] },
+    { code: 'FROM alpine:3.20\nCOPY a b "c"\n', errors: [{ messageId: 'noSlash', line: 2, column: 10, endColumn: 13, severity: 'warning' }] },
     { code: 'FROM alpine:3.20\nCOPY --chmod=755 a b c\n', errors: [{ messageId: 'noSlash', line: 2, column: 22 }] },
     { code: 'FROM alpine:3.20\nADD ["a", "b", "c"]\n', errors: [{ messageId: 'noSlash', line: 2, column: 1 }] },
   ],
@@ -154,6 +154,7 @@ testCheck(installYes, {
     'FROM opensuse/leap:15\nRUN zypper -n install httpd && zypper install --no-confirm x\n',
   ],
   invalid: [
+    { name: 'remove only asks when something is installed: a warning', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get remove python3-pip\n', errors: [{ messageId: 'removePrompt', line: 2, severity: 'warning' }] },
     { code: 'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -q curl\n', errors: [{ messageId: 'prompt', line: 3, column: 5, endColumn: 28 }] },
     { code: 'FROM fedora:40\nRUN dnf install httpd && yum install x && zypper install y\n', errors: [{ messageId: 'prompt', line: 2, column: 5 }, { messageId: 'prompt', line: 2, column: 26 }, { messageId: 'prompt', line: 2, column: 43 }] },
   ],
@@ -241,6 +242,7 @@ testCheck(copyRelative, {
 
 testCheck(wgetProgress, {
   valid: [
+    { name: 'wget --version downloads nothing', code: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends wget && wget --version | head -1\n' },
     'FROM alpine:3.20\nRUN wget -q https://e.com/a\n',
     'FROM alpine:3.20\nRUN wget -qO- https://e.com/a\n',
     'FROM alpine:3.20\nRUN wget --progress=dot:giga https://e.com/a\n',
@@ -256,6 +258,7 @@ testCheck(wgetProgress, {
 
 testCheck(labelKey, {
   valid: [
+    { name: 'buildx git labels', code: 'FROM alpine:3.20\nLABEL com.docker.image.source.entrypoint="Dockerfile"\n' },
     'FROM alpine:3.20\nLABEL org.opencontainers.image.version="1" com.example/team=a\n',
     'FROM alpine:3.20\nLABEL $KEY=x\n',
     { name: 'Docker Desktop extension keys', code: 'FROM alpine:3.20\nLABEL com.docker.desktop.extension.api.version=">= 0.2.2" com.docker.extension.publisher-url="https://e.com"\n' },
