@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { unquote } from '../../src/dockerfile/words.js';
 import type { Stage } from '../../src/dockerfile/model.js';
+import { readAbsolutely } from '../../src/dockerfile/stages.js';
 
 /** `/x`, `$VAR…`, `C:\x`, `C:/x` and `\x` do not depend on the working directory. */
 function absolute(path: string): boolean {
@@ -52,7 +53,10 @@ RUN npm ci
         const last = ins.args[ins.args.length - 1];
         const dest = ins.json ? ins.json[ins.json.length - 1] : last ? unquote(last.value, ctx.facts.escape) : undefined;
         if (dest === undefined || (ins.json ? ins.json.length : ins.args.length) < 2 || absolute(dest)) return;
-        ctx.report({ messageId: 'relative', data: { dest }, at: last ?? ins });
+        const sources = (ins.json ?? ins.args.map((a) => unquote(a.value, ctx.facts.escape))).slice(0, -1);
+        const names = dest.endsWith('/') || dest === '.' || dest === './' ? sources.map((x) => x.replace(/\/+$/, '').split('/').pop()!) : [dest];
+        const severity = readAbsolutely(ctx.facts, ins, names) ? undefined : ('info' as const);
+        ctx.report({ messageId: 'relative', data: { dest }, at: last ?? ins, ...(severity ? { severity } : {}) });
       },
     };
   },

@@ -1,6 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { settingOrigin } from '../../src/image/origin.js';
+import { isShellLessBase } from '../../src/knowledge/image-ref.js';
+import { unpinnableBase } from '../../src/dockerfile/from-args.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+
+/** Shells and REPLs: a container started with one alone waits for a person, not a probe. */
+const INTERACTIVE = new Set(['bash', 'sh', 'zsh', 'ash', 'fish', 'irb', 'pry', 'python', 'python3', 'node', 'R', 'iex', 'erl', 'ghci', 'jshell', 'psql']);
 
 export default defineCheck({
   id: 'correctness/no-healthcheck',
@@ -38,10 +44,19 @@ HEALTHCHECK --interval=30s --timeout=3s CMD wget -q --spider http://localhost/ |
     end() {
       const final = ctx.facts.finalStage;
       if (!final) return;
+      const forTests = (i: Instruction): boolean => ctx.facts.comments.some((c) => c.range.line === i.range.line - 1 && /\btest/i.test(c.text));
       const chain = stageChain(final).flatMap((s) => s.instructions);
       if (chain.some((i) => i.keyword === 'HEALTHCHECK')) return;
+      // No shell, no HTTP client (scratch, distroless), or a base chosen at build time: no probe can be written here.
+      const rootStage = stageChain(final)[0]!;
+      const root = rootStage.image;
+      if (!root || root.unresolved || isShellLessBase(root) || unpinnableBase(ctx.facts, rootStage) === 'placeholder') return;
+      // An interactive shell or REPL as the command: the server is started by hand, if at all.
+      const command = [...chain].reverse().find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+      const argv = command?.json ?? command?.body.trim().split(/\s+/) ?? [];
+      if (argv.length === 1 && INTERACTIVE.has(argv[0]!.split('/').pop()!)) return;
       // Only a server has something to probe: images for tools, jobs and bases are left alone.
-      const expose = chain.find((i) => i.keyword === 'EXPOSE');
+      const expose = chain.find((i) => i.keyword === 'EXPOSE' && !forTests(i));
       if (expose) ctx.report({ messageId: 'missing', data: { port: expose.args[0]?.value ?? '' }, at: final.from.keywordRange });
     },
   }),

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { readAbsolutely } from '../../src/dockerfile/stages.js';
 import { unquote } from '../../src/dockerfile/words.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 import { posix } from 'node:path';
@@ -58,7 +59,9 @@ COPY . .
         if (isAnchored(ins.stage)) return;
         const last = ins.args[ins.args.length - 1]!;
         const at = { ...raw.range, endLine: last.range.endLine, endColumn: last.range.endColumn };
-        ctx.report({ messageId: 'relative', data: { path }, at, fix: absoluteFix(ins, at, path, ctx.settings.knownImages) });
+        // Only an absolute use of the directory later depends on where the relative WORKDIR landed.
+        const severity = readAbsolutely(ctx.facts, ins, [path]) ? undefined : ('info' as const);
+        ctx.report({ messageId: 'relative', data: { path }, at, ...(severity ? { severity } : {}), fix: absoluteFix(ins, at, path, ctx.settings.knownImages) });
       },
     };
   },

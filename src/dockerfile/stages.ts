@@ -133,3 +133,31 @@ export function fetchOnlyStage(facts: DockerfileFacts, stage: Stage): 'copies' |
   }
   return 'copies';
 }
+
+/**
+ * A relative path an instruction put somewhere (`COPY bin/app ./`, `WORKDIR serve`) is later named by
+ * an absolute path: an instruction after it in its stage or a stage built on it (`ENTRYPOINT
+ * ["/app"]`, `RUN /serve/build.sh`), or another stage's `COPY --from` of it. Then where the working
+ * directory was matters; when every later use is relative too, the files move together with it.
+ */
+export function readAbsolutely(facts: DockerfileFacts, ins: Instruction, names: readonly string[]): boolean {
+  const stage = ins.stage;
+  if (!stage) return false;
+  const wanted = names.map((n) => n.replace(/^\.\/+/, '').replace(/\/+$/, '').split('/')[0]!).filter((n) => n && n !== '.' && n !== '..' && !n.includes('*'));
+  if (wanted.length === 0) return false;
+  const esc = (n: string): string => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(^|[\\s"'=:,\\[])/(?:[^\\s"',]*/)?(${wanted.map(esc).join('|')})(?=$|[/\\s"',\\]])`);
+  const chain = new Set<Stage>();
+  for (const s of facts.stages) if (s === stage || (s.parent && chain.has(s.parent))) chain.add(s);
+  for (const s of facts.stages) {
+    for (const i of s.instructions) {
+      const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
+      const copiesFromHere = from !== undefined && (from === stage.name || from === String(stage.index));
+      const later = chain.has(s) && (s !== stage || i.range.line > ins.range.line);
+      if (!later && !copiesFromHere) continue;
+      const text = copiesFromHere ? (i.json ?? i.args.map((a) => a.value)).slice(0, -1).join(' ') : i.body;
+      if (re.test(text)) return true;
+    }
+  }
+  return false;
+}

@@ -93,3 +93,14 @@ export const OFFICIAL_IMAGES = new Set([
   'elasticsearch', 'kibana', 'logstash', 'rabbitmq', 'zookeeper', 'solr', 'nats', 'eclipse-mosquitto', 'registry', 'docker', 'vault', 'consul', 'wordpress', 'drupal', 'joomla', 'nextcloud',
   'composer', 'gradle', 'jenkins', 'sonarqube', 'matomo', 'odoo', 'flink', 'spark', 'storm', 'telegraf', 'chronograf', 'kapacitor', 'percona', 'adminer', 'friendica', 'mediawiki', 'rocket.chat', 'hello-world', 'scratch',
 ]);
+
+/**
+ * Base images with no shell and no HTTP client: `scratch`, Google's distroless (but its `:debug`
+ * tags, which add busybox) and Chainguard's `static`. A command there runs only what the image
+ * copied in (no `sh -c`, no `curl` for a HEALTHCHECK).
+ */
+export function isShellLessBase(ref: Pick<ImageRef, 'registry' | 'repository' | 'tag'>): boolean {
+  if (ref.repository === 'scratch' && ref.registry === null) return true;
+  if (ref.registry === 'gcr.io' && ref.repository.startsWith('distroless/')) return !/debug/.test(ref.tag ?? '');
+  return ref.registry === 'cgr.dev' && /^chainguard\/static$/.test(ref.repository);
+}

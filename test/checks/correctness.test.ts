@@ -108,6 +108,8 @@ testCheck(relativeWorkdir, {
     { name: 'relative after absolute in the parent stage', code: 'FROM alpine:3.20 AS a\nWORKDIR /app\nFROM a\nWORKDIR sub/\n' },
   ],
   invalid: [
+    { name: 'used by an absolute path later: warning', code: 'FROM node:20-slim\nWORKDIR app\nCOPY . .\nCMD ["node", "/app/server.js"]\n', errors: [{ messageId: 'relative', line: 2, severity: 'warning' }] },
+    { name: 'used relatively only: info', code: 'FROM ubuntu:24.04 AS build\nCOPY ./ src\nWORKDIR src\nRUN ./build.sh --out /out\n', errors: [{ messageId: 'relative', line: 3, severity: 'info' }] },
     { code: 'FROM alpine:3.20\nWORKDIR relative/dir\n', errors: [{ messageId: 'relative', line: 2, column: 9, endColumn: 21 }] },
     { code: 'FROM alpine:3.20\nWORKDIR "relative/dir"\n', errors: [{ messageId: 'relative', line: 2, column: 9 }] },
     { name: 'an absolute WORKDIR in an unrelated stage does not count', code: 'FROM alpine:3.20 AS a\nWORKDIR /app\nFROM alpine:3.20\nWORKDIR app\n', errors: [{ messageId: 'relative', line: 4 }] },
@@ -235,6 +237,8 @@ testCheck(copyRelative, {
     { name: 'scratch has / as its working directory', code: 'FROM scratch AS out\nCOPY app amd64\nFROM out\nCOPY b arm64\n' },
   ],
   invalid: [
+    { name: 'named by an absolute path later: warning', code: 'FROM alpine:3.20\nCOPY bin/app-prod ./\nENTRYPOINT ["/app-prod"]\n', errors: [{ messageId: 'relative', line: 2, severity: 'warning' }] },
+    { name: 'read relatively in the same stage: info', code: 'FROM python:3.12 AS build\nCOPY requirements.txt requirements.txt\nRUN pip wheel --wheel-dir=/wheels -r requirements.txt\n', errors: [{ messageId: 'relative', line: 2, severity: 'info' }] },
     { code: 'FROM alpine:3.20\nCOPY a.sh "bin/a.sh"\n', errors: [{ messageId: 'relative', line: 2, column: 11, endColumn: 21 }] },
     { name: 'a WORKDIR of another stage does not count', code: 'FROM alpine:3.20 AS a\nWORKDIR /app\nFROM alpine:3.20\nCOPY a b\n', errors: [{ messageId: 'relative', line: 4 }] },
   ],
@@ -314,6 +318,10 @@ testCheck(pipefail, {
 
 testCheck(noHealthcheck, {
   valid: [
+    { name: 'no shell or HTTP client to probe with', code: 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n' },
+    { name: 'an interactive shell as the command', code: 'FROM ruby:3.3\nEXPOSE 3000\nCMD ["/bin/bash"]\n' },
+    { name: 'a port exposed for the tests', code: 'FROM python:3.12-alpine\nENTRYPOINT ["mycli"]\n# used by the test-suite only\nEXPOSE 52000\n' },
+    { name: 'a base chosen at build time', code: 'ARG base_image=non-existing\nFROM $base_image\nEXPOSE 8429\nENTRYPOINT ["/vmagent"]\n' },
     'FROM nginx:1.27\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n',
     'FROM nginx:1.27\nHEALTHCHECK NONE\n',
     { name: 'inherited from the stage it builds on', code: 'FROM nginx:1.27 AS base\nHEALTHCHECK NONE\nFROM base\n' },
