@@ -8,7 +8,12 @@ const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'n
 /** The command runs a program it reads from stdin (`sh`, `bash -s`, `python3 -`), not one named on its command line. */
 function runsStdin(cmd: ShellCommand): boolean {
   if (SHELLS.has(cmd.base)) return !cmd.argv.includes('-c') && (cmd.argv.includes('-s') || (positionals(cmd)[0]?.value ?? '-') === '-');
-  if (INTERPRETERS.has(cmd.base)) return !cmd.argv.some((a) => a === '-c' || a === '-e' || a === '-m') && (positionals(cmd)[0]?.value ?? '-') === '-';
+  if (INTERPRETERS.has(cmd.base) || /^python\d(\.\d+)?$/.test(cmd.base)) {
+    if (cmd.argv.some((a) => a === '-c' || a === '-e' || a === '-m' || a === '-r')) return false;
+    // `php -- --install-dir=…`: what follows `--` are the stdin script's own arguments.
+    const script = cmd.argv.find((a) => a === '--' || a === '-' || !a.startsWith('-'));
+    return script === undefined || script === '--' || script === '-';
+  }
   return false;
 }
 

@@ -1,5 +1,15 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { expand } from '../../src/dockerfile/vars.js';
+import type { DockerfileFacts } from '../../src/dockerfile/model.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
+
+/** The image ships sshd on purpose: it copies its configuration or a service that runs it, or its command starts it. */
+function sshdIsThePoint(facts: DockerfileFacts): boolean {
+  if (facts.context.copiedFiles.some((p) => /(^|\/)(sshd_config|sshd|openssh)(\/|$)/.test(p))) return true;
+  if (facts.context.scripts.some((s) => /(^|[\s/])sshd\b/.test(s.text))) return true;
+  const chain = facts.finalStage ? stageChain(facts.finalStage).flatMap((s) => s.instructions) : [];
+  return chain.some((i) => ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /(^|[\s/"])sshd\b/.test(i.body)) || ((i.keyword === 'COPY' || i.keyword === 'ADD') && /sshd_config/.test(i.body)));
+}
 
 export default defineCheck({
   id: 'security/expose-ssh',
@@ -24,6 +34,7 @@ EXPOSE 8080
   },
   dockerfile: (ctx) => ({
     EXPOSE(ins) {
+      if (sshdIsThePoint(ctx.facts)) return;
       for (const a of ins.args) {
         const value = expand(a.value, ins.vars).value.replace(/^["']|["']$/g, '');
         const m = /^(?:.*:)?(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(value);

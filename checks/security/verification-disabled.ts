@@ -6,7 +6,7 @@ export default defineCheck({
   id: 'security/verification-disabled',
   title: 'TLS and signature checks stay on',
   category: 'security',
-  severity: 'error',
+  severity: 'warning',
   aliases: [
     'CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6', 'CKV2_DOCKER_7', 'CKV2_DOCKER_8',
     'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11', 'CKV2_DOCKER_12', 'CKV2_DOCKER_13', 'CKV2_DOCKER_14', 'CKV2_DOCKER_15', 'CKV2_DOCKER_16',

@@ -1,25 +1,37 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { positionals, type Word } from '../../src/shell/shell.js';
+import { stageChain } from '../../src/dockerfile/stages.js';
 
-/** Octal modes that let others write, without the sticky bit that makes /tmp-style directories safe. */
-function worldWritable(mode: string): boolean {
+/**
+ * The mode lets others write without the sticky bit that makes /tmp-style directories safe. Octal
+ * (\`777\`, \`1777\`) and symbolic (\`a+rwx\`, \`o+w\`, \`ugo+rwx,o+t\` = 1777, \`go=u\` when the owner can
+ * write, as root-created files can); symbolic clauses apply in order.
+ */
+export function worldWritable(mode: string): boolean {
   if (/^[0-7]{3,4}$/.test(mode)) {
     const digits = mode.padStart(4, '0');
     return (Number(digits[3]) & 2) !== 0 && (Number(digits[0]) & 1) === 0;
   }
-  // Symbolic clauses apply in order: `a+rwx,o-w` ends up not world-writable.
   let writable = false;
+  let sticky = false;
   for (const clause of mode.split(',')) {
-    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    const m = /^([ugoa]*)([-+=])([rwxXst]*|[ugo])$/.exec(clause);
     if (!m) return false;
     const [, who, op, perms] = m as unknown as [string, string, string, string];
-    if (!/[ao]/.test(who)) continue;
-    if (op === '-') writable &&= !perms.includes('w');
-    else if (op === '=') writable = perms.includes('w') && !perms.includes('t');
-    else if (perms.includes('w')) writable = !perms.includes('t');
+    const others = who === '' || /[ao]/.test(who);
+    // `go=u`, `o=g`: others get the owner's (or group's) bits; the owner of a file made in a build can write it.
+    const grants = /^[ug]$/.test(perms) ? 'w' : perms;
+    if (grants.includes('t') && (who === '' || /[ao]/.test(who) || who.includes('o'))) sticky = op !== '-';
+    if (!others) continue;
+    if (op === '-') writable &&= !grants.includes('w');
+    else if (op === '=') writable = grants.includes('w');
+    else if (grants.includes('w')) writable = true;
   }
-  return writable;
+  return writable && !sticky;
 }
+
+/** Runtime state a container writes wherever it runs: caches, temp, logs, data, homes, run dirs. */
+const STATE_PATH = /(^|\/)(\.?cache|caches|tmp|temp|run|logs?|data|state|var|home|sessions|uploads|spool|storage|\.gradle|\.npm|\.m2|texmf-var)(\/|$)|^\$\{?HOME\}?(\/|$)/i;
 
 export default defineCheck({
   id: 'security/world-writable',
@@ -47,6 +59,10 @@ USER node
   },
   dockerfile: (ctx) => ({
     RUN(ins) {
+      const chain = ins.stage ? stageChain(ctx.facts.finalStage ?? ins.stage) : [];
+      const users = chain.flatMap((st) => st.instructions).filter((i) => i.keyword === 'USER');
+      const last = users.at(-1)?.args[0]?.value ?? '';
+      const fixedUser = last !== '' && !/^(0|root)(:|$)/.test(last) && !last.includes('$');
       for (const cmd of ins.shell?.commands ?? []) {
         let mode: Word | undefined;
         let rest: Word[] = [];
@@ -65,7 +81,10 @@ USER node
         }
         if (!mode || !mode.literal || !worldWritable(mode.value)) continue;
         const path = rest.map((w) => w.value).join(' ') || 'the files';
-        ctx.report({ messageId: 'chmod', data: { command, mode: mode.value, path }, at: cmd });
+        const recursive = cmd.base === 'chmod' && cmd.argv.some((a) => a === '-R' || a === '--recursive' || /^-[a-zA-Z]*R/.test(a));
+        const state = rest.length > 0 && rest.every((w) => STATE_PATH.test(w.value));
+        const severity = state && (!recursive || !fixedUser) ? ('info' as const) : undefined;
+        ctx.report({ messageId: 'chmod', data: { command, mode: mode.value, path }, at: cmd, ...(severity ? { severity } : {}) });
       }
     },
   }),

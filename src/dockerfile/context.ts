@@ -20,7 +20,7 @@ export interface ContextReader {
 }
 
 export function emptyContext(): BuildContext {
-  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map(), packageJson: null, copiedSecrets: new Map() };
+  return { root: null, dockerignore: null, scripts: [], devcontainer: false, files: new Map(), packageJson: null, copiedSecrets: new Map(), copiedFiles: [] };
 }
 
 /**
@@ -92,6 +92,35 @@ export function memoryReader(files: Record<string, string>, root = '.'): Context
       return names.size ? [...names] : null;
     },
   };
+}
+
+/** At most this many context paths are listed for `copiedFiles`. */
+const MAX_COPIED = 2000;
+
+/**
+ * The context paths (files and directories, relative to its root) that COPY/ADD in the final stage
+ * and the stages it is built on take from the context, directories walked: what the image carries
+ * from the project (an `sshd_config`, an s6 service directory). Globs and variables are skipped.
+ */
+function listCopied(facts: DockerfileFacts, reader: ContextReader): string[] {
+  const out: string[] = [];
+  for (let s: Stage | null = facts.finalStage; s && out.length < MAX_COPIED; s = s.parent) {
+    for (const i of s.instructions) {
+      if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.heredocs.length || i.flags.some((f) => f.name === 'from')) continue;
+      const parts = i.json ?? i.args.map((a) => a.value.replace(/^(["'])(.*)\1$/, '$2'));
+      for (const src of parts.slice(0, -1)) {
+        if (/^[a-z]+:\/\//i.test(src) || src.includes('$') || /[*?[]/.test(src)) continue;
+        const queue = [posix.normalize(src).replace(/^\/+/, '').replace(/\/+$/, '') || '.'];
+        while (queue.length && out.length < MAX_COPIED) {
+          const p = queue.shift()!;
+          if (p !== '.') out.push(p);
+          const names = reader.list(p);
+          if (names) queue.push(...names.filter((n) => n !== '.git' && n !== 'node_modules').map((n) => (p === '.' ? n : `${p}/${n}`)));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** At most this many files under a copied credentials directory are read. */
@@ -264,6 +293,7 @@ export function readContext(facts: DockerfileFacts, reader: ContextReader): Buil
     files: new Map(CONTEXT_FILES.filter((f) => reader.exists(f)).map((f) => [f, reader.read(f) ?? ''])),
     packageJson: null,
     copiedSecrets: readCopiedSecrets(facts, reader),
+    copiedFiles: listCopied(facts, reader),
   };
   const stage = facts.finalStage;
   if (!stage) return ctx;

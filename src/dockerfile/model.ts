@@ -143,6 +143,12 @@ export interface BuildContext {
    * credentials, with what the context holds there. Empty when there is no context to read.
    */
   copiedSecrets: ReadonlyMap<Instruction, CopiedSecret[]>;
+  /**
+   * Context paths the final stage (and the stages it is built on) copies in, directories walked
+   * (at most 2000): what the image carries from the project, such as an `sshd_config` or an s6
+   * service directory `docker/s6/openssh`. Empty without a context.
+   */
+  copiedFiles: readonly string[];
 }
 
 /** A COPY/ADD source named like a credential, read from the build context. */

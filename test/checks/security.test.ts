@@ -118,6 +118,7 @@ testCheck(curlPipe, {
     'FROM alpine:3.20\nRUN curl -fsSLo /tmp/i.sh https://x/i.sh && sh /tmp/i.sh\n',
   ],
   invalid: [
+    { name: 'an interpreter reading the program from stdin', code: 'FROM php:8.3-cli\nRUN curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/local/bin --filename=composer\n', errors: [{ messageId: 'piped', line: 2 }] },
     { code: 'FROM alpine:3.20\nRUN apk add curl && curl -fsSL https://x/i.sh | sh\n', errors: [{ messageId: 'piped', line: 2, column: 21, endColumn: 51 }] },
     { name: 'through sudo, with arguments', code: 'FROM alpine:3.20\nRUN wget -qO- https://x | sudo bash -s -- -y\n', errors: [{ messageId: 'piped', line: 2, column: 5 }] },
     { name: 'multi-line RUN points at the pipeline', code: 'FROM alpine:3.20\nRUN set -eux; \\\n    curl -fsSL https://x | bash\n', errors: [{ messageId: 'piped', line: 3, column: 5, endLine: 3 }] },
@@ -127,8 +128,17 @@ testCheck(curlPipe, {
 });
 
 testCheck(worldWritable, {
-  valid: ['FROM alpine:3.20\nRUN chmod 755 /app && chmod 1777 /tmp && chmod u+w f && chmod a+rwx,o-w g\n', 'FROM alpine:3.20\nRUN mkdir -m 750 /d\n'],
+  valid: [
+    'FROM alpine:3.20\nRUN chmod 755 /app && chmod 1777 /tmp && chmod u+w f && chmod a+rwx,o-w g\n',
+    'FROM alpine:3.20\nRUN mkdir -m 750 /d\n',
+    { name: 'ugo+rwx,o+t is 1777', code: 'FROM alpine:3.20\nRUN mkdir -p /shared && chmod ugo+rwx,o+t /shared\n' },
+    { name: 'g=u gives others nothing', code: 'FROM alpine:3.20\nRUN chmod -R g=u /app\n' },
+  ],
   invalid: [
+    { name: 'go=u copies the owner\'s write bit to others', code: 'FROM elixir:1.17\nRUN chmod -R go=u /app\n', errors: [{ messageId: 'chmod', line: 2, severity: 'warning' }] },
+    { name: 'a state directory opened for any UID: info', code: 'FROM node:20-slim\nWORKDIR /app\nRUN mkdir -p /app/.cache && chmod 777 /app/.cache\nUSER node\n', errors: [{ messageId: 'chmod', line: 3, severity: 'info' }] },
+    { name: 'a cache tree of an image with no fixed user: info', code: 'FROM debian:bookworm-slim\nRUN mkdir -p /opt/sdk/cache && chmod -R 777 /opt/sdk/cache\nENTRYPOINT ["/bin/sh"]\n', errors: [{ messageId: 'chmod', line: 2, severity: 'info' }] },
+    { name: 'a state tree of an image that runs as a fixed user: warning', code: 'FROM eclipse-temurin:21-jre\nRUN mkdir -p /opt/java/.scc/cache && chmod -R 0777 /opt/java/.scc/cache\nUSER 1001\n', errors: [{ messageId: 'chmod', line: 2, severity: 'warning' }] },
     { code: 'FROM alpine:3.20\nRUN chmod -R 777 /app\n', errors: [{ messageId: 'chmod', line: 2, column: 5, endColumn: 22 }] },
     { code: 'FROM alpine:3.20\nRUN set -e && \\\n  chmod a+rwx /data\n', errors: [{ messageId: 'chmod', line: 3, column: 3 }] },
     { code: 'FROM alpine:3.20\nRUN mkdir -p -m 0777 /cache && chmod o+w /x\n', errors: [{ messageId: 'chmod', line: 2, column: 5 }, { messageId: 'chmod', line: 2, column: 32 }] },
@@ -148,7 +158,9 @@ testCheck(addRemote, {
 });
 
 testCheck(exposeSsh, {
-  valid: ['FROM alpine:3.20\nEXPOSE 8080\n', 'FROM alpine:3.20\nEXPOSE 2222 22/udp\n'],
+  valid: [
+    { name: 'sshd is the product: its config is copied', code: 'FROM alpine:3.20\nRUN apk add --no-cache openssh-server\nCOPY sshd_config /etc/ssh/sshd_config\nEXPOSE 22\nCMD ["/usr/sbin/sshd", "-D", "-e"]\n' },
+    { name: 'sshd is a service of the image', code: 'FROM alpine:3.20\nRUN apk add --no-cache openssh s6\nCOPY docker /app/docker\nEXPOSE 22 3000\nCMD ["/usr/bin/s6-svscan", "/app/docker/s6/"]\n', context: { 'docker/s6/openssh/run': '#!/bin/sh\nexec /usr/sbin/sshd -D\n', 'docker/s6/app/run': '#!/bin/sh\nexec /app/server\n' } },'FROM alpine:3.20\nEXPOSE 8080\n', 'FROM alpine:3.20\nEXPOSE 2222 22/udp\n'],
   invalid: [
     { code: 'FROM alpine:3.20\nEXPOSE 80 22\n', errors: [{ messageId: 'ssh', line: 2, column: 11, endColumn: 13 }] },
     { code: 'FROM alpine:3.20\nEXPOSE 22/tcp\n', errors: [{ messageId: 'ssh', line: 2, column: 8 }] },
