@@ -73,6 +73,13 @@ describe('inline ignores', () => {
     expect(await lint(unused)).toEqual([]);
   });
 
+  it("honours hadolint's retired ids where a check covers the rule (DL3005: dist-upgrade)", async () => {
+    const code = 'FROM debian:12-slim\nUSER 1000\n# hadolint ignore=DL3005\nRUN apt-get update && apt-get -y dist-upgrade && rm -rf /var/lib/apt/lists/*\n';
+    expect((await lint(code)).filter((l) => l.includes('dist-upgrade'))).toEqual([]);
+    const own = 'FROM debian:12-slim\nUSER 1000\n# shipshape ignore=DL3005\nRUN apt-get update && apt-get -y dist-upgrade && rm -rf /var/lib/apt/lists/*\n';
+    expect((await lint(own)).filter((l) => l.includes('dist-upgrade') || l.includes('unknownRule'))).toEqual([]);
+  });
+
   it('reports an unknown rule at its name, with the severity info', async () => {
     const code = 'FROM node:22\nUSER 1000\n# shipshape ignore=pid1/shell-form-comand -- typo\nCMD ["node", "server.js"]\n';
     expect(await lint(code)).toEqual(['3:20 correctness/unused-ignore unknownRule info']);

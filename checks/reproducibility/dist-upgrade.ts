@@ -16,7 +16,8 @@ export default defineCheck({
   title: 'No distribution upgrade in a build',
   category: 'reproducibility',
   severity: 'warning',
-  aliases: ['DL3035', 'DS024', 'DKL-DI-0003'],
+  // DL3005 is hadolint's retired "do not use apt-get dist-upgrade": its pragmas still name it.
+  aliases: ['DL3035', 'DS024', 'DKL-DI-0003', 'DL3005'],
   messages: {
     distUpgrade: '{command} {action} replaces whatever the base image ships with whatever the mirrors hold on the day of the build, and may remove packages or move to another release',
     imageDistUpgrade: 'layer {layer} ran {command} {action} ({origin}): the image holds whatever the mirrors had on the day it was built, not what its base image ships',
