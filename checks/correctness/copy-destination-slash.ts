@@ -16,7 +16,11 @@ export default defineCheck({
   docs: {
     why: `When \`COPY\` or \`ADD\` gets several sources (or a wildcard), the destination must be a directory
 written with a trailing \`/\`; otherwise the builder stops with "When using COPY with more than one
-source file, the destination must be a directory and end with a /".`,
+source file, the destination must be a directory and end with a /".
+
+BuildKit, the default builder, copies into the directory anyway, so the build only fails with the
+classic builder: a warning, not an error. A destination of exactly \`.\` or \`..\` is a directory to
+every builder and is not reported.`,
     bad: `FROM node:20-slim
 COPY package.json package-lock.json /app
 `,

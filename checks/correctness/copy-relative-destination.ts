@@ -22,7 +22,12 @@ export default defineCheck({
 a stage it is built on) sets one with \`WORKDIR\`, that is whatever the base image chose, often
 \`/\`, sometimes an application directory. When the base image changes it, the files move and the
 \`CMD\` no longer finds them. Set \`WORKDIR\` first, or copy to an absolute path. A stage built
-\`FROM scratch\` is not reported: there the working directory is always \`/\`.`,
+\`FROM scratch\` is not reported: there the working directory is always \`/\`.
+
+A warning when a later instruction names the copied files by an absolute path (\`COPY app ./\` then
+\`ENTRYPOINT ["/app"]\`), or another stage copies them out by one: that breaks when the base image
+moves its working directory. When every later use is relative too (\`COPY requirements.txt .\` then
+\`pip install -r requirements.txt\`), the files and their readers move together: info.`,
     bad: `FROM node:20-slim
 COPY package.json app/
 RUN cd app && npm ci

@@ -35,7 +35,11 @@ export default defineCheck({
     why: `\`apt-get install\`, \`yum install\`, \`dnf install\` and \`zypper install\` ask "Do you want to continue?"
 before changing anything. A build has no terminal: the question reads end-of-file and the command
 aborts, so the build fails (or, with a package already present, passes by luck until it is not).
-Answer up front with \`-y\` (\`zypper -n\`). microdnf never asks and is not reported.`,
+Answer up front with \`-y\` (\`zypper -n\`). microdnf never asks and is not reported.
+
+Removing (\`remove\`, \`purge\`, \`autoremove\`, \`erase\`) only asks when there is something to remove: with
+none of the packages installed it exits 0 without a question. That is a warning, not a certain
+failure.`,
     bad: `FROM debian:12-slim
 RUN apt-get update && apt-get install --no-install-recommends curl
 `,

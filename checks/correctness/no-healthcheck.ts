@@ -28,7 +28,12 @@ has none on purpose. A HEALTHCHECK in a stage the final stage is built on counts
 Only images that \`EXPOSE\` a port are reported: a server has something to probe, while an image
 for a command-line tool, a batch job or a base image for others has not. (hadolint's DL3057,
 Trivy's DS026 and Checkov's CKV_DOCKER_2 report every Dockerfile without one.) On an image, the
-config's \`ExposedPorts\` and \`Healthcheck\` say the same (dockle's CIS-DI-0006).`,
+config's \`ExposedPorts\` and \`Healthcheck\` say the same (dockle's CIS-DI-0006).
+
+Not reported either: a final image on \`scratch\`, distroless or Chainguard's \`static\` (no shell or HTTP
+client to run a probe with), or on a build-argument base whose default is a stand-in (its tools are
+unknown); an image whose command is an interactive shell or REPL (\`CMD ["/bin/bash"]\`: the server is
+started by hand); a port whose \`EXPOSE\` a comment right above says is for tests.`,
     bad: `FROM nginx:1.27-alpine
 COPY site/ /usr/share/nginx/html/
 EXPOSE 80

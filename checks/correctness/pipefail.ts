@@ -31,19 +31,27 @@ export default defineCheck({
     noPipefail: 'a pipe in RUN without pipefail: when {first} fails, the step still succeeds as long as {last} does, and the build goes on with a broken result',
   },
   docs: {
-    why: `A shell pipeline returns the exit status of its last command. In \`RUN curl -fsSL $URL | tar -xz\`
-a failed download gives \`tar\` empty input; depending on the tool the step succeeds anyway and
-the image is built without the files. With \`SHELL ["/bin/bash", "-o", "pipefail", "-c"]\` before
-the RUN (or \`set -o pipefail\` at the start of the RUN, in a shell that has it) any failing
-command in the pipe fails the step. \`/bin/sh\` is not accepted: on Debian it is dash, which has no
-pipefail before version 0.5.11. A pipe fed only by \`echo\` or \`printf\` is not reported: they
-cannot fail in a way pipefail would catch.`,
+    why: `A shell pipeline returns the exit status of its last command. In \`RUN curl -fsSL $URL | jq -r .v > /etc/v\`
+a failed download gives \`jq\` empty input, which it accepts: the step succeeds and the image is built
+with an empty file. With \`SHELL ["/bin/bash", "-o", "pipefail", "-c"]\` before the RUN (or
+\`set -o pipefail\` at the start of the RUN, in a shell that has it) any failing command in the pipe
+fails the step. \`/bin/sh\` is not accepted: on Debian it is dash, which has no pipefail before
+version 0.5.11.
+
+Not reported, because pipefail would change nothing: a pipe fed only by \`echo\` or \`printf\`; a pipe
+of two commands whose last one already fails on empty or cut-off input and whose status is the
+step's: \`tar -x\`, \`gunzip\`, \`xz -d\`, \`gpg --import\` or \`--dearmor\`, \`sha256sum -c\`, \`grep\`
+without \`-v\` (\`curl -fsSL $URL | tar -xz\` fails when the download does); a pipe followed by
+\`|| true\`, whose status is thrown away. A pipe of local producers into a clean-up or a patch
+(\`find … | xargs rm\`, \`cat *.patch | patch -p1\`) is info: a failure leaves files behind, not a
+broken build. A pipe into a shell or an interpreter (\`curl … | sh\`) is always reported: it succeeds
+on empty input.`,
     bad: `FROM debian:bookworm-slim
-RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
+RUN curl -fsSL https://example.com/releases.json | jq -r .latest > /etc/tool-version
 `,
     good: `FROM debian:bookworm-slim
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-RUN curl -fsSL https://example.com/tool-1.2.3.tgz | tar -xz -C /opt
+RUN curl -fsSL https://example.com/releases.json | jq -r .latest > /etc/tool-version
 `,
   },
   dockerfile: (ctx) => {

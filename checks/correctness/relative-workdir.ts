@@ -30,7 +30,11 @@ export default defineCheck({
 stage sets an absolute one is whatever the base image chose. When the base image changes its
 \`WORKDIR\`, files land somewhere else and \`COPY\`, \`RUN\` and \`CMD\` quietly use another directory.
 A relative \`WORKDIR\` after an absolute one (in this stage or a stage it builds on) is well defined
-and is not reported.`,
+and is not reported.
+
+A warning when a later instruction or another stage names the directory by an absolute path
+(\`WORKDIR app\` then \`CMD ["/app/server"]\`); when every later use is relative, the files move together
+with it: info.`,
     fix: 'The path is made absolute when the directory it is relative to is known: `/` on `scratch`, or the working directory of the base image when its archive is given in the same run (`shipshape --fix Dockerfile base.tar`).',
     bad: `FROM node:20-slim
 WORKDIR app

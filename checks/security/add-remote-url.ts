@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { unquote } from '../../src/dockerfile/words.js';
+import { expand } from '../../src/dockerfile/vars.js';
 
 export default defineCheck({
   id: 'security/add-remote-url',
@@ -14,7 +15,9 @@ export default defineCheck({
 you meant, and a changed or compromised download changes the image without a trace in the Dockerfile.
 Pin the content with \`ADD --checksum=sha256:…\` (Dockerfile syntax 1.6 and later), or download with
 \`curl\` and check the file with \`sha256sum -c\` in the same \`RUN\`. Git sources (\`ADD https://…git#ref\`)
-are not reported.`,
+are not reported.
+
+A source given by a variable (\`ADD $TINI_URL /tini\`) is judged by the value its ARG or ENV holds.`,
     bad: `FROM alpine:3.20
 ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini-static /tini
 `,
@@ -28,7 +31,9 @@ ADD --checksum=sha256:c5b0666b4cb676901f90dfcb37106783c5fe2077b04590973b88595061
       if (ins.flags.some((f) => f.name === 'checksum')) return;
       const args = ins.args.slice(0, -1);
       args.forEach((a, i) => {
-        const url = ins.json ? (ins.json[i] ?? '') : unquote(a.value, ctx.facts.escape);
+        const written = ins.json ? (ins.json[i] ?? '') : unquote(a.value, ctx.facts.escape);
+        // `ADD $TINI_URL /tini`: the variable's value (an ARG or ENV default) is the URL.
+        const url = written.includes('$') ? expand(written, ins.vars).value : written;
         if (!/^https?:\/\//i.test(url) || /\.git(#|$)/.test(url) || /^git@/.test(url)) return;
         ctx.report({ messageId: 'unchecked', data: { url }, at: ins.json ? ins : a });
       });

@@ -30,7 +30,11 @@ export default defineCheck({
     why: `\`curl … | sh\` runs whatever the server sends, as root, with no checksum or signature check. A
 compromised server, a hijacked domain or a truncated download (the shell runs half a script) all
 change what ends up in the image, and the build cannot be reproduced. Download the script to a file,
-verify its checksum (or a signature), then run it; or install the tool from a package repository.`,
+verify its checksum (or a signature), then run it; or install the tool from a package repository.
+
+Interpreters reading the program from stdin count as shells: \`curl … | php -- --install-dir=…\`,
+\`curl … | perl -\`, \`curl … | python3 -\`. A download saved to a file and run is not reported here:
+security/unverified-download looks at whether it is checked first.`,
     bad: `FROM debian:12-slim
 RUN curl -fsSL https://get.example.com/install.sh | sh
 `,

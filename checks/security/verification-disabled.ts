@@ -23,7 +23,11 @@ export default defineCheck({
 off package signatures. Whoever sits on the network path of the build (a proxy, a hijacked mirror)
 can then serve any content, and it is installed as root. Such settings in \`ENV\` also stay on in every
 container started from the image. Install the missing CA certificate instead (\`ca-certificates\`, or
-\`COPY\` your company CA and run \`update-ca-certificates\`), and import the repository's signing key.`,
+\`COPY\` your company CA and run \`update-ca-certificates\`), and import the repository's signing key.
+
+A warning, not an error: nothing is certain to go wrong (the build passes, and no secret ships), and
+a local package the vendor does not sign (\`apk add --allow-untrusted ./vendor.apk\`) is as safe as the
+checksum check of its download.`,
     bad: `FROM python:3.12-slim
 RUN pip install --no-cache-dir --trusted-host pypi.internal.example -i http://pypi.internal.example/simple app==1.2.0
 `,

@@ -45,8 +45,15 @@ export default defineCheck({
     why: `\`chmod 777\` (or \`a+rwx\`, \`o+w\`) lets every user write the file or directory. In a container that
 means any process, whatever user it runs as, can replace binaries, scripts or configuration the
 application trusts. It is usually a shortcut around an ownership problem: give the files to the user
-that runs the application (\`COPY --chown\`, \`chown\`) and keep the mode at 755/644. Modes with the
-sticky bit (\`1777\`, as \`/tmp\` has) are not reported.`,
+that runs the application (\`COPY --chown\`, \`chown\`) and keep the mode at 755/644.
+
+Modes with the sticky bit (\`1777\`, \`ugo+rwx,o+t\`, as \`/tmp\` has) are not reported; symbolic modes are
+read as chmod applies them (\`go=u\` gives others the owner's write bit). Info, not a warning: opening
+runtime state directories (caches, temp, logs, data, homes, \`/run\`) so the image works under any
+\`--user\` UID (OpenShift's random UIDs, \`docker run -u $(id -u)\`): a single directory, or a whole tree
+when the image sets no fixed non-root USER. Group 0 with \`g+rwX\` or the sticky \`1777\` is tighter, but
+this is a trade-off, not a shortcut. Code, binaries and configuration, and state trees of an image
+that runs as a fixed user, stay warnings.`,
     bad: `FROM node:20-slim
 COPY . /app
 RUN chmod -R 777 /app

@@ -23,7 +23,13 @@ not the image that ran before.
 A digest (\`python:3.12-slim@sha256:…\`) names exact content: the build is reproducible and
 tampering is detected. Keep the tag beside the digest for readers, and let Renovate or Dependabot
 propose digest updates so security fixes still arrive, reviewed. This is advice (info): teams that
-prefer to float on patch releases can turn it off.`,
+prefer to float on patch releases can turn it off.
+
+Not reported: a base that has no registry digest to pin, because the same pipeline builds it just
+before (\`localhost/…\`, \`:local\`, a build-argument default with no registry, not an official image,
+tagged from other ARGs) or because the default is a stand-in for a \`--build-arg\`
+(\`ARG BASE=placeholder\`): pin the real base where it is passed. Nor a stage that does not ship and
+runs nothing (it only gathers files other stages copied in), whose base never matters.`,
     bad: `FROM python:3.12-slim
 USER 10001
 CMD ["python", "-m", "http.server"]

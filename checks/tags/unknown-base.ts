@@ -24,7 +24,13 @@ different bases. Either way the Dockerfile alone no longer says which base image
 
 Declare every variable a \`FROM\` uses before the first \`FROM\` and give it a default that names a
 real image (\`ARG NODE_VERSION=20.11\`), or use \`\${VAR:-default}\`. An empty default is fine where
-the image is still valid without it (\`FROM node:20\${VARIANT}\`).`,
+the image is still valid without it (\`FROM node:20\${VARIANT}\`).
+
+An undeclared variable is a warning: no build argument can ever set it. A declared ARG without a
+default is info, reported once per ARG: the build fails loudly without it, and many projects pass it
+on purpose from a Makefile or CI (a matrix of bases). The platform ARGs (\`TARGETARCH\`,
+\`BUILDPLATFORM\`…) are filled by BuildKit even when declared without a default, so \`ARG TARGETARCH\`
+then \`FROM base-\${TARGETARCH}\` is not reported.`,
     bad: `ARG TAG
 FROM busybox:\${TAG}
 CMD ["sh"]

@@ -9,7 +9,7 @@ describe('locations inside a multi-line RUN', () => {
       'RUN set -e; \\',
       '    apt-get update; \\',
       '    apt-get install curl; \\',
-      '    wget http://e.com/a.tgz | tar -xz; \\',
+      '    wget http://e.com/a.json | jq .url; \\',
       '    sudo ls; \\',
       '    cd /tmp && service x start; \\',
       '    curl -k https://e.com/x | sh; \\',
@@ -23,7 +23,8 @@ describe('locations inside a multi-line RUN', () => {
     expect(at('correctness/wget-progress')).toEqual(['5:5']);
     expect(at('correctness/pipefail')).toEqual(['5:5']);
     expect(at('tools/sudo')).toEqual(['6:5']);
-    expect(at('correctness/cd-in-run')).toEqual(['7:5']);
+    // a cd in the middle of a RUN is scoped to it (cd-in-run reports only the cd that opens or ends one)
+    expect(at('correctness/cd-in-run')).toEqual([]);
     expect(at('correctness/pointless-command')).toEqual(['7:16']);
     expect(at('security/curl-pipe-shell')).toEqual(['8:5']);
     expect(at('security/verification-disabled')).toEqual(['8:10']);

@@ -9,6 +9,20 @@ import verification from '../../checks/security/verification-disabled.js';
 import setuidFiles from '../../checks/security/setuid-files.js';
 import addLocal from '../../checks/security/add-local-file.js';
 import untrusted from '../../checks/security/untrusted-registry.js';
+import literalPassword from '../../checks/security/literal-password.js';
+
+testCheck(literalPassword, {
+  valid: [
+    { name: 'a password from a variable', code: 'FROM debian:bookworm-slim\nARG APP_PASSWORD\nRUN useradd -m app && echo "app:$APP_PASSWORD" | chpasswd\n' },
+    { name: 'a locked account', code: 'FROM debian:bookworm-slim\nRUN useradd -m -p "*" app && passwd -l app\n' },
+    { name: 'echo into something else', code: 'FROM debian:bookworm-slim\nRUN echo "app:x:1000:" >> /etc/group\n' },
+  ],
+  invalid: [
+    { name: 'chpasswd fed a written password', code: 'FROM php:8.3-fpm-alpine\nRUN echo "root:Docker!" | chpasswd\n', errors: [{ messageId: 'chpasswd', line: 2, column: 5, severity: 'warning' }] },
+    { name: 'passwd --stdin', code: 'FROM rockylinux:9\nRUN useradd app && echo s3cret | passwd --stdin app\n', errors: [{ messageId: 'chpasswd', line: 2, column: 20 }] },
+    { name: 'useradd -p with a hash made from a written password', code: 'FROM debian:bookworm-slim\nRUN useradd -m -p "$(echo docker | openssl passwd -1 -stdin)" docker\n', errors: [{ messageId: 'option', line: 2, column: 19 }] },
+  ],
+});
 
 testCheck(secretArgEnv, {
   valid: [
@@ -152,6 +166,7 @@ testCheck(addRemote, {
     'FROM alpine:3.20\nADD app.tar.gz /app\n',
   ],
   invalid: [
+    { name: 'a URL held in a variable', code: 'FROM alpine:3.20\nARG TINI_URL=https://github.com/krallin/tini/releases/download/v0.19.0/tini-static\nADD ${TINI_URL} /tini\n', errors: [{ messageId: 'unchecked', line: 3 }] },
     { code: 'FROM alpine:3.20\nADD https://example.com/a.tgz /a\n', errors: [{ messageId: 'unchecked', line: 2, column: 5, endColumn: 30 }] },
     { code: 'FROM alpine:3.20\nADD --chown=1:1 local.txt http://example.com/b /b/\n', errors: [{ messageId: 'unchecked', line: 2, column: 27 }] },
   ],
