@@ -34,7 +34,7 @@ ADD --checksum=sha256:c5b0666b4cb676901f90dfcb37106783c5fe2077b04590973b88595061
         const written = ins.json ? (ins.json[i] ?? '') : unquote(a.value, ctx.facts.escape);
         // `ADD $TINI_URL /tini`: the variable's value (an ARG or ENV default) is the URL.
         const url = written.includes('$') ? expand(written, ins.vars).value : written;
-        if (!/^https?:\/\//i.test(url) || /\.git(#|$)/.test(url) || /^git@/.test(url)) return;
+        if (!/^https?:\/\//i.test(url) || /\.git([#?]|$)/.test(url) || /^git@/.test(url)) return;
         ctx.report({ messageId: 'unchecked', data: { url }, at: ins.json ? ins : a });
       });
     },

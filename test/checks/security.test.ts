@@ -10,6 +10,24 @@ import setuidFiles from '../../checks/security/setuid-files.js';
 import addLocal from '../../checks/security/add-local-file.js';
 import untrusted from '../../checks/security/untrusted-registry.js';
 import literalPassword from '../../checks/security/literal-password.js';
+import unverified from '../../checks/security/unverified-download.js';
+
+testCheck(unverified, {
+  valid: [
+    { name: 'checked with sha256sum -c', code: 'FROM debian:12-slim\nARG SHA=00\nRUN curl -fsSLo /tmp/t.tgz https://example.com/t-1.0.tgz && echo "$SHA  /tmp/t.tgz" | sha256sum -c - && tar -xzf /tmp/t.tgz -C /opt\n' },
+    { name: 'checked with gpg --verify', code: 'FROM debian:12-slim\nRUN wget -q https://example.com/t-1.0.tgz https://example.com/t-1.0.tgz.asc && gpg --batch --verify t-1.0.tgz.asc t-1.0.tgz && tar -xzf t-1.0.tgz\n' },
+    { name: 'the signature fetched here, checked in a later RUN', code: 'FROM golang:1.22\nRUN curl -s https://example.com/mc -o /go/bin/mc && curl -s https://example.com/mc.minisig -o /go/bin/mc.minisig && chmod +x /go/bin/mc\nRUN minisign -Vqm /go/bin/mc -x /go/bin/mc.minisig -P RWTx\n' },
+    { name: 'a file the RUN does not unpack, install or run', code: 'FROM debian:12-slim\nRUN curl -fsSLo /etc/app/config.yaml https://example.com/config.yaml\n' },
+    { name: 'a URL at a git commit', code: 'FROM alpine:3.20\nENV DIND_COMMIT=8d9e3502aba39127e4d12196dae16d306f76993d\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/docker/docker/${DIND_COMMIT}/hack/dind" && chmod +x /usr/local/bin/dind\n' },
+    { name: 'verified with rpmkeys', code: 'FROM rockylinux:9\nRUN curl -Lf -o /tmp/x.rpm https://example.com/x-1.0.rpm && rpmkeys --checksig /tmp/x.rpm && rpm -i /tmp/x.rpm\n' },
+  ],
+  invalid: [
+    { name: 'downloaded and unpacked', code: 'FROM debian:12-slim\nRUN curl -fsSLo /tmp/t.tgz https://example.com/t-1.0.tgz && tar -xzf /tmp/t.tgz -C /opt\n', errors: [{ messageId: 'unchecked', line: 2, column: 5, severity: 'warning' }] },
+    { name: 'an installer run', code: 'FROM debian:12-slim\nRUN wget https://example.com/Miniforge3-Linux-x86_64.sh -O miniforge3.sh && bash miniforge3.sh -b -p /opt/conda\n', errors: [{ messageId: 'unchecked', line: 2 }] },
+    { name: 'a binary made executable', code: 'FROM debian:12-slim\nRUN curl -sSL https://example.com/app-linux-amd64 -o /usr/bin/app && chmod +x /usr/bin/app\n', errors: [{ messageId: 'unchecked', line: 2 }] },
+    { name: 'streamed into tar', code: 'FROM debian:12-slim\nRUN curl -fsSL https://example.com/t-1.0.tgz | tar -xz -C /opt\n', errors: [{ messageId: 'piped', line: 2, column: 5 }] },
+  ],
+});
 
 testCheck(literalPassword, {
   valid: [

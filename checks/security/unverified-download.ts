@@ -1,0 +1,67 @@
+import { defineCheck } from '../../src/engine/types.js';
+import { downloadOf, pipedInto, usesDownload, verifies, verifiesFile } from '../../src/knowledge/downloads.js';
+import type { Instruction } from '../../src/dockerfile/model.js';
+import { runCommands } from '../../src/dockerfile/run.js';
+import { expand } from '../../src/dockerfile/vars.js';
+
+export default defineCheck({
+  id: 'security/unverified-download',
+  title: 'Downloaded archives and programs are checked before use',
+  category: 'security',
+  severity: 'warning',
+  messages: {
+    unchecked: '{fetcher} downloads {file} and this RUN {use} without a checksum or signature check, so whatever the server (or anyone on the way) returns goes into the image; check it first (echo "$SHA256  {file}" | sha256sum -c -)',
+    piped: '{fetcher} streams {url} into {consumer}, which {use} without a checksum or signature check, so whatever the server returns goes into the image; download to a file and check it first',
+  },
+  docs: {
+    why: `A release archive or installer fetched with \`curl\` or \`wget\` is only as trustworthy as the server and
+every hop to it on the day of the build: a compromised release, a hijacked domain or a tampered mirror
+puts its own code into the image, and a moved tag makes two builds differ. A checksum recorded next to
+the URL (\`ARG TOOL_SHA256=…\`, checked with \`sha256sum -c\`) or a signature check (\`gpg --verify\`,
+\`cosign verify-blob\`, \`minisign -V\`) in the same \`RUN\` pins what is used. Package managers check
+their own signatures and are not reported.
+
+Reported: a download that the same \`RUN\` unpacks (\`tar -x\`, \`unzip\`), installs (\`dpkg -i\`, \`apk add\`,
+\`pip install\`), runs (\`sh install.sh\`) or makes executable, with no checksum or signature command
+anywhere in that \`RUN\` (any \`sha*sum\`, \`gpg --verify\`, \`gpgv\`, \`cosign verify\`, \`rpm -K\`,
+\`openssl dgst\` counts: their use is taken as the check). Not reported: downloads of checksums,
+signatures and keys themselves, files the \`RUN\` does not unpack, install or run (a config file, a
+data set), downloads from localhost, and \`curl … | sh\` (security/curl-pipe-shell).`,
+    bad: `FROM debian:bookworm-slim
+RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool-1.2.3-linux-amd64.tar.gz \\
+ && tar -xzf /tmp/tool.tar.gz -C /usr/local/bin && rm /tmp/tool.tar.gz
+`,
+    good: `FROM debian:bookworm-slim
+ARG TOOL_SHA256=2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool-1.2.3-linux-amd64.tar.gz \\
+ && echo "\${TOOL_SHA256}  /tmp/tool.tar.gz" | sha256sum -c - \\
+ && tar -xzf /tmp/tool.tar.gz -C /usr/local/bin && rm /tmp/tool.tar.gz
+`,
+    related: ['security/curl-pipe-shell', 'security/add-remote-url', 'security/verification-disabled'],
+  },
+  dockerfile: (ctx) => ({
+    RUN(ins) {
+      const cmds = ins.shell?.commands ?? [];
+      if (cmds.some(verifies)) return;
+      const downloads = cmds.map(downloadOf);
+      // Fetching the signature or the checksum list beside it: the check follows, here or in a later RUN.
+      if (downloads.some((d) => d?.material)) return;
+      const later = (ins.stage?.instructions ?? []).filter((i: Instruction) => i.keyword === 'RUN' && i.range.line > ins.range.line).flatMap(runCommands);
+      for (const [k, cmd] of cmds.entries()) {
+        const d = downloads[k];
+        if (!d) continue;
+        if (d.file !== null && later.some((c) => verifiesFile(c, d.file!))) continue;
+        // A URL at a git commit (`raw.githubusercontent.com/…/<40 hex>/hack/dind`) names fixed content.
+        if (/(^|[/@=])[0-9a-f]{40}([/?#.]|$)/.test(expand(d.url, ins.vars).value)) continue;
+        if (d.file === null) {
+          const use = pipedInto(cmds, cmd);
+          const next = cmds.slice(k + 1).find((c) => !c.wrappedBy);
+          if (use && next) ctx.report({ messageId: 'piped', data: { fetcher: cmd.base, url: d.url, consumer: next.base, use }, at: cmd });
+          continue;
+        }
+        const use = cmds.slice(k + 1).map((c) => usesDownload(c, d.file!)).find((u) => u !== null);
+        if (use) ctx.report({ messageId: 'unchecked', data: { fetcher: cmd.base, file: d.file, use }, at: cmd });
+      }
+    },
+  }),
+});
