@@ -7,7 +7,7 @@ export default defineCheck({
   id: 'correctness/multiple-entrypoint',
   title: 'One ENTRYPOINT per stage',
   category: 'correctness',
-  severity: 'error',
+  severity: 'warning',
   fixable: 'safe',
   aliases: ['DL4004', 'DS007', 'MultipleInstructionsDisallowed'],
   messages: {
@@ -16,7 +16,9 @@ export default defineCheck({
   docs: {
     why: `Only the last \`ENTRYPOINT\` of a stage counts; every earlier one is silently discarded, so the
 program it names never starts. Keep one \`ENTRYPOINT\`; to run set-up steps first, use an entrypoint
-script that ends with \`exec "$@"\`.`,
+script that ends with \`exec "$@"\`.
+
+A warning, not an error: the build succeeds, and the last ENTRYPOINT is the one that runs.`,
     bad: `FROM alpine:3.20
 COPY setup.sh server /usr/local/bin/
 ENTRYPOINT ["/usr/local/bin/setup.sh"]

@@ -7,7 +7,7 @@ export default defineCheck({
   id: 'correctness/system-workdir',
   title: 'WORKDIR is not inside a system directory',
   category: 'correctness',
-  severity: 'error',
+  severity: 'warning',
   aliases: ['DS030'],
   messages: {
     system: 'WORKDIR {path} is inside {dir}, which the runtime mounts or the kernel owns: files written there are lost or land in the wrong place',
@@ -16,7 +16,9 @@ export default defineCheck({
     why: `\`/proc\`, \`/sys\` and \`/dev\` are mounted by the container runtime over whatever the image holds, and
 \`/boot\`, \`/initrd\` and \`/lost+found\` belong to the host's boot and file-system tools. A
 \`WORKDIR\` there means the build writes into the runtime's mounts (or the image's hidden copy of
-them) and the application starts in a directory that is not what the image contains.`,
+them) and the application starts in a directory that is not what the image contains.
+
+A warning, not an error: the build may well succeed; what breaks is the container at run time.`,
     bad: `FROM alpine:3.20
 WORKDIR /proc/self/fd/1
 `,

@@ -21,7 +21,7 @@ export default defineCheck({
   id: 'security/untrusted-registry',
   title: 'Images come from the registries the repository trusts',
   category: 'security',
-  severity: 'error',
+  severity: 'warning',
   aliases: ['DL3026'],
   messages: {
     untrusted: '{image} comes from {registry}, which is not among the trusted registries of this repository ({trusted})',
@@ -31,7 +31,10 @@ export default defineCheck({
 repository that lists the registries it trusts (\`trustedRegistries\` in \`.shipshape.yaml\`:
 a registry such as \`ghcr.io\`, a prefix such as \`ghcr.io/acme\`, \`*\` wildcards allowed; an image
 with no registry comes from \`docker.io\`) gets an error for any other source, so a typo-squatted
-or personal image cannot slip in. Without that setting this check reports nothing.`,
+or personal image cannot slip in. Without that setting this check reports nothing.
+
+A warning, not an error: the build succeeds and nothing secret ships; the default \`--fail-on warning\`
+still fails CI on it.`,
     bad: `FROM randomuser/node:20
 COPY --from=quay.io/someone/tools:1.0 /bin/tool /usr/local/bin/tool
 RUN --mount=type=bind,from=quay.io/someone/certs:1,target=/certs cp /certs/ca.pem /etc/ssl/
