@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { downloadOf, pipedInto, usesDownload, verifies, verifiesFile } from '../../src/knowledge/downloads.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
+import type { ShellCommand } from '../../src/shell/shell.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { expand } from '../../src/dockerfile/vars.js';
 
@@ -46,11 +47,14 @@ RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool-1.2.3-linux-amd64.tar.
       const downloads = cmds.map(downloadOf);
       // Fetching the signature or the checksum list beside it: the check follows, here or in a later RUN.
       if (downloads.some((d) => d?.material)) return;
-      const later = (ins.stage?.instructions ?? []).filter((i: Instruction) => i.keyword === 'RUN' && i.range.line > ins.range.line).flatMap(runCommands);
+      // The RUNs after this one in its stage, read only when a download to a file needs them.
+      let laterCache: ShellCommand[] | undefined;
+      const later = (): ShellCommand[] =>
+        (laterCache ??= (ins.stage?.instructions ?? []).filter((i: Instruction) => i.keyword === 'RUN' && i.range.line > ins.range.line).flatMap(runCommands));
       for (const [k, cmd] of cmds.entries()) {
         const d = downloads[k];
         if (!d) continue;
-        if (d.file !== null && later.some((c) => verifiesFile(c, d.file!))) continue;
+        if (d.file !== null && later().some((c) => verifiesFile(c, d.file!))) continue;
         // A URL at a git commit (`raw.githubusercontent.com/…/<40 hex>/hack/dind`) names fixed content.
         if (/(^|[/@=])[0-9a-f]{40}([/?#.]|$)/.test(expand(d.url, ins.vars).value)) continue;
         if (d.file === null) {

@@ -64,12 +64,19 @@ COPY --chown=node:node . /app
 USER node
 `,
   },
-  dockerfile: (ctx) => ({
+  dockerfile: (ctx) => {
+    let fixed: boolean | undefined;
+    return {
     RUN(ins) {
-      const chain = ins.stage ? stageChain(ctx.facts.finalStage ?? ins.stage) : [];
-      const users = chain.flatMap((st) => st.instructions).filter((i) => i.keyword === 'USER');
-      const last = users.at(-1)?.args[0]?.value ?? '';
-      const fixedUser = last !== '' && !/^(0|root)(:|$)/.test(last) && !last.includes('$');
+      // Whether the image runs as a fixed non-root USER: asked only for a world-writable mode, once.
+      const fixedUser = (): boolean => {
+        if (fixed === undefined) {
+          const chain = ctx.facts.finalStage ? stageChain(ctx.facts.finalStage) : [];
+          const last = chain.flatMap((st) => st.instructions).filter((i) => i.keyword === 'USER').at(-1)?.args[0]?.value ?? '';
+          fixed = last !== '' && !/^(0|root)(:|$)/.test(last) && !last.includes('$');
+        }
+        return fixed;
+      };
       for (const cmd of ins.shell?.commands ?? []) {
         let mode: Word | undefined;
         let rest: Word[] = [];
@@ -90,9 +97,10 @@ USER node
         const path = rest.map((w) => w.value).join(' ') || 'the files';
         const recursive = cmd.base === 'chmod' && cmd.argv.some((a) => a === '-R' || a === '--recursive' || /^-[a-zA-Z]*R/.test(a));
         const state = rest.length > 0 && rest.every((w) => STATE_PATH.test(w.value));
-        const severity = state && (!recursive || !fixedUser) ? ('info' as const) : undefined;
+        const severity = state && (!recursive || !fixedUser()) ? ('info' as const) : undefined;
         ctx.report({ messageId: 'chmod', data: { command, mode: mode.value, path }, at: cmd, ...(severity ? { severity } : {}) });
       }
     },
-  }),
+    };
+  },
 });

@@ -135,6 +135,30 @@ export function fetchOnlyStage(facts: DockerfileFacts, stage: Stage): 'copies' |
 }
 
 /**
+ * Every instruction that names a path absolutely, by each segment of those paths (`/srv/app/run.sh`
+ * under `srv`, `app`, `run.sh`); for a `COPY --from`, its sources. Built once per Dockerfile.
+ */
+function absoluteSegments(facts: DockerfileFacts): Map<string, Instruction[]> {
+  return memoized(facts, 'absoluteSegments', () => {
+    const out = new Map<string, Instruction[]>();
+    for (const s of facts.stages) {
+      for (const i of s.instructions) {
+        const from = i.flags.some((f) => f.name === 'from');
+        const text = from ? (i.json ?? i.args.map((a) => a.value)).slice(0, -1).join(' ') : i.body;
+        for (const m of text.matchAll(/(?:^|[\s"'=:,[])(\/[^\s"',\]]*)/g)) {
+          for (const seg of new Set(m[1]!.split('/').filter(Boolean))) {
+            const list = out.get(seg);
+            if (!list) out.set(seg, [i]);
+            else if (list.at(-1) !== i) list.push(i);
+          }
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/**
  * A relative path an instruction put somewhere (`COPY bin/app ./`, `WORKDIR serve`) is later named by
  * an absolute path: an instruction after it in its stage or a stage built on it (`ENTRYPOINT
  * ["/app"]`, `RUN /serve/build.sh`), or another stage's `COPY --from` of it. Then where the working
@@ -144,19 +168,20 @@ export function readAbsolutely(facts: DockerfileFacts, ins: Instruction, names: 
   const stage = ins.stage;
   if (!stage) return false;
   const wanted = names.map((n) => n.replace(/^\.\/+/, '').replace(/\/+$/, '').split('/')[0]!).filter((n) => n && n !== '.' && n !== '..' && !n.includes('*'));
-  if (wanted.length === 0) return false;
-  const esc = (n: string): string => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`(^|[\\s"'=:,\\[])/(?:[^\\s"',]*/)?(${wanted.map(esc).join('|')})(?=$|[/\\s"',\\]])`);
-  const chain = new Set<Stage>();
-  for (const s of facts.stages) if (s === stage || (s.parent && chain.has(s.parent))) chain.add(s);
-  for (const s of facts.stages) {
-    for (const i of s.instructions) {
+  const index = absoluteSegments(facts);
+  for (const name of wanted) {
+    for (const i of index.get(name) ?? []) {
+      const s = i.stage;
+      if (!s) continue;
       const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
-      const copiesFromHere = from !== undefined && (from === stage.name || from === String(stage.index));
-      const later = chain.has(s) && (s !== stage || i.range.line > ins.range.line);
-      if (!later && !copiesFromHere) continue;
-      const text = copiesFromHere ? (i.json ?? i.args.map((a) => a.value)).slice(0, -1).join(' ') : i.body;
-      if (re.test(text)) return true;
+      if (from !== undefined) {
+        if (from === stage.name || from === String(stage.index)) return true;
+        continue;
+      }
+      // Later in this stage, or in a stage built on it.
+      let onIt = false;
+      for (let x: Stage | null = s; x && !onIt; x = x.parent) onIt = x === stage;
+      if (onIt && (s !== stage || i.range.line > ins.range.line)) return true;
     }
   }
   return false;
