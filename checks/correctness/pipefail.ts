@@ -91,12 +91,12 @@ RUN curl -fsSL https://example.com/releases.json | jq -r .latest > /etc/tool-ver
           minor ??= members;
           continue;
         }
-        report(members);
+        report(ins, members);
         return;
       }
-      if (minor) report(minor, 'info');
+      if (minor) report(ins, minor, 'info');
     };
-    const report = (members: ShellCommand[], severity?: 'info'): void => {
+    const report = (ins: Instruction, members: ShellCommand[], severity?: 'info'): void => {
       const c = members[0]!;
       const last = members.at(-1)!;
       ctx.report({ messageId: 'noPipefail', data: { first: c.base || 'the first command', last: last.base || 'the last command' }, at: { ...c.range, endLine: last.range.endLine, endColumn: last.range.endColumn }, ...(severity ? { severity } : {}), fix: bashFix(ctx.facts, ins) });
