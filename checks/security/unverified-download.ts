@@ -12,6 +12,7 @@ export default defineCheck({
   severity: 'warning',
   messages: {
     unchecked: '{fetcher} downloads {file} and this RUN {use} without a checksum or signature check, so whatever the server (or anyone on the way) returns goes into the image; check it first (echo "$SHA256  {file}" | sha256sum -c -)',
+    uncheckedLater: '{fetcher} downloads {file} and a later RUN {use} without a checksum or signature check, so whatever the server (or anyone on the way) returns goes into the image; check it first (echo "$SHA256  {file}" | sha256sum -c -)',
     piped: '{fetcher} streams {url} into {consumer}, which {use} without a checksum or signature check, so whatever the server returns goes into the image; download to a file and check it first',
   },
   docs: {
@@ -24,7 +25,8 @@ their own signatures and are not reported.
 
 Reported: a download that the same \`RUN\` unpacks (\`tar -x\`, \`unzip\`), installs (\`dpkg -i\`, \`apk add\`,
 \`pip install\`), runs (\`sh install.sh\`) or makes executable, with no checksum or signature command
-anywhere in that \`RUN\` (any \`sha*sum\`, \`gpg --verify\`, \`gpgv\`, \`cosign verify\`, \`rpm -K\`,
+anywhere in that \`RUN\`, or a download a later \`RUN\` of the stage uses that way with no check in
+between (\`RUN wget …/x.deb\` then \`RUN dpkg -i x.deb\`) (any \`sha*sum\`, \`gpg --verify\`, \`gpgv\`, \`cosign verify\`, \`rpm -K\`,
 \`openssl dgst\` counts: their use is taken as the check). Not reported: downloads of checksums,
 signatures and keys themselves, files the \`RUN\` does not unpack, install or run (a config file, a
 data set), downloads from localhost, and \`curl … | sh\` (security/curl-pipe-shell).`,
@@ -64,7 +66,13 @@ RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool-1.2.3-linux-amd64.tar.
           continue;
         }
         const use = cmds.slice(k + 1).map((c) => usesDownload(c, d.file!)).find((u) => u !== null);
-        if (use) ctx.report({ messageId: 'unchecked', data: { fetcher: cmd.base, file: d.file, use }, at: cmd });
+        if (use) {
+          ctx.report({ messageId: 'unchecked', data: { fetcher: cmd.base, file: d.file, use }, at: cmd });
+          continue;
+        }
+        // Downloaded here, used by a later RUN of the stage (`RUN wget …/x.deb` then `RUN dpkg -i x.deb`).
+        const laterUse = later().map((c) => usesDownload(c, d.file!)).find((u) => u !== null);
+        if (laterUse) ctx.report({ messageId: 'uncheckedLater', data: { fetcher: cmd.base, file: d.file, use: laterUse }, at: cmd });
       }
     },
   }),

@@ -25,6 +25,7 @@ testCheck(unverified, {
     { name: 'downloaded and unpacked', code: 'FROM debian:12-slim\nRUN curl -fsSLo /tmp/t.tgz https://example.com/t-1.0.tgz && tar -xzf /tmp/t.tgz -C /opt\n', errors: [{ messageId: 'unchecked', line: 2, column: 5, severity: 'warning' }] },
     { name: 'an installer run', code: 'FROM debian:12-slim\nRUN wget https://example.com/Miniforge3-Linux-x86_64.sh -O miniforge3.sh && bash miniforge3.sh -b -p /opt/conda\n', errors: [{ messageId: 'unchecked', line: 2 }] },
     { name: 'a binary made executable', code: 'FROM debian:12-slim\nRUN curl -sSL https://example.com/app-linux-amd64 -o /usr/bin/app && chmod +x /usr/bin/app\n', errors: [{ messageId: 'unchecked', line: 2 }] },
+    { name: 'downloaded, then installed by a later RUN', code: 'FROM ubuntu:22.04\nRUN wget http://example.com/tool_1.0_amd64.deb\nRUN dpkg -i tool_1.0_amd64.deb\n', errors: [{ messageId: 'uncheckedLater', line: 2, column: 5 }] },
     { name: 'streamed into tar', code: 'FROM debian:12-slim\nRUN curl -fsSL https://example.com/t-1.0.tgz | tar -xz -C /opt\n', errors: [{ messageId: 'piped', line: 2, column: 5 }] },
   ],
 });

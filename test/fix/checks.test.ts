@@ -187,12 +187,12 @@ testFix(multipleEntrypoint, { fixes: [{ code: 'FROM alpine:3.20\nENTRYPOINT ["a"
 testFix(multipleHealthcheck, { fixes: [{ code: 'FROM alpine:3.20\nHEALTHCHECK CMD ["a"]\nHEALTHCHECK NONE\n', output: 'FROM alpine:3.20\nHEALTHCHECK NONE\n' }] });
 
 testFix(pipefail, {
-  fixes: [{ code: 'FROM debian:12\n# fetch\nRUN curl -fsSL https://example.com/x | tar xz\n', output: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# fetch\nRUN curl -fsSL https://example.com/x | tar xz\n' }],
-  noFix: [{ name: 'no bash on alpine', code: 'FROM alpine:3.20\nRUN wget -qO- https://example.com/x | tar xz\n' }],
+  fixes: [{ code: 'FROM debian:12\n# test\nRUN make test | tee /var/log/test.txt\n', output: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# test\nRUN make test | tee /var/log/test.txt\n' }],
+  noFix: [{ name: 'no bash on alpine', code: 'FROM alpine:3.20\nRUN make test | tee /var/log/test.txt\n' }],
 });
 testFix(cdInRun, {
   fixes: [{ code: 'FROM debian:12\nRUN cd /src \\\n && make\n', output: 'FROM debian:12\nWORKDIR /src\nRUN make\n' }],
-  noFix: [{ name: 'cd later in the chain', code: 'FROM debian:12\nRUN make && cd /src && make\n' }],
+  noFix: [{ name: 'a cd that ends the RUN', code: 'FROM debian:12\nRUN make && cd /src\n' }],
 });
 testFix(contextCopy, {
   fixes: [
