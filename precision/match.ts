@@ -39,7 +39,7 @@ export interface Verdict {
 export interface Reviewed {
   seen: Seen;
   verdict: Verdict;
-  /** The verdict as it counts now: a debatable finding now reported at the severity its reviewer asked for counts as right. */
+  /** The verdict as it counts now: a debatable or wrong finding whose only fault was its severity (`should_be`), now reported at that severity or lower, counts as right. */
   counted: Verdict['verdict'];
 }
 
@@ -75,6 +75,6 @@ export function matchVerdicts(seen: readonly Seen[], verdicts: readonly Verdict[
 }
 
 function review(seen: Seen, verdict: Verdict): Reviewed {
-  const settled = verdict.verdict === 'debatable' && verdict.should_be !== null && SEVERITY_RANK[seen.severity] <= SEVERITY_RANK[verdict.should_be];
+  const settled = verdict.verdict !== 'right' && verdict.should_be !== null && SEVERITY_RANK[seen.severity] <= SEVERITY_RANK[verdict.should_be];
   return { seen, verdict, counted: settled ? 'right' : verdict.verdict };
 }

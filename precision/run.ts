@@ -88,8 +88,8 @@ async function main(): Promise<number> {
   const byCategory = categories.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule.startsWith(`${c}/`)))] as const);
   const rules = [...new Set(reviewed.map((r) => r.seen.rule))].sort();
   const byRule = rules.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule === c))] as const);
-  const back = reviewed.filter((r) => r.verdict.verdict === 'wrong' && !r.verdict.unfixed);
-  const accepted = reviewed.filter((r) => r.verdict.verdict === 'wrong' && r.verdict.unfixed);
+  const back = reviewed.filter((r) => r.counted === 'wrong' && !r.verdict.unfixed);
+  const accepted = reviewed.filter((r) => r.counted === 'wrong' && r.verdict.unfixed);
 
   const row = (name: string, t: Tally): string => `| ${name} | ${t.right + t.wrong + t.debatable} | ${t.right} | ${t.wrong} | ${t.debatable} | ${precision(t)} | ${strict(t)} |`;
   const head = ['| | findings | right | wrong | debatable | precision | counting debatable as wrong |', '|---|---|---|---|---|---|---|'];

@@ -179,8 +179,12 @@ export function isWindowsImage(facts: DockerfileFacts): boolean {
 
 /** Programs that are a shell, a REPL or an interactive interpreter when run without a script. */
 const INTERACTIVE = new Set([...SHELLS, 'busybox', 'python', 'python2', 'python3', 'node', 'nodejs', 'deno', 'bun', 'irb', 'ruby', 'R', 'Rscript', 'erl', 'iex', 'ghci', 'jshell', 'lua', 'luajit', 'php', 'perl', 'swift', 'scala', 'clojure', 'julia', 'pwsh', 'powershell', 'cmd', 'psql', 'mysql', 'redis-cli', 'sqlite3', 'tclsh', 'elixir', 'groovysh', 'guile', 'racket', 'sbcl', 'ocaml', 'utop']);
-/** Build tools, compilers and SDK drivers: an image whose program is one of them is a toolchain image. */
-const TOOLCHAIN = new Set(['gradle', 'mvn', 'ant', 'sbt', 'go', 'cargo', 'rustc', 'gcc', 'g++', 'cc', 'clang', 'make', 'cmake', 'native-image', 'emcc', 'dotnet', 'javac', 'ghc', 'stack', 'cabal', 'mix', 'rebar3', 'bazel', 'bazelisk', 'tlmgr', 'latexmk', 'pandoc', 'npm', 'yarn', 'pnpm', 'pip', 'pip3', 'conda', 'mamba', 'composer', 'bundle', 'gem', 'dart', 'flutter', 'zig', 'nim', 'crystal', 'kotlinc', 'scalac', 'swiftc', 'tsc']);
+/**
+ * Build tools, compilers and SDK drivers, and programs that run the toolchain themselves (Go's linters
+ * and release tools load packages with `go list` and build them): an image whose program is one of
+ * them is a toolchain image.
+ */
+const TOOLCHAIN = new Set(['golangci-lint', 'gopls', 'staticcheck', 'govulncheck', 'goreleaser', 'dlv', 'mage', 'air', 'gradle', 'mvn', 'ant', 'sbt', 'go', 'cargo', 'rustc', 'gcc', 'g++', 'cc', 'clang', 'make', 'cmake', 'native-image', 'emcc', 'dotnet', 'javac', 'ghc', 'stack', 'cabal', 'mix', 'rebar3', 'bazel', 'bazelisk', 'tlmgr', 'latexmk', 'pandoc', 'npm', 'yarn', 'pnpm', 'pip', 'pip3', 'conda', 'mamba', 'composer', 'bundle', 'gem', 'dart', 'flutter', 'zig', 'nim', 'crystal', 'kotlinc', 'scalac', 'swiftc', 'tsc']);
 /** Servers that start as root and hand their work to an unprivileged user themselves (workers, child processes). */
 export const SELF_DROPPING_SERVERS: ReadonlySet<string> = new Set([
   'nginx', 'openresty', 'httpd', 'httpd-foreground', 'apache2', 'apache2ctl', 'apache2-foreground', 'apachectl', 'lighttpd',
@@ -299,7 +303,9 @@ export function sshServerIsPurpose(facts: DockerfileFacts): boolean {
   return memoized(facts, 'sshServerIsPurpose', () => {
     if (toolsLeft(facts, SSH_SERVERS.byPackage).length === 0 && !usedAtRuntime(facts, ['sshd'])) return false;
     const copiesConfig = chainInstructions(facts).some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|\/)sshd?_config(\.d)?\/?["']?$|(^|\/)ssh\/?["']?$/.test(i.args[i.args.length - 1]?.value ?? '') || ((i.keyword === 'COPY' || i.keyword === 'ADD') && i.args.some((a) => /sshd_config/.test(a.value))));
-    return copiesConfig || usedAtRuntime(facts, ['sshd']);
+    // A service directory for it copied from the context (s6's `docker/s6/openssh/`, an `sshd_config` inside a copied folder).
+    const copiesService = facts.context.copiedFiles.some((p) => /(^|\/)(sshd_config|sshd|openssh)(\/|$)/.test(p));
+    return copiesConfig || copiesService || usedAtRuntime(facts, ['sshd']);
   });
 }
 
