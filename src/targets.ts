@@ -35,6 +35,8 @@ export function sniff(head: Buffer): 'tar' | 'gzip' | 'zstd' | 'binary' | 'text'
   return 'text';
 }
 
+/** Names of image archives (`docker save -o app.tar`, `app.tar.gz`, `app.oci.tar`, `app.tar.zst`). */
+const ARCHIVE_NAME = /\.(tar|tgz|tar\.gz|tar\.zst|tzst)$/i;
 
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -108,6 +110,10 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   }
   const k = sniff(head);
   if (k === 'tar' || k === 'gzip' || k === 'zstd') return [{ kind: 'image', path: target }];
+  // A name that says archive with nothing in it (a `docker save` that failed): an empty archive, not an empty Dockerfile.
+  if (ARCHIVE_NAME.test(target) && head.every((b) => b === 0)) {
+    return head.length === 0 ? [{ kind: 'error', path: target, targetKind: 'image', message: `${target}: empty archive (0 bytes)` }] : [{ kind: 'image', path: target }];
+  }
   if (isUtf16(head)) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${UTF16}` }];
   if (k === 'binary') return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is a binary file, not a Dockerfile or an image archive` }];
   if (st.size > MAX_DOCKERFILE_BYTES) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is ${(st.size / 1048576).toFixed(1)} MB; a Dockerfile larger than ${MAX_DOCKERFILE_BYTES / 1048576} MB is not analyzed` }];

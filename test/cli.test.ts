@@ -1,7 +1,7 @@
 /** The bundled CLI end to end, as a user runs it: `node dist/cli.js …`. */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync, mkdirSync, existsSync, readdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -117,6 +117,12 @@ describe('bad input: one line naming the file, exit 2, no stack trace', () => {
   it.skipIf(!asNobody)('an unreadable file, run as another user than its owner', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipshape-perm-'));
     chmodSync(dir, 0o755);
+    // nobody may not be able to enter the checkout (a clone in root's home, or under a 0700
+    // directory): the CLI it runs is a copy of the bundle in a directory everyone can read.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { mode: 0o755 });
+    for (const f of readdirSync(join(root, 'dist'))) if (/^cli.*\.c?js$|\.wasm$/.test(f)) copyFileSync(join(root, 'dist', f), join(bin, f));
+    const cli = join(bin, 'cli.js');
     const p = join(dir, 'Dockerfile');
     writeFileSync(p, 'FROM alpine:3.19\n');
     chmodSync(p, 0);

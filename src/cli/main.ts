@@ -354,6 +354,13 @@ if (isMain) {
   // One short run never pays back V8's optimizing compile of the bash grammar's wasm (about 400 ms
   // that blocks exit); the baseline compiler alone starts in a tenth of that.
   setFlagsFromString('--liftoff-only');
+  // A reader that stops early (`shipshape rules | head -1`) closes the pipe: what is left of the
+  // output has nowhere to go and the run ends with its own exit status, without a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    });
+  }
   run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

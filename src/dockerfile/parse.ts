@@ -359,7 +359,10 @@ export function buildModel(text: string, options: ParseOptions = {}): Dockerfile
     const args = SHELL_FORMS.has(keyword) ? null : splitFirstLine();
     const properties: Property[] = args && (keyword === 'ARG' || keyword === 'ENV' || keyword === 'LABEL') ? propertiesOf(keyword, firstLine, args, escape) : [];
     const ins = new ModelInstruction({ keyword, written: ai.getInstruction(), range: toRange(r), keywordRange: toRange(kr), args, splitter: splitFirstLine, flags, body, bodyText, json, jsonError, heredocs, stage, properties, onbuild, vars });
-    if (keyword === 'ONBUILD') {
+    // One level: Docker refuses `ONBUILD ONBUILD` (correctness/onbuild-trigger reports it), so the
+    // trigger of a trigger is never read (a chain of thousands was read level by level, each level
+    // splitting the rest of the line again: quadratic time, and a recursion per level).
+    if (keyword === 'ONBUILD' && !onbuild) {
       const t = (ai as unknown as { getTriggerInstruction(): AstInstruction | null }).getTriggerInstruction();
       if (t) ins.trigger = convert(t, stage, vars, true);
     }

@@ -74,6 +74,7 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
   } else if (target.stream) source = piped(target.stream);
   else source = target.data ? bufferChunks(target.data) : new FileChunks(target.path);
   const index = await indexArchive(source, label);
+  if (index.blobs.size === 0 && index.links.size === 0) throw new ImageReadError(`${label}: empty archive (no members)`);
   const notes: string[] = [];
   let specs = findImages(label, index, options.platform, notes);
   if (options.imageRef) {

@@ -1,0 +1,328 @@
+/**
+ * `npm run fuzz`: generates hostile inputs in two families (Dockerfiles with their build context;
+ * image archives), runs each through the CLI and checks the contract (test/fuzz/contract.ts).
+ * Seeded (input n of a seed is always the same input) and time-boxed; every failure is reduced to a
+ * minimal reproducer and saved under the output directory.
+ *
+ *   npm run fuzz -- --seed 7 --dockerfiles 100000 --archives 10000 --time 7200
+ *   npm run fuzz -- --seed 7 --replay dockerfile:1234     (one input again, as a process)
+ *
+ * Options: --seed N (default: from the clock, printed), --dockerfiles N, --archives N, --time
+ * SECONDS (stop starting inputs after this), --workers N (default 2), --sample P (share of inputs
+ * also run as a real process, default 0.01), --out DIR (default $TMPDIR/shipshape-fuzz-<seed>),
+ * --corpus DIR (default ../shared/corpus), --reduce-tries N (default 400), --quiet.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from './rng.js';
+import { dockerfileInput, loadSeeds, type DirInput, type Seed } from './dockerfiles.js';
+import { archiveInput, rebuildArchive } from './archives.js';
+import { reduceFiles, reduceTree } from './reduce.js';
+import { Runner, inputBytes, argvFor, materialize, runProcess, type Judged } from './runner.js';
+import { signature, timeLimitMs, type Violation } from './contract.js';
+
+type FamilyName = 'dockerfile' | 'archive';
+
+interface Options {
+  seed: number;
+  counts: Record<FamilyName, number>;
+  timeS: number;
+  workers: number;
+  sample: number;
+  out: string;
+  corpus: string;
+  reduceTries: number;
+  replay: { family: FamilyName; index: number } | null;
+  quiet: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const o: Options = {
+    seed: Date.now() % 1_000_000,
+    counts: { dockerfile: 1000, archive: 100 },
+    timeS: 600,
+    workers: 2,
+    sample: 0.01,
+    out: '',
+    corpus: resolve(here, '../../shared/corpus'),
+    reduceTries: 400,
+    replay: null,
+    quiet: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = (): string => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${a} needs a value`);
+      return x;
+    };
+    if (a === '--seed') o.seed = Number(v());
+    else if (a === '--dockerfiles') o.counts.dockerfile = Number(v());
+    else if (a === '--archives') o.counts.archive = Number(v());
+    else if (a === '--time') o.timeS = Number(v());
+    else if (a === '--workers') o.workers = Math.max(1, Number(v()));
+    else if (a === '--sample') o.sample = Number(v());
+    else if (a === '--out') o.out = resolve(v());
+    else if (a === '--corpus') o.corpus = resolve(v());
+    else if (a === '--reduce-tries') o.reduceTries = Number(v());
+    else if (a === '--quiet') o.quiet = true;
+    else if (a === '--replay') {
+      const [f, n] = v().split(':');
+      if ((f !== 'dockerfile' && f !== 'archive') || !/^\d+$/.test(n ?? '')) throw new Error('--replay FAMILY:INDEX (dockerfile:12, archive:3)');
+      o.replay = { family: f, index: Number(n) };
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (!o.out) o.out = join(tmpdir(), `shipshape-fuzz-${o.seed}`);
+  return o;
+}
+
+/** Input `index` of a family for a seed: its own generator, so any input can be made again alone. */
+function makeInput(family: FamilyName, seed: number, index: number, seeds: readonly Seed[]): DirInput {
+  const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ (family === 'archive' ? 0x5bd1e995 : 0)) >>> 0);
+  return family === 'dockerfile' ? dockerfileInput(rng, seeds) : archiveInput(rng);
+}
+
+/** Violations whose in-process finding stands alone: the others (time, memory) are judged on the real process. */
+const DETERMINISTIC = new Set<Violation['kind']>(['exit-status', 'stack-trace', 'internal-error', 'json', 'write', 'secret', 'garbage', 'stderr']);
+const isMemoryDeath = (v: Violation): boolean => v.kind === 'crash' && /OUT_OF_MEMORY|out of memory/i.test(v.detail);
+
+interface Failure {
+  family: FamilyName;
+  index: number;
+  violations: Violation[];
+  bytes: number;
+  recipe: string[];
+  saved?: string;
+  reducedBytes?: number;
+}
+
+interface Stats {
+  runs: number;
+  processRuns: number;
+  byStatus: Record<string, number>;
+  slowest: { family: FamilyName; index: number; ms: number; bytes: number; limitMs: number; recipe: string[] } | null;
+  slowestProcess: { family: FamilyName; index: number; ms: number; rssKb: number; bytes: number } | null;
+  maxRssKb: number;
+  bytes: number;
+  unconfirmed: number;
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const here = dirname(fileURLToPath(import.meta.url));
+  const cli = join(here, 'cli.js');
+  const workerScript = join(here, 'fuzz-worker.js');
+  mkdirSync(opts.out, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'shipshape-fuzz-work-'));
+  const seeds = loadSeeds(opts.corpus);
+  const runner = new Runner(workerScript, opts.workers, work, cli);
+  const log = (s: string): void => {
+    if (!opts.quiet) process.stderr.write(s);
+  };
+  log(`fuzz: seed ${opts.seed}, ${seeds.length} Dockerfile seeds, out ${opts.out}\n`);
+
+  if (opts.replay) {
+    const input = makeInput(opts.replay.family, opts.seed, opts.replay.index, seeds);
+    const r = await runner.check(input, { process: true });
+    const dir = join(opts.out, `replay-${opts.replay.family}-${opts.replay.index}`);
+    materialize(input, dir);
+    console.log(JSON.stringify({ recipe: input.recipe, bytes: inputBytes(input), argv: argvFor(input, dir), inProcess: summarizeJudged(r.inProcess), process: r.process && summarizeJudged(r.process) }, null, 2));
+    await runner.close();
+    rmSync(work, { recursive: true, force: true });
+    return 0;
+  }
+
+  const stats: Record<FamilyName, Stats> = {
+    dockerfile: newStats(),
+    archive: newStats(),
+  };
+  const failures: Failure[] = [];
+  const bySignature = new Map<string, number>();
+  const started = Date.now();
+  const deadline = started + opts.timeS * 1000;
+  const sampler = new Rng(opts.seed ^ 0x1234567);
+  const slow: Array<{ family: FamilyName; index: number; ratio: number }> = [];
+
+  const one = async (family: FamilyName, index: number): Promise<void> => {
+    const input = makeInput(family, opts.seed, index, seeds);
+    const bytes = inputBytes(input);
+    const asProcess = sampler.chance(opts.sample);
+    const r = await runner.check(input, { process: asProcess });
+    const st = stats[family];
+    record(st, family, index, input, r.inProcess, bytes);
+    if (r.process) recordProcess(st, family, index, r.process, bytes);
+    slow.push({ family, index, ratio: r.inProcess.outcome.ms / timeLimitMs(bytes) });
+    if (slow.length > 64) {
+      slow.sort((a, b) => b.ratio - a.ratio);
+      slow.length = 32;
+    }
+    let found = r.inProcess.violations;
+    if (found.length > 0 || (r.process && r.process.violations.length > 0)) {
+      // Every failure is run as a real process too: that run decides time and memory.
+      const p = r.process ?? (await runner.check(input, { process: true })).process!;
+      if (!r.process) recordProcess(st, family, index, p, bytes);
+      const confirmed = [...found.filter((v) => DETERMINISTIC.has(v.kind) || (v.kind === 'crash' && !isMemoryDeath(v))), ...p.violations];
+      if (confirmed.length === 0) {
+        st.unconfirmed++;
+        log(`  ${family}:${index}: in-process ${found.map((v) => v.kind).join(', ')} not seen in the real process (${Math.round(p.outcome.ms)} ms, ${Math.round((p.outcome.rssKb ?? 0) / 1024)} MB): load\n`);
+        return;
+      }
+      found = dedupe(confirmed);
+      const f: Failure = { family, index, violations: found, bytes, recipe: input.recipe };
+      failures.push(f);
+      const sig = signature(found[0]!);
+      const seen = bySignature.get(sig) ?? 0;
+      bySignature.set(sig, seen + 1);
+      log(`  FAIL ${family}:${index} (${bytes} bytes; ${input.recipe.join(' ')}): ${found.map((v) => `${v.kind}: ${v.detail}`).join('; ')}\n`);
+      if (seen < 2) await save(f, input, found[0]!);
+    }
+  };
+
+  const save = async (f: Failure, input: DirInput, v: Violation): Promise<void> => {
+    const sig = signature(v);
+    // Time and memory are judged on the real process (CPU time, peak RSS); the rest in-process.
+    const asProcess = v.kind === 'time' || v.kind === 'memory';
+    const stillFails = async (cand: DirInput): Promise<boolean> => {
+      const r = await runner.check(cand, { process: asProcess });
+      const judged = asProcess ? r.process! : r.inProcess;
+      return judged.violations.some((x) => signature(x) === sig);
+    };
+    const budget = { tries: asProcess ? Math.min(opts.reduceTries, 30) : opts.reduceTries, deadline: Date.now() + (asProcess ? 90_000 : 120_000) };
+    let reduced = input;
+    try {
+      reduced = input.spec !== undefined ? await reduceSpec(input, stillFails, budget) : await reduceFiles(input, stillFails, budget);
+    } catch (e) {
+      log(`  reduction of ${f.family}:${f.index} stopped: ${(e as Error).message}\n`);
+    }
+    const dir = join(opts.out, 'failures', `${slug(sig)}-${f.family}-${f.index}`);
+    materialize(reduced, dir);
+    const argv = argvFor(reduced, dir);
+    writeFileSync(
+      join(dir, 'VIOLATION.json'),
+      JSON.stringify({ violation: v, all: f.violations, family: f.family, index: f.index, seed: opts.seed, recipe: input.recipe, originalBytes: f.bytes, reducedBytes: inputBytes(reduced), spec: reduced.spec, command: ['node', 'dist/cli.js', ...argv] }, null, 2) + '\n',
+    );
+    f.saved = dir;
+    f.reducedBytes = inputBytes(reduced);
+    log(`    saved ${dir} (${f.bytes} -> ${f.reducedBytes} bytes)\n`);
+  };
+
+  // Both families share the workers; each runs its inputs in order.
+  const queues: Array<{ family: FamilyName; next: number }> = (['dockerfile', 'archive'] as const).filter((f) => opts.counts[f] > 0).map((family) => ({ family, next: 0 }));
+  let lastLog = Date.now();
+  const pull = (): { family: FamilyName; index: number } | null => {
+    if (Date.now() > deadline) return null;
+    // Interleave by share of the count done, so a time box ends both families part way.
+    const open = queues.filter((q) => q.next < opts.counts[q.family]);
+    if (open.length === 0) return null;
+    open.sort((a, b) => a.next / opts.counts[a.family] - b.next / opts.counts[b.family]);
+    const q = open[0]!;
+    return { family: q.family, index: q.next++ };
+  };
+  await Promise.all(
+    Array.from({ length: opts.workers }, async () => {
+      for (let job = pull(); job; job = pull()) {
+        await one(job.family, job.index);
+        if (Date.now() - lastLog > 30_000) {
+          lastLog = Date.now();
+          log(`  ${Math.round((Date.now() - started) / 1000)} s: ${stats.dockerfile.runs} Dockerfiles, ${stats.archive.runs} archives, ${failures.length} failures\n`);
+        }
+      }
+    }),
+  );
+
+  // The slowest inputs for their size are run again as processes: peak RSS and wall time there decide.
+  slow.sort((a, b) => b.ratio - a.ratio);
+  for (const s of slow.slice(0, 8)) {
+    const input = makeInput(s.family, opts.seed, s.index, seeds);
+    const r = await runner.check(input, { process: true });
+    recordProcess(stats[s.family], s.family, s.index, r.process!, inputBytes(input));
+    if (r.process!.violations.length && !failures.some((f) => f.family === s.family && f.index === s.index)) {
+      const f: Failure = { family: s.family, index: s.index, violations: r.process!.violations, bytes: inputBytes(input), recipe: input.recipe };
+      failures.push(f);
+      log(`  FAIL ${s.family}:${s.index} (slowest, as a process): ${r.process!.violations.map((v) => `${v.kind}: ${v.detail}`).join('; ')}\n`);
+      await save(f, input, r.process!.violations[0]!);
+    }
+  }
+  await runner.close();
+  rmSync(work, { recursive: true, force: true });
+
+  const summary = {
+    seed: opts.seed,
+    seconds: Math.round((Date.now() - started) / 1000),
+    families: stats,
+    violations: failures.length,
+    bySignature: Object.fromEntries(bySignature),
+    failures: failures.map((f) => ({ input: `${f.family}:${f.index}`, bytes: f.bytes, recipe: f.recipe, violations: f.violations, saved: f.saved ?? null, reducedBytes: f.reducedBytes ?? null })),
+  };
+  writeFileSync(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const line = (f: FamilyName): string => {
+    const s = stats[f];
+    const slowest = s.slowest ? `slowest ${s.slowest.family}:${s.slowest.index} ${Math.round(s.slowest.ms)} ms for ${s.slowest.bytes} bytes (limit ${Math.round(s.slowest.limitMs)} ms)` : 'none run';
+    return `${f}: ${s.runs} inputs (${(s.bytes / 1048576).toFixed(1)} MB), ${s.processRuns} also as a process (peak RSS ${Math.round(s.maxRssKb / 1024)} MB), exit ${JSON.stringify(s.byStatus)}; ${slowest}; ${s.unconfirmed} in-process time/memory alarms not seen in the process`;
+  };
+  console.log(`fuzz seed ${opts.seed}: ${summary.seconds} s`);
+  console.log(line('dockerfile'));
+  console.log(line('archive'));
+  console.log(`contract violations: ${failures.length}${failures.length ? ` (${[...bySignature].map(([k, n]) => `${n}× ${k}`).join('; ')}); reproducers in ${join(opts.out, 'failures')}` : ''}`);
+  console.log(`summary: ${join(opts.out, 'summary.json')}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+function newStats(): Stats {
+  return { runs: 0, processRuns: 0, byStatus: {}, slowest: null, slowestProcess: null, maxRssKb: 0, bytes: 0, unconfirmed: 0 };
+}
+
+function record(st: Stats, family: FamilyName, index: number, input: DirInput, j: Judged, bytes: number): void {
+  st.runs++;
+  st.bytes += bytes;
+  const o = j.outcome;
+  const k = o.timedOut ? 'timeout' : o.died ? 'died' : String(o.status);
+  st.byStatus[k] = (st.byStatus[k] ?? 0) + 1;
+  if (!st.slowest || o.ms > st.slowest.ms) st.slowest = { family, index, ms: o.ms, bytes, limitMs: timeLimitMs(bytes), recipe: input.recipe };
+}
+
+function recordProcess(st: Stats, family: FamilyName, index: number, j: Judged, bytes: number): void {
+  st.processRuns++;
+  const o = j.outcome;
+  st.maxRssKb = Math.max(st.maxRssKb, o.rssKb ?? 0);
+  if (!st.slowestProcess || o.ms > st.slowestProcess.ms) st.slowestProcess = { family, index, ms: o.ms, rssKb: o.rssKb ?? 0, bytes };
+}
+
+function dedupe(vs: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => {
+    const k = `${v.kind}:${v.detail}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+function summarizeJudged(j: Judged): Record<string, unknown> {
+  const o = j.outcome;
+  return { status: o.status, ms: Math.round(o.ms), rssMb: o.rssKb ? Math.round(o.rssKb / 1024) : undefined, timedOut: o.timedOut, died: o.died, violations: j.violations, stderr: o.stderr.slice(0, 2000), stdout: o.stdout.slice(0, 2000) };
+}
+
+async function reduceSpec(input: DirInput, fails: (i: DirInput) => Promise<boolean>, budget: { tries: number; deadline: number }): Promise<DirInput> {
+  const spec = await reduceTree(input.spec as never, (s) => fails(rebuildArchive(input, s)), budget);
+  return rebuildArchive(input, spec);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(`fuzz: ${(e as Error).stack ?? String(e)}`);
+    process.exitCode = 2;
+  },
+);
+
+export { runProcess };
