@@ -72,7 +72,14 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     ...(opts.target ? { target: opts.target } : {}),
   };
-  const results = await analyzeTargets(inputs, request);
+  let results: AnalyzedTarget[];
+  try {
+    results = await analyzeTargets(inputs, request);
+  } catch (e) {
+    // A bad config file or --dockerfile: machine-readable output stays a document, each target carrying the error.
+    if (!(e instanceof UsageError) || (opts.format !== 'json' && opts.format !== 'sarif')) throw e;
+    results = inputs.map((i) => ({ path: i.path, kind: i.kind === 'error' ? i.targetKind : i.kind, error: e.message, findings: [], failOn: 'warning', notes: [] }));
+  }
   for (const r of results) for (const note of r.notes) io.stderr(`shipshape: note: ${note}\n`);
   // The launcher (launch.ts) keeps V8's code cache from a run that analyzed a Dockerfile, so the cache holds the checks.
   if (results.some((r) => r.kind === 'dockerfile' && r.error === null)) (globalThis as Record<symbol, unknown>)[Symbol.for('shipshape.codeCache')] = true;
@@ -109,7 +116,7 @@ async function runCheck(targets: string[], opts: CheckOptions, io: Io): Promise<
   const color = io.isTTY && !opts.output && opts.color;
   writeReport(RENDERERS[opts.format](shown, { color, checks: allChecks, ...(baseline ? { baseline } : {}) }), opts.output, io);
   if (results.some((r) => r.error !== null)) {
-    if (opts.format !== 'text' || opts.output) for (const r of results) if (r.error !== null) io.stderr(`shipshape: ${r.error}\n`);
+    if (opts.format !== 'text' || opts.output) for (const m of new Set(results.map((r) => r.error))) if (m !== null) io.stderr(`shipshape: ${m}\n`);
     return 2;
   }
   return failed(results, SEVERITY_RANK) ? 1 : 0;

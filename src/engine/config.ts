@@ -2,7 +2,7 @@
  * The repository config file, `.shipshape.yaml`: found by walking up from a target (or given with
  * `--config`), validated with zod, and resolved for one target (its `overrides` applied).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
@@ -56,12 +56,17 @@ function keyPath(path: readonly PropertyKey[]): string {
 }
 
 
+/** Larger than any config file: its keys are a few rule ids and globs. Past it the file is refused, not parsed. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
 /** Reads and validates a config file; every problem is a `ConfigError` naming the file and key. */
 export function loadConfig(path: string, known: readonly Check[], options: { as?: 'hadolint' } = {}): LoadedConfig {
   let text: string;
   try {
+    if (statSync(path).size > MAX_CONFIG_BYTES) throw new ConfigError(`${path}: is larger than ${MAX_CONFIG_BYTES / 1024} KB; a config file is a few lines`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
   }
@@ -69,13 +74,21 @@ export function loadConfig(path: string, known: readonly Check[], options: { as?
   try {
     raw = parseYaml(text) ?? {};
   } catch (e) {
+    // The YAML reader recurses once per level of nesting: thousands of `[` exhaust the stack. That is the file's shape, said as such.
+    if (e instanceof RangeError || /Maximum call stack size exceeded/.test((e as Error).message)) throw new ConfigError(`${path}: too deeply nested (a config file needs a few levels)`);
     throw new ConfigError(`${path}: not valid YAML: ${(e as Error).message.split('\n', 1)[0]}`);
   }
   if (options.as === 'hadolint' || isHadolintConfig(path)) {
     const { config, dropped } = fromHadolint(raw, known);
     return { path, dir: dirname(resolve(path)), config, kind: 'hadolint', dropped };
   }
-  const parsed = configSchema.safeParse(raw);
+  let parsed: ReturnType<typeof configSchema.safeParse>;
+  try {
+    parsed = configSchema.safeParse(raw);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ConfigError(`${path}: too deeply nested (a config file needs a few levels)`);
+    throw e;
+  }
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {

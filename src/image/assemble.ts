@@ -48,31 +48,52 @@ function add(m: Merge, e: FileEntry): void {
   set.add(e.path);
 }
 
-/** Removes a path and what lies under it; returns the bytes removed. */
+/**
+ * Removes a path and what lies under it; returns the bytes removed. A loop over a stack, not a
+ * recursion: a layer may nest directories thousands deep.
+ */
 function removeTree(m: Merge, path: string, by: number, how: ShadowedFile['how'], keepSelf = false): number {
   let bytes = 0;
-  const kids = m.children.get(path);
-  if (kids) {
-    for (const k of kids) bytes += removeTree(m, k, by, how);
-    if (!keepSelf) m.children.delete(path);
-    else kids.clear();
-  }
-  if (keepSelf) return bytes;
-  const e = m.files.get(path);
-  if (e) {
-    m.files.delete(path);
-    m.children.get(parentOf(path))?.delete(path);
-    m.shadowed.push({ ...e, hiddenBy: by, how });
-    m.wasted[e.layer] = (m.wasted[e.layer] ?? 0) + e.size;
-    bytes += e.size;
+  // Depth first, children before their parent, in the order the recursion visited them.
+  const stack: Array<{ path: string; expanded: boolean }> = [{ path, expanded: false }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const kids = m.children.get(top.path);
+    if (!top.expanded && kids && kids.size) {
+      top.expanded = true;
+      const list = [...kids];
+      for (let i = list.length - 1; i >= 0; i--) stack.push({ path: list[i]!, expanded: false });
+      continue;
+    }
+    stack.pop();
+    const self = top.path === path;
+    if (kids) {
+      if (self && keepSelf) kids.clear();
+      else m.children.delete(top.path);
+    }
+    if (self && keepSelf) continue;
+    const e = m.files.get(top.path);
+    if (e) {
+      m.files.delete(top.path);
+      m.children.get(parentOf(top.path))?.delete(top.path);
+      m.shadowed.push({ ...e, hiddenBy: by, how });
+      m.wasted[e.layer] = (m.wasted[e.layer] ?? 0) + e.size;
+      bytes += e.size;
+    }
   }
   return bytes;
 }
 
-/** Size of what lies under a path in the current merged view (dive sizes a directory whiteout this way). */
+/** Size of what lies under a path in the current merged view (dive sizes a directory whiteout this way); a loop, like removeTree. */
 function treeSize(m: Merge, path: string): number {
   let n = 0;
-  for (const k of m.children.get(path) ?? []) n += (m.files.get(k)?.size ?? 0) + treeSize(m, k);
+  const stack = [path];
+  while (stack.length) {
+    for (const k of m.children.get(stack.pop()!) ?? []) {
+      n += m.files.get(k)?.size ?? 0;
+      stack.push(k);
+    }
+  }
   return n;
 }
 
@@ -110,7 +131,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   if (cfgBlob.jsonError) throw new ImageReadError(`${label}: config ${spec.config.name} is ${cfgBlob.jsonError}`);
   const parsed = imageConfigSchema.safeParse(cfgBlob.json);
   if (!parsed.success || cfgBlob.json === undefined || Array.isArray(cfgBlob.json)) {
-    throw new ImageReadError(`${label}: config ${spec.config.name} is malformed: ${parsed.success ? 'not a JSON object' : firstIssue(parsed.error)}`);
+    throw new ImageReadError(`${label}: config ${spec.config.name} is malformed: ${parsed.success ? 'not a JSON object' : firstIssue(parsed.error, cfgBlob.json)}`);
   }
   const raw = parsed.data;
 

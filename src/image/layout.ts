@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import { digestInName, ImageReadError, type ArchiveIndex, type BlobInfo } from './read.js';
 import { dockerManifestSchema, firstIssue, ociIndexSchema, ociManifestSchema, type Descriptor } from './schema.js';
+import { MAX_DESCRIPTORS, MAX_IMAGES, MAX_INDEX_DEPTH, MAX_LAYERS } from './limits.js';
 
 export interface BlobRef {
   /** Member name in the archive. */
@@ -46,6 +47,9 @@ export function resolveMember(index: ArchiveIndex, name: string): BlobInfo | und
 function jsonOf(label: string, index: ArchiveIndex, name: string, what: string): unknown {
   const b = resolveMember(index, name);
   if (!b) throw new ImageReadError(`${label}: ${what} ${name} is missing from the archive`);
+  // A document stored under its digest is what that digest says, or the archive is damaged.
+  const named = digestInName(name);
+  if (named && b.sha256 && named !== b.sha256) throw new ImageReadError(`${label}: ${what} ${name} does not match its digest (got sha256:${b.sha256.slice(0, 12)}…)`);
   if (b.jsonError) throw new ImageReadError(`${label}: ${what} ${name} is ${b.jsonError}`);
   if (b.json === undefined) throw new ImageReadError(`${label}: ${what} ${name} is not a JSON document`);
   return b.json;
@@ -71,28 +75,67 @@ interface Found {
   top: string;
 }
 
-function walkIndex(label: string, index: ArchiveIndex, doc: unknown, where: string, inherited: string | undefined, depth: number, out: Found[], top?: string): void {
-  if (depth > 8) throw new ImageReadError(`${label}: ${where}: indexes nested more than 8 deep`);
-  const parsed = ociIndexSchema.safeParse(doc);
-  if (!parsed.success) throw new ImageReadError(`${label}: ${where}: ${firstIssue(parsed.error)}`);
-  for (const d of parsed.data.manifests ?? []) {
-    const refName = d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name'] ?? inherited;
-    // Attestation manifests (BuildKit provenance/SBOM) are not images.
-    if (d.annotations?.['vnd.docker.reference.type'] || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')) continue;
-    const name = blobName(d.digest);
-    if (d.mediaType && INDEX_TYPES.has(d.mediaType)) {
-      walkIndex(label, index, jsonOf(label, index, name, 'nested index'), name, refName, depth + 1, out, top ?? d.digest);
+/**
+ * Walks the index graph from index.json: each index is read once, however many indexes list it (a
+ * diamond is not walked again along every path), depth first in the order the indexes list their
+ * entries. A cycle cannot exist between documents named by their content's digest, so one means the
+ * archive is damaged. Bounded by MAX_INDEX_DEPTH, MAX_DESCRIPTORS and MAX_IMAGES.
+ */
+function walkIndex(label: string, index: ArchiveIndex, root: unknown, out: Found[]): void {
+  type Frame = { doc: unknown; where: string; inherited: string | undefined; depth: number; name: string; top: string | undefined };
+  const stack: Array<Frame | { leave: string }> = [{ doc: root, where: 'index.json', inherited: undefined, depth: 0, name: 'index.json', top: undefined }];
+  const onPath = new Set<string>();
+  const read = new Set<string>();
+  const manifests = new Set<string>();
+  let descriptors = 0;
+  while (stack.length) {
+    const f = stack.pop()!;
+    if ('leave' in f) {
+      onPath.delete(f.leave);
       continue;
     }
-    const blob = resolveMember(index, name);
-    // A manifest whose mediaType is absent may still be an index.
-    if (!d.mediaType && blob?.json && typeof blob.json === 'object' && 'manifests' in (blob.json as object)) {
-      walkIndex(label, index, blob.json, name, refName, depth + 1, out, top ?? d.digest);
-      continue;
+    if (f.depth > MAX_INDEX_DEPTH) throw new ImageReadError(`${label}: ${f.where}: indexes nested more than ${MAX_INDEX_DEPTH} deep`);
+    const parsed = ociIndexSchema.safeParse(f.doc);
+    if (!parsed.success) throw new ImageReadError(`${label}: ${f.where}: ${firstIssue(parsed.error, f.doc)}`);
+    onPath.add(f.name);
+    stack.push({ leave: f.name });
+    const list = parsed.data.manifests ?? [];
+    descriptors += list.length;
+    if (descriptors > MAX_DESCRIPTORS) throw new ImageReadError(`${label}: ${f.where}: the indexes list more than ${MAX_DESCRIPTORS} descriptors`);
+    const nested: Frame[] = [];
+    for (const d of list) {
+      const refName = d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name'] ?? f.inherited;
+      // Attestation manifests (BuildKit provenance/SBOM) are not images.
+      if (d.annotations?.['vnd.docker.reference.type'] || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')) continue;
+      const name = blobName(d.digest);
+      const blob = resolveMember(index, name);
+      // A manifest whose mediaType is absent may still be an index.
+      const isIndex = d.mediaType ? INDEX_TYPES.has(d.mediaType) : !!blob?.json && typeof blob.json === 'object' && 'manifests' in (blob.json as object);
+      if (isIndex) {
+        if (onPath.has(name)) throw new ImageReadError(`${label}: ${f.where} lists ${name}, which lists it again: the index graph loops, so its digests cannot be right`);
+        if (read.has(name)) continue;
+        read.add(name);
+        checkSize(label, f.where, d, blob);
+        nested.push({ doc: jsonOf(label, index, name, 'nested index'), where: name, inherited: refName, depth: f.depth + 1, name, top: f.top ?? d.digest });
+        continue;
+      }
+      const key = `${d.digest}\0${refName ?? ''}`;
+      if (manifests.has(key)) continue;
+      manifests.add(key);
+      if (manifests.size > MAX_IMAGES) throw new ImageReadError(`${label}: the indexes list more than ${MAX_IMAGES} image manifests`);
+      checkSize(label, f.where, d, blob);
+      const top = f.top ?? d.digest;
+      out.push(refName === undefined ? { manifest: d, top } : { manifest: d, refName, top });
     }
-    const found: Found = { manifest: d, top: top ?? d.digest };
-    if (refName !== undefined) found.refName = refName;
-    out.push(found);
+    // Depth first, in the order listed: the first nested index is read next.
+    for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
+  }
+}
+
+/** A descriptor's declared size must be what the archive holds (OCI: the size "MUST" match). */
+function checkSize(label: string, where: string, d: Descriptor, blob: BlobInfo | undefined): void {
+  if (blob && typeof d.size === 'number' && d.size !== blob.size) {
+    throw new ImageReadError(`${label}: ${where}: descriptor ${d.digest.slice(0, 19)}… declares ${d.size} bytes, but the archive holds ${blob.size}`);
   }
 }
 
@@ -125,7 +168,7 @@ function tagOf(refName: string | undefined): string[] {
 
 function fromOci(label: string, index: ArchiveIndex, platform: string | undefined, notes: string[]): ImageSpec[] {
   const found: Found[] = [];
-  walkIndex(label, index, jsonOf(label, index, 'index.json', 'index'), 'index.json', undefined, 0, found);
+  walkIndex(label, index, jsonOf(label, index, 'index.json', 'index'), found);
   if (found.length === 0) return [];
   // Group by reference; within one reference several platforms mean a multi-platform image.
   const groups = new Map<string, Found[]>();
@@ -150,7 +193,9 @@ function fromOci(label: string, index: ArchiveIndex, platform: string | undefine
       const mname = blobName(f.manifest.digest);
       const doc = jsonOf(label, index, mname, 'manifest');
       const m = ociManifestSchema.safeParse(doc);
-      if (!m.success) throw new ImageReadError(`${label}: manifest ${mname}: ${firstIssue(m.error)}`);
+      if (!m.success) throw new ImageReadError(`${label}: manifest ${mname}: ${firstIssue(m.error, doc)}`);
+      if (m.data.layers.length > MAX_LAYERS) throw new ImageReadError(`${label}: manifest ${mname} lists ${m.data.layers.length} layers; more than ${MAX_LAYERS} is not an image a runtime can start`);
+      for (const d of [m.data.config, ...m.data.layers]) checkSize(label, `manifest ${mname}`, d, resolveMember(index, blobName(d.digest)));
       const spec: ImageSpec = {
         format: 'oci',
         tags: tagOf(f.refName ?? m.data.annotations?.['org.opencontainers.image.ref.name']),
@@ -167,8 +212,12 @@ function fromOci(label: string, index: ArchiveIndex, platform: string | undefine
 }
 
 function fromDockerManifest(label: string, index: ArchiveIndex): ImageSpec[] {
-  const parsed = dockerManifestSchema.safeParse(jsonOf(label, index, 'manifest.json', 'manifest'));
-  if (!parsed.success) throw new ImageReadError(`${label}: manifest.json: ${firstIssue(parsed.error)}`);
+  const doc = jsonOf(label, index, 'manifest.json', 'manifest');
+  const parsed = dockerManifestSchema.safeParse(doc);
+  if (!parsed.success) throw new ImageReadError(`${label}: manifest.json: ${firstIssue(parsed.error, doc)}`);
+  if (parsed.data.length > MAX_IMAGES) throw new ImageReadError(`${label}: manifest.json lists ${parsed.data.length} images; more than ${MAX_IMAGES} are not read`);
+  const many = parsed.data.find((m) => m.Layers.length > MAX_LAYERS);
+  if (many) throw new ImageReadError(`${label}: manifest.json lists ${many.Layers.length} layers for one image; more than ${MAX_LAYERS} is not an image a runtime can start`);
   return parsed.data.map((m) => ({
     format: 'docker-archive' as const,
     tags: (m.RepoTags ?? []).map(displayTag),

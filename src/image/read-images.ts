@@ -3,7 +3,7 @@ import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ImageFacts } from './facts.js';
-import { ImageReadError, FileChunks, bufferChunks, indexArchive, sniffBlob, zstdStream } from './read.js';
+import { ImageReadError, FileChunks, bufferChunks, indexArchive, sniffBlob, zstdStream, type Meter } from './read.js';
 import { findImages, type ImageSpec } from './layout.js';
 import { assemble } from './assemble.js';
 import { addLaunch } from './launch.js';
@@ -65,15 +65,22 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
   const kind = sniffBlob(head(target));
   if (kind === null) throw new ImageReadError(`${label}: not a tar or gzip archive`);
   let source: AsyncIterable<Buffer> | Iterable<Buffer>;
+  // A whole archive compressed: its bytes as read are the input, what the decompressor makes counts as inflated (limits.ts).
+  const meter: Meter = { input: 0, inflated: 0, entries: 0 };
+  let compressed = false;
   if (kind === 'gzip' || kind === 'zstd') {
     // A whole archive compressed (`docker save | gzip`): decompressed as it streams.
     const inflate = kind === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : zstdStream();
     const raw = stream(target);
     raw.on('error', (e) => inflate.destroy(e));
+    raw.on('data', (c: Buffer) => {
+      meter.input += c.length;
+    });
     source = raw.pipe(inflate);
+    compressed = true;
   } else if (target.stream) source = piped(target.stream);
   else source = target.data ? bufferChunks(target.data) : new FileChunks(target.path);
-  const index = await indexArchive(source, label);
+  const index = await indexArchive(source, label, compressed ? { meter } : {});
   if (index.blobs.size === 0 && index.links.size === 0) throw new ImageReadError(`${label}: empty archive (no members)`);
   const notes: string[] = [];
   let specs = findImages(label, index, options.platform, notes);

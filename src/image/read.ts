@@ -12,6 +12,7 @@ import { posix } from 'node:path';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { Hasher, type StreamHash } from './hasher.js';
 import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
+import { MAX_ENTRIES, MAX_EXPANSION, MAX_EXPANSION_SLACK, SECRET_HEAD_BUDGET } from './limits.js';
 
 const HEX64 = /^[a-f0-9]{64}$/;
 
@@ -114,7 +115,25 @@ const NOT_SCRIPT_DIR = /^(usr\/share|usr\/lib|lib|lib64|usr\/lib64|usr\/libexec|
 const ENTRYPOINT_NAME = /(^|\/)[^/]*entrypoint[^/]*$|^[^/]+\.sh$/i;
 
 type Want = { limit: number; kind: 'whole' | 'head' | 'script' | 'config' } | null;
-type Budget = { scripts: number; configs: number };
+type Budget = { scripts: number; configs: number; secrets: number };
+
+/**
+ * What the whole archive has cost so far, for the bounds in limits.ts: bytes read from the input,
+ * bytes that decompression produced (outer and layers), entries indexed in all layers.
+ */
+export interface Meter {
+  input: number;
+  inflated: number;
+  entries: number;
+}
+
+/** Throws once decompression produced more than the archive's size allows (limits.ts). */
+function charge(meter: Meter, n: number): void {
+  meter.inflated += n;
+  if (meter.inflated > MAX_EXPANSION * meter.input + MAX_EXPANSION_SLACK) {
+    throw new Error(`decompresses to more than ${MAX_EXPANSION} times its size (${Math.round(meter.inflated / 1048576)} MB from ${Math.round(meter.input / 1048576)} MB read): a decompression bomb, not read further`);
+  }
+}
 
 function wanted(path: string, size: number): Want {
   if (EXACT.has(path)) return { limit: MAX_DB, kind: 'whole' };
@@ -234,8 +253,9 @@ class LayerSink {
     /** Hash the uncompressed tar too (a compressed blob that no digest in its name verifies). */
     hashDiff: boolean,
     private readonly flow: Flow,
+    meter: Meter,
   ) {
-    this.scanner = new LayerScanner(budget);
+    this.scanner = new LayerScanner(budget, meter);
     this.walker = new TarWalker(
       (h) => this.scanner.entry(h),
       () => this.scanner.entryEnd(),
@@ -259,6 +279,7 @@ class LayerSink {
         queueMicrotask(() => {
           try {
             this.uncompressed += chunk.length;
+            charge(meter, chunk.length);
             walker.write(chunk);
           } catch (e) {
             cb(e as Error);
@@ -360,7 +381,7 @@ class LayerScanner {
   readonly entries: RawEntry[] = [];
   readonly captures: RawCapture[] = [];
   /** Per capture: the budget it draws on and how much (bytes), applied in layer order by commit(). */
-  readonly costs: Array<{ kind: 'scripts' | 'configs'; bytes: number } | null> = [];
+  readonly costs: Array<{ kind: 'scripts' | 'configs' | 'secrets'; bytes: number } | null> = [];
   /** The capture being collected for the current entry. */
   private cur: Collecting | null = null;
 
@@ -369,18 +390,22 @@ class LayerScanner {
    * concurrently, so a layer collects against what is known to be left and commit() settles the
    * budget in archive order: the captures are those a sequential read keeps.
    */
-  constructor(private readonly budget: Budget) {}
+  constructor(
+    private readonly budget: Budget,
+    private readonly meter: Meter,
+  ) {}
 
   entry(h: TarHeader): BodySink | null {
     const { entries, budget } = this;
     this.cur = null;
+    if (++this.meter.entries > MAX_ENTRIES) throw new Error(`more than ${MAX_ENTRIES} entries in the layers; not read further`);
     const path = normalizeLayerPath(h.name);
     if (path === null) return null;
     const slash = path.lastIndexOf('/');
     const base = slash === -1 ? path : path.slice(slash + 1);
     if (base.charCodeAt(0) === 0x2e && base.startsWith('.wh.')) {
       const dir = slash === -1 ? '' : path.slice(0, slash);
-      if (base === '.wh..wh..opq') entries.push({ path: dir, type: 'dir', mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: 0, whiteout: 'opaque' });
+      if (base === '.wh..wh..opq') entries.push({ path: dir, type: 'dir', mode: Number.isFinite(h.mode) ? h.mode : 0, uid: Number.isFinite(h.uid) ? h.uid : 0, gid: Number.isFinite(h.gid) ? h.gid : 0, size: 0, whiteout: 'opaque' });
       else if (!base.startsWith('.wh..wh.')) {
         const target = (dir ? dir + '/' : '') + base.slice(4);
         entries.push({ path: target, type: 'other', mode: 0, uid: 0, gid: 0, size: 0, whiteout: 'file' });
@@ -388,12 +413,14 @@ class LayerScanner {
       return null;
     }
     const type = entryType(h.type);
-    const e: RawEntry = { path, type, mode: h.mode ?? 0, uid: h.uid ?? 0, gid: h.gid ?? 0, size: type === 'file' ? h.size ?? 0 : 0 };
+    // A damaged numeric field reads as NaN: 0, so that no figure in a message is NaN.
+    const num = (n: number): number => (Number.isFinite(n) ? n : 0);
+    const e: RawEntry = { path, type, mode: num(h.mode), uid: num(h.uid), gid: num(h.gid), size: type === 'file' ? num(h.size) : 0 };
     if (type === 'symlink' && h.linkname) e.linkTarget = h.linkname;
     if (type === 'hardlink' && h.linkname) e.linkTarget = '/' + (normalizeLayerPath(h.linkname) ?? '');
     entries.push(e);
     const want = type === 'file' ? wanted(path, e.size) : null;
-    if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0)) return null;
+    if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0) || (want.kind === 'head' && budget.secrets <= 0)) return null;
     const cur: Collecting = { path, size: e.size, want, parts: [], kept: 0, drop: false, checked: false };
     this.cur = cur;
     return (chunk) => {
@@ -421,7 +448,8 @@ class LayerScanner {
     const { want, path } = cur;
     const budget = this.budget;
     const body = Buffer.concat(cur.parts);
-    let cost: { kind: 'scripts' | 'configs'; bytes: number } | null = null;
+    let cost: { kind: 'scripts' | 'configs' | 'secrets'; bytes: number } | null = null;
+    if (want.kind === 'head') cost = { kind: 'secrets', bytes: body.length };
     if (want.kind === 'script') {
       if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0)) return;
       cost = { kind: 'scripts', bytes: body.length };
@@ -551,11 +579,13 @@ interface Member {
  * Reads the archive once and indexes every member. `source` yields the archive's bytes: a stream
  * (a decompressed whole archive), an in-memory archive in slices, or a FileChunks.
  */
-export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buffer>, label: string): Promise<ArchiveIndex> {
+export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buffer>, label: string, options: { meter?: Meter } = {}): Promise<ArchiveIndex> {
   const blobs = new Map<string, BlobInfo>();
   const links = new Map<string, string>();
   // The budget as committed by the layers settled so far, in archive order.
-  const budget: Budget = { scripts: SCRIPT_BUDGET, configs: CONFIG_BUDGET };
+  const budget: Budget = { scripts: SCRIPT_BUDGET, configs: CONFIG_BUDGET, secrets: SECRET_HEAD_BUDGET };
+  const meter: Meter = options.meter ?? { input: 0, inflated: 0, entries: 0 };
+  const countInput = !options.meter;
   const hasher = new Hasher();
   const flow = new Flow();
   const chunks = source instanceof FileChunks ? source : null;
@@ -588,7 +618,7 @@ export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buff
       const compression = kind === 'tar-empty' ? 'none' : kind!;
       // A compressed blob named by its digest is verified by that digest (and gzip by its own
       // CRC-32 and length): the uncompressed bytes are hashed only when nothing else verifies them.
-      m.sink = new LayerSink(compression, { ...budget }, hasher, m.size, digestInName(m.name) === undefined, flow);
+      m.sink = new LayerSink(compression, { ...budget }, hasher, m.size, digestInName(m.name) === undefined, flow, meter);
       m.sink.write(buf, view ? hold : undefined);
       return 'layer';
     }
@@ -689,6 +719,9 @@ export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buff
 
   try {
     for await (const chunk of source) {
+      // Without a meter of its own (a compressed archive's bytes are counted as read), the source's bytes are the input.
+      if (countInput) meter.input += chunk.length;
+      else charge(meter, chunk.length);
       walker.write(chunk);
       if (waits.length) await Promise.all(waits.splice(0));
       await flow.ready();

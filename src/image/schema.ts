@@ -49,7 +49,8 @@ export const dockerManifestSchema = z.array(
 const descriptor = z.object({
   mediaType: z.string().nullish(),
   digest: z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest'),
-  size: z.number().nullish(),
+  /** Bytes of the blob, which must match what the archive holds (checked where the blob is read). */
+  size: z.number().int().nonnegative().nullish(),
   platform: z.object({ os: z.string(), architecture: z.string(), variant: z.string().nullish() }).nullish(),
   annotations: z.record(z.string(), z.string()).nullish(),
 });
@@ -69,12 +70,40 @@ export const ociManifestSchema = z.object({
   annotations: z.record(z.string(), z.string()).nullish(),
 });
 
-/** The first problem zod found, as `field.path: message`. */
-export function firstIssue(err: z.ZodError): string {
+const EXPECTED: Record<string, string> = { string: 'a string', array: 'a list', object: 'an object', number: 'a number', int: 'a whole number', boolean: 'true or false', record: 'an object' };
+
+/** What a JSON value is, in words: `missing`, `null`, `a number (12)`, `a list`… */
+function kindOf(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return v.length <= 40 ? `the string ${JSON.stringify(v)}` : 'a string';
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'boolean') return String(v);
+  return 'an object';
+}
+
+/** A field path as a reader of the document writes it: `history[0].created_by`, `manifests[2].digest`. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'the document';
+}
+
+/**
+ * The first problem zod found in `doc`, said in the document's own terms (`config.digest is missing;
+ * it must be a string`, `history[0].created_by is a list; it must be a string`), not zod's wording.
+ */
+export function firstIssue(err: z.ZodError, doc: unknown): string {
   const i = err.issues[0];
   if (!i) return 'invalid';
-  const where = i.path.length ? i.path.join('.') : 'document';
-  return `${where}: ${i.message}`;
+  const where = fieldName(i.path);
+  let value: unknown = doc;
+  for (const k of i.path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
+  const is = kindOf(value);
+  if (i.code === 'invalid_type') return `${where} is ${is}; it must be ${EXPECTED[i.expected] ?? i.expected}`;
+  if (i.code === 'too_small') return `${where} is ${is}; it must be 0 or more`;
+  if (i.code === 'invalid_union') return `${where} is ${is}; it must be a list of strings or a string`;
+  if (i.code === 'invalid_format' || i.code === 'custom') return `${where} is ${is}; ${i.message === 'not a digest' ? 'it must be a digest (sha256:<64 hex digits>)' : i.message}`;
+  return `${where} is ${is}; not what the image format allows there`;
 }
 
 export function toImageConfig(raw: RawImageConfig): ImageConfig {

@@ -23,7 +23,8 @@ export interface TarHeader {
 /** Receives the body of an entry, in order; the views are valid only during the call unless copied. */
 export type BodySink = (chunk: Buffer) => void;
 
-const MAX_META = 1024 * 1024;
+import { MAX_META_BYTES, MAX_PATH_BYTES } from './limits.js';
+
 const BLOCK = 512;
 
 function decodeStr(b: Buffer, off: number, len: number): string {
@@ -218,7 +219,7 @@ export class TarWalker {
     let size = decodeNumber(b, o + 124, 12);
     const padTo = (s: number): number => (BLOCK - (s % BLOCK)) % BLOCK;
     if (type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path') {
-      if (size > MAX_META) throw new Error('Header exceeds max size');
+      if (size > MAX_META_BYTES) throw new Error(`a ${type === 'pax-header' || type === 'pax-global-header' ? 'pax' : 'GNU long-name'} record of ${size} bytes (more than ${MAX_META_BYTES})`);
       this.metaType = type;
       this.meta = [];
       this.remaining = size;
@@ -248,6 +249,10 @@ export class TarWalker {
       if (this.pax.linkpath) h.linkname = this.pax.linkpath;
       if (this.pax.size) h.size = parseInt(this.pax.size, 10);
       this.pax = null;
+    }
+    if (h.name.length > MAX_PATH_BYTES || (h.linkname?.length ?? 0) > MAX_PATH_BYTES) {
+      const long = h.name.length > MAX_PATH_BYTES ? h.name : h.linkname!;
+      throw new Error(`entry ${JSON.stringify(long.slice(0, 60))}… has a ${h.name.length > MAX_PATH_BYTES ? 'name' : 'link target'} of ${long.length} characters, longer than PATH_MAX (${MAX_PATH_BYTES})`);
     }
     // A regular file named with a trailing slash is a directory. The full name decides: with a pax or
     // GNU long name the header's own 100 bytes are a truncation that may end in `/` by chance (and a

@@ -251,7 +251,7 @@ describe('archives built by hand', () => {
 
   it('rejects a malformed config', async () => {
     const data = await dockerArchive({ layers, config: { config: { User: 0 } } });
-    expect(await failure(data)).toMatch(/^bad\.tar: config [0-9a-f]{64}\.json is malformed: config\.User: /);
+    expect(await failure(data)).toMatch(/^bad\.tar: config [0-9a-f]{64}\.json is malformed: config\.User is the number 0; it must be a string$/);
   });
 
   it('rejects `..` and absolute paths in the archive and in a layer', async () => {

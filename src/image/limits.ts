@@ -1,0 +1,53 @@
+/**
+ * Every bound the image reader keeps, with its reason. An archive is read in one pass, from a file
+ * anyone can push; whatever its headers and documents say, the work and memory it costs stay in
+ * proportion to its size. Hitting a bound is one line naming the archive and what is past it (exit
+ * status 2). docs/image-analysis.md lists them; a test checks that the two agree.
+ */
+
+/** OCI indexes nested deeper than this (index -> index -> …): real multi-platform images use one or two levels. */
+export const MAX_INDEX_DEPTH = 8;
+
+/** Descriptors read from all the indexes of an archive: a registry's largest multi-platform indexes list a few dozen. */
+export const MAX_DESCRIPTORS = 4096;
+
+/** Image manifests (distinct images) in one archive: each is assembled and analyzed on its own. */
+export const MAX_IMAGES = 256;
+
+/** Layers of one image: Docker's overlay2 driver refuses more than 128, and OCI runtimes about as many. */
+export const MAX_LAYERS = 1024;
+
+/**
+ * Bytes of a path inside a layer: Linux's PATH_MAX (4096) bounds what a runtime can open in one
+ * call; the longest real paths (deep node_modules) are well under 1 KiB. Paths are kept whole per
+ * entry, so longer ones (10,000 nested directories, megabyte pax names) would cost memory in the
+ * square of their depth.
+ */
+export const MAX_PATH_BYTES = 4096;
+
+/**
+ * Size of one pax or GNU long-name record (the metadata of the entry that follows). A name or link
+ * target is at most MAX_PATH_BYTES; pax extended attributes of real layers (capabilities, SELinux
+ * labels) are a few hundred bytes.
+ */
+export const MAX_META_BYTES = 1024 * 1024;
+
+/**
+ * Entries (files, directories, links, whiteouts) in all the layers of an archive: the largest real
+ * images hold a few hundred thousand. Each costs the reader about a hundred bytes of facts.
+ */
+export const MAX_ENTRIES = 1_000_000;
+
+/**
+ * Uncompressed bytes per compressed byte, over the whole archive (with MAX_EXPANSION_SLACK): image
+ * layers compress 2-5 times, rarely 20; a layer that inflates a thousandfold (a gigabyte of zeros in
+ * a megabyte of gzip) is a decompression bomb, and reading it would cost time out of proportion to
+ * the archive.
+ */
+export const MAX_EXPANSION = 64;
+
+/** Uncompressed bytes always allowed on top of MAX_EXPANSION × the compressed size: small layers of sparse files. */
+export const MAX_EXPANSION_SLACK = 256 * 1024 * 1024;
+
+/** Heads of files named like secrets (`*.key`, `.env`) kept in all: past it a layer of thousands of such files is indexed but not read. */
+export const SECRET_HEAD_BUDGET = 4 * 1024 * 1024;
