@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { globMatches, parseGlob } from '../../src/util/glob.js';
 import { unquote } from '../../src/dockerfile/words.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 
@@ -6,23 +7,10 @@ function clean(p: string): string {
   return p.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '').replace(/\/\.(?=\/|$)/g, '');
 }
 
-/** A .dockerignore pattern as a regular expression over context paths (`**` any depth, `*` and `?` within a name). */
-function patternRe(pattern: string): RegExp {
-  let re = '';
-  const p = clean(pattern);
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i]!;
-    if (ch === '*' && p[i + 1] === '*') {
-      i++;
-      if (p[i + 1] === '/') {
-        re += '(.*/)?';
-        i++;
-      } else re += '.*';
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/** A .dockerignore pattern over context paths (`**` any depth, `*` and `?` within a name), matched without a regular expression. */
+function patternRe(pattern: string): { test(path: string): boolean } {
+  const tokens = parseGlob(clean(pattern));
+  return { test: (path) => globMatches(tokens, path) };
 }
 
 export default defineCheck({

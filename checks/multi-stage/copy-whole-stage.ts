@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { stageNamed } from '../../src/dockerfile/stages.js';
 import { unquote } from '../../src/dockerfile/words.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 
@@ -41,7 +42,7 @@ COPY --from=build /out/app /app
       const from = ins.flags.find((f) => f.name === 'from')?.value;
       if (!from) return;
       // Images and stages that only rename an image (\`FROM tonistiigi/xx AS xx\`) are bundles of files made to be copied whole.
-      const stage = ctx.facts.stages.find((s) => s.name === from.toLowerCase()) ?? (/^\d+$/.test(from) ? ctx.facts.stages[Number(from)] : undefined);
+      const stage = stageNamed(ctx.facts, from.toLowerCase()) ?? (/^\d+$/.test(from) ? ctx.facts.stages[Number(from)] : undefined);
       if (stage ? stage.instructions.length === 0 || rootImage(stage) === 'scratch' : /[:/]/.test(from)) return;
       const words = ins.json ?? ins.args.map((a) => unquote(a.value, ctx.facts.escape));
       if (words.length >= 2 && words.every((w) => w === '/')) ctx.report({ messageId: 'wholeStage', data: { from }, at: ins });

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { DockerfileFacts, Stage } from '../../src/dockerfile/model.js';
-import { stageUsers, stagesReachingFinal } from '../../src/dockerfile/stage-use.js';
+import { hasUsers, stageUsers, stagesReachingFinal } from '../../src/dockerfile/stage-use.js';
 
 /** More unused end stages than this: the file is written for `docker build --target`. */
 const MAX_TARGETS = 2;
@@ -78,11 +78,11 @@ COPY --from=build /app/dist /usr/share/nginx/html
   },
   dockerfile: (ctx) => ({
     end() {
-      const users = stageUsers(ctx.facts);
-      const reached = stagesReachingFinal(ctx.facts, users);
+      const use = stageUsers(ctx.facts);
+      const reached = stagesReachingFinal(ctx.facts, use);
       // Built with a target (a compose service's `target:`), the stages after it are other targets, not unused ones.
       const last = ctx.facts.finalStage?.index ?? Infinity;
-      const ends = ctx.facts.stages.filter((s) => s.index < last && !reached.has(s.index) && (users.get(s.index)?.size ?? 0) === 0);
+      const ends = ctx.facts.stages.filter((s) => s.index < last && !reached.has(s.index) && !hasUsers(use, ctx.facts, s.index));
       if (ends.length > MAX_TARGETS) return;
       for (const s of ends) {
         if (targetNamed(s.name) || isTarget(ctx.facts, s)) continue;

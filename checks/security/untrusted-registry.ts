@@ -1,8 +1,10 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { stageNamed } from '../../src/dockerfile/stages.js';
 import { parseImageRef } from '../../src/knowledge/image-ref.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import type { ImageRef } from '../../src/dockerfile/model.js';
 import type { Range } from '../../src/util/text.js';
+import { globMatchesPrefix, type GlobToken } from '../../src/util/glob.js';
 
 /** `registry/repository` with Docker Hub spelled out, as trusted-registry entries are written. */
 function fullName(ref: ImageRef): string {
@@ -13,8 +15,9 @@ function fullName(ref: ImageRef): string {
 
 /** An entry (`ghcr.io/acme`, `*.example.com`, `docker.io`) covers the image when it matches its registry or a path prefix of it. */
 function covers(entry: string, name: string): boolean {
-  const re = new RegExp(`^${entry.replace(/\/+$/, '').split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}(/|$)`);
-  return re.test(name) || (entry === 'hub.docker.com' && name.startsWith('docker.io/'));
+  // `*` is any run of characters within one path segment; everything else is literal (no regular expression is built from the setting).
+  const tokens = entry.replace(/\/+$/, '').split('*').flatMap((s, i): GlobToken[] => [...(i ? [{ t: 'star' } as const] : []), ...(s ? [{ t: 'lit', s } as const] : [])]);
+  return globMatchesPrefix(tokens, name) || (entry === 'hub.docker.com' && name.startsWith('docker.io/'));
 }
 
 export default defineCheck({
@@ -54,9 +57,9 @@ COPY --from=ghcr.io/acme/tools:1.0 /bin/tool /usr/local/bin/tool
     };
     /** A `--from` value that names an image rather than a stage, a stage index or a build context. */
     const image = (value: string, vars: ReadonlyMap<string, string | null>, at: { range: Range }): void => {
-      if (/^\d+$/.test(value)) return;
+      if (!trusted?.length || /^\d+$/.test(value)) return;
       const v = expand(value, vars);
-      if (ctx.facts.stages.some((s) => s.name === v.value.toLowerCase()) || !/[:/]/.test(v.value)) return;
+      if (stageNamed(ctx.facts, v.value.toLowerCase()) || !/[:/]/.test(v.value)) return;
       check(parseImageRef(value, v.value, v.unresolved), at);
     };
     return {

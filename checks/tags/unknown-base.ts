@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/types.js';
+import { stageNamed } from '../../src/dockerfile/stages.js';
 import type { Range } from '../../src/util/text.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import { declaredGlobalArgs, isValidReference, nearestName } from '../../src/dockerfile/from-args.js';
@@ -64,7 +65,7 @@ CMD ["sh"]
         const names = expanded.names;
         // the frontend removes quotes from the image word: `debian:"${RELEASE}-slim"`
         const value = expanded.value.replace(/["']/g, '');
-        const isStage = ctx.facts.stages.some((s) => s.name !== null && s.name === value.toLowerCase());
+        const isStage = stageNamed(ctx.facts, value.toLowerCase()) !== undefined;
         // `…:latest-${GOARCH}` with GOARCH unset is a well-formed reference to a tag nobody publishes.
         const tag = /:([^/@]*)(@|$)/.exec(value)?.[1];
         const dangling = tag !== undefined && /^[-._]|[-._]$/.test(tag);

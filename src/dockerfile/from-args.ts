@@ -40,12 +40,21 @@ export function declaredGlobalArgs(facts: DockerfileFacts): Map<string, string |
   return out;
 }
 
+/** Names a "did you mean" hint compares with, at most. */
+const MAX_HINT_CANDIDATES = 1000;
+
 /** The declared name closest to `name` (edit distance 2 or less), for a "did you mean" hint. */
 export function nearestName(name: string, names: Iterable<string>): string | null {
   let best: string | null = null;
   let bestDistance = 3;
+  let looked = 0;
+  const lower = name.toLowerCase();
   for (const n of names) {
-    const d = distance(name.toLowerCase(), n.toLowerCase());
+    // A hint, not a search: past MAX_HINT_CANDIDATES names (a file declaring thousands of ARGs) it stops looking.
+    if (++looked > MAX_HINT_CANDIDATES) break;
+    // The edit distance is at least the difference in length.
+    if (Math.abs(n.length - name.length) >= bestDistance) continue;
+    const d = distance(lower, n.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [n, d];
   }
   return best;

@@ -1,6 +1,7 @@
 /** Stages as the build sees them: the chain a stage is built on, and the packages its RUNs install. */
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
 import { memoized } from '../util/memo.js';
+import { globMatches, type GlobToken } from '../util/glob.js';
 import { packageInstall, type InstallCommand } from '../knowledge/packages.js';
 
 /** A package install in a RUN of the Dockerfile. */
@@ -30,8 +31,8 @@ function findStageInstalls(stage: Stage): PackageInstall[] {
 /** The stage and the stages it is built on, base first. */
 export function stageChain(stage: Stage): Stage[] {
   const chain: Stage[] = [];
-  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-  return chain;
+  for (let s: Stage | null = stage; s; s = s.parent) chain.push(s);
+  return chain.reverse();
 }
 
 /**
@@ -39,41 +40,52 @@ export function stageChain(stage: Stage): Stage[] {
  * may name: each variable stands for one word (a build arg picks a variant: `amd64`, `apache`). A
  * reference that is only a variable (`FROM ${BASE_IMAGE}`) names an image, not a stage: null.
  */
-function refPattern(ref: string): RegExp | null {
+function refPattern(ref: string): { test(name: string): boolean } | null {
   if (!ref.includes('$')) return null;
-  const parts = ref.split(/\$\{[^}]*\}|\$\w+/);
+  const parts = ref.toLowerCase().split(/\$\{[^}]*\}|\$\w+/);
   if (parts.every((p) => p === '')) return null;
-  return new RegExp('^' + parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\w.]*') + '$', 'i');
+  // Matched as a glob (src/util/glob.ts), never as a regular expression built from the file's text.
+  const tokens = parts.flatMap((p, i): GlobToken[] => [...(i ? [{ t: 'word' } as const] : []), ...(p ? [{ t: 'lit', s: p } as const] : [])]);
+  return { test: (name) => globMatches(tokens, name.toLowerCase()) };
 }
+
+/** Name tests of FROM patterns against earlier stages, in all; past it a pattern is taken to name no stage. */
+const MAX_REF_TESTS = 1_000_000;
 
 /**
  * The stages whose layers end up in the image: the final stage and the stages it is built on (by
  * FROM, and by a FROM through variables, `FROM base-${TARGETARCH}`, any earlier stage the pattern
  * fits), and the stages a shipped one copies whole (`COPY --from=build / /`, a squash). A stage that
  * is only copied from is not among them: `COPY --from` takes files, not layers, and a stage that is
- * only the base of such builders does not ship either. Computed once per Dockerfile.
+ * only the base of such builders does not ship either. Computed once per Dockerfile, with a loop over
+ * a stack (chains of thousands of stages).
  */
 export function shippedStages(facts: DockerfileFacts): ReadonlySet<Stage> {
   return memoized(facts, 'shippedStages', () => {
     const out = new Set<Stage>();
     const byName = new Map(facts.stages.filter((s) => s.name).map((s) => [s.name!, s]));
-    const add = (stage: Stage): void => {
-      if (out.has(stage)) return;
+    let tests = 0;
+    const stack: Stage[] = facts.finalStage ? [facts.finalStage] : [];
+    while (stack.length) {
+      const stage = stack.pop()!;
+      if (out.has(stage)) continue;
       out.add(stage);
-      if (stage.parent) add(stage.parent);
+      if (stage.parent) stack.push(stage.parent);
       const from = stage.from.args[0]?.value;
       const re = from ? refPattern(from) : null;
-      if (re) for (const t of facts.stages.slice(0, stage.index)) if (t.name && re.test(t.name)) add(t);
+      if (re && (tests += stage.index) <= MAX_REF_TESTS) for (let i = 0; i < stage.index; i++) {
+        const t = facts.stages[i]!;
+        if (t.name && re.test(t.name)) stack.push(t);
+      }
       for (const ins of stage.instructions) {
         if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
         const ref = ins.flags.find((f) => f.name === 'from')?.value;
         const sources = ins.json ? ins.json.slice(0, -1) : ins.args.slice(0, -1).map((a) => a.value);
         if (!ref || !sources.some((x) => x === '/' || x === '/.' || x === '/*')) continue;
         const src = /^\d+$/.test(ref) ? facts.stages[Number(ref)] : byName.get(ref.toLowerCase());
-        if (src && src.index < stage.index) add(src);
+        if (src && src.index < stage.index) stack.push(src);
       }
-    };
-    if (facts.finalStage) add(facts.finalStage);
+    }
     return out;
   });
 }
@@ -185,4 +197,13 @@ export function readAbsolutely(facts: DockerfileFacts, ins: Instruction, names: 
     }
   }
   return false;
+}
+
+/** The first stage named `name` (lower case), from a map built once per file: checks ask per instruction. */
+export function stageNamed(facts: DockerfileFacts, name: string): Stage | undefined {
+  return memoized(facts, 'stagesByName', () => {
+    const m = new Map<string, Stage>();
+    for (const s of facts.stages) if (s.name !== null && !m.has(s.name)) m.set(s.name, s);
+    return m;
+  }).get(name);
 }

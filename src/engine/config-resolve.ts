@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
 import { nameKey } from './names.js';
-import { globToRegExp } from '../util/glob.js';
+import { compileGlob, globToRegExp } from '../util/glob.js';
 
 /** A threshold for the exit status: a severity, or `none` (never fail). */
 export type FailOn = Severity | 'none';
@@ -97,13 +97,13 @@ export function findConfig(start: string, names: readonly string[] = CONFIG_NAME
   }
 }
 
-export { globToRegExp };
+export { compileGlob, globToRegExp };
 
 /** True when `target` (a path) matches `glob`, relative to `dir`; a glob without `/` matches the base name too. */
 export function matchesGlob(glob: string, dir: string, target: string): boolean {
   const rel = relative(dir, resolve(target)).split(sep).join('/');
   if (rel.startsWith('../') || isAbsolute(rel)) return false;
-  const re = globToRegExp(glob.replace(/^\.\//, ''));
+  const re = compileGlob(glob.replace(/^\.\//, ''));
   if (re.test(rel)) return true;
   // `services/api` matches everything under that directory, like .gitignore.
   if (!/[*?{]/.test(glob) && (rel.startsWith(`${glob.replace(/^\.\/|\/$/g, '')}/`))) return true;

@@ -20,9 +20,15 @@ const BASE_END = /^(?:\/bin\/sh -c #\(nop\)\s*)?(?:CMD|ENTRYPOINT)\b/;
  */
 export function markBase(history: HistoryEntry[]): number {
   let end = -1;
-  for (let i = 0; i < history.length; i++) {
+  // One pass from the end: the last CMD/ENTRYPOINT entry that an entry making a layer follows.
+  let layerAfter = false;
+  for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i]!;
-    if (h.emptyLayer && BASE_END.test(h.createdBy.trim()) && history.slice(i + 1).some((x) => !x.emptyLayer)) end = i;
+    if (layerAfter && h.emptyLayer && BASE_END.test(h.createdBy.trim())) {
+      end = i;
+      break;
+    }
+    if (!h.emptyLayer) layerAfter = true;
   }
   for (let i = 0; i <= end; i++) history[i]!.fromBase = true;
   return end;
@@ -175,8 +181,9 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
       layerHistory.push(h);
     }
   }
-  if (history.filter((h) => !h.emptyLayer).length !== scans.length && history.length > 0) {
-    notes.push(`${label}: the history records ${history.filter((h) => !h.emptyLayer).length} layers but the image has ${scans.length}; layers are matched to history entries in order`);
+  const recorded = history.filter((h) => !h.emptyLayer).length;
+  if (recorded !== scans.length && history.length > 0) {
+    notes.push(`${label}: the history records ${recorded} layers but the image has ${scans.length}; layers are matched to history entries in order`);
   }
 
   // Merge the layers in order: each layer's whiteouts hide what lower layers added, then its entries land.
@@ -222,6 +229,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     sizes.push(size);
   });
 
+  const entryIndex = new Map<HistoryEntry, number>(history.map((h, i) => [h, i]));
   const layers: LayerFacts[] = scans.map((s, i) => ({
     index: i,
     digest: digests[i]!,
@@ -231,7 +239,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     wastedBytes: m.wasted[i] ?? 0,
     entries: s.entries.length,
     createdBy: layerHistory[i]?.createdBy ?? '',
-    fromBase: (layerHistory[i] ? history.indexOf(layerHistory[i]!) : Infinity) <= baseEnd,
+    fromBase: (layerHistory[i] ? entryIndex.get(layerHistory[i]!)! : Infinity) <= baseEnd,
   }));
 
   const captures: CapturedFile[] = [];

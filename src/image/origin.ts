@@ -28,6 +28,7 @@
 import type { Category, Severity } from '../knowledge/practices.js';
 import type { HistoryEntry, ImageFacts } from './facts.js';
 import { historyInstruction, shortCreatedBy } from './history.js';
+import { memoized } from '../util/memo.js';
 
 /** What an origin helper needs from an image check's context. */
 export interface OriginContext {
@@ -130,9 +131,27 @@ function describe(ctx: OriginContext, entry: HistoryEntry | undefined, index: nu
   return out;
 }
 
+/**
+ * The history read once per image: the entry that made each layer, and the last entry of each
+ * instruction keyword. Findings ask per layer and per setting; a history of thousands of entries
+ * was scanned again for each (a config can hold hundreds of thousands).
+ */
+export function historyIndexes(image: ImageFacts): { byLayer: Map<number, number>; lastByKeyword: Map<string, number> } {
+  return memoized(image, 'historyIndexes', () => {
+    const byLayer = new Map<number, number>();
+    const lastByKeyword = new Map<string, number>();
+    image.history.forEach((h, i) => {
+      if (h.layer !== undefined && !byLayer.has(h.layer)) byLayer.set(h.layer, i);
+      const kw = historyInstruction(h.createdBy)?.keyword;
+      if (kw) lastByKeyword.set(kw, i);
+    });
+    return { byLayer, lastByKeyword };
+  });
+}
+
 /** Where layer `layer` came from: the base image or this build, the history entry, the Dockerfile line. */
 export function layerOrigin(ctx: OriginContext, layer: number): LayerOrigin {
-  const index = ctx.image.history.findIndex((h) => h.layer === layer);
+  const index = historyIndexes(ctx.image).byLayer.get(layer) ?? -1;
   const entry = index >= 0 ? ctx.image.history[index] : undefined;
   const fromBase = index >= 0 ? entryIsBase(ctx, index) : (ctx.image.layers[layer]?.fromBase ?? false);
   return describe(ctx, entry, index, layer, fromBase);
@@ -146,14 +165,7 @@ export function layerOrigin(ctx: OriginContext, layer: number): LayerOrigin {
  * `dockerfile` is then the final stage's FROM line.
  */
 export function settingOrigin(ctx: OriginContext, keyword: string): LayerOrigin & { found: boolean } {
-  const kw = keyword.toUpperCase();
-  let index = -1;
-  for (let i = ctx.image.history.length - 1; i >= 0; i--) {
-    if (historyInstruction(ctx.image.history[i]!.createdBy)?.keyword === kw) {
-      index = i;
-      break;
-    }
-  }
+  const index = historyIndexes(ctx.image).lastByKeyword.get(keyword.toUpperCase()) ?? -1;
   if (index < 0) {
     const none = describe(ctx, undefined, -1, null, true);
     // Nothing set it: with the Dockerfile, the final stage's FROM is where the build starts to own it.

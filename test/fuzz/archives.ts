@@ -288,6 +288,31 @@ const BASE_FILES: EntrySpec[] = [
   { k: 'file', path: 'docker-entrypoint.sh', size: 64, content: 'script' },
 ];
 
+/** About how many tar bytes a generator writes (to keep each archive within its budget). */
+export function estimate(e: EntrySpec): number {
+  const rec = (len: number): number => 1024 + Math.ceil(len / 512) * 512;
+  switch (e.k) {
+    case 'nested':
+      return e.depth * (1024 + (e.style === 'plain' ? 0 : rec((e.depth * (e.name.length + 1)) / 2)));
+    case 'many':
+      return e.n * rec(e.size);
+    case 'longnames':
+      return e.n * (rec(e.len) + 1024);
+    case 'paxrecords':
+      return rec(e.n * (e.len + 30));
+    case 'metachain':
+      return e.n * rec(e.len * 2);
+    case 'bomb':
+      return e.size / 1000;
+    case 'file':
+      return rec(e.size);
+    case 'text':
+      return rec(e.text.length);
+    default:
+      return 1024;
+  }
+}
+
 function hostileEntry(rng: Rng, big: boolean): EntrySpec {
   const s = (k: number): number => rng.scale(big ? k + 4 : k);
   switch (rng.int(14)) {
@@ -310,7 +335,7 @@ function hostileEntry(rng: Rng, big: boolean): EntrySpec {
     case 8:
       return { k: 'raw', name: rng.pick(['x', '', '../evil', '/abs', 'a'.repeat(100), 'dir/']), type: rng.pick(['0', '5', '1', '2', '3', '4', '6', '7', 'x', 'g', 'L', 'K', 'Z', '\0', 'S', 'V']), size: rng.pick([0, 1, 511, 513, '77777777777', '-1', 'zzzzzzzzzz', '\x80\0\0\0\0\0\0\0\0\0\xff\xff', '00000001000', 1 << 30]), checksumDelta: rng.chance(0.7) ? 0 : rng.range(-5, 5), magic: rng.pick(['ustar\x0000', 'ustar  \0', 'ustar\0', 'xxxxxx', '']), body: rng.word(rng.int(600)), writeBytes: rng.chance(0.8) ? 1 << 30 : rng.int(600) };
     case 9:
-      return { k: 'bomb', path: 'var/zero', size: rng.scale(big ? 26 : 20) };
+      return { k: 'bomb', path: 'var/zero', size: rng.scale(big ? 27 : 21) };
     case 10: {
       const k = privateKey(rng);
       return { k: 'text', path: rng.pick(['root/.ssh/id_rsa', 'app/server.key', 'etc/ssl/private/a.pem']), text: k.text, secret: k.secret };
@@ -362,7 +387,7 @@ function jsonMutation(rng: Rng, paths: (string | number)[][]): Mutation {
     [1, 2],
     Array.from({ length: Math.min(d, 200000) }, (_, i) => `E${i}=v`),
     'y'.repeat(Math.min(d * 64, 4 << 20)),
-    JSON.parse(`${'['.repeat(Math.min(d, 5000))}${']'.repeat(Math.min(d, 5000))}`) as Json,
+    JSON.parse(`${'['.repeat(Math.min(d, 2000))}${']'.repeat(Math.min(d, 2000))}`) as Json,
     Object.fromEntries(Array.from({ length: Math.min(d, 50000) }, (_, i) => [`k${i}`, `v${i}`])),
     { os: 'linux', architecture: 'amd64' },
     'sha256:zz',
@@ -433,7 +458,9 @@ const FORMATS = ['json', 'json', 'json', 'text', 'sarif', 'github', 'markdown'];
 
 /** A random archive recipe, built. */
 export function archiveInput(rng: Rng): DirInput {
-  const big = rng.chance(0.03);
+  const big = rng.chance(0.01);
+  // Tar bytes (before compression) this archive may hold: most are small, a few large.
+  let budget = big ? 256 << 20 : rng.chance(0.9) ? 4 << 20 : 48 << 20;
   const imageCount = rng.chance(0.85) ? 1 : rng.range(2, 3);
   const images: ImageRecipe[] = [];
   for (let i = 0; i < imageCount; i++) {
@@ -441,7 +468,13 @@ export function archiveInput(rng: Rng): DirInput {
     const layers: LayerSpec[] = [];
     for (let l = 0; l < layerCount; l++) {
       const entries: EntrySpec[] = l === 0 ? [...BASE_FILES] : [];
-      for (let k = rng.chance(0.4) ? 0 : rng.range(1, 3); k > 0; k--) entries.push(hostileEntry(rng, big));
+      for (let k = rng.chance(0.4) ? 0 : rng.range(1, 3); k > 0; k--) {
+        const e = hostileEntry(rng, big);
+        const cost = estimate(e);
+        if (cost > budget) continue;
+        budget -= cost;
+        entries.push(e);
+      }
       const layer: LayerSpec = { compression: rng.pick(['none', 'gzip', 'gzip', 'zstd', 'gzip-gzip'] as const), entries };
       if (rng.chance(0.03)) layer.raw = rng.pick(['', 'not a tar', '\x1f\x8b\x08\x00garbage', '\0'.repeat(1024), '{"a":1}']);
       if (rng.chance(0.03)) layer.cut = rng.next();
@@ -467,7 +500,7 @@ export function archiveInput(rng: Rng): DirInput {
     images,
     graph,
     manifestMutations: rng.chance(0.9) ? [] : [jsonMutation(rng, [[], [0], [0, 'Layers'], [1]])],
-    extra: rng.chance(0.85) ? [] : [hostileEntry(rng, false)],
+    extra: rng.chance(0.85) ? [] : [hostileEntry(rng, false)].filter((e) => estimate(e) <= budget),
     reverse: rng.chance(0.3),
     cut: rng.chance(0.05) ? rng.next() : null,
     flips: rng.chance(0.05) ? Array.from({ length: rng.range(1, 4) }, (): [number, number] => [rng.next(), rng.int(256)]) : [],
