@@ -118,7 +118,7 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
   if (target !== null) for (const [glob, o] of Object.entries(loaded.config.overrides ?? {})) if (matchesGlob(glob, loaded.dir, target)) layers.push(o);
   const settings: { -readonly [K in keyof CheckSettings]: CheckSettings[K] } = {};
   for (const l of layers) {
-    if (l.ignore) eff.ignore.push(...l.ignore);
+    if (l.ignore) for (const i of l.ignore) eff.ignore.push(i);
     if (l.severity) Object.assign(eff.severity, l.severity);
     if (l.failOn) eff.failOn = l.failOn;
     if (l.trustedRegistries) settings.trustedRegistries = l.trustedRegistries;

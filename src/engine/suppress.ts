@@ -65,7 +65,7 @@ function pragmaSpans(pragmas: readonly Pragma[]): { covering(line: number | null
           } else hi = mid - 1;
         }
         const span = spans[at];
-        if (span && line <= span.endLine) out.push(...span.pragmas);
+        if (span && line <= span.endLine) for (const p of span.pragmas) out.push(p);
       }
       return out.length === global.length ? global : out.sort((a, b) => a - b);
     },

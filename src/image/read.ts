@@ -475,8 +475,9 @@ class LayerScanner {
       }
       kept.push(c);
     });
+    // A loop, not push(...kept): an argument list of hundreds of thousands overflows the stack.
     this.captures.length = 0;
-    this.captures.push(...kept);
+    for (const c of kept) this.captures.push(c);
     this.costs.length = 0;
   }
 }

@@ -19,7 +19,7 @@ export function toolchainsIn(image: ImageFacts, allowed: readonly string[] = [])
   if (!allowed.includes('gcc') && !allowed.includes(c)) {
     for (const t of BUILD_TOOLS.paths.flatMap((p) => findFiles(image, p.pattern, p.tool))) {
       const same = out.find((o) => o.tool === c && o.layer === t.layer);
-      if (same) same.commands.push(...t.commands);
+      if (same) for (const x of t.commands) same.commands.push(x);
       else out.push(t);
     }
   }

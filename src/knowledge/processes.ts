@@ -213,6 +213,9 @@ function daemonizes(c: ShellCommand): boolean {
   return !c.argv.some((a) => stay.test(a));
 }
 
+/** Programs compared pairwise for `if`/`case` exclusivity, at most. */
+const MAX_COMPARED = 500;
+
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 
 /** Commands that do not count as a second process when backgrounded or run last. */
@@ -275,8 +278,9 @@ export function servicesStarted(script: ShellScript): ServiceStart[] {
     else if (c.statement === lastStatement) finalProgram = prog;
   }
   const finalRuns = finalProgram !== null && !NOT_A_SERVICE.has(finalProgram.base);
-  // Programs in different branches of one `if` or `case` never run together.
-  const together = running.filter((r) => running.some((o) => o !== r && !exclusive(o.command, r.command)) || (finalRuns && !exclusive(finalProgram!, r.command)));
-  out.push(...together);
+  // Programs in different branches of one `if` or `case` never run together. Compared in pairs, so
+  // past MAX_COMPARED programs (a script of thousands of `cmd &`) they are all taken as running together.
+  const together = running.length > MAX_COMPARED ? running : running.filter((r) => running.some((o) => o !== r && !exclusive(o.command, r.command)) || (finalRuns && !exclusive(finalProgram!, r.command)));
+  for (const r of together) out.push(r);
   return out.sort((a, b) => a.command.range.line - b.command.range.line || a.command.range.column - b.command.range.column);
 }

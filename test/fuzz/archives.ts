@@ -194,9 +194,11 @@ export function buildArchive(spec: ArchiveSpec): Buffer {
       blobs.set(`blobs/sha256/${b.configHex}`, Buffer.from(b.configText));
       for (const l of b.layers) blobs.set(`blobs/sha256/${l.hex}`, l.blob);
     }
-    // Descriptors of the graph: manifests carry their own digest, indexes a made-up one (so that
-    // cycles can exist, as in a damaged archive).
+    // Descriptors of the graph: every document carries its own digest, except an index on a cycle,
+    // which cannot (its digest would be inside its own text): it gets a made-up one, as in a damaged archive.
     const docs = new Map<number, { hex: string; text: string }>();
+    const inProgress = new Set<number>();
+    const cyclic = new Set<number>();
     const descriptor = (i: number): Json => {
       const n = spec.graph.nodes[i];
       if (!n) return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${fakeDigest(`missing${i}`)}`, size: 1 };
@@ -212,9 +214,15 @@ export function buildArchive(spec: ArchiveSpec): Buffer {
       if (have) return have;
       const n = spec.graph.nodes[i]!;
       if (n.kind === 'index') {
-        const entry = { hex: fakeDigest(`index${i}`), text: '' };
+        if (inProgress.has(i)) {
+          cyclic.add(i);
+          return { hex: fakeDigest(`index${i}`), text: '' };
+        }
+        inProgress.add(i);
+        const text = JSON.stringify(applyAll({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: n.children.map(descriptor) }, n.mutations));
+        inProgress.delete(i);
+        const entry = { hex: cyclic.has(i) ? fakeDigest(`index${i}`) : sha256(text), text };
         docs.set(i, entry);
-        entry.text = JSON.stringify(applyAll({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: n.children.map(descriptor) }, n.mutations));
         return entry;
       }
       const b = built[n.image] ?? built[0];

@@ -252,13 +252,13 @@ export class Runner {
       const limit = timeLimitMs(inputBytes(input));
       const argv = argvFor(input, slot.dir);
       // A busy machine (load far above the core count) stretches wall time: the worker is stopped at
-      // three times the limit, and anything slower than the limit is run again as a process, whose
-      // CPU time decides.
-      const outcome = await slot.run(argv, limit * 3);
+      // five times the limit, and anything slower than the limit is run again as a process, whose
+      // CPU time decides (a process is stopped only at ten times the limit, or 30 s).
+      const outcome = await slot.run(argv, limit * 5);
       const inProcess = { outcome, violations: judge(input, slot.dir, outcome) };
       if (!opts.process) return { inProcess };
       materialize(input, slot.dir);
-      const p = await runProcess(this.cli, argv, slot.dir, limit * 3 + 1000, join(this.base, 'code-cache'));
+      const p = await runProcess(this.cli, argv, slot.dir, Math.max(30_000, limit * 10), join(this.base, 'code-cache'));
       return { inProcess, process: { outcome: p, violations: judge(input, slot.dir, p) } };
     } finally {
       this.give(slot);

@@ -25,6 +25,9 @@ export interface TarEntry {
   magic?: string;
   /** Bytes of the body actually written (a body cut short), default all. */
   writeBytes?: number;
+  /** The mode and uid fields as raw text (damaged numbers). */
+  modeField?: string;
+  uidField?: string;
 }
 
 function field(buf: Buffer, off: number, len: number, value: string): void {
@@ -41,8 +44,8 @@ export function header(e: TarEntry, bodyLength: number): Buffer {
   const b = Buffer.alloc(512);
   const name = Buffer.from(e.name, 'utf8');
   name.copy(b, 0, 0, Math.min(100, name.length));
-  field(b, 100, 8, octal(e.mode ?? (e.type === '5' ? 0o755 : 0o644), 8));
-  field(b, 108, 8, octal(e.uid ?? 0, 8));
+  field(b, 100, 8, e.modeField ?? octal(e.mode ?? (e.type === '5' ? 0o755 : 0o644), 8));
+  field(b, 108, 8, e.uidField ?? octal(e.uid ?? 0, 8));
   field(b, 116, 8, octal(e.gid ?? 0, 8));
   const size = e.size ?? bodyLength;
   field(b, 124, 12, typeof size === 'string' ? size : octal(size, 12));
