@@ -69,6 +69,7 @@ export interface GraphNode {
   /** Changes to the document itself (an index or a manifest). */
   mutations: Mutation[];
 }
+// GraphNode.size: the descriptor's size; null for the document's real size.
 
 export interface ArchiveSpec {
   layout: 'docker' | 'oci' | 'both';
@@ -202,9 +203,12 @@ export function buildArchive(spec: ArchiveSpec): Buffer {
     const descriptor = (i: number): Json => {
       const n = spec.graph.nodes[i];
       if (!n) return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${fakeDigest(`missing${i}`)}`, size: 1 };
-      const d: Record<string, Json> = { digest: `sha256:${docOf(i).hex}` };
+      const doc = docOf(i);
+      const d: Record<string, Json> = { digest: `sha256:${doc.hex}` };
       if (n.mediaType !== null) d.mediaType = n.mediaType;
-      d.size = n.size;
+      // null: the document's real size (a cycle's back edge has no text yet: left out)
+      if (n.size !== null) d.size = n.size;
+      else if (doc.text) d.size = Buffer.byteLength(doc.text);
       if (n.platform !== null) d.platform = n.platform;
       if (n.annotations !== null) d.annotations = n.annotations;
       return d;
@@ -408,7 +412,7 @@ const CONFIG_PATHS: (string | number)[][] = [['config'], ['config', 'Env'], ['co
 const MANIFEST_PATHS: (string | number)[][] = [['Config'], ['Layers'], ['Layers', 0], ['RepoTags'], ['config'], ['config', 'digest'], ['config', 'size'], ['layers'], ['layers', 0], ['layers', 0, 'digest'], ['layers', 0, 'size'], ['layers', 0, 'mediaType'], ['mediaType'], []];
 
 function graphOf(rng: Rng, images: number): ArchiveSpec['graph'] {
-  const node = (kind: GraphNode['kind'], children: number[], image = 0): GraphNode => ({ kind, children, image, mediaType: kind === 'index' ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json', platform: null, annotations: null, size: 100, mutations: [] });
+  const node = (kind: GraphNode['kind'], children: number[], image = 0): GraphNode => ({ kind, children, image, mediaType: kind === 'index' ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json', platform: null, annotations: null, size: null, mutations: [] });
   const nodes: GraphNode[] = [];
   const shape = rng.chance(0.5) ? 'simple' : rng.pick(['diamond', 'cycle', 'deep', 'wide', 'multiplatform', 'attest', 'self']);
   if (shape === 'simple') {
@@ -490,9 +494,9 @@ export function archiveInput(rng: Rng): DirInput {
       layers.push(layer);
     }
     let config: Json = goodConfig(rng, layerCount);
-    for (let k = rng.chance(0.6) ? 0 : rng.range(1, 3); k > 0; k--) config = setPath(config, jsonMutation(rng, CONFIG_PATHS));
+    for (let k = rng.chance(0.8) ? 0 : rng.range(1, 3); k > 0; k--) config = setPath(config, jsonMutation(rng, CONFIG_PATHS));
     const manifest: Mutation[] = [];
-    for (let k = rng.chance(0.85) ? 0 : rng.range(1, 2); k > 0; k--) manifest.push(jsonMutation(rng, MANIFEST_PATHS));
+    for (let k = rng.chance(0.92) ? 0 : rng.range(1, 2); k > 0; k--) manifest.push(jsonMutation(rng, MANIFEST_PATHS));
     images.push({ layers, config, keepDiffIds: rng.chance(0.05), tags: rng.pick([['app:1.0'], [], ['docker.io/library/app:latest', 'app:2'], ['x'.repeat(300)]]), manifest });
   }
   const layout = rng.pick(['docker', 'docker', 'oci', 'oci', 'both'] as const);

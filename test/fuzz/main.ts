@@ -12,7 +12,7 @@
  * also run as a real process, default 0.01), --out DIR (default $TMPDIR/shipshape-fuzz-<seed>),
  * --corpus DIR (default ../shared/corpus), --reduce-tries N (default 400), --quiet.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,8 @@ interface Options {
   reduceTries: number;
   replay: { family: FamilyName; index: number } | null;
   quiet: boolean;
+  /** Go on from the state a crashed run left in the output directory (scripts/fuzz.mjs passes it). */
+  resume: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     reduceTries: 400,
     replay: null,
     quiet: false,
+    resume: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -69,6 +72,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--corpus') o.corpus = resolve(v());
     else if (a === '--reduce-tries') o.reduceTries = Number(v());
     else if (a === '--quiet') o.quiet = true;
+    else if (a === '--resume') o.resume = true;
     else if (a === '--replay') {
       const [f, n] = v().split(':');
       if ((f !== 'dockerfile' && f !== 'archive') || !/^\d+$/.test(n ?? '')) throw new Error('--replay FAMILY:INDEX (dockerfile:12, archive:3)');
@@ -135,22 +139,45 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const stats: Record<FamilyName, Stats> = {
-    dockerfile: newStats(),
-    archive: newStats(),
-  };
-  const failures: Failure[] = [];
-  const bySignature = new Map<string, number>();
-  const started = Date.now();
+  // State kept on disk after every input, so that a run whose process dies (a fatal V8 error in a
+  // worker takes the whole process) goes on where it was; the inputs then in flight are run again
+  // as real processes only, and judged there.
+  const stateFile = join(opts.out, 'state.json');
+  interface State {
+    stats: Record<FamilyName, Stats>;
+    failures: Failure[];
+    bySignature: [string, number][];
+    next: Record<FamilyName, number>;
+    elapsedMs: number;
+    slow: Array<{ family: FamilyName; index: number; ratio: number }>;
+    inflight: string[];
+    crashes: number;
+  }
+  const saved: State | null = opts.resume && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as State) : null;
+  const stats: Record<FamilyName, Stats> = saved?.stats ?? { dockerfile: newStats(), archive: newStats() };
+  const failures: Failure[] = saved?.failures ?? [];
+  const bySignature = new Map<string, number>(saved?.bySignature ?? []);
+  const started = Date.now() - (saved?.elapsedMs ?? 0);
   const deadline = started + opts.timeS * 1000;
-  const sampler = new Rng(opts.seed ^ 0x1234567);
-  const slow: Array<{ family: FamilyName; index: number; ratio: number }> = [];
+  const slow: Array<{ family: FamilyName; index: number; ratio: number }> = saved?.slow ?? [];
+  const inflight = new Set<string>();
+  const suspects = saved?.inflight ?? [];
+  let crashes = (saved?.crashes ?? 0) + (saved ? 1 : 0);
+  const persist = (): void => {
+    const state: State = { stats, failures, bySignature: [...bySignature], next: Object.fromEntries(queues.map((q) => [q.family, Math.min(q.next, ...[...inflight].filter((k) => k.startsWith(`${q.family}:`)).map((k) => Number(k.split(':')[1])))])) as Record<FamilyName, number>, elapsedMs: Date.now() - started, slow, inflight: [...inflight], crashes };
+    writeFileSync(`${stateFile}.tmp`, JSON.stringify(state));
+    renameSync(`${stateFile}.tmp`, stateFile);
+  };
 
   const one = async (family: FamilyName, index: number): Promise<void> => {
     const input = makeInput(family, opts.seed, index, seeds);
     const bytes = inputBytes(input);
-    const asProcess = sampler.chance(opts.sample);
+    const asProcess = new Rng((opts.seed ^ Math.imul(index + 1, 0x27d4eb2d) ^ (family === 'archive' ? 0x165667b1 : 0)) >>> 0).chance(opts.sample);
+    const key = `${family}:${index}`;
+    inflight.add(key);
+    persist();
     const r = await runner.check(input, { process: asProcess });
+    inflight.delete(key);
     const st = stats[family];
     record(st, family, index, input, r.inProcess, bytes);
     if (r.process) recordProcess(st, family, index, r.process, bytes);
@@ -210,7 +237,24 @@ async function main(): Promise<number> {
   };
 
   // Both families share the workers; each runs its inputs in order.
-  const queues: Array<{ family: FamilyName; next: number }> = (['dockerfile', 'archive'] as const).filter((f) => opts.counts[f] > 0).map((family) => ({ family, next: 0 }));
+  const queues: Array<{ family: FamilyName; next: number }> = (['dockerfile', 'archive'] as const).filter((f) => opts.counts[f] > 0).map((family) => ({ family, next: saved?.next[family] ?? 0 }));
+  // Inputs in flight when an earlier run died: judged as real processes, never in-process again.
+  for (const key of suspects) {
+    const [family, n] = key.split(':') as [FamilyName, string];
+    const index = Number(n);
+    const input = makeInput(family, opts.seed, index, seeds);
+    const p = await runner.process(input);
+    recordProcess(stats[family], family, index, p, inputBytes(input));
+    stats[family].runs++;
+    const f: Failure = { family, index, violations: [{ kind: 'crash', detail: 'the fuzzer process died (fatal error) while this input ran in a worker' }, ...p.violations], bytes: inputBytes(input), recipe: input.recipe };
+    log(`  ${key} was in flight when the fuzzer died; as a process: ${p.violations.length ? p.violations.map((v) => `${v.kind}: ${v.detail}`).join('; ') : `within the contract (${Math.round(p.outcome.ms)} ms, ${Math.round((p.outcome.rssKb ?? 0) / 1024)} MB)`}\n`);
+    if (p.violations.length) {
+      failures.push(f);
+      bySignature.set(signature(p.violations[0]!), (bySignature.get(signature(p.violations[0]!)) ?? 0) + 1);
+      await save(f, input, p.violations[0]!);
+    } else stats[family].unconfirmed++;
+  }
+  if (crashes) persist();
   let lastLog = Date.now();
   const pull = (): { family: FamilyName; index: number } | null => {
     if (Date.now() > deadline) return null;
@@ -219,7 +263,10 @@ async function main(): Promise<number> {
     if (open.length === 0) return null;
     open.sort((a, b) => a.next / opts.counts[a.family] - b.next / opts.counts[b.family]);
     const q = open[0]!;
-    return { family: q.family, index: q.next++ };
+    const index = q.next++;
+    // An input that killed an earlier run was judged as a process above.
+    if (suspects.includes(`${q.family}:${index}`)) return pull();
+    return { family: q.family, index };
   };
   await Promise.all(
     Array.from({ length: opts.workers }, async () => {
@@ -263,7 +310,7 @@ async function main(): Promise<number> {
     const slowest = s.slowest ? `slowest ${s.slowest.family}:${s.slowest.index} ${Math.round(s.slowest.ms)} ms for ${s.slowest.bytes} bytes (limit ${Math.round(s.slowest.limitMs)} ms)` : 'none run';
     return `${f}: ${s.runs} inputs (${(s.bytes / 1048576).toFixed(1)} MB), ${s.processRuns} also as a process (peak RSS ${Math.round(s.maxRssKb / 1024)} MB), exit ${JSON.stringify(s.byStatus)}; ${slowest}; ${s.unconfirmed} in-process time/memory alarms not seen in the process`;
   };
-  console.log(`fuzz seed ${opts.seed}: ${summary.seconds} s`);
+  console.log(`fuzz seed ${opts.seed}: ${summary.seconds} s${crashes ? ` (the fuzzer process died ${crashes} times and went on; see the log)` : ''}`);
   console.log(line('dockerfile'));
   console.log(line('archive'));
   console.log(`contract violations: ${failures.length}${failures.length ? ` (${[...bySignature].map(([k, n]) => `${n}× ${k}`).join('; ')}); reproducers in ${join(opts.out, 'failures')}` : ''}`);

@@ -265,6 +265,20 @@ export class Runner {
     }
   }
 
+  /** Only the real process (an input suspected of crashing the worker's whole process). */
+  async process(input: DirInput): Promise<Judged> {
+    const slot = await this.take();
+    try {
+      materialize(input, slot.dir);
+      const limit = timeLimitMs(inputBytes(input));
+      const argv = argvFor(input, slot.dir);
+      const p = await runProcess(this.cli, argv, slot.dir, Math.max(30_000, limit * 10), join(this.base, 'code-cache'));
+      return { outcome: p, violations: judge(input, slot.dir, p) };
+    } finally {
+      this.give(slot);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.stop()));
   }
