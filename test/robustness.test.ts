@@ -6,7 +6,7 @@
  * (`npm run fuzz`), not a test's.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,5 +133,81 @@ describe('ignore pragmas', { timeout: HANG + 30_000 }, () => {
     expect(findings.filter((x) => x.rule === 'reproducibility/unpinned-package')).toEqual([]);
     const plain = analyze('pragma-none', text.replace(/# hadolint ignore=DL3008\n/g, ''));
     expect(plain.filter((x) => x.rule === 'reproducibility/unpinned-package')).toHaveLength(1);
+  });
+});
+
+describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)', () => {
+  it('a 20 KB chain of ONBUILD in the github format (was: 1.96 GB and Maximum call stack size exceeded)', () => {
+    const text = `FROM alpine:3.20\n${'ONBUILD '.repeat(2500)}RUN echo hi\nUSER 10001\n`;
+    const dir = join(tmp, 'onbuild');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), text);
+    for (const format of ['github', 'json']) {
+      const r = spawnSync(process.execPath, [cli, '--format', format, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('correctness/onbuild-trigger');
+    }
+  });
+
+  it('an entrypoint script of 70 nested ${y:-…} expansions (was: RegExpCompiler out of memory)', () => {
+    const nested = `${'${y:-'.repeat(70)}x${'}'.repeat(70)}`;
+    const findings = analyze('nested-expansions', 'FROM alpine:3.20\nCOPY run.sh /\nUSER 10001\nENTRYPOINT ["/run.sh"]\n', { 'run.sh': `#!/bin/sh\nset -e\n${nested}\nexec app "${nested}"\n` });
+    expect(findings.map((f) => f.rule)).toContain('tags/no-digest');
+  });
+
+  it('config globs and .dockerignore patterns of hundreds of `*` match in linear time (no regular expression is built from them)', () => {
+    const dir = join(tmp, 'globs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '.shipshape.yaml'), `overrides:\n${Array.from({ length: 100 }, (_, i) => `  "${'*'.repeat(90)}${i}":\n    ignore: [tags]`).join('\n')}\n  "${'a*'.repeat(500)}b":\n    ignore: [tags]\n`);
+    const findings = analyze('globs', `FROM alpine:3.20\nCOPY ${'a'.repeat(3000)} /app/\nUSER 10001\n`, { '.dockerignore': `${'a*'.repeat(2000)}b\n${'*'.repeat(5000)}x\n` });
+    expect(findings.map((f) => f.rule)).toContain('tags/no-digest');
+  });
+
+  it('5,000 stages built FROM ${VAR} with mounts from earlier stages (was: a scan of every stage per reference; 20,000 took minutes)', { timeout: 120_000 }, () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `FROM \${B${i}:-alpine} AS s${i}\nRUN --mount=from=s${i >> 1},target=/x true\n`).join('') + 'USER 10001\n';
+    const findings = analyze('var-stages', text);
+    expect(findings.filter((f) => f.rule === 'multi-stage/unused-stage')).toEqual([]);
+  });
+
+  it('a .shipshape.yaml nested 20,000 deep is "too deeply nested", exit 2, and --format json stays a document (was: "not valid YAML: Maximum call stack size exceeded")', { timeout: 120_000 }, () => {
+    const dir = join(tmp, 'deep-config');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine:3.20\nUSER 10001\n');
+    writeFileSync(join(dir, '.shipshape.yaml'), `ignore: ${'['.repeat(20000)}${']'.repeat(20000)}\n`);
+    const expected = `${join(dir, '.shipshape.yaml')}: too deeply nested (a config file needs a few levels)`;
+    const text = spawnSync(process.execPath, [cli, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+    expect(text.status).toBe(2);
+    expect(text.stderr).toBe(`shipshape: ${expected}\n`);
+    const json = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+    expect(json.status).toBe(2);
+    expect(json.stderr).toBe(`shipshape: ${expected}\n`);
+    expect(JSON.parse(json.stdout).targets[0].error.message).toBe(expected);
+    const sarif = spawnSync(process.execPath, [cli, '--format', 'sarif', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+    expect(sarif.status).toBe(2);
+    expect(JSON.parse(sarif.stdout).runs).toHaveLength(1);
+  });
+});
+
+describe('a reader that closes the pipe early (`| head`)', () => {
+  /** Runs the real CLI with its stdout read by nobody: the pipe is closed before the CLI writes (EPIPE on every write). */
+  async function closedEarly(args: string[]): Promise<{ status: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return { status, stderr };
+  }
+
+  it.each([
+    [['--format', 'sarif', 'sample-images/node-app/Dockerfile'], 1],
+    [['rules'], 0],
+    [['--help'], 0],
+    [['--format', 'json', 'sample-images/node-app/Dockerfile'], 1],
+  ])('shipshape %j ends quietly with exit status %i', async (args, status) => {
+    const r = await closedEarly(args as string[]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(status);
   });
 });
