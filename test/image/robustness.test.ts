@@ -230,3 +230,14 @@ describe('empty archives', () => {
     expect(refused(zeros)).toMatch(/zeros\.tar: empty archive \(no members\)$/);
   });
 });
+
+describe('limits', () => {
+  it('docs/image-analysis.md lists every limit of src/image/limits.ts with its value', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(join(root, 'docs/image-analysis.md'), 'utf8');
+    const limits = await import('../../src/image/limits.js');
+    const rows = new Map([...doc.matchAll(/^\| `(\w+)` \| ([\d,]+) \|/gm)].map((m) => [m[1]!, Number(m[2]!.replace(/,/g, ''))]));
+    for (const [name, value] of Object.entries(limits)) expect(rows.get(name), name).toBe(value);
+    expect([...rows.keys()].sort()).toEqual(Object.keys(limits).sort());
+  });
+});
