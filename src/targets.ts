@@ -7,12 +7,7 @@ import { globToRegExp, isGlob } from './util/glob.js';
 import { buildFilesAbove, walkRepository } from './repo/discover.js';
 import type { BuildDecl } from './repo/builds.js';
 
-/**
- * Largest Dockerfile analyzed: forty times the largest real one seen (25 KB, moby's); hostile text
- * (thousands of instructions, each with findings) costs up to about 2 ms a KB, so this keeps every
- * Dockerfile within about two seconds.
- */
-export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
+export const MAX_DOCKERFILE_BYTES = 8 * 1024 * 1024;
 
 /** A build that a compose file or a bake file declares for a Dockerfile: the Dockerfile is analysed as built there. */
 export interface BuildVariant {

@@ -92,9 +92,25 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
   // One-line lists of plain, quoted and `$NAME` words are read without tree-sitter (each once); the grammar loads only when a body needs it.
   for (const { ins, body } of bodies) ins.shell ??= parseSimpleShell(body, facts.lines);
   if (facts.context.scripts.length > 0 || bodies.some((b) => b.ins.shell === null)) await loadShellParser();
-  for (const { ins, body } of bodies) ins.shell ??= parseShellTree(body, facts.lines);
+  // The full grammar costs a few milliseconds a KB on hostile text (thousands of nested
+  // substitutions): past MAX_GRAMMAR_SHELL_BYTES of it in one file, bodies are left unread (no
+  // commands), like a body that does not parse. The largest real Dockerfile seen is 25 KB in all.
+  let budget = MAX_GRAMMAR_SHELL_BYTES;
+  const unread = new Set<Instruction>();
+  for (const { ins, body } of bodies) {
+    if (ins.shell) continue;
+    if (body.text.length > budget) {
+      budget = 0;
+      unread.add(ins);
+      ins.shell = { commands: [], statements: 0, kinds: [], hasError: true };
+      continue;
+    }
+    budget -= body.text.length;
+    ins.shell = parseShellTree(body, facts.lines);
+  }
   if (cache) {
-    for (const { ins } of bodies) if (ins.shell) cache.set(keyOf(ins), ins.shell);
+    // A body left unread for the file's budget is not what its text parses to: not kept.
+    for (const { ins } of bodies) if (ins.shell && !unread.has(ins)) cache.set(keyOf(ins), ins.shell);
     cache.rotate();
   }
   for (const s of facts.context.scripts) s.shell = parseScriptText(s.text);
@@ -106,6 +122,9 @@ export async function parseDockerfile(text: string, options: ParseOptions = {}):
   }
   return facts;
 }
+
+/** Shell text of one Dockerfile read with the full shell grammar (the plain-word reader has no bound: it is linear and cheap). */
+export const MAX_GRAMMAR_SHELL_BYTES = 128 * 1024;
 
 function needsShell(i: Instruction): boolean {
   return (SHELL_FORMS.has(i.keyword) && i.json === null && i.body.length > 0 && !i.nonPosixShell) || execFormScript(i) !== null;
