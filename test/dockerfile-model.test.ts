@@ -1,6 +1,8 @@
 /** The Dockerfile front end: directives, continuations, heredocs, flags, forms, ONBUILD, ARG resolution, stages, shell facts. */
 import { describe, expect, it } from 'vitest';
-import { parseDockerfile } from '../src/dockerfile/parse.js';
+import { MAX_GRAMMAR_SHELL_BYTES, parseDockerfile } from '../src/dockerfile/parse.js';
+import { loadShellParser, parseShellTree } from '../src/shell/shell.js';
+import { LineIndex } from '../src/util/text.js';
 import { packageName } from '../src/knowledge/packages.js';
 import { stageInstalls } from '../src/dockerfile/stages.js';
 
@@ -188,11 +190,24 @@ describe('shell facts', () => {
 
   it('reads a RUN of 100,000 chained commands without overflowing the stack', async () => {
     const n = 100_000;
-    const c = await cmds(Array.from({ length: n }, (_, i) => `echo "$X${i}" > /tmp/f${i}`).join(' && '));
+    // 3 MB: more than a Dockerfile's budget for the full grammar (see the next test), so the shell reader is called directly.
+    await loadShellParser();
+    const text = Array.from({ length: n }, (_, i) => `echo "$X${i}" > /tmp/f${i}`).join(' && ');
+    const c = parseShellTree({ text, map: null, start: 0 }, new LineIndex(text)).commands;
     expect(c).toHaveLength(n);
     expect(c[n - 1]!.args.map((a) => a.value)).toEqual([`$X${n - 1}`]);
     expect(c.every((x, i) => (i === 0 || x.before === '&&') && (i === n - 1 || x.after === '&&'))).toBe(true);
   }, 600_000);
+
+  it(`reads ${MAX_GRAMMAR_SHELL_BYTES / 1024} KiB of a Dockerfile's shell text with the full grammar, and leaves the bodies past it unread`, async () => {
+    const body = (k: number): string => Array.from({ length: 1000 }, (_, i) => `echo "$X${i}" > /tmp/f${k}`).join(' && ');
+    const n = Math.ceil(MAX_GRAMMAR_SHELL_BYTES / body(0).length) + 1;
+    const f = await parseDockerfile(`FROM alpine:3.20\n${Array.from({ length: n }, (_, k) => `RUN ${body(k)}\n`).join('')}RUN apk add curl\n`);
+    const read = f.instructions.slice(1, -1).map((i) => i.shell!.commands.length);
+    expect(read.slice(0, n - 2).every((x) => x === 1000)).toBe(true);
+    expect(read.at(-1)).toBe(0);
+    expect(f.instructions.at(-1)!.shell!.commands.map((x) => x.name)).toEqual(['apk']);
+  });
 
   it('leaves unread, without crashing, bodies nested thousands deep or piped thousands of times', async () => {
     const n = 100_000; // deeper than any stack the walk may run on
