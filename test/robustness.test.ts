@@ -211,3 +211,22 @@ describe('a reader that closes the pipe early (`| head`)', () => {
     expect(r.status).toBe(status);
   });
 });
+
+describe('no regular expression is built from input text', () => {
+  it('every `new RegExp(` in src/ and checks/ is built from constants (a test lists them)', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) readFileSync(p, 'utf8').split('\n').forEach((l, i) => /\bRegExp\(/.test(l) && !/^\s*(\/\/|\*)/.test(l) && found.push(`${p.slice(root.length + 1)}:${i + 1}`));
+      }
+    };
+    walk(join(root, 'src'));
+    walk(join(root, 'checks'));
+    // Each from a constant: the reference grammar, the daemon catalogue's globs, the secret patterns, the cache directories.
+    const constant = ['src/dockerfile/from-args.ts', 'src/image/processes.ts', 'src/knowledge/secrets.ts', 'src/knowledge/package-cache.ts'];
+    expect(found.filter((f) => !constant.includes(f.split(':')[0]!))).toEqual([]);
+  });
+});

@@ -113,13 +113,40 @@ function stepDownUser(c: ShellCommand): string | null {
 const STEP_DOWN_TEXT = /[A-Za-z_]\w*=["'](?:exec\s+)?(?:gosu|su-exec|s6-setuidgid)\s+["']?([^\s"']+)|[A-Za-z_]\w*=["'][^"'\n]*\bsetpriv\s[^"'\n]*--(?:reuid|ruid)[= ]["']?([^\s"']+)/;
 
 /**
+ * The default a script gives a variable: `NAME=${NAME:-value}` (or `NAME="${NAME-value}"`), or
+ * `${NAME:=value}` anywhere; the first in the text. A plain scan (no regular expression is built
+ * from the script's names).
+ */
+function scriptDefault(text: string, name: string): string | null {
+  const open = '${' + name;
+  for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + 1)) {
+    let k = at + open.length;
+    if (text[k] === ':') k++;
+    const op = text[k];
+    if (op !== '-' && op !== '=') continue;
+    const end = text.indexOf('}', k + 1);
+    if (end === -1) return null;
+    const value = text.slice(k + 1, end);
+    if (op === '=') return value;
+    // `${NAME:-value}` counts as the assignment `NAME=${NAME:-value}`, quoted or not.
+    let b = at;
+    if (text[b - 1] === '"' || text[b - 1] === "'") b--;
+    if (text[b - 1] !== '=' || text.slice(b - 1 - name.length, b - 1) !== name) continue;
+    const before = text.charCodeAt(b - 2 - name.length);
+    if (!Number.isNaN(before) && /\w/.test(String.fromCharCode(before))) continue;
+    return value;
+  }
+  return null;
+}
+
+/**
  * The user a step-down names, with its variables given the defaults the image sets (`ENV PUID=0`)
  * or the script sets (`PUID=${PUID:-0}`, `: "${PUID:=0}"`): `$PUID:$PGID` defaulting to 0 is root.
  */
 function defaultUser(user: string, facts: DockerfileFacts, script: ScriptFile): string {
   return user.replace(/^["']|["']$/g, '').replace(/\$\{?([A-Za-z_]\w*)\}?/g, (m, name: string) => {
-    const inScript = new RegExp(`\\b${name}=["']?\\$\\{${name}:?-([^}]*)\\}|\\$\\{${name}:?=([^}]*)\\}`).exec(script.text);
-    if (inScript) return (inScript[1] ?? inScript[2] ?? '').replace(/["']/g, '');
+    const inScript = scriptDefault(script.text, name);
+    if (inScript !== null) return inScript.replace(/["']/g, '');
     const env = chainInstructions(facts).filter((i) => i.keyword === 'ENV').flatMap((i) => i.properties).filter((p) => p.name === name).pop();
     return env?.value ?? m;
   });

@@ -151,8 +151,8 @@ describe('layers', () => {
     expect(r.doc.targets[0]!.error).toBeNull();
   });
 
-  it(`10,000 nested directories reach paths longer than PATH_MAX (${MAX_PATH_BYTES}): one line, exit 2`, () => {
-    const msg = refused(run('nested-10k.tar', buildArchive(spec([image([[{ k: 'nested', depth: 10000, name: 'a', style: 'gnu' }]])]))));
+  it(`3,000 nested directories reach paths longer than PATH_MAX (${MAX_PATH_BYTES}): one line, exit 2`, { timeout: 120_000 }, () => {
+    const msg = refused(run('nested-3k.tar', buildArchive(spec([image([[{ k: 'nested', depth: 3000, name: 'a', style: 'gnu' }]])]))));
     expect(msg).toMatch(/layer .*: entry "a\/a\/a.*"… has a name of 4098 characters, longer than PATH_MAX \(4096\)$/);
   });
 
