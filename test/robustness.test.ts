@@ -156,6 +156,11 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     expect(findings.map((f) => f.rule)).toContain('tags/no-digest');
   });
 
+  it('an entrypoint script holding a 100 KB word (an unterminated quote) is read in linear time (was: minutes in a regular expression that tried every position of the word)', () => {
+    const findings = analyze('long-word-script', 'FROM alpine:3.20\nCOPY entrypoint.sh /\nUSER 10001\nENTRYPOINT ["/entrypoint.sh"]\n', { 'entrypoint.sh': `#!/bin/sh\nset -e\necho '${'x'.repeat(100_000)}\nexec "$@"\n` });
+    expect(findings.map((f) => f.rule)).toContain('tags/no-digest');
+  });
+
   it('config globs and .dockerignore patterns of hundreds of `*` match in linear time (no regular expression is built from them)', () => {
     const dir = join(tmp, 'globs');
     mkdirSync(dir, { recursive: true });

@@ -110,7 +110,8 @@ function stepDownUser(c: ShellCommand): string | null {
 }
 
 /** A step-down command kept in a variable (`GOSU="gosu app"`, `exec_cmd="exec su-exec app"`), run later as `exec $GOSU "$@"`. */
-const STEP_DOWN_TEXT = /[A-Za-z_]\w*=["'](?:exec\s+)?(?:gosu|su-exec|s6-setuidgid)\s+["']?([^\s"']+)|[A-Za-z_]\w*=["'][^"'\n]*\bsetpriv\s[^"'\n]*--(?:reuid|ruid)[= ]["']?([^\s"']+)/;
+// `(?<!\w)`: a name starts where a word starts; without it every position inside a long word was tried (quadratic on a 100 KB word).
+const STEP_DOWN_TEXT = /(?<!\w)[A-Za-z_]\w*=["'](?:exec\s+)?(?:gosu|su-exec|s6-setuidgid)\s+["']?([^\s"']+)|(?<!\w)[A-Za-z_]\w*=["'][^"'\n]*\bsetpriv\s[^"'\n]*--(?:reuid|ruid)[= ]["']?([^\s"']+)/;
 
 /**
  * The default a script gives a variable: `NAME=${NAME:-value}` (or `NAME="${NAME-value}"`), or

@@ -173,7 +173,8 @@ export function runProcess(cli: string, argv: string[], dir: string, limitMs: nu
   const args = time ? ['-f', '\n__shipshape_fuzz_time__ %e %U %S %M', process.execPath, cli, ...argv] : [cli, ...argv];
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, SHIPSHAPE_CACHE_DIR: cacheDir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a timeout stops time(1) and the CLI under it together.
+    const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, SHIPSHAPE_CACHE_DIR: cacheDir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;
@@ -186,7 +187,11 @@ export function runProcess(cli: string, argv: string[], dir: string, limitMs: nu
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, limitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
