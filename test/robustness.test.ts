@@ -143,7 +143,7 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'Dockerfile'), text);
     for (const format of ['github', 'json']) {
-      const r = spawnSync(process.execPath, [cli, '--format', format, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+      const r = spawnSync(process.execPath, [cli, '--format', format, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(1);
       expect(r.stdout).toContain('correctness/onbuild-trigger');
@@ -169,26 +169,26 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     expect(findings.map((f) => f.rule)).toContain('tags/no-digest');
   });
 
-  it('5,000 stages built FROM ${VAR} with mounts from earlier stages (was: a scan of every stage per reference; 20,000 took minutes)', { timeout: 120_000 }, () => {
+  it('5,000 stages built FROM ${VAR} with mounts from earlier stages (was: a scan of every stage per reference; 20,000 took minutes)', { timeout: 3 * HANG + 30_000 }, () => {
     const text = Array.from({ length: 5000 }, (_, i) => `FROM \${B${i}:-alpine} AS s${i}\nRUN --mount=from=s${i >> 1},target=/x true\n`).join('') + 'USER 10001\n';
     const findings = analyze('var-stages', text);
     expect(findings.filter((f) => f.rule === 'multi-stage/unused-stage')).toEqual([]);
   });
 
-  it('a .shipshape.yaml nested 20,000 deep is "too deeply nested", exit 2, and --format json stays a document (was: "not valid YAML: Maximum call stack size exceeded")', { timeout: 120_000 }, () => {
+  it('a .shipshape.yaml nested 20,000 deep is "too deeply nested", exit 2, and --format json stays a document (was: "not valid YAML: Maximum call stack size exceeded")', { timeout: 3 * HANG + 30_000 }, () => {
     const dir = join(tmp, 'deep-config');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine:3.20\nUSER 10001\n');
     writeFileSync(join(dir, '.shipshape.yaml'), `ignore: ${'['.repeat(20000)}${']'.repeat(20000)}\n`);
     const expected = `${join(dir, '.shipshape.yaml')}: too deeply nested (a config file needs a few levels)`;
-    const text = spawnSync(process.execPath, [cli, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+    const text = spawnSync(process.execPath, [cli, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
     expect(text.status).toBe(2);
     expect(text.stderr).toBe(`shipshape: ${expected}\n`);
-    const json = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+    const json = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
     expect(json.status).toBe(2);
     expect(json.stderr).toBe(`shipshape: ${expected}\n`);
     expect(JSON.parse(json.stdout).targets[0].error.message).toBe(expected);
-    const sarif = spawnSync(process.execPath, [cli, '--format', 'sarif', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: 60000 });
+    const sarif = spawnSync(process.execPath, [cli, '--format', 'sarif', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
     expect(sarif.status).toBe(2);
     expect(JSON.parse(sarif.stdout).runs).toHaveLength(1);
   });
