@@ -98,6 +98,7 @@ const entries = [
   ['scripts/gen-docs.ts', 'dist/gen-docs.js'],
   ['conformance/run.ts', 'dist/conformance.js'],
   ['precision/run.ts', 'dist/precision.js'],
+  ['scripts/update-eol.ts', 'dist/update-eol.js'],
   ['src/analyze.ts', 'dist/api.js'],
 ];
 for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'dist/action.js']);

@@ -9,6 +9,7 @@ import { inputsOf, SEVERITY_RANK, type Check, type Severity } from '../engine/ty
 import { resolveTargets, type Input } from '../targets.js';
 import { stdinSource, type StdinSource } from '../stdin.js';
 import { VERSION } from '../version.js';
+import { eolTableAge } from '../knowledge/eol.js';
 import { FORMATS, RENDERERS, type Format } from '../report/index.js';
 import { renderRuleDoc, renderRuleText } from '../engine/docs.js';
 import { designates, isKnownName, nameKey, unknownName } from '../engine/names.js';
@@ -253,7 +254,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   program
     .description('Best-practice analyzer for containers: Dockerfiles and saved image tarballs')
     .usage('[check] [flags] <targets...>  |  <command> [args]')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(`${VERSION}\n${eolTableAge()}`, '-V, --version', 'print the version and the age of the end-of-life table')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);

@@ -4,34 +4,12 @@ import { ImageReadError, type ArchiveIndex, type LayerScan } from './read.js';
 import { resolveMember, type BlobRef, type ImageSpec } from './layout.js';
 import { digestInName } from './read.js';
 import { firstIssue, imageConfigSchema, toHistory, toImageConfig } from './schema.js';
+import { findBase } from './base.js';
 
 function verify(label: string, what: string, ref: BlobRef, sha256: string): void {
   if (ref.sha256 && ref.sha256 !== sha256) {
     throw new ImageReadError(`${label}: ${what} ${ref.name} does not match its digest (expected sha256:${ref.sha256.slice(0, 12)}…, got sha256:${sha256.slice(0, 12)}…)`);
   }
-}
-
-const BASE_END = /^(?:\/bin\/sh -c #\(nop\)\s*)?(?:CMD|ENTRYPOINT)\b/;
-
-/**
- * Marks what the base image brought. Base images end with their CMD or ENTRYPOINT, recorded as an
- * empty layer; the last such entry that is followed by an entry making a layer is taken as the end
- * of the base image. Without one (FROM scratch, or a squashed image) nothing is marked as base.
- */
-export function markBase(history: HistoryEntry[]): number {
-  let end = -1;
-  // One pass from the end: the last CMD/ENTRYPOINT entry that an entry making a layer follows.
-  let layerAfter = false;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const h = history[i]!;
-    if (layerAfter && h.emptyLayer && BASE_END.test(h.createdBy.trim())) {
-      end = i;
-      break;
-    }
-    if (!h.emptyLayer) layerAfter = true;
-  }
-  for (let i = 0; i <= end; i++) history[i]!.fromBase = true;
-  return end;
 }
 
 interface Merge {
@@ -172,7 +150,12 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   });
 
   const history = toHistory(raw);
-  const baseEnd = markBase(history);
+  const base = findBase(history);
+  const baseEnd = base.end;
+  for (let i = 0; i <= baseEnd; i++) history[i]!.fromBase = true;
+  if (base.confidence === 'guess') {
+    notes.push(`${label}: no builder's marks tell where the base image ends; ${base.how}, so layers up to ${history.slice(0, baseEnd + 1).filter((h) => !h.emptyLayer).length - 1} are taken as the base's (a guess; --dockerfile gives the exact boundary)`);
+  }
   const layerHistory: (HistoryEntry | undefined)[] = [];
   for (const h of history) {
     if (h.emptyLayer) continue;
@@ -269,6 +252,8 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     captured,
     captures,
     efficiency: efficiencyOf(perPath, sizes),
+    manifest: spec.manifest,
+    base,
     notes,
   };
 }

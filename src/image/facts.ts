@@ -1,5 +1,6 @@
 /** Facts about a saved image, produced by the streaming reader in one pass. */
 import type { Launch } from '../knowledge/launch.js';
+import type { BaseBoundary } from './base.js';
 
 export interface ImageConfig {
   user: string;
@@ -11,12 +12,16 @@ export interface ImageConfig {
   stopSignal: string | null;
   healthcheck: string[] | null;
   labels: Record<string, string>;
+  /** The config's `Volumes` (the paths VOLUME declared). */
+  volumes: string[];
 }
 
 export interface HistoryEntry {
   createdBy: string;
   emptyLayer: boolean;
   comment?: string;
+  /** `kaniko`, `Jib`, `Bazel`: some builders sign their entries. */
+  author?: string;
   created?: string;
   /** Index of the layer this entry made; absent for empty-layer entries. */
   layer?: number;
@@ -63,11 +68,7 @@ export interface LayerFacts {
   entries: number;
   /** The history entry that made it. */
   createdBy: string;
-  /**
-   * True when the layer came with the base image rather than this build. Heuristic from the history:
-   * the base image ends at the last empty-layer `CMD`/`ENTRYPOINT` entry that is followed by an entry
-   * making a layer (base images end with their CMD; this build's layers come after it).
-   */
+  /** True when the layer came with the base image rather than this build, as the history tells (`ImageFacts.base`). */
   fromBase: boolean;
 }
 
@@ -107,6 +108,25 @@ export interface CapturedFile {
   visible: boolean;
 }
 
+/** What the archive's index and the image manifest say about the image, beyond its config. */
+export interface ManifestFacts {
+  /**
+   * The image was reached through an OCI index (an OCI layout, `buildx --output type=oci`, a registry
+   * index), where BuildKit keeps attestations. False for `docker save` archives, which keep none.
+   */
+  fromIndex: boolean;
+  /**
+   * The in-toto predicate types of the attestation manifests the index holds for this image
+   * (`https://slsa.dev/provenance/v0.2`, `https://spdx.dev/Document`; `unknown` when the attestation's
+   * blobs are absent); [] when none.
+   */
+  attestations: string[];
+  /** Annotations of the index descriptor and of the image manifest (the manifest's win). */
+  annotations: Record<string, string>;
+  /** The platform the index states for this image (`linux/arm64`). */
+  indexPlatform?: string;
+}
+
 export interface ImageFacts {
   /** The archive, with `#tag` or `#n` when it holds several images. */
   path: string;
@@ -133,6 +153,12 @@ export interface ImageFacts {
   /** What runs as PID 1 (Entrypoint/Cmd through inits, shells and captured scripts), set after the pass; absent when the config runs nothing. */
   launch?: Launch;
   efficiency: Efficiency;
+  /** What the index and the manifest say: attestations, annotations, the index's platform. */
+  manifest: ManifestFacts;
+  /** The platform asked for with `--platform`, when it was. */
+  platformAsked?: string;
+  /** Where this build's layers begin, and how that was found (see `src/image/base.ts`). */
+  base: BaseBoundary;
   /** Notes for the user (which platform was chosen…). */
   notes: string[];
 }

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { digestInName, ImageReadError, type ArchiveIndex, type BlobInfo } from './read.js';
 import { dockerManifestSchema, firstIssue, ociIndexSchema, ociManifestSchema, type Descriptor } from './schema.js';
 import { MAX_DESCRIPTORS, MAX_IMAGES, MAX_INDEX_DEPTH, MAX_LAYERS } from './limits.js';
+import type { ManifestFacts } from './facts.js';
 
 export interface BlobRef {
   /** Member name in the archive. */
@@ -23,6 +24,8 @@ export interface ImageSpec {
   platform?: string;
   /** The digest index.json gives the image (or its multi-platform index) by: what a registry serves it by. */
   repoDigest?: string;
+  /** What the index and the manifest say about the image (see `ManifestFacts`). */
+  manifest: ManifestFacts;
 }
 
 function ref(name: string, digest?: string): BlobRef {
@@ -75,13 +78,23 @@ interface Found {
   top: string;
 }
 
+/** BuildKit's attestation manifests in an index: the image manifest each is for, and the attestation's own manifest. */
+interface Attestation {
+  subject: string;
+  manifest: Descriptor;
+}
+
+function isAttestation(d: Descriptor): boolean {
+  return Boolean(d.annotations?.['vnd.docker.reference.type']) || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown');
+}
+
 /**
  * Walks the index graph from index.json: each index is read once, however many indexes list it (a
  * diamond is not walked again along every path), depth first in the order the indexes list their
  * entries. A cycle cannot exist between documents named by their content's digest, so one means the
  * archive is damaged. Bounded by MAX_INDEX_DEPTH, MAX_DESCRIPTORS and MAX_IMAGES.
  */
-function walkIndex(label: string, index: ArchiveIndex, root: unknown, out: Found[]): void {
+function walkIndex(label: string, index: ArchiveIndex, root: unknown, out: Found[], attestations: Attestation[] = []): void {
   type Frame = { doc: unknown; where: string; inherited: string | undefined; depth: number; name: string; top: string | undefined };
   const stack: Array<Frame | { leave: string }> = [{ doc: root, where: 'index.json', inherited: undefined, depth: 0, name: 'index.json', top: undefined }];
   const onPath = new Set<string>();
@@ -105,8 +118,12 @@ function walkIndex(label: string, index: ArchiveIndex, root: unknown, out: Found
     const nested: Frame[] = [];
     for (const d of list) {
       const refName = d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name'] ?? f.inherited;
-      // Attestation manifests (BuildKit provenance/SBOM) are not images.
-      if (d.annotations?.['vnd.docker.reference.type'] || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')) continue;
+      // Attestation manifests (BuildKit provenance/SBOM) are not images; they are kept for the image they attest.
+      if (isAttestation(d)) {
+        const subject = d.annotations?.['vnd.docker.reference.digest'];
+        if (subject && d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') attestations.push({ subject, manifest: d });
+        continue;
+      }
       const name = blobName(d.digest);
       const blob = resolveMember(index, name);
       // A manifest whose mediaType is absent may still be an index.
@@ -166,9 +183,26 @@ function tagOf(refName: string | undefined): string[] {
   return refName ? [displayTag(refName)] : [];
 }
 
+/** The in-toto predicate types of the attestations an index holds for one image manifest (`https://slsa.dev/provenance/v0.2`, `https://spdx.dev/Document`). */
+function predicateTypes(index: ArchiveIndex, attestations: Attestation[], manifestDigest: string): string[] {
+  const out: string[] = [];
+  for (const a of attestations) {
+    if (a.subject !== manifestDigest) continue;
+    const m = ociManifestSchema.safeParse(resolveMember(index, blobName(a.manifest.digest))?.json);
+    // A layout copied without its attestation blobs still says, in the index, that there was one.
+    if (!m.success) {
+      out.push('unknown');
+      continue;
+    }
+    for (const l of m.data.layers) out.push(l.annotations?.['in-toto.io/predicate-type'] ?? 'unknown');
+  }
+  return [...new Set(out)];
+}
+
 function fromOci(label: string, index: ArchiveIndex, platform: string | undefined, notes: string[]): ImageSpec[] {
   const found: Found[] = [];
-  walkIndex(label, index, jsonOf(label, index, 'index.json', 'index'), found);
+  const attestations: Attestation[] = [];
+  walkIndex(label, index, jsonOf(label, index, 'index.json', 'index'), found, attestations);
   if (found.length === 0) return [];
   // Group by reference; within one reference several platforms mean a multi-platform image.
   const groups = new Map<string, Found[]>();
@@ -196,13 +230,20 @@ function fromOci(label: string, index: ArchiveIndex, platform: string | undefine
       if (!m.success) throw new ImageReadError(`${label}: manifest ${mname}: ${firstIssue(m.error, doc)}`);
       if (m.data.layers.length > MAX_LAYERS) throw new ImageReadError(`${label}: manifest ${mname} lists ${m.data.layers.length} layers; more than ${MAX_LAYERS} is not an image a runtime can start`);
       for (const d of [m.data.config, ...m.data.layers]) checkSize(label, `manifest ${mname}`, d, resolveMember(index, blobName(d.digest)));
+      const p = platformOf(f.manifest);
+      const manifest: ManifestFacts = {
+        fromIndex: true,
+        attestations: predicateTypes(index, attestations, f.manifest.digest),
+        annotations: { ...(f.manifest.annotations ?? {}), ...(m.data.annotations ?? {}) },
+      };
+      if (p) manifest.indexPlatform = p;
       const spec: ImageSpec = {
         format: 'oci',
         tags: tagOf(f.refName ?? m.data.annotations?.['org.opencontainers.image.ref.name']),
         config: ref(blobName(m.data.config.digest), m.data.config.digest),
         layers: m.data.layers.map((l) => ref(blobName(l.digest), l.digest)),
+        manifest,
       };
-      const p = platformOf(f.manifest);
       if (p) spec.platform = p;
       if (f.top.startsWith('sha256:')) spec.repoDigest = f.top;
       specs.push(spec);
@@ -223,6 +264,8 @@ function fromDockerManifest(label: string, index: ArchiveIndex): ImageSpec[] {
     tags: (m.RepoTags ?? []).map(displayTag),
     config: ref(normalizeMember(m.Config)),
     layers: m.Layers.map((l) => ref(normalizeMember(l))),
+    // `docker save` keeps no attestations and no manifest annotations.
+    manifest: { fromIndex: false, attestations: [], annotations: {} },
   }));
 }
 

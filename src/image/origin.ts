@@ -103,6 +103,13 @@ export function baseImageName(image: ImageFacts, build: BuildSource | null = nul
   return null;
 }
 
+/** How the base boundary an image finding relies on was found: the Dockerfile, or a rule of `base.ts`. */
+export function baseBoundary(ctx: OriginContext): { rule: string; confidence: 'exact' | 'likely' | 'guess'; how: string } {
+  const t = ctx.build?.trace;
+  if (t?.complete) return { rule: 'dockerfile', confidence: 'exact', how: `the history matches ${ctx.build!.file} back to its FROM` };
+  return ctx.image.base;
+}
+
 /**
  * True when history entry `entry` came with the base image: exactly when the Dockerfile is given and
  * matched (see `src/pair/trace.ts`), else the reader's heuristic (`HistoryEntry.fromBase`).
@@ -217,7 +224,8 @@ export function labelImageFinding(ctx: OriginContext): (finding: LabelledFinding
     const layer = said.image?.layer;
     if (layer === undefined || !ctx.image.layers[layer]) return;
     const origin = layerOrigin(ctx, layer);
-    finding.detail = { ...originDetail(origin), ...finding.detail };
+    const boundary = baseBoundary(ctx);
+    finding.detail = { ...originDetail(origin), baseFoundBy: boundary.rule, baseConfidence: boundary.confidence, ...finding.detail };
     if (said.severity === undefined && origin.fromBase && BASE_OWNED.has(finding.category)) finding.severity = baseSeverity(ctx, origin) ?? finding.severity;
     if (!finding.dockerfile && origin.dockerfile) finding.dockerfile = origin.dockerfile;
   };

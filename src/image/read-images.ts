@@ -95,7 +95,9 @@ export async function readImages(target: ImageTarget, options: ImageReadOptions 
   }
   const images = specs.map((spec, i) => {
     const name = specs.length === 1 ? label : `${label}#${spec.tags[0] ?? String(i)}`;
-    return assemble(name, index, spec, [...notes]);
+    const image = assemble(name, index, spec, [...notes]);
+    if (options.platform) image.platformAsked = options.platform;
+    return image;
   });
   for (const image of images) await addLaunch(image);
   return images;

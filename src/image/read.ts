@@ -98,7 +98,7 @@ const CONFIG_BUDGET = 2 * 1024 * 1024;
 
 /** Files read whole: identity, OS, package databases, process-manager configs. */
 const EXACT = new Set([
-  'etc/passwd', 'etc/group', 'etc/shadow', 'etc/os-release', 'usr/lib/os-release', 'etc/alpine-release', 'etc/debian_version',
+  'etc/passwd', 'etc/group', 'etc/shadow', 'etc/os-release', 'usr/lib/os-release', 'etc/alpine-release', 'etc/debian_version', 'etc/redhat-release',
   'var/lib/dpkg/status', 'lib/apk/db/installed', 'etc/supervisord.conf', 'etc/supervisor/supervisord.conf', 'etc/inittab',
 ]);
 const DIRS = ['etc/supervisor/conf.d/', 'etc/supervisord.d/', 'var/lib/dpkg/status.d/', 'etc/services.d/', 'etc/s6-overlay/', 'etc/service/', 'etc/sv/', 'etc/cont-init.d/', 'etc/runit/'];
@@ -135,8 +135,18 @@ function charge(meter: Meter, n: number): void {
   }
 }
 
+/**
+ * The small files that say which version of a runtime is installed: Go's `VERSION`, a JDK's
+ * `release`, Node's and PHP's version headers. Tested only for names ending so (a cheap test first).
+ */
+const RUNTIME_VERSION = /(?:^|\/)go\/VERSION$|(?:^|\/)[^/]*(?:jdk|jre|java|corretto|zulu|temurin|semeru|graalvm)[^/]*\/release$|(?:^|\/)include\/(?:node\/node_version|php\/main\/php_version)\.h$/;
+const RUNTIME_MAX = 16 * 1024;
+
 function wanted(path: string, size: number): Want {
   if (EXACT.has(path)) return { limit: MAX_DB, kind: 'whole' };
+  if (size <= RUNTIME_MAX && (path.endsWith('VERSION') || path.endsWith('release') || path.endsWith('_version.h')) && RUNTIME_VERSION.test(path) && !path.startsWith('usr/include/')) {
+    return { limit: RUNTIME_MAX, kind: 'whole' };
+  }
   if (DIRS.some((d) => path.startsWith(d))) return size <= MAX_SMALL ? { limit: MAX_SMALL, kind: 'whole' } : null;
   const base = path.slice(path.lastIndexOf('/') + 1);
   if ((SECRET_NAME.test(base) || SECRET_PATH.test(path)) && !NOT_SECRET_DIR.test(path)) return { limit: SECRET_HEAD, kind: 'head' };

@@ -16,6 +16,7 @@ const containerConfig = z.object({
   StopSignal: z.string().nullish(),
   Healthcheck: z.object({ Test: strings.nullish() }).nullish(),
   Labels: z.record(z.string(), z.string()).nullish(),
+  Volumes: z.record(z.string(), z.unknown()).nullish(),
 });
 
 export const imageConfigSchema = z.object({
@@ -30,6 +31,7 @@ export const imageConfigSchema = z.object({
         created: z.string().nullish(),
         created_by: z.string().nullish(),
         comment: z.string().nullish(),
+        author: z.string().nullish(),
         empty_layer: z.boolean().nullish(),
       }),
     )
@@ -118,6 +120,7 @@ export function toImageConfig(raw: RawImageConfig): ImageConfig {
     stopSignal: c.StopSignal ?? null,
     healthcheck: c.Healthcheck?.Test ?? null,
     labels: c.Labels ?? {},
+    volumes: Object.keys(c.Volumes ?? {}),
   };
 }
 
@@ -125,6 +128,7 @@ export function toHistory(raw: RawImageConfig): HistoryEntry[] {
   return (raw.history ?? []).map((h) => {
     const e: HistoryEntry = { createdBy: h.created_by ?? '', emptyLayer: h.empty_layer === true, fromBase: false };
     if (h.comment) e.comment = h.comment;
+    if (h.author) e.author = h.author;
     if (h.created) e.created = h.created;
     return e;
   });
