@@ -1,43 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { packageCommand } from '../../src/knowledge/packages.js';
-import type { ShellCommand } from '../../src/shell/shell.js';
-
-/** Actions that refresh a package index, per manager. */
-const UPDATE: Record<string, string[]> = {
-  apt: ['update'],
-  apk: ['update'],
-  dnf: ['update', 'makecache', 'check-update'],
-  yum: ['update', 'makecache', 'check-update'],
-  zypper: ['refresh', 'ref', 'update', 'up'],
-};
-/** Actions that install, upgrade or download from that index. */
-const INSTALL: Record<string, string[]> = {
-  apt: ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall', 'download', 'source'],
-  apk: ['add', 'upgrade', 'fix', 'fetch'],
-  dnf: ['install', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'distro-sync', 'download'],
-  yum: ['install', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'distro-sync', 'download'],
-  zypper: ['install', 'in', 'dist-upgrade', 'dup', 'patch', 'download', 'source-install', 'si'],
-};
-
-/** Programs whose own install step runs the package manager (`playwright install --with-deps`, `install-php-extensions gd`). */
-function installsThroughTool(c: ShellCommand): boolean {
-  const args = c.argv;
-  if (c.base === 'install-php-extensions' || c.base === 'apt-fast' || c.base === 'install_packages') return true;
-  // `playwright …`, or run through a package runner: `npx -y playwright@1.47.0 …`
-  const from = c.base === 'playwright' ? 0 : ['npx', 'pnpx', 'bunx'].includes(c.base) ? args.findIndex((a) => /^playwright(@|$)/.test(a)) + 1 : 0;
-  if (from === 0 && c.base !== 'playwright') return false;
-  const rest = args.slice(from);
-  return rest.includes('install-deps') || (rest.includes('install') && rest.includes('--with-deps'));
-}
-
-const SYSTEM_DIRS = /^\/(usr\/(local\/)?)?s?bin\//;
-
-/** A script the RUN runs (`./setup.sh`, `/opt/install.sh`, `bash scripts/deps.sh`): what it installs is not seen here. */
-function runsScript(c: ShellCommand): boolean {
-  if (c.name.endsWith('.sh') || (c.name.includes('/') && !SYSTEM_DIRS.test(c.name))) return true;
-  if (!['sh', 'bash', 'ash', 'dash', 'zsh'].includes(c.base) || c.argv.some((a) => /^-[a-z]*c/.test(a))) return false;
-  return c.argv.some((a) => !a.startsWith('-'));
-}
+import { refreshWithoutInstall } from '../../src/knowledge/packages.js';
+import { historyScript, shortCreatedBy } from '../../src/image/history.js';
+import { entryIsBase } from '../../src/image/origin.js';
 
 export default defineCheck({
   id: 'cache/update-alone',
@@ -48,6 +12,8 @@ export default defineCheck({
   messages: {
     updateAlone:
       '`{command}` runs without an install in the same RUN, so its layer is cached and later installs read a stale package index (old versions, or 404s once the mirror moves on)',
+    imageUpdateAlone:
+      'layer {layer} ({createdBy}) runs `{command}` without an install, so its layer is cached and later installs read a stale package index (old versions, or 404s once the mirror moves on)',
   },
   docs: {
     why: `A RUN that only refreshes the package index (\`apt-get update\`, \`apk update\`, \`dnf makecache\`)
@@ -59,7 +25,11 @@ RUN, so the index is always as new as the install.
 An update followed in the same RUN by a command that uses the index (\`apt-get download\`, \`apk fetch\`),
 by an installer that runs the package manager itself (\`playwright install --with-deps\`,
 \`install-php-extensions\`), or by a script of the build (\`./install-deps.sh\`), whose installs are not
-seen here, is not reported.`,
+seen here, is not reported.
+
+Given an image without its Dockerfile, the check reads the image's history (CIS Docker Benchmark
+4.7): a RUN entry of this build that refreshes the index and installs nothing. The base image's
+entries are not reported, and with \`--dockerfile\` the Dockerfile's RUN is reported instead.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update
 RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
@@ -80,16 +50,18 @@ RUN apt-get update \\
         }
         return;
       }
-      const cmds = ins.shell?.commands ?? [];
-      // tonistiigi/xx wrappers (`xx-apt-get install`) install for the target platform from the same index
-      const found = cmds.map((c) => ({ c, p: packageCommand(c.base.startsWith('xx-') ? { ...c, base: c.base.slice(3) } : c) }));
-      const at = found.findIndex(({ p }) => p && UPDATE[p.manager]?.includes(p.action));
-      const update = found[at];
-      if (!update?.p) return;
-      const installs = found.some(({ p }) => p && INSTALL[p.manager]?.includes(p.action) && p.manager === update.p!.manager);
-      // an installer that calls the package manager itself, or a script that may, after the update
-      const delegated = found.slice(at + 1).some(({ c }) => installsThroughTool(c) || runsScript(c));
-      if (!installs && !delegated) ctx.report({ messageId: 'updateAlone', data: { command: `${update.c.base} ${update.p.action}` }, at: update.c });
+      const alone = refreshWithoutInstall(ins.shell?.commands ?? []);
+      if (alone) ctx.report({ messageId: 'updateAlone', data: { command: alone.text }, at: alone.command });
     },
   }),
+  image: (ctx) => {
+    // With the Dockerfile, its RUN instruction is where this is reported.
+    if (ctx.dockerfile) return;
+    ctx.image.history.forEach((h, i) => {
+      if (h.layer === undefined || entryIsBase(ctx, i)) return;
+      const script = historyScript(h);
+      const alone = script && refreshWithoutInstall(script.commands);
+      if (alone) ctx.report({ messageId: 'imageUpdateAlone', data: { command: alone.text, layer: h.layer, createdBy: shortCreatedBy(h.createdBy) }, image: { layer: h.layer } });
+    });
+  },
 });

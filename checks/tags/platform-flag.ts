@@ -24,6 +24,7 @@ function builtForOnly(stage: Stage, arch: string): boolean {
   const text = stage.instructions.filter((i) => i.keyword === 'RUN' || i.keyword === 'ADD' || i.keyword === 'ENV' || i.keyword === 'ARG').map((i) => i.body + i.heredocs.map((h) => h.body).join('\n')).join('\n');
   return own.test(text) && Object.entries(ARCH_WORDS).every(([a, re]) => a === arch || !re.test(text));
 }
+import { samePlatform } from '../../src/image/supply-chain.js';
 
 export default defineCheck({
   id: 'tags/platform-flag',
@@ -38,6 +39,10 @@ export default defineCheck({
     constant:
       'FROM --platform={platform} pins the base to one platform, so a build for another target gets a {platform} image that fails to start or runs under emulation; use $BUILDPLATFORM or drop the flag',
     redundant: 'FROM --platform=$TARGETPLATFORM repeats the default (the target platform), so it only adds noise; drop the flag',
+    imageNotAsked:
+      'the image is built for {have}, not for {want} as --platform asks, so on a {want} host it fails with "exec format error" or runs slowly under emulation; build it with --platform {want}',
+    indexMismatch:
+      'the index lists this image for {listed}, but its config says {have}: a {listed} host that pulls it gets a {have} image, which fails with "exec format error" or runs under emulation; a FROM --platform pinned to one platform in a multi-platform build does this',
   },
   docs: {
     why: `The image a tag names depends on the platform: \`node:20\` is a list of images for amd64, arm64 and
@@ -50,7 +55,12 @@ packages or a \`linux-x64\` tarball and name no other architecture): it could no
 another. A pinned stage that does not ship (only copied from) is info: its files may well be
 architecture-independent, and \`$BUILDPLATFORM\` only avoids emulation.
 
-\`--platform=$TARGETPLATFORM\` is what the build does anyway, so it only adds noise.`,
+\`--platform=$TARGETPLATFORM\` is what the build does anyway, so it only adds noise.
+
+Given an image, the check compares the platform its config records with the one asked for with
+\`shipshape --platform\` (an image built on an arm64 laptop and shipped to amd64 servers), and with
+the one its index lists it under (a multi-platform build whose final stage pins \`FROM
+--platform=linux/amd64\` lists amd64 images as arm64 ones).`,
     bad: `FROM --platform=linux/amd64 node:20-slim
 COPY . /app
 CMD ["node", "/app/server.js"]
@@ -87,4 +97,15 @@ COPY --from=build /out/app /app
       else ctx.report({ messageId: 'constant', data: { platform }, at: flag });
     },
   }),
+  image: (ctx) => {
+    const have = ctx.image.platform;
+    if (!have) return;
+    const want = ctx.image.platformAsked;
+    if (want && !samePlatform(have, want)) {
+      ctx.report({ messageId: 'imageNotAsked', data: { have, want }, image: { field: 'architecture' }, detail: { platform: have, asked: want } });
+      return;
+    }
+    const listed = ctx.image.manifest.indexPlatform;
+    if (listed && !samePlatform(have, listed)) ctx.report({ messageId: 'indexMismatch', data: { have, listed }, image: { field: 'architecture' }, detail: { platform: have, listed } });
+  },
 });

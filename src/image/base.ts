@@ -37,6 +37,8 @@ export interface BaseBoundary {
   confidence: 'exact' | 'likely' | 'guess';
   /** How it was found, for notes and details: `buildah's FROM comment names localhost/busybox-base:1`. */
   how: string;
+  /** The base image's name, when the rule read it (buildah's comment). */
+  name?: string;
 }
 
 const BASE_END = /^(?:\/bin\/sh -c #\(nop\)\s*)?(?:CMD|ENTRYPOINT)\b/;
@@ -113,7 +115,8 @@ export function findBase(history: readonly HistoryEntry[]): BaseBoundary {
       start--;
     }
     if (start === 0) break;
-    return { end: start - 1, rule: 'buildah', confidence: 'exact', how: `buildah's history comment names the base ${name.replace(/^docker\.io\/(library\/)?/, '')}` };
+    const shown = name.replace(/^docker\.io\/(library\/)?/, '');
+    return { end: start - 1, rule: 'buildah', confidence: 'exact', how: `buildah's history comment names the base ${shown}`, name: shown };
   }
 
   // 3. The last run of one builder, after entries another wrote.

@@ -64,6 +64,15 @@ export function shortCreatedBy(createdBy: string): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
+const instructions = new WeakMap<HistoryEntry, HistoryInstruction | null>();
+
+/** `historyInstruction` of an entry, read once per entry (every check that walks the history asks). */
+export function entryInstruction(entry: HistoryEntry): HistoryInstruction | null {
+  let h = instructions.get(entry);
+  if (h === undefined) instructions.set(entry, (h = historyInstruction(entry.createdBy)));
+  return h;
+}
+
 const scripts = new WeakMap<HistoryEntry, ShellScript | null>();
 
 /**
@@ -72,7 +81,7 @@ const scripts = new WeakMap<HistoryEntry, ShellScript | null>();
  */
 export function historyScript(entry: HistoryEntry): ShellScript | null {
   if (scripts.has(entry)) return scripts.get(entry)!;
-  const h = historyInstruction(entry.createdBy);
+  const h = entryInstruction(entry);
   const script = h?.keyword === 'RUN' && shellParserReady() && !h.body.startsWith('[') ? parseScriptText(h.body) : null;
   scripts.set(entry, script);
   return script;

@@ -27,7 +27,7 @@
  */
 import type { Category, Severity } from '../knowledge/practices.js';
 import type { HistoryEntry, ImageFacts } from './facts.js';
-import { historyInstruction, shortCreatedBy } from './history.js';
+import { entryInstruction, shortCreatedBy } from './history.js';
 import { memoized } from '../util/memo.js';
 
 /** What an origin helper needs from an image check's context. */
@@ -87,15 +87,15 @@ export interface LayerOrigin {
 
 /**
  * The base image's name, when something records it: the Dockerfile's FROM (when given and it matches
- * the history), the
- * `org.opencontainers.image.base.name` label, or buildah's history comment `FROM name` on the first
- * entry of this build. Null when unknown.
+ * the history), the `org.opencontainers.image.base.name` annotation or label, or buildah's history
+ * comment `FROM name` on the first entry of this build. Null when unknown.
  */
 export function baseImageName(image: ImageFacts, build: BuildSource | null = null): string | null {
   // The Dockerfile names the base only when it built this image (its instructions match the history).
   if (build?.trace?.baseName) return build.trace.baseName;
-  const label = image.config.labels['org.opencontainers.image.base.name'];
+  const label = image.manifest.annotations['org.opencontainers.image.base.name'] ?? image.config.labels['org.opencontainers.image.base.name'];
   if (label) return label.replace(/^docker\.io\/(library\/)?/, '');
+  if (image.base.name) return image.base.name;
   const firstBuild = image.history.find((h) => !h.fromBase);
   const comment = firstBuild?.comment && /^FROM (\S+)$/.exec(firstBuild.comment)?.[1];
   // buildah writes `FROM <name>` for the base and `FROM <short id>` for its own intermediate steps.
@@ -149,7 +149,7 @@ export function historyIndexes(image: ImageFacts): { byLayer: Map<number, number
     const lastByKeyword = new Map<string, number>();
     image.history.forEach((h, i) => {
       if (h.layer !== undefined && !byLayer.has(h.layer)) byLayer.set(h.layer, i);
-      const kw = historyInstruction(h.createdBy)?.keyword;
+      const kw = entryInstruction(h)?.keyword;
       if (kw) lastByKeyword.set(kw, i);
     });
     return { byLayer, lastByKeyword };

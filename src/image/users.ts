@@ -67,3 +67,32 @@ export function imageUser(image: ImageFacts): ImageUser {
     groupMissing,
   };
 }
+
+/** Accounts whose password field is empty in a shadow (`name::…`) or passwd (`name::uid:…`) file: they log in, `su` included, with no password. */
+export function emptyPasswords(text: string, passwd = false): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.startsWith('#') || line.startsWith('+') || line.startsWith('-')) continue;
+    const f = line.split(':');
+    if (f.length < (passwd ? 4 : 2) || !f[0]) continue;
+    if (f[1] === '') out.push(f[0]);
+  }
+  return out;
+}
+
+/** IDs several entries of a passwd or group file share, and names listed twice. */
+export function duplicateAccounts(text: string): { ids: { id: number; names: string[] }[]; names: string[] } {
+  const entries = parseAccounts(text);
+  const byId = new Map<number, string[]>();
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const e of entries) {
+    if (seen.has(e.name)) {
+      if (!names.includes(e.name)) names.push(e.name);
+      continue;
+    }
+    seen.add(e.name);
+    byId.set(e.uid, [...(byId.get(e.uid) ?? []), e.name]);
+  }
+  return { ids: [...byId].filter(([, n]) => n.length > 1).map(([id, n]) => ({ id, names: n })), names };
+}

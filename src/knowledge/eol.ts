@@ -260,7 +260,7 @@ function tagDistributions(tag: string): { product: EolProductId; version: string
 
 /** What an image reference names, for the EOL table: the runtime or distribution of its repository, and the distribution its tag names. */
 export function imageRefProducts(ref: ImageRef): { product: EolProductId; cycle: string }[] {
-  if (ref.unresolved || !ref.tag) return [];
+  if (ref.unresolved) return [];
   const out: { product: EolProductId; cycle: string }[] = [];
   const add = (product: EolProductId, version: string): void => {
     const cycle = cycleOf(product, version);
@@ -273,7 +273,7 @@ export function imageRefProducts(ref: ImageRef): { product: EolProductId; cycle:
   }
   // The distribution a tag names (`node:18-buster`); an OS repository's own tag is its version, not a suffix.
   const osRepo = own && ['debian', 'ubuntu', 'alpine', 'centos', 'amazon-linux', 'rhel', 'centos-stream'].includes(own.product);
-  if (!osRepo) for (const d of tagDistributions(ref.tag)) add(d.product, d.version);
+  if (!osRepo && ref.tag) for (const d of tagDistributions(ref.tag)) add(d.product, d.version);
   return out;
 }
 

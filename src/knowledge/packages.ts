@@ -111,6 +111,61 @@ export function packageCommand(cmd: ShellCommand): { manager: PackageManager; ac
   return m ? { manager: m.manager, action: m.sub.value } : null;
 }
 
+/** Subcommands that refresh a package index, per manager. */
+const INDEX_REFRESH: Partial<Record<PackageManager, string[]>> = {
+  apt: ['update'],
+  apk: ['update'],
+  dnf: ['update', 'makecache', 'check-update'],
+  yum: ['update', 'makecache', 'check-update'],
+  zypper: ['refresh', 'ref', 'update', 'up'],
+};
+/** Subcommands that install, upgrade or download from that index. */
+const INDEX_INSTALL: Partial<Record<PackageManager, string[]>> = {
+  apt: ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall', 'download', 'source'],
+  apk: ['add', 'upgrade', 'fix', 'fetch'],
+  dnf: ['install', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'distro-sync', 'download'],
+  yum: ['install', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'distro-sync', 'download'],
+  zypper: ['install', 'in', 'dist-upgrade', 'dup', 'patch', 'download', 'source-install', 'si'],
+};
+
+/** Programs whose own install step runs the package manager (`playwright install --with-deps`, `install-php-extensions gd`). */
+function installsThroughTool(c: ShellCommand): boolean {
+  const args = c.argv;
+  if (c.base === 'install-php-extensions' || c.base === 'apt-fast' || c.base === 'install_packages') return true;
+  // `playwright …`, or run through a package runner: `npx -y playwright@1.47.0 …`
+  const from = c.base === 'playwright' ? 0 : ['npx', 'pnpx', 'bunx'].includes(c.base) ? args.findIndex((a) => /^playwright(@|$)/.test(a)) + 1 : 0;
+  if (from === 0 && c.base !== 'playwright') return false;
+  const rest = args.slice(from);
+  return rest.includes('install-deps') || (rest.includes('install') && rest.includes('--with-deps'));
+}
+
+const SYSTEM_DIRS = /^\/(usr\/(local\/)?)?s?bin\//;
+
+/** A script the step runs (`./setup.sh`, `/opt/install.sh`, `bash scripts/deps.sh`): what it installs is not seen here. */
+function runsScript(c: ShellCommand): boolean {
+  if (c.name.endsWith('.sh') || (c.name.includes('/') && !SYSTEM_DIRS.test(c.name))) return true;
+  if (!['sh', 'bash', 'ash', 'dash', 'zsh'].includes(c.base) || c.argv.some((a) => /^-[a-z]*c/.test(a))) return false;
+  return c.argv.some((a) => !a.startsWith('-'));
+}
+
+/**
+ * The package-index refresh among one step's commands that nothing in that step uses (`apt-get update`
+ * alone in its RUN, or in its history entry); null when there is none. The index is used by an
+ * install or download of the same manager (tonistiigi/xx wrappers such as `xx-apt-get install`
+ * included), by an installer that runs the package manager itself (`playwright install --with-deps`,
+ * `install-php-extensions`), or possibly by a script run after the refresh, whose installs are not seen.
+ */
+export function refreshWithoutInstall(cmds: readonly ShellCommand[]): { command: ShellCommand; text: string } | null {
+  const found = cmds.map((c) => ({ c, p: packageCommand(c.base.startsWith('xx-') ? { ...c, base: c.base.slice(3) } : c) }));
+  const at = found.findIndex(({ p }) => p && INDEX_REFRESH[p.manager]?.includes(p.action));
+  const update = found[at];
+  if (!update?.p) return null;
+  const manager = update.p.manager;
+  if (found.some(({ p }) => p && p.manager === manager && INDEX_INSTALL[manager]?.includes(p.action))) return null;
+  if (found.slice(at + 1).some(({ c }) => installsThroughTool(c) || runsScript(c))) return null;
+  return { command: update.c, text: `${update.c.base} ${update.p.action}` };
+}
+
 /**
  * A package-manager command split at its subcommand: the words after it, and its positionals
  * (option values skipped), for the forms `packageInstall` does not name packages for

@@ -11,6 +11,11 @@ import addLocal from '../../checks/security/add-local-file.js';
 import untrusted from '../../checks/security/untrusted-registry.js';
 import literalPassword from '../../checks/security/literal-password.js';
 import unverified from '../../checks/security/unverified-download.js';
+import endOfLife from '../../checks/security/end-of-life.js';
+import sensitiveVolume from '../../checks/security/sensitive-volume.js';
+
+// End-of-life dates are compared with today: the table below is written for this day.
+process.env.SHIPSHAPE_TODAY = '2026-12-06';
 
 testCheck(unverified, {
   valid: [
@@ -266,5 +271,44 @@ testCheck(untrusted, {
       context: { '.shipshape.yaml': 'trustedRegistries: [ghcr.io/acme]\n' },
       errors: [{ messageId: 'untrusted', line: 1, column: 6, endColumn: 13 }, { messageId: 'untrusted', line: 2, column: 6 }, { messageId: 'untrusted', line: 3, column: 5 }, { messageId: 'untrusted', line: 4 }],
     },
+  ],
+});
+
+testCheck(endOfLife, {
+  valid: [
+    'FROM node:24-alpine\nCMD ["node"]\n',
+    { name: 'a tag that names no release moves on by itself', code: 'FROM node:lts\nFROM python:3\nFROM ubuntu:latest\nFROM debian:stable-slim\nFROM alpine\n' },
+    { name: 'a release the table has with an end still to come', code: 'FROM python:3.12-slim-bookworm\nFROM golang:1.25\nFROM ubuntu:24.04\nFROM alpine:3.22\n' },
+    { name: 'Java LTS releases are left to their vendors', code: 'FROM eclipse-temurin:17-jre\nFROM openjdk:8-jdk\n' },
+    { name: 'a version newer than the table knows', code: 'FROM python:3.15\nFROM alpine:3.40\n' },
+    { name: 'an unresolved variable and a stage', code: 'ARG V\nFROM node:${V} AS build\nFROM build\n' },
+    { name: 'an image the table has no entry for', code: 'FROM nginx:1.19\nFROM redis:5\n' },
+    { name: 'a codename-like word that is not a tag component', code: 'FROM myorg/busterapp:2\nFROM myorg/app:jammy2\n' },
+  ],
+  invalid: [
+    { code: 'FROM node:14-alpine\nCMD ["node"]\n', errors: [{ messageId: 'fromEol', line: 1, column: 6, endColumn: 20, severity: 'warning' }] },
+    { name: 'the runtime and the distribution a tag names', code: 'FROM python:3.6-slim-buster\n', errors: [{ messageId: 'fromEol', line: 1 }, { messageId: 'fromEol', line: 1 }] },
+    { name: 'node:lts-buster: only the distribution', code: 'FROM node:lts-buster\n', errors: [{ messageId: 'fromEol', line: 1 }] },
+    { name: 'distributions by number and by codename', code: 'FROM ubuntu:18.04\nFROM ubuntu:bionic-20210416\nFROM debian:buster-slim\nFROM debian:9\nFROM alpine:3.12.1\nFROM centos:7\nFROM centos:centos6\nFROM amazonlinux:2018.03\n', errors: [1, 2, 3, 4, 5, 6, 7, 8].map((line) => ({ messageId: line < 8 ? 'buildStageEol' : 'fromEol', line })) },
+    { name: 'python:2 is Python 2.7', code: 'FROM python:2\n', errors: [{ messageId: 'fromEol', line: 1 }] },
+    { name: 'other registries: .NET and UBI', code: 'FROM mcr.microsoft.com/dotnet/aspnet:6.0\nFROM registry.access.redhat.com/ubi7/ubi-minimal\nFROM mcr.microsoft.com/dotnet/core/sdk:3.1-buster\n', errors: [{ messageId: 'buildStageEol', line: 1 }, { messageId: 'buildStageEol', line: 2 }, { messageId: 'fromEol', line: 3 }, { messageId: 'fromEol', line: 3 }] },
+    { name: 'Go, Ruby, PHP, a Java feature release, a Node.js codename', code: 'FROM golang:1.15.15-alpine3.14\nFROM ruby:2.7\nFROM php:7.4-fpm\nFROM openjdk:14-jdk\nFROM node:fermium\n', errors: [{ messageId: 'buildStageEol', line: 1 }, { messageId: 'buildStageEol', line: 1 }, { messageId: 'buildStageEol', line: 2 }, { messageId: 'buildStageEol', line: 3 }, { messageId: 'buildStageEol', line: 4 }, { messageId: 'fromEol', line: 5 }] },
+    { name: 'a distribution in another image\'s tag', code: 'FROM nvidia/cuda:11.0-base-ubuntu18.04\nFROM postgres:13-alpine3.14\n', errors: [{ messageId: 'buildStageEol', line: 1 }, { messageId: 'fromEol', line: 2 }] },
+    { name: 'an ARG default is read', code: 'ARG NODE=16\nFROM node:${NODE}-slim\n', errors: [{ messageId: 'fromEol', line: 2 }] },
+    {
+      name: 'a build stage that does not ship is info, the final stage a warning',
+      code: 'FROM golang:1.18 AS build\nRUN go build -o /app .\nFROM debian:bullseye-slim\nCOPY --from=build /app /app\n',
+      errors: [{ messageId: 'buildStageEol', line: 1, severity: 'info' }, { messageId: 'fromEol', line: 3, severity: 'warning' }],
+    },
+  ],
+});
+
+testCheck(sensitiveVolume, {
+  valid: ['FROM alpine:3.20\nVOLUME /data /var/lib/app\n', 'FROM alpine:3.20\nVOLUME ["/srv/proc", "/devices"]\n', { name: 'a socket of another daemon', code: 'FROM alpine:3.20\nVOLUME /var/run/app.sock\n' }],
+  invalid: [
+    { code: 'FROM alpine:3.20\nVOLUME /var/run/docker.sock\n', errors: [{ messageId: 'socket', line: 2, column: 8, endColumn: 28 }] },
+    { code: 'FROM alpine:3.20\nVOLUME /data /proc/\n', errors: [{ messageId: 'kernel', line: 2, column: 14 }] },
+    { name: 'the JSON form', code: 'FROM alpine:3.20\nVOLUME ["/sys/fs/cgroup", "/dev"]\n', errors: [{ messageId: 'kernel', line: 2, column: 1 }, { messageId: 'kernel', line: 2, column: 1 }] },
+    { name: '/run/docker.sock', code: 'FROM alpine:3.20\nVOLUME /run/docker.sock\n', errors: [{ messageId: 'socket', line: 2 }] },
   ],
 });
