@@ -104,9 +104,9 @@ export function findBase(history: readonly HistoryEntry[]): BaseBoundary {
   // 2. buildah: the last entry naming an image, buildah's entries after it.
   for (let k = n - 1; k >= 0; k--) {
     const name = history[k]!.comment && /^FROM (\S+)$/.exec(history[k]!.comment!)?.[1];
-    if (!name) continue;
+    if (!name || HEX_ID.test(name)) continue;
     const ownTail = history.slice(k + 1).every((h) => h.comment !== undefined && /^FROM [0-9a-f]{12,64}$/.test(h.comment));
-    if (HEX_ID.test(name) || !ownTail) break;
+    if (!ownTail) break;
     let start = k;
     // A build without --layers: its steps are empty-layer entries with no comment just before.
     while (start > 0) {

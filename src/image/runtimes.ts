@@ -83,11 +83,13 @@ export function imageRuntimes(image: ImageFacts): readonly ImageRuntime[] {
 
   // Runtimes known by where their standard library lies.
   for (const [path, f] of image.files) {
-    if (f.type !== 'file' || DISTRO_PREFIX.test(path)) continue;
+    if (f.type !== 'file') continue;
     let m: RegExpExecArray | null;
+    // .NET follows Microsoft's lifecycle wherever it lies (/usr/share/dotnet in Microsoft's images, /usr/lib/dotnet from Ubuntu).
+    if (path.endsWith('.deps.json') && (m = /\/shared\/Microsoft\.NETCore\.App\/(\d+\.\d+\.\d+[^/]*)\/Microsoft\.NETCore\.App\.deps\.json$/.exec(path))) add('dotnet', m[1]!, path, `the .NET runtime ${path.slice(0, path.lastIndexOf('/'))}`);
+    if (DISTRO_PREFIX.test(path)) continue;
     if (path.endsWith('/os.py') && (m = /\/lib\/python(\d+\.\d+)\/os\.py$/.exec(path))) add('python', m[1]!, path, `the standard library ${path.slice(0, -'/os.py'.length)}`);
     else if (path.endsWith('/rubygems.rb') && (m = /\/lib\/ruby\/(\d+\.\d+)\.0\/rubygems\.rb$/.exec(path))) add('ruby', m[1]!, path, `the standard library ${path.slice(0, -'/rubygems.rb'.length)}`);
-    else if (path.endsWith('.deps.json') && (m = /\/shared\/Microsoft\.NETCore\.App\/(\d+\.\d+\.\d+[^/]*)\/Microsoft\.NETCore\.App\.deps\.json$/.exec(path))) add('dotnet', m[1]!, path, `the .NET runtime ${path.slice(0, path.lastIndexOf('/'))}`);
   }
 
   // The official images state the version in the environment; the binary must be there too.
