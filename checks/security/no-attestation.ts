@@ -19,8 +19,9 @@ image has, whether it was built from the source it claims, and which packages it
 unpacking it. \`docker buildx build\` adds a minimal provenance by default; \`--provenance=mode=max\`
 records more, and \`--sbom=true\` adds the SBOM.
 
-The check reads images that come with their index (an OCI layout, \`buildx --output type=oci\`, a
-registry): it reports one whose index holds no provenance or no SBOM attestation for it. It is
+The check reads images that come with their whole index (an OCI image layout: \`buildx --output
+type=oci\`, \`skopeo copy --all … oci-archive:\`, \`buildah push … oci-archive:\`): it reports one whose
+index holds no provenance or no SBOM attestation for it. It is
 \`info\`: many teams sign and attest elsewhere (cosign, a registry's referrers API, which this check
 does not read), and whether an SBOM belongs inside the index is a choice. A \`docker save\` archive
 keeps no attestations at all, so it is not reported.`,

@@ -26,20 +26,9 @@
  * None of these: nothing is marked as base (FROM scratch, a squashed image, or a builder that leaves
  * no trace).
  */
-import type { HistoryEntry } from './facts.js';
+import type { BaseBoundary, HistoryEntry } from './facts.js';
 
-export type BaseRule = 'jib' | 'buildah' | 'builder-change' | 'cmd' | 'time-gap' | 'none';
-
-export interface BaseBoundary {
-  /** Index of the last history entry of the base image; -1 when nothing is marked as base. */
-  end: number;
-  rule: BaseRule;
-  confidence: 'exact' | 'likely' | 'guess';
-  /** How it was found, for notes and details: `buildah's FROM comment names localhost/busybox-base:1`. */
-  how: string;
-  /** The base image's name, when the rule read it (buildah's comment). */
-  name?: string;
-}
+export type { BaseBoundary, BaseRule } from './facts.js';
 
 const BASE_END = /^(?:\/bin\/sh -c #\(nop\)\s*)?(?:CMD|ENTRYPOINT)\b/;
 const HEX_ID = /^[0-9a-f]{12,64}$/;

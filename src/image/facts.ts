@@ -1,6 +1,5 @@
 /** Facts about a saved image, produced by the streaming reader in one pass. */
 import type { Launch } from '../knowledge/launch.js';
-import type { BaseBoundary } from './base.js';
 
 export interface ImageConfig {
   user: string;
@@ -108,13 +107,34 @@ export interface CapturedFile {
   visible: boolean;
 }
 
+export type BaseRule = 'jib' | 'buildah' | 'builder-change' | 'cmd' | 'time-gap' | 'none';
+
+/** Where the base image ends in the history, and how that was found (`src/image/base.ts`). */
+export interface BaseBoundary {
+  /** Index of the last history entry of the base image; -1 when nothing is marked as base. */
+  end: number;
+  rule: BaseRule;
+  confidence: 'exact' | 'likely' | 'guess';
+  /** How it was found, for notes and details: `buildah's history comment names the base localhost/busybox-base:1`. */
+  how: string;
+  /** The base image's name, when the rule read it (buildah's comment). */
+  name?: string;
+}
+
 /** What the archive's index and the image manifest say about the image, beyond its config. */
 export interface ManifestFacts {
   /**
-   * The image was reached through an OCI index (an OCI layout, `buildx --output type=oci`, a registry
-   * index), where BuildKit keeps attestations. False for `docker save` archives, which keep none.
+   * The image was reached through an OCI index and its manifest (an OCI layout, `buildx --output
+   * type=oci`, a registry), so the manifest's annotations are known. False for `docker save` archives,
+   * which keep no annotations.
    */
   fromIndex: boolean;
+  /**
+   * The index is a whole OCI image layout's (its `oci-layout` file is there), so attestations BuildKit
+   * attached to the image would be in it. False for `docker save` archives, and for an index made up
+   * of the chosen manifests only.
+   */
+  attestationsKnown: boolean;
   /**
    * The in-toto predicate types of the attestation manifests the index holds for this image
    * (`https://slsa.dev/provenance/v0.2`, `https://spdx.dev/Document`; `unknown` when the attestation's

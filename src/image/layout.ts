@@ -233,6 +233,7 @@ function fromOci(label: string, index: ArchiveIndex, platform: string | undefine
       const p = platformOf(f.manifest);
       const manifest: ManifestFacts = {
         fromIndex: true,
+        attestationsKnown: resolveMember(index, 'oci-layout') !== undefined,
         attestations: predicateTypes(index, attestations, f.manifest.digest),
         annotations: { ...(f.manifest.annotations ?? {}), ...(m.data.annotations ?? {}) },
       };
@@ -265,7 +266,7 @@ function fromDockerManifest(label: string, index: ArchiveIndex): ImageSpec[] {
     config: ref(normalizeMember(m.Config)),
     layers: m.Layers.map((l) => ref(normalizeMember(l))),
     // `docker save` keeps no attestations and no manifest annotations.
-    manifest: { fromIndex: false, attestations: [], annotations: {} },
+    manifest: { fromIndex: false, attestationsKnown: false, attestations: [], annotations: {} },
   }));
 }
 

@@ -141,10 +141,12 @@ function charge(meter: Meter, n: number): void {
  */
 const RUNTIME_VERSION = /(?:^|\/)go\/VERSION$|(?:^|\/)[^/]*(?:jdk|jre|java|corretto|zulu|temurin|semeru|graalvm)[^/]*\/release$|(?:^|\/)include\/(?:node\/node_version|php\/main\/php_version)\.h$/;
 const RUNTIME_MAX = 16 * 1024;
+/** Headers node-gyp and package managers download to build against: not the runtime the image runs. */
+const BUILD_CACHE = /(^|\/)(node_modules|\.cache|\.node-gyp|\.npm)\//;
 
 function wanted(path: string, size: number): Want {
   if (EXACT.has(path)) return { limit: MAX_DB, kind: 'whole' };
-  if (size <= RUNTIME_MAX && (path.endsWith('VERSION') || path.endsWith('release') || path.endsWith('_version.h')) && RUNTIME_VERSION.test(path) && !path.startsWith('usr/include/')) {
+  if (size <= RUNTIME_MAX && (path.endsWith('VERSION') || path.endsWith('release') || path.endsWith('_version.h')) && RUNTIME_VERSION.test(path) && !path.startsWith('usr/include/') && !BUILD_CACHE.test(path)) {
     return { limit: RUNTIME_MAX, kind: 'whole' };
   }
   if (DIRS.some((d) => path.startsWith(d))) return size <= MAX_SMALL ? { limit: MAX_SMALL, kind: 'whole' } : null;

@@ -8,7 +8,7 @@ import { entryInstruction } from './history.js';
 import { entryIsBase, type OriginContext } from './origin.js';
 
 export interface SupplyChain {
-  /** The image came with its index: attestations would be there. */
+  /** The image came with its whole index (an OCI image layout): attestations would be there. */
   indexed: boolean;
   /** A SLSA provenance attestation (`https://slsa.dev/provenance/…`). */
   provenance: boolean;
@@ -22,7 +22,7 @@ export interface SupplyChain {
 export function supplyChain(image: ImageFacts): SupplyChain {
   const types = image.manifest.attestations;
   return {
-    indexed: image.manifest.fromIndex,
+    indexed: image.manifest.attestationsKnown,
     provenance: types.some((t) => t.startsWith('https://slsa.dev/provenance/')),
     sbom: types.some((t) => t.startsWith('https://spdx.dev/') || t.startsWith('https://cyclonedx.org/')),
     unknownAttestation: types.includes('unknown'),

@@ -43,6 +43,8 @@ interface OciSketch {
   indexPlatform?: { os: string; architecture: string };
   /** Predicate types of BuildKit attestation manifests for the image. */
   attestations?: string[];
+  /** Leave out the `oci-layout` file: an index made of the chosen manifests only, not a whole layout. */
+  noLayoutFile?: boolean;
 }
 
 /** An OCI layout archive (`buildx --output type=oci`): index.json, the image manifest, and attestation manifests next to it. */
@@ -87,7 +89,7 @@ async function ociArchive(img: OciSketch): Promise<Buffer> {
     });
   }
   const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: descriptors });
-  return packTar([{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, ...members, { name: 'index.json', body: index }]);
+  return packTar([...(img.noLayoutFile ? [] : [{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }]), ...members, { name: 'index.json', body: index }]);
 }
 
 const base = { name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001::/home/app:/bin/sh\n' };
@@ -136,6 +138,11 @@ describe('security/no-attestation and tags/no-base-annotation (from the index an
   it('only the name: the digest is missing', async () => {
     const fs = await findings(await ociArchive({ layers, config: { history }, attestations: ['https://spdx.dev/Document'], manifestAnnotations: { 'org.opencontainers.image.base.name': 'x:1' } }));
     expect(fs.filter((f) => f.rule === 'tags/no-base-annotation').map((f) => f.message)).toEqual([expect.stringContaining("does not record its base image's digest (no org.opencontainers.image.base.digest")]);
+  });
+
+  it('an index that is not a whole OCI layout (no oci-layout file) may have left attestations out: only the annotations are judged', async () => {
+    const fs = await findings(await ociArchive({ layers, config: { history }, noLayoutFile: true }));
+    expect(fs.map((f) => f.rule)).toEqual(['tags/no-base-annotation']);
   });
 
   it('a docker save archive keeps neither attestations nor annotations: not reported', async () => {
