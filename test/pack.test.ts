@@ -39,7 +39,8 @@ describe('the npm package', () => {
 
   it('installs a working shipshape: --version', () => {
     const r = shipshape(['--version']);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // The version, then the end-of-life table's date and age.
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+\nEOL table of \d{4}-\d{2}-\d{2} \(\d+ days? old[^)]*\)$/);
     expect(r.code).toBe(0);
   });
 
