@@ -93,8 +93,18 @@ export interface LayerOrigin {
 export function baseImageName(image: ImageFacts, build: BuildSource | null = null): string | null {
   // The Dockerfile names the base only when it built this image (its instructions match the history).
   if (build?.trace?.baseName) return build.trace.baseName;
-  const label = image.manifest.annotations['org.opencontainers.image.base.name'] ?? image.config.labels['org.opencontainers.image.base.name'];
-  if (label) return label.replace(/^docker\.io\/(library\/)?/, '');
+  const key = 'org.opencontainers.image.base.name';
+  const annotation = image.manifest.annotations[key];
+  if (annotation) return annotation.replace(/^docker\.io\/(library\/)?/, '');
+  // A label the base image set names the base's own base.
+  const label = image.config.labels[key];
+  let setAt = -1;
+  for (let i = image.history.length - 1; label && i >= 0 && setAt < 0; i--) {
+    const ins = entryInstruction(image.history[i]!);
+    if (ins?.keyword === 'LABEL' && ins.body.includes(key)) setAt = i;
+  }
+  const inherited = setAt >= 0 && (build?.trace ? setAt < build.trace.firstBuildEntry : image.history[setAt]!.fromBase);
+  if (label && !inherited) return label.replace(/^docker\.io\/(library\/)?/, '');
   if (image.base.name) return image.base.name;
   const firstBuild = image.history.find((h) => !h.fromBase);
   const comment = firstBuild?.comment && /^FROM (\S+)$/.exec(firstBuild.comment)?.[1];
