@@ -22,6 +22,7 @@ import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/bas
 import { ConfigError, findConfig, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
 import type { ImageFacts } from './image/facts.js';
 import type { ImageReadOptions, ImageTarget } from './image/read-images.js';
+import type { OpenedSource, SourceOptions } from './image/sources/index.js';
 import type { Input } from './targets.js';
 import type { TargetResult } from './report/model.js';
 import { checks as allChecks } from '../checks/index.js';
@@ -134,6 +135,8 @@ export interface RunRequest {
    * Dockerfile is fixed too, with what its image knows (users, digests).
    */
   fix?: readonly FixKind[];
+  /** For images in a registry, the engine or a layout directory: pull policy, credentials, timeouts. */
+  sources?: SourceOptions;
 }
 
 /** A file a fix changed: where it is and its text before and after. */
@@ -184,17 +187,22 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     }
     if (input.kind === 'image') {
       const { ImageReadError } = await import('./image/read.js');
+      // A registry, the engine or a layout directory: opened into what the archive reader takes.
+      let opened: OpenedSource | null = null;
       try {
+        if (input.source) opened = await (await import('./image/sources/index.js')).openImageSource(input.path, input.source, { ...request.sources, ...(request.platform ? { platform: request.platform } : {}) });
         const imageOpts = { checks, settings, dockerfile: built, ...(severity ? { severity } : {}), ...(request.platform ? { platform: request.platform } : {}), ...(request.imageRef ? { imageRef: request.imageRef } : {}) };
-        const r = await analyzeImage(input, imageOpts);
+        const r = await analyzeImage(opened?.target ?? input, imageOpts);
         for (const one of r.results) {
           for (const f of one.findings) f.fingerprint = fingerprint(f, fingerprintText(f, () => null));
-          results.push({ path: one.path, kind: 'image', error: null, findings: one.findings, ...about, notes: [...notes, ...one.notes] });
+          results.push({ path: one.path, kind: 'image', error: null, findings: one.findings, ...about, notes: [...notes, ...(opened?.notes ?? []), ...one.notes] });
           knownImages.push(await knownImage(one.image, built !== null));
         }
       } catch (e) {
         if (!(e instanceof ImageReadError)) throw e;
         results.push({ path: input.path, kind: 'image', error: e.message, findings: [], ...about, notes });
+      } finally {
+        opened?.close();
       }
       continue;
     }

@@ -6,6 +6,7 @@ import { findConfig, matchesGlob } from './engine/config-resolve.js';
 import { globToRegExp, isGlob } from './util/glob.js';
 import { buildFilesAbove, walkRepository } from './repo/discover.js';
 import type { BuildDecl } from './repo/builds.js';
+import { bareReference, isOciLayout, transportOf, type ImageSourceSpec } from './image/sources/reference.js';
 
 export const MAX_DOCKERFILE_BYTES = 8 * 1024 * 1024;
 
@@ -23,7 +24,7 @@ export interface BuildVariant {
 
 export type Input =
   | { kind: 'dockerfile'; path: string; text: string; contextDir: string | null; build?: BuildVariant }
-  | { kind: 'image'; path: string; stream?: { head: Buffer; rest: AsyncIterable<Buffer> } }
+  | { kind: 'image'; path: string; stream?: { head: Buffer; rest: AsyncIterable<Buffer> }; source?: ImageSourceSpec }
   | { kind: 'error'; path: string; targetKind: 'dockerfile' | 'image'; message: string };
 
 /** The kind of a file from its first bytes: tar (ustar magic), gzip, zstd, or text. */
@@ -89,12 +90,17 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
     if ('error' in t) return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin>: ${t.error}` }];
     return [{ kind: 'dockerfile', path: '<stdin>', text: t.text, contextDir }];
   }
+  const image = imageSource(target);
+  if (image) return [image];
   let st;
   try {
     st = statSync(target);
   } catch (e) {
+    const ref = (e as NodeJS.ErrnoException).code === 'ENOENT' ? bareReference(target, isDirectory) : null;
+    if (ref) return [{ kind: 'image', path: target, source: { kind: 'name', ref, name: target } }];
     return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${describe(e)}` }];
   }
+  if (st.isDirectory() && isOciLayout(target)) return [{ kind: 'image', path: target, source: { kind: 'oci-dir', dir: target } }];
   if (st.isDirectory()) {
     // The directory's Dockerfiles, searched as `resolveTargets` searches a directory (without compose and bake builds).
     const files = walkRepository(target).dockerfiles;
@@ -126,6 +132,25 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   const t = dockerfileText(buf);
   if ('error' in t) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${t.error}` }];
   return [{ kind: 'dockerfile', path: target, text: t.text, contextDir: contextDir ?? dirname(target) }];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An image named by a transport (`docker://`, `docker-daemon:`, `oci:`); the rest of the image
+ * sources (a bare name that is no file, an OCI layout directory) are found as resolveTarget goes.
+ */
+function imageSource(target: string): Input | null {
+  const t = transportOf(target);
+  if (!t) return null;
+  if ('error' in t) return { kind: 'error', path: target, targetKind: 'image', message: t.error };
+  return { kind: 'image', path: target, source: t };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +204,9 @@ export async function resolveTargets(targets: readonly string[], options: Resolv
     } catch {
       st = null;
     }
-    if (st?.isDirectory()) {
+    // An image (a transport, an OCI layout directory) is one target, never searched or globbed.
+    if (transportOf(t) || (st?.isDirectory() && isOciLayout(t))) out.inputs.push(...resolveTarget(t, options.context ?? null, options.stdin));
+    else if (st?.isDirectory()) {
       await resolveDirectory(t, options, cliExcluded, out);
     } else if (!st && t !== '-' && isGlob(t)) {
       const files = await expandGlob(t, options, cliExcluded);

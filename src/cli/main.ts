@@ -14,6 +14,7 @@ import { FORMATS, RENDERERS, type Format } from '../report/index.js';
 import { renderRuleDoc, renderRuleText } from '../engine/docs.js';
 import { designates, isKnownName, nameKey, unknownName } from '../engine/names.js';
 import { BASELINE_FILE } from '../engine/baseline.js';
+import { addSourceOptions, SOURCES_HELP, sourceOptionsOf, type SourceFlags } from './sources.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -25,7 +26,7 @@ export interface Io {
 
 type FailOn = Severity | 'none';
 
-interface CheckOptions {
+interface CheckOptions extends SourceFlags {
   format: Format;
   /** Unset unless given: the config file's `failOn`, then `warning`. */
   failOn?: FailOn;
@@ -61,6 +62,7 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
   const inputs: Input[] = [...resolved.inputs, ...resolved.unmatched.map((g): Input => ({ kind: 'error', path: g, targetKind: 'dockerfile', message: `${g}: matches no file` }))];
   const fixing = opts.fix || opts.fixUnsafe || opts.diff;
   if (fixing && !opts.diff && inputs.some((i) => i.path === '<stdin>')) throw new UsageError('--fix: a Dockerfile read from stdin cannot be rewritten; use --diff to print the changes');
+  const sources = sourceOptionsOf(opts);
   const request: RunRequest = {
     ...(fixing ? { fix: opts.fixUnsafe ? (['safe', 'suggested'] as const) : (['safe'] as const) } : {}),
     ignore: opts.ignore,
@@ -72,6 +74,7 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
     ...(opts.imageRef ? { imageRef: opts.imageRef } : {}),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     ...(opts.target ? { target: opts.target } : {}),
+    sources,
   };
   let results: AnalyzedTarget[];
   try {
@@ -240,6 +243,7 @@ Examples:
   shipshape baseline . && shipshape --baseline .shipshape-baseline.json .
   shipshape --changed-since origin/main .       only findings on lines changed since that ref
   shipshape --format json app.tar               an image saved with docker save
+  shipshape ghcr.io/acme/app:1.4                an image: a file, else the engine's, else the registry's (check --help)
   docker save app:1.2 | shipshape -
   shipshape explain dl3025                      a rule's documentation (any case, peer ids, partial names)
   shipshape config --from-hadolint              .hadolint.yaml -> .shipshape.yaml
@@ -262,8 +266,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const severities = ['error', 'warning', 'info'];
   const check = program
     .command('check', { isDefault: true })
-    .description('analyze Dockerfiles, directories holding them, image tarballs, or - for stdin')
-    .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive) or -')
+    .description('analyze Dockerfiles, directories holding them, images (tarballs, registries, the engine, OCI layouts), or - for stdin')
+    .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive), -, or an image (see Images below)')
     .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary), checkstyle, junit, gitlab (Code Quality)').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)').choices([...severities, 'none']))
     .option('-o, --output <file>', 'write the report to this file instead of stdout (the exit status is unchanged)')
@@ -272,7 +276,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--ignore <rule>', 'skip a rule id, a category or a peer id (repeatable, comma-separated)', collect, [])
     .option('--context <dir>', 'build context directory (default: the Dockerfile\'s directory)')
     .option('--target <stage>', 'analyze this stage as the image, as docker build --target builds it (default: the last stage)')
-    .option('--platform <os/arch>', 'platform to analyze in a multi-platform image archive')
+    .option('--platform <os/arch>', 'platform to analyze in a multi-platform image (default: linux/amd64 from a registry, the host\'s from an archive or layout)')
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
     .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')
     .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
@@ -286,9 +290,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
     .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .")
+
+    // Examples of the image-source flags, and how a target that is no file is read.
+    .addHelpText('after', '  shipshape --insecure-registry localhost:5000 docker://localhost:5000/team/app:1.4\n  SHIPSHAPE_REGISTRY_PASSWORD=$TOKEN shipshape --registry-user ci-bot ghcr.io/acme/app:1.4\n  shipshape --pull never --timeout 60 docker-daemon:app:1.2')
+    .addHelpText('after', SOURCES_HELP)
     .action(async (targets: string[], opts: CheckOptions) => {
       status = await runCheck(targets, opts, io);
     });
+  addSourceOptions(check);
 
   const baseline = program
     .command('baseline')

@@ -63,7 +63,8 @@ function blobName(digest: string): string {
   return `blobs/${alg}/${hex}`;
 }
 
-function platformOf(d: Descriptor): string | undefined {
+/** `os/arch[/variant]` from a descriptor's platform. */
+export function platformOf(d: Descriptor): string | undefined {
   const p = d.platform;
   if (!p) return undefined;
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
@@ -161,7 +162,8 @@ function hostPlatform(): string {
   return `linux/${arch}`;
 }
 
-function platformMatches(have: string | undefined, want: string): boolean {
+/** Whether a platform (`linux/arm64/v8`) is the one asked for (`linux/arm64`: any variant). */
+export function platformMatches(have: string | undefined, want: string): boolean {
   if (!have) return false;
   const [os, arch, variant] = want.split('/');
   const [hos, harch, hvariant] = have.split('/');
