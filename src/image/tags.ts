@@ -3,7 +3,7 @@ import type { ImageFacts } from './facts.js';
 
 /**
  * The tag part of a repository tag: `app:1.2` -> `1.2`, `localhost:5000/app` -> `latest` (no tag means
- * latest). An OCI ref name may be a bare tag (`1.2.0`): a name that starts with a digit or `v<digit>`
+ * latest), `app@sha256:…` -> `sha256:…` (a digest pins the image). An OCI ref name may be a bare tag (`1.2.0`): a name that starts with a digit or `v<digit>`
  * counts as a tag.
  */
 export function imageTagOf(ref: string): string {
@@ -11,6 +11,8 @@ export function imageTagOf(ref: string): string {
   const slash = noDigest.lastIndexOf('/');
   const colon = noDigest.lastIndexOf(':');
   if (colon > slash) return noDigest.slice(colon + 1);
+  // Read by digest (`repo@sha256:…`, as from a registry): pinned, not `latest`.
+  if (noDigest.length < ref.length) return ref.slice(noDigest.length + 1);
   if (slash < 0 && /^v?\d/.test(noDigest)) return noDigest;
   return 'latest';
 }

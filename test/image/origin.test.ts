@@ -128,6 +128,7 @@ describe('tags as Docker shows them', () => {
     ['app:main', 'main', false],
     ['app:3.12-slim', '3.12-slim', true],
     ['app:1.0@sha256:abc', '1.0', true],
+    ['localhost:5000/app@sha256:abc', 'sha256:abc', false],
   ])('%s: tag %s, version %s', (ref, tag, version) => {
     expect(imageTagOf(ref)).toBe(tag);
     expect(isVersionTag(imageTagOf(ref))).toBe(version);

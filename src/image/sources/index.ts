@@ -13,7 +13,7 @@ import { OciDir } from './oci-dir.js';
 import { formatReference, RESOLUTION, type ImageReference, type ImageSourceSpec } from './reference.js';
 import { Registry } from './registry.js';
 import { blobsOf, chooseFromLayout, chooseFromRoot, type ChosenImage } from './select.js';
-import { sha256Digest, type BlobStore } from './store.js';
+import { checkDigest, sha256Digest, type BlobStore } from './store.js';
 
 export { transportOf, bareReference, parseReference, formatReference, isOciLayout, type ImageSourceSpec, type ImageReference } from './reference.js';
 
@@ -72,6 +72,7 @@ async function fromRegistry(label: string, ref: ImageReference, options: SourceO
   });
   try {
     const root = await registry.manifest(ref.digest ?? ref.tag ?? 'latest');
+    if (ref.digest) checkDigest(label, ref.registry, root, ref.digest);
     const image = await chooseFromRoot(registry, root, formatReference(ref), {
       label,
       ...(options.platform ? { platform: options.platform } : {}),

@@ -46,8 +46,8 @@ export class OciDir implements BlobStore {
     }
   }
 
-  async manifest(reference: string, expect?: { digest: string; size?: number | null }): Promise<FetchedManifest> {
-    const digest = expect?.digest ?? reference;
+  async manifest(reference: string): Promise<FetchedManifest> {
+    const digest = reference;
     const file = this.path(digest);
     let bytes: Buffer;
     try {
@@ -64,7 +64,6 @@ export class OciDir implements BlobStore {
       this.fail(`manifest ${shortDigest(digest)} is missing from the layout (blobs/${digest.replace(':', '/')})`);
     }
     const got = sha256Digest(bytes);
-    if (digest.startsWith('sha256:') && got !== digest) this.fail(`manifest ${shortDigest(digest)} does not match its digest (got ${shortDigest(got)})`);
     let mediaType = '';
     try {
       mediaType = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? '';

@@ -6,7 +6,7 @@
 import { ImageReadError } from '../read.js';
 import { platformMatches, platformOf } from '../layout.js';
 import { firstIssue, ociIndexSchema, ociManifestSchema, type Descriptor } from '../schema.js';
-import { INDEX_TYPES, MANIFEST_TYPES, shortDigest, type BlobStore, type FetchedManifest } from './store.js';
+import { checkDigest, INDEX_TYPES, MANIFEST_TYPES, shortDigest, type BlobStore, type FetchedManifest } from './store.js';
 
 export interface ChosenImage {
   manifest: FetchedManifest;
@@ -83,8 +83,9 @@ async function candidates(store: BlobStore, label: string, descriptors: Descript
 
 /** A manifest or index by its descriptor; one that turns out to be an index already being walked is a cycle. */
 async function fetchChecked(store: BlobStore, label: string, d: Descriptor, path: string[]): Promise<FetchedManifest> {
-  const doc = await store.manifest(d.digest, { digest: d.digest, size: d.size ?? null });
+  const doc = await store.manifest(d.digest);
   if (path.includes(doc.digest)) throw new ImageReadError(`${label}: index cycle: ${shortDigest(d.digest)} leads back to ${shortDigest(doc.digest)}`);
+  checkDigest(label, store.where, doc, d.digest);
   if (typeof d.size === 'number' && d.size !== doc.bytes.length) {
     throw new ImageReadError(`${label}: manifest ${shortDigest(d.digest)}: the index gives it ${d.size} bytes but it has ${doc.bytes.length}`);
   }
@@ -95,14 +96,14 @@ async function fetchChecked(store: BlobStore, label: string, d: Descriptor, path
  * One image from an index's descriptors: the platform asked for, else the default (with a note
  * naming what the index has). `rootDigest`: the index's own digest, when it has one.
  */
-async function pickFrom(store: BlobStore, descriptors: Descriptor[], rootDigest: string | undefined, options: ChooseOptions, notes: string[], refName?: string): Promise<ChosenImage> {
+async function pickFrom(store: BlobStore, descriptors: Descriptor[], rootDigest: string | undefined, options: ChooseOptions, notes: string[], refName?: string, showRef = true): Promise<ChosenImage> {
   const { label } = options;
   const path = rootDigest ? [rootDigest] : [];
   const found = await candidates(store, label, descriptors, path, undefined);
   if (found.length === 0) throw new ImageReadError(`${label}: the index lists no image manifest${descriptors.length ? ' (only attestations)' : ''}`);
   let chosen = found[0]!;
   const platforms = [...new Set(found.map((c) => c.platform).filter((p): p is string => p !== undefined))];
-  const subject = `${label}${refName ? ` (${refName})` : ''}`;
+  const subject = `${label}${refName && showRef ? ` (${refName})` : ''}`;
   if (found.length > 1) {
     const want = options.platform ?? options.defaultPlatform;
     const match = found.find((c) => platformMatches(c.platform, want));
@@ -117,7 +118,7 @@ async function pickFrom(store: BlobStore, descriptors: Descriptor[], rootDigest:
   if (looksLikeIndex(doc)) {
     // A descriptor without a media type may name an index: walk it too.
     if (path.length >= MAX_DEPTH) throw new ImageReadError(`${label}: indexes nested more than ${MAX_DEPTH} deep`);
-    return pickFrom(store, parseIndex(label, doc, `index ${shortDigest(doc.digest)}`), doc.digest, options, notes, refName);
+    return pickFrom(store, parseIndex(label, doc, `index ${shortDigest(doc.digest)}`), doc.digest, options, notes, refName, showRef);
   }
   const out: ChosenImage = { manifest: doc };
   if (chosen.platform) out.platform = chosen.platform;
@@ -128,7 +129,7 @@ async function pickFrom(store: BlobStore, descriptors: Descriptor[], rootDigest:
 /** The image a registry reference leads to: the manifest itself, or one platform's from its index. */
 export async function chooseFromRoot(store: BlobStore, root: FetchedManifest, refName: string, options: ChooseOptions, notes: string[]): Promise<ChosenImage> {
   if (!looksLikeIndex(root)) return { manifest: root, refName };
-  return pickFrom(store, parseIndex(options.label, root, 'the index'), root.digest, options, notes, refName);
+  return pickFrom(store, parseIndex(options.label, root, 'the index'), root.digest, options, notes, refName, false);
 }
 
 const REF_NAME = ['io.containerd.image.name', 'org.opencontainers.image.ref.name'] as const;

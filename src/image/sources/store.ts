@@ -1,5 +1,6 @@
 /** What a place that holds images by digest offers the reader: a registry, an OCI layout directory. */
 import { createHash } from 'node:crypto';
+import { ImageReadError } from '../read.js';
 
 /** A manifest or index as fetched: its bytes, digest (computed here, never taken on trust) and media type. */
 export interface FetchedManifest {
@@ -17,8 +18,8 @@ export interface OpenedBlob {
 export interface BlobStore {
   /** How messages name the place: `127.0.0.1:5000/team/app`, `./app-oci`. */
   readonly where: string;
-  /** A manifest or index by tag or digest; when `expect` gives a digest the bytes must match it. */
-  manifest(reference: string, expect?: { digest: string; size?: number | null }): Promise<FetchedManifest>;
+  /** A manifest or index by tag or digest, its digest computed from the bytes (the caller compares). */
+  manifest(reference: string): Promise<FetchedManifest>;
   /** A blob's bytes from `offset` on; the size the manifest states is checked against what the store says. */
   blob(digest: string, size: number, offset: number, what: string): Promise<OpenedBlob>;
   close(): void;
@@ -39,3 +40,8 @@ export const MAX_MANIFEST = 4 * 1024 * 1024;
 export const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 export const MANIFEST_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
 export const SCHEMA1_TYPES = new Set(['application/vnd.docker.distribution.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v1+prettyjws']);
+
+/** A manifest fetched by digest must have that digest. */
+export function checkDigest(label: string, where: string, doc: FetchedManifest, want: string): void {
+  if (doc.digest !== want) throw new ImageReadError(`${label}: manifest ${shortDigest(want)} from ${where} does not match its digest (got ${shortDigest(doc.digest)})`);
+}
