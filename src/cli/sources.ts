@@ -6,19 +6,19 @@ import type { SourceOptions } from '../image/sources/index.js';
 export interface SourceFlags {
   pull?: 'never' | 'missing' | 'always';
   registryUser?: string;
-  insecureRegistry: string[];
+  insecureRegistry?: string[];
   timeout?: string;
 }
 
-function collect(value: string, prev: string[]): string[] {
-  return [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+function collect(value: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
 export function addSourceOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--pull <policy>', 'for a bare image name: missing = the engine if it has it, else the registry; never = the engine only; always = the registry only').choices(['never', 'missing', 'always']))
     .option('--registry-user <user>', 'registry user name; the password is read from SHIPSHAPE_REGISTRY_PASSWORD (default: ~/.docker/config.json and its credential helpers)')
-    .option('--insecure-registry <host[:port]>', 'speak plain HTTP to this registry (a local one; repeatable)', collect, [])
+    .option('--insecure-registry <host[:port]>', 'speak plain HTTP to this registry (a local one; repeatable)', collect)
     .option('--timeout <seconds>', 'give up on a registry or engine that sends nothing for this long (default 30)');
 }
 
@@ -37,7 +37,7 @@ export const SOURCES_HELP = [
 export function sourceOptionsOf(flags: SourceFlags, env: NodeJS.ProcessEnv = process.env): SourceOptions {
   const out: SourceOptions = {};
   if (flags.pull) out.pull = flags.pull;
-  if (flags.insecureRegistry.length) out.insecureRegistries = flags.insecureRegistry;
+  if (flags.insecureRegistry?.length) out.insecureRegistries = flags.insecureRegistry;
   if (flags.timeout !== undefined) {
     const t = Number(flags.timeout);
     if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout ${flags.timeout}: a number of seconds above 0`);

@@ -18,7 +18,7 @@ import type { ChosenImage } from './select.js';
 /** Blobs downloading at once (the one being read and the ones after it). */
 export const WINDOW = 4;
 /** Bytes a blob may buffer ahead of the reader before its connection waits. */
-export const BLOB_BUFFER = 4 * 1024 * 1024;
+export const BLOB_BUFFER = 2 * 1024 * 1024;
 /** Small network chunks are joined up to this before the reader sees them (fewer decompressor calls). */
 const JOIN = 1024 * 1024;
 const RESUMES = 3;
