@@ -23,6 +23,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
+import { sourceBenchmarks, sourceMarkdown, SOURCES_START, SOURCES_END } from './sources.mjs';
 
 const START = '<!-- bench:image:start -->';
 const END = '<!-- bench:image:end -->';
@@ -141,7 +142,7 @@ function describe(work, name, paths) {
 }
 
 /** One run under /usr/bin/time -v: wall ms (measured here) and peak RSS in MB (from time). */
-function runOnce(cmd, okStatus = [0]) {
+export function runOnce(cmd, okStatus = [0]) {
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', ['-v', 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const ms = performance.now() - t0;
@@ -155,7 +156,7 @@ function runOnce(cmd, okStatus = [0]) {
 }
 
 /** Warm-up, then `runs` rounds running each command once per round (interleaved). */
-function compare(cmds, runs, median) {
+export function compare(cmds, runs, median) {
   for (const c of Object.values(cmds)) runOnce(c.cmd, c.ok);
   const rows = Object.fromEntries(Object.keys(cmds).map((k) => [k, { ms: [], rss: [], cpu: [] }]));
   for (let i = 0; i < runs; i++) {
@@ -305,6 +306,8 @@ export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) 
     peakRssMB: { target: '<= 200 at every size', value: Math.max(...allRss), met: Math.max(...allRss) <= 200 },
     peakRssFlat: { target: 'largest/smallest median peak RSS of the series, per archive kind, <= 1.25', value: Math.max(flat.gzipOci, flat.dockerArchive), met: Math.max(flat.gzipOci, flat.dockerArchive) <= 1.25 },
   };
+  // Issue 16: the largest image from a local registry and from Podman's service.
+  out.sources = await sourceBenchmarks({ root, work, image: paths[`bench-l${SIZES.at(-1)}`], runs: RUNS, median });
   out.loadAverageAtEnd = loadavg()[0];
   results.image = out;
 
@@ -375,6 +378,10 @@ export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) 
     `- gzip OCI archive at most 1.0x the \`pigz -dc | tar -t\` floor: ${fmt(t.gzipOciRatioToFloor.value, 2)}x, **${yes(t.gzipOciRatioToFloor)}**.`,
     `- docker-archive at least 600 MB/s of layer data: ${fmt(t.dockerArchiveMBps.value, 0)} MB/s, **${yes(t.dockerArchiveMBps)}**.`,
     `- peak RSS at most 200 MB at every size: largest ${fmt(t.peakRssMB.value, 0)} MB, **${yes(t.peakRssMB)}**; flat across the series (largest/smallest peak of the 1-, 4- and 8-layer images, per archive kind: oci-archive ${fmt(out.scaling.peakRssGrowth.gzipOci, 2)}, docker-archive ${fmt(out.scaling.peakRssGrowth.dockerArchive, 2)}; at most 1.25 counted as flat): **${yes(t.peakRssFlat)}**.`,
+    '',
+    SOURCES_START,
+    ...sourceMarkdown(out.sources, { fmt, runs: RUNS, layerMB: mb(big.layerBytes) }),
+    SOURCES_END,
     '',
     ...PROFILE_NOTES,
     '',

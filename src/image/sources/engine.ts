@@ -150,10 +150,14 @@ export async function engineExport(engine: Engine, name: string, label: string, 
   } catch (e) {
     throw new ImageReadError(`${label}: ${where} stopped sending ${name} (${describeNetError(e)})`);
   }
+  const socket = body.socket;
   async function* rest(): AsyncGenerator<Buffer> {
     try {
       for (;;) {
+        // The idle timeout runs while waiting on the engine, not while the reader is busy.
+        socket?.setTimeout(timeoutMs);
         const r = await it.next();
+        socket?.setTimeout(0);
         if (r.done) return;
         yield r.value;
       }

@@ -6,7 +6,6 @@
  * loop) is a one-line error. 429 and 5xx answers and dropped connections are retried with backoff;
  * silence is a timeout, never retried.
  */
-import type { IncomingMessage } from 'node:http';
 import { ImageReadError } from '../read.js';
 import { credentialsFor, type Credentials } from './credentials.js';
 import { describeNetError, readBody, registryAgents, retriable, send, TimeoutError, type HttpResponse } from './http.js';
@@ -332,6 +331,7 @@ export class Registry implements BlobStore {
       res.body.destroy();
       this.fail(`${what} ${shortDigest(digest)}: the manifest gives it ${size} bytes but ${this.ref.registry} sends ${Number(length) + (res.status === 206 ? offset : 0)}`);
     }
-    return { body: res.body as IncomingMessage & AsyncIterable<Buffer>, skip };
+    const socket = res.body.socket;
+    return { body: res.body, skip, paused: (p) => socket?.setTimeout(p ? 0 : this.options.timeoutMs) };
   }
 }

@@ -1,5 +1,6 @@
 /** What a place that holds images by digest offers the reader: a registry, an OCI layout directory. */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { ImageReadError } from '../read.js';
 
 /** A manifest or index as fetched: its bytes, digest (computed here, never taken on trust) and media type. */
@@ -11,8 +12,13 @@ export interface FetchedManifest {
 
 /** A blob's bytes from `offset` on. `skip`: bytes at the start to drop (a server that ignored a Range). */
 export interface OpenedBlob {
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+  body: Readable;
   skip: number;
+  /**
+   * Called when the reader pauses the body (it is behind) and resumes it: a connection waiting on
+   * the reader is not a silent server, so its idle timeout stops while paused.
+   */
+  paused?: (paused: boolean) => void;
 }
 
 export interface BlobStore {
