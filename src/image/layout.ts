@@ -157,7 +157,8 @@ function checkSize(label: string, where: string, d: Descriptor, blob: BlobInfo |
   }
 }
 
-function hostPlatform(): string {
+/** `linux/<arch>` of this machine: the default platform for archives and layouts. */
+export function hostPlatform(): string {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
   return `linux/${arch}`;
 }

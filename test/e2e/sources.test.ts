@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { have, httpGet, makeSigningKey, put, root, runCli, startFaultProxy, startPodman, startRegistry, startSilentServer, startTokenIssuer, type CliResult, type FaultProxy, type Registry, type TokenIssuer } from './sources-harness.js';
@@ -77,6 +79,7 @@ describe.skipIf(reason !== null)('images from registries, the engine and layout 
   let token: Registry;
   let issuer: TokenIssuer;
   let proxy: FaultProxy;
+  let tokenProxy: FaultProxy;
   let podman: Awaited<ReturnType<typeof startPodman>>;
   let helperBin: string;
   /** An empty directory given to each run as TMPDIR: it must still be empty afterwards. */
@@ -208,6 +211,8 @@ describe.skipIf(reason !== null)('images from registries, the engine and layout 
 
     proxy = await startFaultProxy(basic.host);
     stops.push(() => proxy.stop());
+    tokenProxy = await startFaultProxy(token.host);
+    stops.push(() => tokenProxy.stop());
 
     podman = await startPodman(join(tmp, 'podman'));
     stops.push(() => podman.stop());
@@ -346,6 +351,27 @@ describe.skipIf(reason !== null)('images from registries, the engine and layout 
       expect(issuer.requests.length - before).toBe(1);
     });
 
+    it('a token that expires mid-download is renewed once, not taken for a refusal', async () => {
+      let expired = 0;
+      tokenProxy.fault = async (req, res) => {
+        if (!req.url?.includes('/blobs/') || expired > 0) return false;
+        expired++;
+        // What the registry says when a token is past its exp: its own challenge again.
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="${issuer.realm}",service="shipshape-test-registry",scope="repository:private/netcat:pull"`, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        return true;
+      };
+      try {
+        const before = issuer.requests.length;
+        const { r, report } = await json(['--registry-user', 'bob', '--insecure-registry', tokenProxy.host, `docker://${tokenProxy.host}/private/netcat:1`], { SHIPSHAPE_REGISTRY_PASSWORD: TOKEN_PASSWORD });
+        expect(r.status, r.stderr).toBe(1);
+        expect(keys(report)).toEqual(expected['tools-netcat']);
+        expect(expired).toBe(1);
+        expect(issuer.requests.slice(before).map((q) => q.account)).toEqual(['bob', 'bob']);
+      } finally {
+        tokenProxy.fault = null;
+      }
+    });
+
     it('wrong credentials at the token service: one line', async () => {
       await fails(['--registry-user', 'bob', '--insecure-registry', token.host, `docker://${token.host}/private/netcat:1`], /the token service 127\.0\.0\.1:\d+ refused the credentials for bob/, { SHIPSHAPE_REGISTRY_PASSWORD: 'nope' });
     });
@@ -424,6 +450,45 @@ describe.skipIf(reason !== null)('images from registries, the engine and layout 
         await fails([...base(), `docker://${proxy.host}/test/multi:nested`], /index cycle: sha256:[a-f0-9]{12}… leads back to sha256:[a-f0-9]{12}…/, asAlice);
       } finally {
         proxy.fault = null;
+      }
+    });
+
+    it('403: one line saying who was denied and what to do', async () => {
+      proxy.fault = async (req, res) => {
+        if (!req.url?.includes('/manifests/')) return false;
+        res.writeHead(403, { 'content-type': 'application/json' }).end('{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}');
+        return true;
+      };
+      try {
+        await fails([...base(), `docker://${proxy.host}/test/netcat:1`], /127\.0\.0\.1:\d+ denies alice \(from --registry-user\) pull access to test\/netcat \(403 Forbidden\); ask for access or use other credentials/, asAlice);
+      } finally {
+        proxy.fault = null;
+      }
+    });
+
+    it('blobs redirected to storage elsewhere (as S3 or a CDN serve them) are followed, without the registry\'s credentials', async () => {
+      const auth = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
+      const seen: Array<string | undefined> = [];
+      const storage = http.createServer((req, res) => {
+        seen.push(req.headers.authorization);
+        void httpGet(`http://${basic.host}${req.url}`, { Authorization: auth }).then((r) => res.writeHead(r.status, { 'content-length': String(r.body.length) }).end(r.body));
+      });
+      await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+      const storageHost = `127.0.0.1:${(storage.address() as AddressInfo).port}`;
+      proxy.fault = async (req, res) => {
+        if (!req.url?.includes('/blobs/')) return false;
+        res.writeHead(307, { location: `http://${storageHost}${req.url}` }).end();
+        return true;
+      };
+      try {
+        const { r, report } = await json([...base(), `docker://${proxy.host}/test/netcat:1`], asAlice);
+        expect(r.status, r.stderr).toBe(1);
+        expect(keys(report)).toEqual(expected['tools-netcat']);
+        expect(seen.length).toBeGreaterThan(3);
+        expect(seen.every((a) => a === undefined)).toBe(true);
+      } finally {
+        proxy.fault = null;
+        storage.close();
       }
     });
 

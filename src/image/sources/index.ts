@@ -6,6 +6,7 @@
  * for a registry or a layout the chosen blobs presented as an OCI layout archive.
  */
 import { ImageReadError } from '../read.js';
+import { hostPlatform } from '../layout.js';
 import type { ImageTarget } from '../read-images.js';
 import { engineExport, engineHas, findEngine, type Engine } from './engine.js';
 import { layoutArchive, planOf } from './layout-stream.js';
@@ -48,11 +49,6 @@ export interface OpenedSource {
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const REGISTRY_PLATFORM = 'linux/amd64';
 
-
-function hostPlatform(): string {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
-  return `linux/${arch}`;
-}
 
 /** The chosen images' config and layers, as a synthetic OCI layout archive for the reader. */
 function archiveOf(store: BlobStore, label: string, images: ChosenImage[]): ImageTarget {

@@ -2,8 +2,9 @@
  * A registry that speaks the Distribution API v2 / OCI distribution spec. Authentication follows the
  * registry's `WWW-Authenticate` challenge: anonymous first; `Bearer` asks a token service (Docker
  * Hub, GHCR, distribution's token mode) for a pull token, with the credentials when there are
- * some; `Basic` sends them. One challenge is answered once: a registry that refuses again (a 401
- * loop) is a one-line error. 429 and 5xx answers and dropped connections are retried with backoff;
+ * some; `Basic` sends them. A request answers a challenge once: a registry that refuses what it
+ * was just given (a 401 loop) is a one-line error, while a token that expired during a long
+ * download is renewed. 429 and 5xx answers and dropped connections are retried with backoff;
  * silence is a timeout, never retried.
  */
 import { ImageReadError } from '../read.js';
@@ -78,7 +79,6 @@ export class Registry implements BlobStore {
   private readonly base: URL;
   private readonly agents = registryAgents();
   private authorization: string | null = null;
-  private answered = false;
   private creds: Credentials | null | undefined;
   private readonly label: string;
 
@@ -129,6 +129,7 @@ export class Registry implements BlobStore {
   /** One API request, authenticated as the registry asks, retried on 429/5xx and dropped connections. */
   private async request(path: string, headers: Record<string, string>, doing: string): Promise<HttpResponse> {
     const url = new URL(path, this.base);
+    let answered = false;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
       try {
@@ -146,8 +147,9 @@ export class Registry implements BlobStore {
       }
       if (res.status === 401) {
         res.body.resume();
-        if (!this.answered) {
-          this.answered = true;
+        // Basic credentials refused are refused for good; a bearer token may have expired.
+        if (!answered && !this.authorization?.startsWith('Basic ')) {
+          answered = true;
           await this.authenticate(parseChallenges(res.headers['www-authenticate']));
           continue;
         }
