@@ -159,8 +159,18 @@ export function sourceMarkdown(r, { fmt, runs, layerMB }) {
     `- From the registry at most 1.0x skopeo: ${fmt(r.targets.registryRatio.value, 2)}x, **${yes(r.targets.registryRatio)}**; peak RSS at most 200 MB: ${fmt(r.targets.registryPeakRssMB.value, 0)} MB (largest of the runs), **${yes(r.targets.registryPeakRssMB)}**.`,
     `- From Podman's service at most 1.2x \`podman image save\`: ${fmt(r.targets.podmanRatio.value, 2)}x, **${yes(r.targets.podmanRatio)}**.`,
     '',
+    ...SOURCE_NOTES,
+    '',
   ];
 }
+
+/** What bounds these ratios, measured while writing src/image/sources/ (not re-measured by each run). */
+const SOURCE_NOTES = [
+  'What bounds these ratios (measured on the same shared 2-core machine at a load average of 13–19, CPU times as medians of 5 alternating runs, `/usr/bin/time`):',
+  '',
+  '- **skopeo decompresses nothing**: it downloads, hashes and writes 155 MB of gzip blobs (0.7 s of CPU). shipshape must inflate them to 398 MB and walk every tar entry to index the files; the same image read from its oci-archive file costs 2.7 s of CPU, from the registry 3.3 s. The difference is Node receiving 155 MB over HTTP: a bare script that only downloads the nine blobs (`http.get`, nothing else) costs 0.65 s of CPU against 0.12 s for `node -e 0`. Joining the 64 KiB network chunks into 1 MiB writes for the decompressor was the cheapest of the sizes tried (none: 3.9 s CPU, 256 KiB: 3.7 s, 1 MiB: 3.3 s, 4 MiB: 3.4 s). With the machine this loaded, wall time follows CPU time, so the ratio to skopeo is about the ratio of CPU. On a quieter machine the two cores inflate layers in parallel, but inflating the nine blobs in Node and nothing else already took 760 ms of CPU (the table above, an earlier run), about skopeo\'s whole run here.',
+  "- **Podman writes the whole archive before it sends a byte**: `curl --unix-socket … /images/NAME/get` saw its first byte after 5.4 s of a 7.3 s answer (the libpod endpoint, `/libpod/images/NAME/get`, 6.0 s of 7.0 s). Reading from the service therefore costs `podman image save` plus the read of the archive, one after the other; no client can overlap them. Docker's engine streams `GET /images/{name}/get` as it writes it.",
+];
 
 // `node bench/sources.mjs`: this part alone (the images must be built: `node bench/image.mjs` once),
 // merged into bench/results.json (image.sources) and docs/performance.md (between its markers).
