@@ -29,7 +29,7 @@ export const SOURCES_HELP = [
   '  DIR, oci:DIR[:REF]              an OCI image layout directory (skopeo copy … oci:DIR, buildah push … oci:DIR)',
   '  docker://REGISTRY/REPO:TAG      a registry (Distribution API v2); multi-platform: linux/amd64 unless --platform',
   '  docker-daemon:NAME:TAG          the local Docker engine (DOCKER_HOST, docker context, /var/run/docker.sock) or Podman\'s service',
-  '  NAME[:TAG]                      a file if one exists, else the engine\'s image, else the registry\'s (see --pull);',
+  '  NAME:TAG, REGISTRY/NAME         a file if one exists, else the engine\'s image, else the registry\'s (see --pull);',
   '                                  a note on stderr says where it was read from',
 ].join('\n');
 

@@ -516,7 +516,7 @@ describe.skipIf(reason !== null)('images from registries, the engine and layout 
       const { r, report } = await json([netcat], { DOCKER_HOST: `unix://${podman.socket}` });
       expect(r.status, r.stderr).toBe(1);
       expect(keys(report)).toEqual(expected['tools-netcat']);
-      expect(r.stderr).toBe(`shipshape: note: ${netcat}: no such file; read from the engine at unix://${podman.socket} (DOCKER_HOST), which has it (a bare name is a file, else the engine's image, else the registry's; see --pull)\n`);
+      expect(r.stderr).toBe(`shipshape: note: ${netcat}: no such file; read from the engine at unix://${podman.socket} (DOCKER_HOST), which has it (a name:tag is a file, else the engine's image, else the registry's; see --pull)\n`);
     });
 
     it('finds the engine through a docker context (no DOCKER_HOST)', async () => {

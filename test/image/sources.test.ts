@@ -75,7 +75,12 @@ describe('image references', () => {
   const exists = (dir: string): boolean => dir === 'sample-images';
   it.each([
     ['alpine:3.20', 'docker.io/library/alpine:3.20'],
-    ['alpine', 'docker.io/library/alpine:latest'],
+    ['alpine', null],
+    ['missing', null],
+    ['team/app', null],
+    ['team/app:1', 'docker.io/team/app:1'],
+    ['docker.io/team/app', 'docker.io/team/app:latest'],
+    [`team/app@sha256:${HEX}`, `docker.io/team/app@sha256:${HEX}`],
     ['ghcr.io/org/app', 'ghcr.io/org/app:latest'],
     ['localhost:5000/team/app:1', 'localhost:5000/team/app:1'],
     ['app.tar', null],
@@ -319,7 +324,7 @@ describe('the command line', () => {
   it('--help explains how a bare name is resolved', async () => {
     const r = await cli(['check', '--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("NAME[:TAG]                      a file if one exists, else the engine's image, else the registry's (see --pull)");
+    expect(r.stdout).toContain("NAME:TAG, REGISTRY/NAME         a file if one exists, else the engine's image, else the registry's (see --pull)");
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('--pull <policy> for a bare image name: missing = the engine if it has it, else the registry; never = the engine only; always = the registry only');
   });
 
@@ -331,8 +336,8 @@ describe('the command line', () => {
   });
 
   it('a missing file that is no image name stays "no such file"', async () => {
-    const r = await cli(['--format', 'json', 'nope-such.tar', './nope-such']);
+    const r = await cli(['--format', 'json', 'nope-such.tar', './nope-such', 'nopesuch']);
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stdout).targets.map((t: { error: { message: string } }) => t.error.message)).toEqual(['nope-such.tar: no such file or directory', './nope-such: no such file or directory']);
+    expect(JSON.parse(r.stdout).targets.map((t: { error: { message: string } }) => t.error.message)).toEqual(['nope-such.tar: no such file or directory', './nope-such: no such file or directory', 'nopesuch: no such file or directory']);
   });
 });

@@ -25,7 +25,7 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-
 export const DOCKER_HUB = 'docker.io';
 
 /** How `--help` and the report's note say a bare `name[:tag]` is resolved. */
-export const RESOLUTION = "a bare name is a file, else the engine's image, else the registry's; see --pull";
+export const RESOLUTION = "a name:tag is a file, else the engine's image, else the registry's; see --pull";
 
 /**
  * Parses a reference the way Docker does: the first component is a registry when it has a `.` or a
@@ -81,7 +81,7 @@ export type ImageSourceSpec =
   | { kind: 'engine'; name: string }
   /** `oci:DIR[:REF]`, or a directory holding an OCI image layout. */
   | { kind: 'oci-dir'; dir: string; ref?: string }
-  /** A bare `name[:tag]` that is no file: the engine, then the registry, as `--pull` says. */
+  /** A bare `name:tag` (or `registry/name`) that is no file: the engine, then the registry, as `--pull` says. */
   | { kind: 'name'; ref: ImageReference; name: string };
 
 /**
@@ -114,15 +114,18 @@ export function transportOf(target: string): ImageSourceSpec | { error: string }
 const FILE_NAME = /\.(tar|tgz|gz|zst|zstd|xz|bz2|json|ya?ml|txt|md|sh|toml|dockerfile|containerfile)$|^(dockerfile|containerfile)(\..*)?$/i;
 
 /**
- * A target that is no file but reads as an image reference: `alpine:3.20`, `ghcr.io/org/app`,
- * `team/app@sha256:…`. Names with a path's shape are not (`./x`, `../x`, `/x`, `app.tar`,
- * `Dockerfile.dev`, and `dir/x` when `dir` exists here): a missing file stays "no such file".
+ * A target that is no file but reads as an image reference with a tag, a digest or a registry:
+ * `alpine:3.20`, `team/app@sha256:…`, `ghcr.io/org/app`. A bare word (`alpine`, `missing`) or
+ * `team/app` is more likely a mistyped path and stays "no such file", as do names with a path's
+ * shape (`./x`, `../x`, `/x`, `app.tar`, `Dockerfile.dev`, and `dir/x` when `dir` exists here).
  */
 export function bareReference(target: string, parentExists: (dir: string) => boolean): ImageReference | null {
   if (/^[./~]/.test(target) || target.includes('\\') || target.endsWith('/')) return null;
   const ref = parseReference(target);
   if (!ref) return null;
   const hasVersion = target.includes('@') || /:[\w][\w.-]*$/.test(target.split('/').pop() ?? '');
+  const hasRegistry = ref.registry !== DOCKER_HUB || /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//.test(target);
+  if (!hasVersion && !hasRegistry) return null;
   const last = (target.split('@', 1)[0] ?? '').split('/').pop() ?? '';
   if (!hasVersion && FILE_NAME.test(last)) return null;
   const slash = target.indexOf('/');
