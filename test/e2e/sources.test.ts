@@ -170,7 +170,11 @@ describe.skipIf(reason !== null)('images from registries, the engine and layout 
 
     const auth = { Authorization: `Basic ${Buffer.from(creds).toString('base64')}` };
     const accept = { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json' };
-    const manifestOf = async (repo: string, ref: string): Promise<Buffer> => (await httpGet(`http://${basic.host}/v2/${repo}/manifests/${ref}`, { ...auth, ...accept })).body;
+    const manifestOf = async (repo: string, ref: string): Promise<Buffer> => {
+      const r = await httpGet(`http://${basic.host}/v2/${repo}/manifests/${ref}`, { ...auth, ...accept });
+      if (r.status !== 200) throw new Error(`GET ${repo}/manifests/${ref}: ${r.status} ${r.body.toString().slice(0, 300)}`);
+      return r.body;
+    };
 
     // A manifest that lies about its first layer's size (distribution stores it as it is).
     const netcat = JSON.parse((await manifestOf('test/netcat', '1')).toString()) as { layers: Array<{ size: number; digest: string }> };
