@@ -39,7 +39,7 @@ function parseIndex(label: string, doc: FetchedManifest, where: string): Descrip
     throw new ImageReadError(`${label}: ${where} is not valid JSON (${(e as Error).message.split('\n', 1)[0]})`);
   }
   const parsed = ociIndexSchema.safeParse(json);
-  if (!parsed.success) throw new ImageReadError(`${label}: ${where}: ${firstIssue(parsed.error)}`);
+  if (!parsed.success) throw new ImageReadError(`${label}: ${where}: ${firstIssue(parsed.error, json)}`);
   return parsed.data.manifests ?? [];
 }
 
@@ -164,7 +164,7 @@ export function blobsOf(label: string, image: ChosenImage): { config: Descriptor
     throw new ImageReadError(`${label}: manifest ${shortDigest(image.manifest.digest)} is not valid JSON`);
   }
   const parsed = ociManifestSchema.safeParse(json);
-  if (!parsed.success) throw new ImageReadError(`${label}: manifest ${shortDigest(image.manifest.digest)}: ${firstIssue(parsed.error)}`);
+  if (!parsed.success) throw new ImageReadError(`${label}: manifest ${shortDigest(image.manifest.digest)}: ${firstIssue(parsed.error, json)}`);
   const sized = (d: Descriptor, what: string): Descriptor & { size: number } => {
     if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
       throw new ImageReadError(`${label}: manifest ${shortDigest(image.manifest.digest)}: ${what} ${shortDigest(d.digest)} has no valid size`);
