@@ -204,6 +204,28 @@ describe('OCI layout directories', () => {
     }
   });
 
+  it('a layout with BuildKit attestations (provenance and SBOM) for the image: security/no-attestation is satisfied, as in an archive of the layout', async () => {
+    const layout = unpack('tools-netcat');
+    const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const subject = index.manifests[0]!.digest;
+    const statement = Buffer.from('{"_type":"https://in-toto.io/Statement/v0.1"}');
+    const config = Buffer.from('{}');
+    const attestation = Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256Digest(config), size: config.length },
+      layers: ['https://slsa.dev/provenance/v0.2', 'https://spdx.dev/Document'].map((type) => ({ mediaType: 'application/vnd.in-toto+json', digest: sha256Digest(statement), size: statement.length, annotations: { 'in-toto.io/predicate-type': type } })),
+    }));
+    for (const b of [statement, config, attestation]) writeFileSync(join(layout, 'blobs', 'sha256', sha256Digest(b).slice(7)), b);
+    index.manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256Digest(attestation), size: attestation.length, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': subject } } as { digest: string });
+    writeFileSync(join(layout, 'index.json'), JSON.stringify(index));
+    const without = keys(await analyze(join(built, 'tools-netcat.oci.tar')));
+    expect(without).toContain('security/no-attestation missing index ');
+    const results = await analyze(`oci:${layout}`);
+    expect(results.map((r) => r.error)).toEqual([null]);
+    expect(keys(results)).toEqual(without.filter((k) => !k.startsWith('security/no-attestation')));
+  });
+
   it('a multi-platform layout: the host\'s platform by default, with a note; --platform chooses', async () => {
     const a = unpack('tools-netcat');
     const b = unpack('user-root');
@@ -222,7 +244,8 @@ describe('OCI layout directories', () => {
     expect(keys(byDefault)).toEqual(keys(await analyze(join(built, 'tools-netcat.oci.tar'))));
     expect(byDefault[0]!.notes).toEqual([`oci:${multi} (app:1): multi-platform index with linux/${arch}, linux/${other}; analyzing linux/${arch} (the host's platform); choose another with --platform`]);
     const chosen = await analyze(`oci:${multi}`, { platform: `linux/${other}` });
-    expect(keys(chosen)).toEqual(keys(await analyze(join(built, 'user-root.oci.tar'))));
+    // The image listed as the other platform is really this machine's build: its config says so.
+    expect(keys(chosen)).toEqual([...keys(await analyze(join(built, 'user-root.oci.tar'))), 'tags/platform-flag imageNotAsked architecture '].sort());
     const none = await analyze(`oci:${multi}`, { platform: 'linux/s390x' });
     expect(none[0]!.error).toBe(`oci:${multi}: no image for platform linux/s390x (the index has linux/${arch}, linux/${other})`);
   });

@@ -90,6 +90,7 @@ async function fromLayout(label: string, dir: string, ref: string | undefined, o
     ...(options.platform ? { platform: options.platform } : {}),
     defaultPlatform: hostPlatform(),
     defaultWhy: "the host's platform",
+    wholeLayout: true,
   }, notes);
   return { target: archiveOf(store, label, images), notes, close: () => store.close() };
 }

@@ -37,6 +37,8 @@ export interface LayoutPlan {
   documents: Array<{ digest: string; bytes: Buffer }>;
   /** Configs and layers in manifest order, each digest once. */
   blobs: PlannedBlob[];
+  /** The images come from a whole OCI layout: the archive carries its `oci-layout` file too. */
+  whole: boolean;
 }
 
 /** The synthetic archive's `index.json` and blob list for the chosen images. */
@@ -50,6 +52,7 @@ export function planOf(images: Array<{ image: ChosenImage; config: { digest: str
     if (image.refName) d.annotations = { 'org.opencontainers.image.ref.name': image.refName };
     return d;
   });
+  for (const { image } of images) for (const a of image.attestations ?? []) manifests.push({ ...a.descriptor });
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
   const seen = new Set<string>();
   const blobs: PlannedBlob[] = [];
@@ -57,6 +60,10 @@ export function planOf(images: Array<{ image: ChosenImage; config: { digest: str
   for (const { image, config, layers } of images) {
     if (!seen.has(image.manifest.digest)) documents.push({ digest: image.manifest.digest, bytes: image.manifest.bytes });
     seen.add(image.manifest.digest);
+    for (const a of image.attestations ?? []) {
+      if (a.bytes && !seen.has(a.descriptor.digest)) documents.push({ digest: a.descriptor.digest, bytes: a.bytes });
+      seen.add(a.descriptor.digest);
+    }
     const add = (b: { digest: string; size: number }, what: string): void => {
       if (seen.has(b.digest)) return;
       seen.add(b.digest);
@@ -65,7 +72,7 @@ export function planOf(images: Array<{ image: ChosenImage; config: { digest: str
     add(config, 'config');
     layers.forEach((l, i) => add(l, `layer ${i}`));
   }
-  return { index, documents, blobs };
+  return { index, documents, blobs, whole: images.some(({ image }) => image.attestations !== undefined) };
 }
 
 /** A ustar header for a regular file (base-256 size past 8 GiB). */
@@ -262,7 +269,8 @@ class Feed {
  * cancels every download under way.
  */
 export function layoutArchive(plan: LayoutPlan, store: BlobStore, label: string): { head: Buffer; rest: AsyncIterable<Buffer> } {
-  const head = Buffer.concat([header('index.json', plan.index.length), plan.index, pad(plan.index.length)]);
+  const layout = Buffer.from('{"imageLayoutVersion":"1.0.0"}');
+  const head = Buffer.concat([header('index.json', plan.index.length), plan.index, pad(plan.index.length), ...(plan.whole ? [header('oci-layout', layout.length), layout, pad(layout.length)] : [])]);
   async function* rest(): AsyncGenerator<Buffer> {
     const feeds: Feed[] = [];
     const startUpTo = (i: number): void => {

@@ -14,6 +14,12 @@ export interface ChosenImage {
   platform?: string;
   /** The name recorded as its ref name (its tag in the report). */
   refName?: string;
+  /**
+   * From a whole OCI layout: the attestation manifests (BuildKit provenance, SBOM) the index holds for
+   * this image, with their bytes (null when the layout lacks the blob), so the reader judges them as
+   * it does in an archive of the layout.
+   */
+  attestations?: Array<{ descriptor: Descriptor; bytes: Buffer | null }>;
 }
 
 export interface ChooseOptions {
@@ -23,6 +29,8 @@ export interface ChooseOptions {
   /** The platform taken from a multi-platform index when `--platform` is not given, and why (for the note). */
   defaultPlatform: string;
   defaultWhy: string;
+  /** The index is a whole OCI layout's: its attestation manifests are kept for the chosen images. */
+  wholeLayout?: boolean;
 }
 
 const MAX_DEPTH = 8;
@@ -64,16 +72,19 @@ interface Candidate {
  * it states one, stands for its images that state none). `path`: the digests of the indexes above,
  * to stop a cycle.
  */
-async function candidates(store: BlobStore, label: string, descriptors: Descriptor[], path: string[], inherited: string | undefined): Promise<Candidate[]> {
+async function candidates(store: BlobStore, label: string, descriptors: Descriptor[], path: string[], inherited: string | undefined, attestations: Descriptor[] = []): Promise<Candidate[]> {
   if (path.length > MAX_DEPTH) throw new ImageReadError(`${label}: indexes nested more than ${MAX_DEPTH} deep`);
   const out: Candidate[] = [];
   for (const d of descriptors) {
-    if (isAttestation(d)) continue;
+    if (isAttestation(d)) {
+      attestations.push(d);
+      continue;
+    }
     const platform = platformOf(d) ?? inherited;
     if (path.includes(d.digest)) throw new ImageReadError(`${label}: index cycle: ${shortDigest(path.at(-1)!)} lists ${shortDigest(d.digest)}, which contains it`);
     if (d.mediaType && INDEX_TYPES.has(d.mediaType)) {
       const doc = await fetchChecked(store, label, d, path);
-      out.push(...(await candidates(store, label, parseIndex(label, doc, `index ${shortDigest(d.digest)}`), [...path, d.digest], platform)));
+      out.push(...(await candidates(store, label, parseIndex(label, doc, `index ${shortDigest(d.digest)}`), [...path, d.digest], platform, attestations)));
       continue;
     }
     out.push(platform === undefined ? { descriptor: d } : { descriptor: d, platform });
@@ -99,7 +110,8 @@ async function fetchChecked(store: BlobStore, label: string, d: Descriptor, path
 async function pickFrom(store: BlobStore, descriptors: Descriptor[], rootDigest: string | undefined, options: ChooseOptions, notes: string[], refName?: string, showRef = true): Promise<ChosenImage> {
   const { label } = options;
   const path = rootDigest ? [rootDigest] : [];
-  const found = await candidates(store, label, descriptors, path, undefined);
+  const attestations: Descriptor[] = [];
+  const found = await candidates(store, label, descriptors, path, undefined, attestations);
   if (found.length === 0) throw new ImageReadError(`${label}: the index lists no image manifest${descriptors.length ? ' (only attestations)' : ''}`);
   let chosen = found[0]!;
   const platforms = [...new Set(found.map((c) => c.platform).filter((p): p is string => p !== undefined))];
@@ -123,6 +135,20 @@ async function pickFrom(store: BlobStore, descriptors: Descriptor[], rootDigest:
   const out: ChosenImage = { manifest: doc };
   if (chosen.platform) out.platform = chosen.platform;
   if (refName) out.refName = refName;
+  if (options.wholeLayout) {
+    out.attestations = [];
+    for (const a of attestations) {
+      if (a.annotations?.['vnd.docker.reference.digest'] !== doc.digest) continue;
+      let bytes: Buffer | null = null;
+      try {
+        const m = await store.manifest(a.digest);
+        if (m.digest === a.digest) bytes = m.bytes;
+      } catch {
+        // A layout copied without its attestation blobs still says, in the index, that there was one.
+      }
+      out.attestations.push({ descriptor: a, bytes });
+    }
+  }
   return out;
 }
 
@@ -141,15 +167,18 @@ const REF_NAME = ['io.containerd.image.name', 'org.opencontainers.image.ref.name
 export async function chooseFromLayout(store: BlobStore, indexJson: FetchedManifest, ref: string | undefined, options: ChooseOptions, notes: string[]): Promise<ChosenImage[]> {
   const all = parseIndex(options.label, indexJson, 'index.json');
   const nameOf = (d: Descriptor): string => REF_NAME.map((k) => d.annotations?.[k]).find((v) => v !== undefined) ?? '';
+  // Attestation manifests carry no ref name of their own: each group sees them all (each keeps those of its image).
+  const attestations = all.filter(isAttestation);
   const groups = new Map<string, Descriptor[]>();
-  for (const d of all) groups.set(nameOf(d), [...(groups.get(nameOf(d)) ?? []), d]);
+  for (const d of all) if (!isAttestation(d)) groups.set(nameOf(d), [...(groups.get(nameOf(d)) ?? []), d]);
+  for (const list of groups.values()) list.push(...attestations);
   if (ref !== undefined) {
     const names = [...groups.keys()].filter(Boolean);
     const hit = [...groups.keys()].find((n) => n === ref) ?? [...groups.keys()].find((n) => n.endsWith(`:${ref}`));
     if (hit === undefined) throw new ImageReadError(`${options.label}: no image named ${ref} in the layout${names.length ? ` (it has ${names.join(', ')})` : ''}`);
     return [await pickFrom(store, groups.get(hit)!, undefined, options, notes, hit)];
   }
-  if (all.length === 0) throw new ImageReadError(`${options.label}: index.json lists no image manifest`);
+  if (groups.size === 0) throw new ImageReadError(`${options.label}: index.json lists no image manifest${all.length ? " (only attestations)" : ""}`);
   const out: ChosenImage[] = [];
   for (const [name, list] of groups) out.push(await pickFrom(store, list, undefined, options, notes, name || undefined));
   return out;
