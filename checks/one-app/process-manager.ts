@@ -1,16 +1,21 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { finalCommands } from '../../src/dockerfile/launch.js';
-import type { ShellScript } from '../../src/shell/shell.js';
+import type { ShellCommand, ShellScript } from '../../src/shell/shell.js';
 import { commandProcessManager, innermost, processManagerOf, unwrapArgv } from '../../src/knowledge/processes.js';
 import { jsonWordAt, usesS6Overlay } from '../../src/dockerfile/processes.js';
 import { hasS6Overlay, imageScripts, managedPrograms, type ManagedProgram } from '../../src/image/processes.js';
 import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
 
-/** The process manager the last statement of a script hands over to (`exec supervisord -n`). */
-function finalManager(shell: ShellScript, s6: boolean) {
+/**
+ * The process manager the last statement of a script hands over to (`exec supervisord -n`), also
+ * when that statement calls one of the script's functions (`start() { exec supervisord; }; start`).
+ */
+function finalManager(shell: ShellScript, s6: boolean, depth = 0): { command: ShellCommand; pm: string } | null {
   const last = Math.max(-1, ...shell.commands.filter((c) => !c.wrappedBy).map((c) => c.statement));
   for (const c of shell.commands) {
     if (c.wrappedBy || c.statement !== last || c.background) continue;
+    const fn = depth < 8 && !c.nested ? shell.functions?.get(c.base) : undefined;
+    if (fn) return finalManager({ ...fn, functions: shell.functions ?? new Map() }, s6, depth + 1);
     const prog = innermost(c, shell.commands);
     const pm = commandProcessManager(prog, s6);
     if (pm) return { command: prog, pm };

@@ -28,6 +28,12 @@ testCheck(processManager, {
       context: { 'entrypoint.sh': '#!/bin/sh\nif [ "$SUPERVISED" = true ]; then\n  exec supervisord -c /etc/all.conf\nelse\n  exec "$@"\nfi\n' },
       errors: [{ messageId: 'script', line: 3, file: 'entrypoint.sh', severity: 'info' }],
     },
+    {
+      name: 'exec supervisord inside a function the script ends by calling',
+      code: 'FROM debian:12\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+      context: { 'entrypoint.sh': '#!/bin/sh\nstart() {\n  envsubst < /t > /etc/all.conf\n  exec supervisord -n -c /etc/all.conf\n}\nstart "$@"\n' },
+      errors: [{ messageId: 'script', line: 4, column: 8, file: 'entrypoint.sh' }],
+    },
     { name: 'exec form', code: 'FROM debian:12\nCMD ["/usr/bin/supervisord", "-n", "-c", "/etc/supervisord.conf"]\n', errors: [{ messageId: 'command', line: 2, column: 6, endColumn: 28 }] },
     { name: 'shell form', code: 'FROM debian:12\nCMD supervisord -n\n', errors: [{ messageId: 'command', line: 2, column: 5, endColumn: 16 }] },
     { name: 'through sh -c', code: 'FROM debian:12\nCMD ["sh", "-c", "envsubst < t > c && exec supervisord -n"]\n', errors: [{ messageId: 'command', line: 2, column: 44 }] },
