@@ -10,6 +10,17 @@ import { matchVerdicts } from '../precision/match.js';
 
 const corpus = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'review');
 
+describe('the verdicts file', () => {
+  it('holds one verdict per finding (a re-review replaces the old verdict, so matching never depends on order)', () => {
+    const seen = new Map<string, number>();
+    for (const v of loadVerdicts(join(import.meta.dirname, '..', 'precision'))) {
+      const key = `${v.folder} ${v.rule} ${v.file ?? ''}:${v.line}:${v.column}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    expect([...seen].filter(([, n]) => n > 1).map(([k]) => k)).toEqual([]);
+  });
+});
+
 describe.skipIf(!existsSync(join(corpus, 'manifest.json')))('precision on the review set', () => {
   it('no finding reviewed as wrong comes back', async () => {
     const { reviewed } = matchVerdicts(await reviewFindings(corpus), loadVerdicts(join(import.meta.dirname, '..', 'precision')));
