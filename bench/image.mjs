@@ -266,7 +266,7 @@ const PROFILE_NOTES = [
 
 export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) {
   const work = join(root, 'bench', 'work');
-  const heading = ['## 3. Image throughput', ''];
+  const heading = ['## 5. Image throughput', ''];
   const problem = ensureTools();
   if (problem) {
     results.image = { skipped: problem };
@@ -363,7 +363,7 @@ export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) 
       ['floor: tar -xOf | wc -c', big.dockerArchive.floor, big.dockerArchive.floor],
     ].map(([label, r, f]) => `| ${label} | ${fmt(r.medianMs, 0)} | ${fmt(r.medianMs / f.medianMs, 2)}x | ${fmt(r.cpuMs, 0)} |`),
     '',
-    '## 4. Scaling',
+    '## 6. Image scaling',
     '',
     '| package layers | layer MB | gzip OCI ms | ms per layer MB | docker-archive ms | ms per layer MB | peak RSS MB (OCI / docker) |',
     '|---|---|---|---|---|---|---|',

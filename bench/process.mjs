@@ -1,0 +1,188 @@
+// Whole processes, as a user runs them: one `node dist/cli.js` over every file of the real corpus
+// against one `node` process running dockerfile-utils' validate() over the same files, and against
+// tally (the newest peer, a native binary) when its npm package installs. Every command runs once
+// per round, in turn (A/B alternating), so a load spike on this shared machine hits all of them
+// alike; figures are medians, ratios are medians of the per-round ratios.
+import { readFileSync, existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tmpdir, loadavg } from 'node:os';
+
+const TIME = '/usr/bin/time';
+
+/** One run: wall ms (measured here), and CPU ms and peak RSS MB when /usr/bin/time is there. */
+function runOnce([cmd, args, env], timeFile) {
+  const haveTime = existsSync(TIME);
+  const t0 = performance.now();
+  const r = haveTime
+    ? spawnSync(TIME, ['-o', timeFile, '-f', '%U %S %M', cmd, ...args], { stdio: 'ignore', env: { ...process.env, ...env } })
+    : spawnSync(cmd, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+  const wall = performance.now() - t0;
+  if (r.error) throw r.error;
+  let cpu = null;
+  let rss = null;
+  if (haveTime) {
+    const m = /([\d.]+) ([\d.]+) (\d+)\s*$/.exec(readFileSync(timeFile, 'utf8'));
+    if (m) {
+      cpu = (Number(m[1]) + Number(m[2])) * 1000;
+      rss = Number(m[3]) / 1024;
+    }
+  }
+  return { wall, cpu, rss, status: r.status };
+}
+
+/** Every command once per round, after one warm-up round; medians and per-round ratios to `base`. */
+export function alternate(cmds, rounds, median, timeFile) {
+  const names = Object.keys(cmds);
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = -1; r < rounds; r++) {
+    for (const n of names) {
+      const x = runOnce(cmds[n], timeFile);
+      if (r >= 0) runs[n].push(x);
+    }
+  }
+  const med = (n, k) => (runs[n].every((x) => x[k] !== null) ? median(runs[n].map((x) => x[k])) : null);
+  const out = {};
+  for (const n of names) out[n] = { wallMs: med(n, 'wall'), cpuMs: med(n, 'cpu'), peakRssMB: med(n, 'rss'), walls: runs[n].map((x) => Math.round(x.wall)), status: runs[n][0]?.status ?? null };
+  /** Median over the rounds of a.wall / b.wall (above 1: a is slower). */
+  const ratio = (a, b, k = 'wall') => median(runs[a].map((x, i) => x[k] / runs[b][i][k]));
+  return { out, ratio };
+}
+
+/** tally's npm package in a temporary folder (never a dependency of shipshape), or why not. */
+function installTally(tmp) {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return { error: `no tally package for ${process.platform}-${process.arch} is installed by the bench` };
+  const prefix = join(tmp, 'tally');
+  mkdirSync(prefix, { recursive: true });
+  const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '@wharflab/tally-linux-x64'], { encoding: 'utf8', timeout: 300_000 });
+  const bin = join(prefix, 'node_modules/@wharflab/tally-linux-x64/bin/tally');
+  if (r.status !== 0 || !existsSync(bin)) return { error: `npm install @wharflab/tally-linux-x64 failed: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}` };
+  const version = spawnSync(bin, ['version'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  const pkg = JSON.parse(readFileSync(join(prefix, 'node_modules/@wharflab/tally-linux-x64/package.json'), 'utf8'));
+  return { bin, version: pkg.version, banner: version };
+}
+
+/** tally's flags: JSON out, no config search, its ShellCheck rules, secret scan and registry look-ups off. */
+const TALLY_FLAGS = ['lint', '--format', 'json', '--no-config', '--slow-checks', 'off', '--ignore', 'shellcheck/*', '--ignore', 'tally/secrets-in-code', '--fail-level', 'none'];
+
+/**
+ * tally takes a file for a Dockerfile by its name, and stops at the first file it cannot parse; so
+ * the corpus is copied (to a temporary folder) as `NNN/Dockerfile`, and the files it refuses are
+ * left out, one run at a time, until it reads all the rest.
+ */
+function tallyFiles(bin, files, tmp) {
+  const dir = join(tmp, 'files');
+  let list = files.map((f, i) => {
+    const to = join(dir, String(i).padStart(3, '0'), 'Dockerfile');
+    mkdirSync(join(to, '..'), { recursive: true });
+    copyFileSync(f, to);
+    return to;
+  });
+  const refused = [];
+  for (let i = 0; i < 200; i++) {
+    const r = spawnSync(bin, [...TALLY_FLAGS, ...list], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status === 0) return { list, refused };
+    const m = /(\/\S+?\/\d{3}\/Dockerfile)\b/.exec(r.stderr);
+    if (!m || !list.includes(m[1])) return { error: `tally exited with ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+    refused.push(files[list.indexOf(m[1])]);
+    list = list.filter((f) => f !== m[1]);
+  }
+  return { error: 'tally refused too many files' };
+}
+
+export async function processBenchmarks({ root, corpus, results, md, RUNS, median, fmt }) {
+  const rounds = Math.max(RUNS, 5);
+  const manifest = JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8'));
+  const files = manifest.map((m) => join(corpus, m.file));
+  const tmp = mkdtempSync(join(tmpdir(), 'shipshape-bench-'));
+  const timeFile = join(tmp, 'time.txt');
+  const node = process.execPath;
+  const cli = join(root, 'dist/cli.js');
+  const load = [loadavg()[0]];
+  try {
+    // 1. The corpus, whole processes.
+    const corpusCmds = {
+      shipshape: [node, [cli, '--format', 'json', '--fail-on', 'none', ...files]],
+      dockerfileUtils: [node, [join(root, 'bench/dockerfile-utils-validate.cjs'), ...files]],
+    };
+    const corpusRun = alternate(corpusCmds, rounds, median, timeFile);
+    load.push(loadavg()[0]);
+
+    // 2. tally, when its package installs.
+    const tally = installTally(tmp);
+    let tallyRun = null;
+    let tallySet = null;
+    if (!tally.error) {
+      tallySet = tallyFiles(tally.bin, files, tmp);
+      if (tallySet.error) tally.error = tallySet.error;
+      else {
+        tallyRun = alternate(
+          {
+            shipshape: [node, [cli, '--format', 'json', '--fail-on', 'none', ...tallySet.list]],
+            tally: [tally.bin, [...TALLY_FLAGS, ...tallySet.list]],
+          },
+          rounds,
+          median,
+          timeFile,
+        );
+      }
+    }
+    load.push(loadavg()[0]);
+
+    const c = corpusRun.out;
+    const corpusRatio = corpusRun.ratio('dockerfileUtils', 'shipshape');
+    const corpusCpuRatio = c.shipshape.cpuMs !== null ? corpusRun.ratio('dockerfileUtils', 'shipshape', 'cpu') : null;
+    results.wholeProcess = {
+      rounds,
+      loadAverage: load,
+      corpus: { files: files.length, ...c, ratioVsDockerfileUtils: corpusRatio, cpuRatioVsDockerfileUtils: corpusCpuRatio, target: 1.5 },
+      tally: tally.error
+        ? { skipped: tally.error }
+        : { version: tally.version, files: tallySet.list.length, refused: tallySet.refused.map((f) => f.slice(corpus.length + 1)), ...tallyRun.out, ratioVsTally: tallyRun.ratio('tally', 'shipshape'), cpuRatioVsTally: tallyRun.out.tally.cpuMs !== null ? tallyRun.ratio('tally', 'shipshape', 'cpu') : null, target: 5 },
+    };
+    const ms = (x) => (x === null ? '—' : fmt(x, 0));
+    const w = results.wholeProcess;
+    md.push(
+      '## Whole processes, as a user runs them',
+      '',
+      `What a user waits for: a process starts, reads the files once, writes its report and exits. ${rounds} rounds after a warm-up round, every command once per round in turn (A/B alternating); medians; ratios are medians of the per-round ratios (above 1: shipshape is faster). CPU is user + system time and peak RSS the maximum resident set size, both from \`/usr/bin/time\`. Load average (1 min) at the start, after the corpus rows and at the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${results.machine.cpus} cores.`,
+      '',
+      '| command | files | wall ms | CPU ms | peak RSS MB | shipshape is faster by (wall) | (CPU) |',
+      '|---|---|---|---|---|---|---|',
+      `| \`node dist/cli.js --format json --fail-on none FILES…\` (every file of \`../shared/corpus/real/\`) | ${files.length} | ${ms(c.shipshape.wallMs)} | ${ms(c.shipshape.cpuMs)} | ${ms(c.shipshape.peakRssMB)} | — | — |`,
+      `| \`node bench/dockerfile-utils-validate.cjs FILES…\` (dockerfile-utils \`validate()\` on each, JSON out) | ${files.length} | ${ms(c.dockerfileUtils.wallMs)} | ${ms(c.dockerfileUtils.cpuMs)} | ${ms(c.dockerfileUtils.peakRssMB)} | **${fmt(corpusRatio, 2)}x** | ${corpusCpuRatio === null ? '—' : `${fmt(corpusCpuRatio, 2)}x`} |`,
+      ...(w.tally.skipped
+        ? [`| tally | — | — | — | — | skipped: ${w.tally.skipped} | — |`]
+        : [
+            `| shipshape, the same command over the files tally reads (copied as \`NNN/Dockerfile\`) | ${w.tally.files} | ${ms(w.tally.shipshape.wallMs)} | ${ms(w.tally.shipshape.cpuMs)} | ${ms(w.tally.shipshape.peakRssMB)} | — | — |`,
+            `| tally ${w.tally.version} (\`@wharflab/tally-linux-x64\`, a Go binary), \`${TALLY_FLAGS.join(' ')} FILES…\` | ${w.tally.files} | ${ms(w.tally.tally.wallMs)} | ${ms(w.tally.tally.cpuMs)} | ${ms(w.tally.tally.peakRssMB)} | **${fmt(w.tally.ratioVsTally, 2)}x** | ${w.tally.cpuRatioVsTally === null ? '—' : `${fmt(w.tally.cpuRatioVsTally, 2)}x`} |`,
+          ]),
+      '',
+      `shipshape exits with status 2 on this corpus: two of its files (checkov's secret-scanner fixtures, \`Dockerfile.mine\` and \`Dockerfile.two_secrets\`) are not Dockerfiles, which it says on stderr; the other ${files.length - 2} are analyzed and reported. ` +
+        (w.tally.skipped
+          ? ''
+          : `tally is installed by the bench into a temporary folder (\`npm install --prefix TMP @wharflab/tally-linux-x64\`), never as a dependency; it takes a file for a Dockerfile by its name and stops at the first file it cannot parse, so the bench copies the corpus to a temporary folder as \`NNN/Dockerfile\` and leaves out the ${w.tally.refused.length} files it refuses (${w.tally.refused.map((f) => `\`${f}\``).join(', ')}). Its ShellCheck rules (\`shellcheck/*\`), its secret scan (\`tally/secrets-in-code\`) and its registry look-ups (\`--slow-checks off\`) are off, since shipshape has none of them.`),
+      '',
+      `Targets: at least 1.5x a whole dockerfile-utils process: **${corpusRatio >= 1.5 ? 'met' : 'not met'}** (${fmt(corpusRatio, 2)}x)` + (w.tally.skipped ? '.' : `; at least 5x tally: **${w.tally.ratioVsTally >= 5 ? 'met' : 'not met'}** (${fmt(w.tally.ratioVsTally, 2)}x).`),
+      '',
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// `node bench/process.mjs`: these rows alone, printed (bench/results.json and docs/performance.md are left as they are).
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  const { cpus } = await import('node:os');
+  const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const results = { machine: { cpus: cpus().length } };
+  const md = [];
+  await processBenchmarks({ root, corpus: join(root, '..', 'shared', 'corpus', 'real'), results, md, RUNS: Number(process.env.BENCH_RUNS ?? 5), median, fmt: (x, d = 1) => x.toFixed(d) });
+  console.log(md.join('\n'));
+  console.log(JSON.stringify(results.wholeProcess, (k, v) => (k === 'refused' ? v.length : v), 2));
+}
