@@ -108,7 +108,7 @@ for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) e
 // yaml for a config file or an image, web-tree-sitter for a shell body that needs the grammar) are
 // files of their own (dist/cli-vendor-*.cjs), required on first use, so neither the script, nor its
 // code cache, nor a run without the cache pays for them. The grammars sit beside them in dist/.
-for (const f of readdirSync(join(root, 'dist'))) if (/^cli-.*\.c?js$/.test(f)) rmSync(join(root, 'dist', f));
+for (const f of readdirSync(join(root, 'dist'))) if (/^cli(-.*)?\.c?js$/.test(f)) rmSync(join(root, 'dist', f));
 const VENDOR = ['zod', 'yaml', 'web-tree-sitter'];
 // Inside a script the launcher runs, and inside the vendor files, `import.meta.url` is the file's URL.
 const cjs = {
@@ -145,13 +145,14 @@ const lazyChildProcess = {
     }));
   },
 };
+// SHIPSHAPE_READABLE_BUILD=1 leaves dist/cli-main.js unminified, so that a `node --cpu-prof` profile names functions and lines.
 await Promise.all([
-  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli-main.js'), plugins: [vendorExternal, lazyChildProcess, lspExternal] }),
+  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli-main.js'), plugins: [vendorExternal, lazyChildProcess, lspExternal], ...(process.env.SHIPSHAPE_READABLE_BUILD ? { minify: false } : {}) }),
   esbuild.build({ ...cjs, entryPoints: [join(root, 'src/lsp/server.ts')], outfile: join(root, 'dist/cli-lsp.cjs'), plugins: [vendorExternal, fastWasmAccess] }),
   ...VENDOR.map((name) =>
     esbuild.build({ ...cjs, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' }, outfile: join(root, `dist/cli-vendor-${name}.cjs`) }),
   ),
-  esbuild.build({ ...common, banner: { js: '#!/usr/bin/env node' }, entryPoints: [join(root, 'src/cli/launch.ts')], outfile: join(root, 'dist/cli.js'), minify: true }),
+  esbuild.build({ ...common, format: 'cjs', banner: { js: '#!/usr/bin/env node' }, entryPoints: [join(root, 'src/cli/launch.ts')], outfile: join(root, 'dist/cli.cjs'), minify: true }),
   ...entries.map(([entry, out]) =>
     esbuild.build({ ...common, entryPoints: [join(root, entry)], outfile: join(root, out), minify: out === 'dist/action.js' }),
   ),
@@ -171,9 +172,11 @@ await Promise.all([
   }
   // The launcher names its code cache after the bundle's content (see src/cli/launch.ts).
   const hash = createHash('sha256').update(readFileSync(join(root, 'dist/cli-main.js'))).digest('hex').slice(0, 16);
-  const launcher = readFileSync(join(root, 'dist/cli.js'), 'utf8');
-  if (!launcher.includes('"shipshape:bundle-hash"')) throw new Error('dist/cli.js: no bundle-hash placeholder');
-  writeFileSync(join(root, 'dist/cli.js'), launcher.replace('"shipshape:bundle-hash"', JSON.stringify(hash)));
+  const launcher = readFileSync(join(root, 'dist/cli.cjs'), 'utf8');
+  if (!launcher.includes('"shipshape:bundle-hash"')) throw new Error('dist/cli.cjs: no bundle-hash placeholder');
+  writeFileSync(join(root, 'dist/cli.cjs'), launcher.replace('"shipshape:bundle-hash"', JSON.stringify(hash)), { mode: 0o755 });
+  // `node dist/cli.js` (the README's, the tests'): the same launcher, through an ES module entry.
+  writeFileSync(join(root, 'dist/cli.js'), "#!/usr/bin/env node\n// The CLI's launcher is dist/cli.cjs (the package's bin); this file runs it for `node dist/cli.js`.\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./cli.cjs');\n");
 }
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(root, 'dist/tree-sitter-bash.wasm'));

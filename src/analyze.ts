@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, posix, resolve as resolvePath } from 'node:path';
 import { missingTarget, parseDockerfile, ShellCache, type ParseOptions } from './dockerfile/parse.js';
-import { directoryReader, type ContextReader } from './dockerfile/context.js';
+import { cachingReader, directoryReader, type ContextReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
 import { runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
@@ -19,7 +19,7 @@ import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } fro
 import { applySuppressions } from './engine/suppress.js';
 import { designates } from './engine/names.js';
 import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/baseline.js';
-import { ConfigError, findConfig, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
+import { ConfigError, configFinder, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
 import type { ImageFacts } from './image/facts.js';
 import type { ImageReadOptions, ImageTarget } from './image/read-images.js';
 import type { OpenedSource, SourceOptions } from './image/sources/index.js';
@@ -171,6 +171,14 @@ export function failed(results: readonly AnalyzedTarget[], rank: Record<Severity
 export async function analyzeTargets(inputs: readonly Input[], request: RunRequest = {}): Promise<AnalyzedTarget[]> {
   const setup = await configLoader(request);
   const built = request.dockerfile ? await pairedDockerfile(request.dockerfile, request.context) : null;
+  // One reader per build context: Dockerfiles side by side share theirs (not with --fix, which writes files).
+  const readers = new Map<string, ContextReader>();
+  const readerFor = (dir: string): ContextReader => {
+    if (request.fix) return directoryReader(dir);
+    let r = readers.get(dir);
+    if (!r) readers.set(dir, (r = cachingReader(directoryReader(dir))));
+    return r;
+  };
   // Image targets are read first: what they know (users, digests) serves the fixes of the Dockerfiles.
   const slots: AnalyzedTarget[][] = inputs.map(() => []);
   const knownImages: KnownImage[] = [];
@@ -220,7 +228,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
       // With --fix the file is analyzed again after each pass: the instructions a pass left alone keep their parsed shell.
       ...(request.fix ? { shellCache: new ShellCache() } : {}),
     };
-    const reader = contextDir ? directoryReader(contextDir) : undefined;
+    const reader = contextDir ? readerFor(contextDir) : undefined;
     const { facts, findings } = await analyzeDockerfile(input.text, { ...options, ...(reader ? { reader } : {}) });
     const variant = build ? { build } : {};
     const noTarget = missingTarget(facts, stage);
@@ -346,6 +354,15 @@ export async function configLoader(request: RunRequest = {}) {
   };
   const fixed = request.config ? await load(request.config) : undefined;
   const told = new Set<string>();
+  // Looked up once per directory: a run over many files side by side asks the same questions.
+  const findConfig = configFinder();
+  const selected = new Map<string, ReturnType<typeof selectChecks>>();
+  const selectedChecks = (ignore: string[]): ReturnType<typeof selectChecks> => {
+    const key = ignore.join('\0');
+    let s = selected.get(key);
+    if (!s) selected.set(key, (s = selectChecks(ignore)));
+    return s;
+  };
   return async (path: string | null) => {
     let loaded: LoadedConfig | null;
     const start = path === null ? process.cwd() : path;
@@ -366,7 +383,7 @@ export async function configLoader(request: RunRequest = {}) {
       for (const d of loaded.dropped ?? []) notes.push(`${loaded.path}: ${d}; not taken over`);
     }
     return {
-      checks: selectChecks([...eff.ignore, ...trivy, ...(request.ignore ?? [])]),
+      checks: selectedChecks([...eff.ignore, ...trivy, ...(request.ignore ?? [])]),
       severity: severityFrom(eff.severity),
       settings: eff.settings,
       failOn: request.failOn ?? eff.failOn ?? 'warning',

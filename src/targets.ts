@@ -108,9 +108,12 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
     return files.flatMap((f) => resolveTarget(f, contextDir, stdin));
   }
   if (!st.isFile()) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: not a regular file` }];
+  // A file of a Dockerfile's size is read once, whole; a larger one (an image archive) only its head.
   let head: Buffer;
+  let whole: Buffer | null = null;
   try {
-    head = headOf(target);
+    if (st.size <= MAX_DOCKERFILE_BYTES) head = (whole = readFileSync(target)).subarray(0, 65536);
+    else head = headOf(target);
   } catch (e) {
     return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${describe(e)}` }];
   }
@@ -125,7 +128,7 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   if (st.size > MAX_DOCKERFILE_BYTES) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is ${(st.size / 1048576).toFixed(1)} MB; a Dockerfile larger than ${MAX_DOCKERFILE_BYTES / 1048576} MB is not analyzed` }];
   let buf: Buffer;
   try {
-    buf = readFileSync(target);
+    buf = whole ?? readFileSync(target);
   } catch (e) {
     return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${describe(e)}` }];
   }

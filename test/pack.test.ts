@@ -33,7 +33,7 @@ function shipshape(args: string[], cwd = work) {
 describe('the npm package', () => {
   it('holds only the bundled CLI (its launcher, script and the libraries it loads on demand), its grammars and the package files', () => {
     const chunk = /^dist\/cli-[\w-]+\.c?js$/;
-    expect(files.filter((f) => !chunk.test(f))).toEqual(['README.md', 'dist/cli.js', 'dist/tree-sitter-bash.wasm', 'dist/tree-sitter.wasm', 'package.json']);
+    expect(files.filter((f) => !chunk.test(f))).toEqual(['README.md', 'dist/cli.cjs', 'dist/cli.js', 'dist/tree-sitter-bash.wasm', 'dist/tree-sitter.wasm', 'package.json']);
     expect(files.filter((f) => chunk.test(f)).length).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 /**
- * dist/cli.js: starts the CLI bundle (dist/cli-main.js) with V8's code cache. Most of a short run's
+ * dist/cli.cjs (the bin; dist/cli.js requires it): starts the CLI bundle (dist/cli-main.js) with V8's code cache. Most of a short run's
  * time after Node's own start is V8 compiling the bundle and, lazily, every function it calls (the
  * ~95 checks' visitors on first use); the compiled code of one run is kept in a per-user cache file
  * and handed back to V8 on the next run, which then skips that work. V8 checks the cache against
@@ -7,19 +7,21 @@
  * as usual and writes a fresh cache. Any failure to read or write the cache is ignored (no cache).
  * SHIPSHAPE_NO_CODE_CACHE=1 turns it off; SHIPSHAPE_CACHE_DIR moves it.
  */
-import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync, statSync, mkdirSync, renameSync, readdirSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
+// This file is bundled as CommonJS (dist/cli.cjs, the package's bin; dist/cli.js only requires it):
+// an ES module entry costs a short run several ms more (Node loads its ES module loader, which
+// reads files through fs/promises and readline, and a facade over every export of each built-in
+// imported, whose lazy getters load more), so the built-ins are required.
+const { readFileSync, writeFileSync, statSync, mkdirSync, renameSync, readdirSync, rmSync } = require('node:fs') as typeof import('node:fs');
+const { homedir } = require('node:os') as typeof import('node:os');
+const { dirname, join } = require('node:path') as typeof import('node:path');
+const { Script } = require('node:vm') as typeof import('node:vm');
+const { setFlagsFromString } = require('node:v8') as typeof import('node:v8');
 
 // The flag the CLI sets for the shell grammar's wasm is set before compiling, so the code cache is
 // made and used under the same V8 flags.
 setFlagsFromString('--liftoff-only');
 
-const main = join(dirname(fileURLToPath(import.meta.url)), 'cli-main.js');
+const main = join(__dirname, 'cli-main.js');
 /**
  * The bundle's content hash, written here by scripts/build.mjs: V8 checks a cache only against the
  * source's length, and npm gives every installed file the same mtime, so two versions whose bundles
@@ -76,4 +78,4 @@ if (file && (!cached || script.cachedDataRejected)) {
   });
 }
 const mod = { exports: {} };
-(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, createRequire(main), mod, main, dirname(main));
+(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, require, mod, main, dirname(main));

@@ -366,7 +366,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 // The Action bundle (dist/action.js) imports `run` and must not start the CLI itself.
-const isMain = !import.meta.url.endsWith('/action.js') && (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shipshape') || process.argv[1]?.endsWith('cli.js'));
+const isMain = !import.meta.url.endsWith('/action.js') && (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shipshape') || /cli\.c?js$/.test(process.argv[1] ?? ''));
 if (isMain) {
   // One short run never pays back V8's optimizing compile of the bash grammar's wasm (about 400 ms
   // that blocks exit); the baseline compiler alone starts in a tenth of that.

@@ -48,7 +48,8 @@ export function directoryReader(root: string): ContextReader {
     exists(relative) {
       const full = inside(relative);
       try {
-        return full !== null && statSync(full).isFile();
+        // Most names asked about are absent: no exception (and its stack trace) for those.
+        return full !== null && (statSync(full, { throwIfNoEntry: false })?.isFile() ?? false);
       } catch {
         return false;
       }
@@ -57,8 +58,8 @@ export function directoryReader(root: string): ContextReader {
       const full = inside(relative);
       if (full === null) return null;
       try {
-        const st = statSync(full);
-        if (!st.isFile() || st.size > MAX_SCRIPT) return null;
+        const st = statSync(full, { throwIfNoEntry: false });
+        if (!st?.isFile() || st.size > MAX_SCRIPT) return null;
         const buf = readFileSync(full);
         if (buf.includes(0)) return null;
         return buf.toString('utf8');
@@ -74,6 +75,29 @@ export function directoryReader(root: string): ContextReader {
       } catch {
         return null;
       }
+    },
+  };
+}
+
+/**
+ * A reader that asks `reader` once per path: for a run over many Dockerfiles sharing a build context
+ * (each reads `.dockerignore`, the devcontainer files, `go.mod`…). It takes the context as it was
+ * when first read; make one per run.
+ */
+export function cachingReader(reader: ContextReader): ContextReader {
+  const texts = new Map<string, string | null>();
+  const found = new Map<string, boolean>();
+  return {
+    root: reader.root,
+    read(relative) {
+      let t = texts.get(relative);
+      if (t === undefined) texts.set(relative, (t = reader.read(relative)));
+      return t;
+    },
+    exists(relative) {
+      let e = found.get(relative);
+      if (e === undefined) found.set(relative, (e = reader.exists(relative)));
+      return e;
     },
   };
 }

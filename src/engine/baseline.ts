@@ -4,10 +4,10 @@
  * offending text (the lines the finding covers, whitespace-insensitive), not by line number, so a
  * finding stays matched when lines above it move; changing the offending text makes it new.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Finding } from './types.js';
+import { sha256Hex } from '../util/sha256.js';
 
 export const BASELINE_FILE = '.shipshape-baseline.json';
 
@@ -45,7 +45,7 @@ export function fingerprintText(f: Finding, lineText: (file: string | null, line
 
 /** A short stable fingerprint of a finding: rule, message id and the text it is about. */
 export function fingerprint(f: Finding, text: string): string {
-  return createHash('sha256').update(`${f.rule}\0${f.messageId}\0${text}`).digest('hex').slice(0, 16);
+  return sha256Hex(`${f.rule}\0${f.messageId}\0${text}`).slice(0, 16);
 }
 
 const keyOf = (rule: string, file: string, fp: string): string => `${rule}\0${file}\0${fp}`;

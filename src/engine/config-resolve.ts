@@ -80,21 +80,47 @@ export interface Effective {
 
 /** The nearest `.shipshape.yaml` in `start` (a file's directory or a directory) or above it. */
 export function findConfig(start: string, names: readonly string[] = CONFIG_NAMES): string | null {
+  return findUp(start, names, null);
+}
+
+/**
+ * `findConfig` for a run over many files: each directory's answer is kept (per list of names), so
+ * files side by side, and their parent directories, are looked up once. It takes the file system as
+ * it was when first asked; make one per run.
+ */
+export function configFinder(): (start: string, names?: readonly string[]) => string | null {
+  const memo = new Map<string, string | null>();
+  return (start, names = CONFIG_NAMES) => findUp(start, names, memo);
+}
+
+function findUp(start: string, names: readonly string[], memo: Map<string, string | null> | null): string | null {
   let dir = resolve(start);
   try {
-    if (!statSync(dir).isDirectory()) dir = dirname(dir);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) dir = dirname(dir);
   } catch {
     dir = dirname(dir);
   }
+  const key = memo ? `${names.join('\0')}\0\0` : '';
+  const asked: string[] = [];
+  let found: string | null = null;
   for (;;) {
-    for (const n of names) {
-      const p = join(dir, n);
-      if (existsSync(p)) return p;
+    const known = memo?.get(key + dir);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    asked.push(dir);
+    const hit = names.find((n) => existsSync(join(dir, n)));
+    if (hit !== undefined) {
+      found = join(dir, hit);
+      break;
     }
     const up = dirname(dir);
-    if (up === dir) return null;
+    if (up === dir) break;
     dir = up;
   }
+  if (memo) for (const d of asked) memo.set(key + d, found);
+  return found;
 }
 
 export { compileGlob, globToRegExp };

@@ -4,15 +4,15 @@
  * report with the target branch's by it), `severity` and `location.path` / `location.lines.begin`.
  * Severities: error is `major`, warning `minor`, info `info`; a target not analysed is `blocker`.
  */
-import { createHash } from 'node:crypto';
 import type { Severity } from '../engine/types.js';
 import type { TargetResult } from './model.js';
 import { placeOf } from './xml.js';
 import { fixNote } from './model.js';
+import { sha256Hex } from '../util/sha256.js';
 
 const SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info' };
 
-const hash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 32);
+const hash = (s: string): string => sha256Hex(s).slice(0, 32);
 
 export function renderGitlab(results: readonly TargetResult[]): string {
   const issues: Record<string, unknown>[] = [];
