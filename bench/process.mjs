@@ -1,4 +1,4 @@
-// Whole processes, as a user runs them: one `node dist/cli.js` over every file of the real corpus
+// Whole processes, as a user runs them: one `node dist/cli.cjs` (the bin) over every file of the real corpus
 // against one `node` process running dockerfile-utils' validate() over the same files, and against
 // tally (the newest peer, a native binary) when its npm package installs. Every command runs once
 // per round, in turn (A/B alternating), so a load spike on this shared machine hits all of them
@@ -97,7 +97,7 @@ export async function processBenchmarks({ root, corpus, results, md, RUNS, media
   const tmp = mkdtempSync(join(tmpdir(), 'shipshape-bench-'));
   const timeFile = join(tmp, 'time.txt');
   const node = process.execPath;
-  const cli = join(root, 'dist/cli.js');
+  const cli = join(root, 'dist/cli.cjs'); // the package's bin
   const load = [loadavg()[0]];
   try {
     // 1. The corpus, whole processes.
@@ -149,7 +149,7 @@ export async function processBenchmarks({ root, corpus, results, md, RUNS, media
       '',
       '| command | files | wall ms | CPU ms | peak RSS MB | shipshape is faster by (wall) | (CPU) |',
       '|---|---|---|---|---|---|---|',
-      `| \`node dist/cli.js --format json --fail-on none FILES…\` (every file of \`../shared/corpus/real/\`) | ${files.length} | ${ms(c.shipshape.wallMs)} | ${ms(c.shipshape.cpuMs)} | ${ms(c.shipshape.peakRssMB)} | — | — |`,
+      `| \`node dist/cli.cjs --format json --fail-on none FILES…\` (every file of \`../shared/corpus/real/\`) | ${files.length} | ${ms(c.shipshape.wallMs)} | ${ms(c.shipshape.cpuMs)} | ${ms(c.shipshape.peakRssMB)} | — | — |`,
       `| \`node bench/dockerfile-utils-validate.cjs FILES…\` (dockerfile-utils \`validate()\` on each, JSON out) | ${files.length} | ${ms(c.dockerfileUtils.wallMs)} | ${ms(c.dockerfileUtils.cpuMs)} | ${ms(c.dockerfileUtils.peakRssMB)} | **${fmt(corpusRatio, 2)}x** | ${corpusCpuRatio === null ? '—' : `${fmt(corpusCpuRatio, 2)}x`} |`,
       ...(w.tally.skipped
         ? [`| tally | — | — | — | — | skipped: ${w.tally.skipped} | — |`]

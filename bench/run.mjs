@@ -168,16 +168,18 @@ function coldStart() {
   const firstRuns = mkdtempSync(join(tmpdir(), 'shipshape-first-run-'));
   let n = 0;
   const NODE = 'node -e ""';
-  const CACHED = 'shipshape (dist/cli.js), with its code cache';
+  const CACHED = 'shipshape (dist/cli.cjs, the bin), with its code cache';
+  const ESM = '`node dist/cli.js` (an ES module entry that runs dist/cli.cjs), with the code cache';
   const FIRST = 'shipshape, first run: an empty cache folder (compiles, then writes its code cache)';
   const NOCACHE = 'shipshape without its code cache (SHIPSHAPE_NO_CODE_CACHE=1: compiles, writes none)';
   const cmds = {
     [NODE]: [process.execPath, ['-e', '']],
-    [CACHED]: [process.execPath, [join(root, 'dist/cli.js'), '--fail-on', 'none', file]],
+    [CACHED]: [process.execPath, [join(root, 'dist/cli.cjs'), '--fail-on', 'none', file]],
+    [ESM]: [process.execPath, [join(root, 'dist/cli.js'), '--fail-on', 'none', file]],
     // A fresh cache folder every run: what the first run after an install costs (on a CI runner, every run).
-    [FIRST]: [process.execPath, [join(root, 'dist/cli.js'), '--fail-on', 'none', file], () => ({ SHIPSHAPE_CACHE_DIR: join(firstRuns, String(n++)) })],
-    [NOCACHE]: [process.execPath, [join(root, 'dist/cli.js'), '--fail-on', 'none', file], () => ({ SHIPSHAPE_NO_CODE_CACHE: '1' })],
-    'shipshape, a RUN that loads the shell grammar (bench/shell-run.Dockerfile), with its code cache': [process.execPath, [join(root, 'dist/cli.js'), '--fail-on', 'none', join(root, 'bench/shell-run.Dockerfile')]],
+    [FIRST]: [process.execPath, [join(root, 'dist/cli.cjs'), '--fail-on', 'none', file], () => ({ SHIPSHAPE_CACHE_DIR: join(firstRuns, String(n++)) })],
+    [NOCACHE]: [process.execPath, [join(root, 'dist/cli.cjs'), '--fail-on', 'none', file], () => ({ SHIPSHAPE_NO_CODE_CACHE: '1' })],
+    'shipshape, a RUN that loads the shell grammar (bench/shell-run.Dockerfile), with its code cache': [process.execPath, [join(root, 'dist/cli.cjs'), '--fail-on', 'none', join(root, 'bench/shell-run.Dockerfile')]],
     'dockerfile-utils lint': [process.execPath, [require.resolve('dockerfile-utils/bin/dockerfile-utils'), 'lint', file]],
     'dockerfilelint': [process.execPath, [join(root, 'node_modules/dockerfilelint/bin/dockerfilelint'), file]],
   };
@@ -220,7 +222,7 @@ function coldStart() {
   md.push(
     '## 2. Start-up: a first run, and a run with the code cache',
     '',
-    `One Dockerfile (\`sample-images/node-app/Dockerfile\`, whose RUN bodies are plain word lists, so the tree-sitter grammar does not load), ${runs} rounds after a warm-up, every command once per round in turn, median wall time; ratios are medians of the per-round ratios. \`dist/cli.js\` keeps V8's code cache of the CLI in \`~/.cache/shipshape/\` (written by the warm-up run), so the cached rows are what every run after the first costs; the first-run row gets an empty cache folder every time (\`SHIPSHAPE_CACHE_DIR\`), as a fresh install or a CI runner does. Load average (1 min) at the start and the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${results.machine.cpus} cores.`,
+    `One Dockerfile (\`sample-images/node-app/Dockerfile\`, whose RUN bodies are plain word lists, so the tree-sitter grammar does not load), ${runs} rounds after a warm-up, every command once per round in turn, median wall time; ratios are medians of the per-round ratios. \`dist/cli.cjs\` keeps V8's code cache of the CLI in \`~/.cache/shipshape/\` (written by the warm-up run), so the cached rows are what every run after the first costs; the first-run row gets an empty cache folder every time (\`SHIPSHAPE_CACHE_DIR\`), as a fresh install or a CI runner does. Load average (1 min) at the start and the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${results.machine.cpus} cores.`,
     '',
     '| command | median ms | ratio to `node -e ""` (median of the per-round ratios) |',
     '|---|---|---|',
