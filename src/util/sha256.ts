@@ -15,12 +15,11 @@ const primes = (n: number): number[] => {
 const frac32 = (x: number): number => ((x - Math.floor(x)) * 0x100000000) >>> 0;
 // The round constants: cube roots of the first 64 primes; the initial hash: square roots of the first 8.
 const P = primes(64);
-const K = Uint32Array.from(P, (p) => frac32(Math.cbrt(p)));
-const H0 = Uint32Array.from(P.slice(0, 8), (p) => frac32(Math.sqrt(p)));
-const W = new Uint32Array(64);
+const K = Int32Array.from(P, (p) => frac32(Math.cbrt(p)));
+const H0 = Int32Array.from(P.slice(0, 8), (p) => frac32(Math.sqrt(p)));
+const W = new Int32Array(64);
 const encoder = new TextEncoder();
 
-const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
 /** Hashes done in JavaScript before switching to node:crypto. */
 const SWITCH_AFTER = 256;
@@ -40,51 +39,64 @@ export function sha256Hex(text: string): string {
   return jsSha256Hex(text);
 }
 
-/** The JavaScript version (exported for the test). */
+/** The JavaScript version (exported for the test). Plain locals and byte arithmetic: a short run calls it before V8 optimizes it. */
 export function jsSha256Hex(text: string): string {
   const data = encoder.encode(text);
-  const bits = data.length * 8;
+  const n = data.length;
   // Message, a 1 bit, zeros, and the length in bits as a 64-bit big-endian number, in 64-byte blocks.
-  const blocks = Math.ceil((data.length + 9) / 64);
+  const blocks = Math.ceil((n + 9) / 64);
   const buf = new Uint8Array(blocks * 64);
   buf.set(data);
-  buf[data.length] = 0x80;
-  const view = new DataView(buf.buffer);
-  view.setUint32(buf.length - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(buf.length - 4, bits >>> 0);
-  const h = H0.slice();
-  for (let off = 0; off < buf.length; off += 64) {
-    for (let t = 0; t < 16; t++) W[t] = view.getUint32(off + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const a = W[t - 15]!;
-      const b = W[t - 2]!;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      W[t] = (W[t - 16]! + s0 + W[t - 7]! + s1) >>> 0;
+  buf[n] = 0x80;
+  const hi = Math.floor(n / 0x20000000);
+  const lo = (n * 8) >>> 0;
+  const end = buf.length;
+  buf[end - 8] = hi >>> 24;
+  buf[end - 7] = (hi >>> 16) & 0xff;
+  buf[end - 6] = (hi >>> 8) & 0xff;
+  buf[end - 5] = hi & 0xff;
+  buf[end - 4] = lo >>> 24;
+  buf[end - 3] = (lo >>> 16) & 0xff;
+  buf[end - 2] = (lo >>> 8) & 0xff;
+  buf[end - 1] = lo & 0xff;
+  let h0 = H0[0]!, h1 = H0[1]!, h2 = H0[2]!, h3 = H0[3]!, h4 = H0[4]!, h5 = H0[5]!, h6 = H0[6]!, h7 = H0[7]!;
+  for (let off = 0; off < end; off += 64) {
+    for (let t = 0; t < 16; t++) {
+      const i = off + t * 4;
+      W[t] = (buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
+    for (let t = 16; t < 64; t++) {
+      const x = W[t - 15]!;
+      const y = W[t - 2]!;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      W[t] = (W[t - 16]! + s0 + W[t - 7]! + s1) | 0;
+    }
+    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
     for (let t = 0; t < 64; t++) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! + W[t]!) >>> 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g;
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t]! + W[t]!) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g;
       g = f;
       f = e;
-      e = (d + t1) >>> 0;
+      e = (d + t1) | 0;
       d = c;
       c = b;
       b = a;
-      a = (t1 + t2) >>> 0;
+      a = (t1 + t2) | 0;
     }
-    h[0] = h[0]! + a;
-    h[1] = h[1]! + b;
-    h[2] = h[2]! + c;
-    h[3] = h[3]! + d;
-    h[4] = h[4]! + e;
-    h[5] = h[5]! + f;
-    h[6] = h[6]! + g;
-    h[7] = h[7]! + hh;
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
+    h5 = (h5 + f) | 0;
+    h6 = (h6 + g) | 0;
+    h7 = (h7 + h) | 0;
   }
-  let hex = '';
-  for (const x of h) hex += x.toString(16).padStart(8, '0');
-  return hex;
+  return hex8(h0) + hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4) + hex8(h5) + hex8(h6) + hex8(h7);
 }
+
+const hex8 = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
