@@ -87,8 +87,14 @@ export function directoryReader(root: string): ContextReader {
 export function cachingReader(reader: ContextReader): ContextReader {
   const texts = new Map<string, string | null>();
   const found = new Map<string, boolean>();
+  const lists = new Map<string, string[] | null>();
   return {
     root: reader.root,
+    list(relative) {
+      let l = lists.get(relative);
+      if (l === undefined) lists.set(relative, (l = reader.list(relative)));
+      return l && [...l];
+    },
     read(relative) {
       let t = texts.get(relative);
       if (t === undefined) texts.set(relative, (t = reader.read(relative)));
