@@ -157,7 +157,7 @@ export async function processBenchmarks({ root, corpus, results, md, RUNS, media
     const ms = (x) => (x === null ? '—' : fmt(x, 0));
     const w = results.wholeProcess;
     md.push(
-      '## Whole processes, as a user runs them',
+      '## 1. Whole processes, as a user runs them',
       '',
       `What a user waits for: a process starts, reads the files once, writes its report and exits. ${rounds} rounds after a warm-up round, every command once per round in turn (A/B alternating); medians; ratios are medians of the per-round ratios (above 1: shipshape is faster). CPU is user + system time and peak RSS the maximum resident set size, both from \`/usr/bin/time\`. Load average (1 min) at the start, after the corpus rows and at the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${results.machine.cpus} cores.`,
       '',

@@ -110,6 +110,50 @@ export function chart({ title, xLabel, yLabel, series, logY = false, xTicks, xFm
   return out.join('\n');
 }
 
+
+/**
+ * The section's text from the measured points. Linear or not: a least-squares line over the points
+ * of the upper half (below them Node's start and the bundle dominate), and where the curve bends on
+ * the log-log chart: the size at which the size-proportional part equals the fixed part (intercept / slope).
+ */
+export function scalingMarkdown(sc, fmt, cpus) {
+  const { runs, loadAverage: load, dockerfileSize: sizes, stages } = sc;
+  const okSizes = sizes.filter((s) => !s.refused);
+  const okStages = stages.filter((s) => !s.refused);
+  const curve = (pts) => {
+    const upper = pts.slice(Math.floor(pts.length / 2));
+    const f = fit(upper);
+    return { ...f, from: upper[0].x, bend: f.b > 0 ? f.a / f.b : null };
+  };
+  const size = curve(okSizes.map((s) => ({ x: s.bytes / (1 << 20), y: s.wallMs })));
+  const st = curve(okStages.map((s) => ({ x: s.stages, y: s.wallMs })));
+  sc.fits = { dockerfileSize: size, stages: st };
+  const refused = sizes.find((s) => s.refused);
+  const rss = (pts) => `peak RSS from ${fmt(Math.min(...pts.map((s) => s.peakRssMB)), 0)} to ${fmt(Math.max(...pts.map((s) => s.peakRssMB)), 0)} MB`;
+  return [
+    '## 7. Scaling curves (Dockerfiles)',
+    '',
+    `One whole CLI process (\`node dist/cli.cjs --format json --fail-on none FILE\`) per generated Dockerfile (\`bench/scaling.mjs\`: a single stage of repeated blocks of ENV, an \`apt-get install\` RUN, COPY, a RUN with an \`if\`/\`for\` script that needs the shell grammar, WORKDIR; or N stages each built on the one before and copying from the one before that), ${runs} runs after a warm-up, alternating with \`node -e 0\`; medians. Peak RSS from \`/usr/bin/time\`. Load average (1 min) at the start and the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${cpus} cores: on a machine this busy, the small points (where Node's start dominates) move by a few hundred ms from run to run, as the \`node -e 0\` column shows.`,
+    '',
+    '![time against Dockerfile size](perf/dockerfile-size-time.svg) ![peak memory against Dockerfile size](perf/dockerfile-size-memory.svg)',
+    '',
+    '| Dockerfile size | lines | wall ms | `node -e 0` ms | peak RSS MB |',
+    '|---|---|---|---|---|',
+    ...sizes.map((s) => (s.refused ? `| ${fmtBytes(s.bytes)} | ${s.lines} | refused: ${esc(s.refused)} | — | — |` : `| ${fmtBytes(s.bytes)} | ${s.lines} | ${fmt(s.wallMs, 0)} | ${fmt(s.nodeMs, 0)} | ${fmt(s.peakRssMB, 0)} |`)),
+    '',
+    `Linear from ${fmtBytes(Math.round(size.from * (1 << 20)))} up: ${fmt(size.b, 0)} ms per MB + ${fmt(size.a, 0)} ms (least squares over those points, R² ${fmt(size.r2, 3)}). It bends (the file starts to cost as much as the process's fixed part) near ${size.bend === null ? '—' : fmtBytes(Math.round((size.bend * (1 << 20)) / 1024) * 1024)}; below that the curve is flat. Memory: ${rss(okSizes)}, growing with the file (the model, the shell trees and the findings are held until the report is written). The curve stops at ${fmtBytes(okSizes[okSizes.length - 1].bytes)} by default (4 and 8 MB would take several minutes per point on this machine; \`BENCH_SCALING_MAX_KB=8192\` runs 4 and 8 MB too).${refused ? ` The ${fmtBytes(refused.bytes)} file is refused (${esc(refused.refused)}), so the curve stops there.` : ''}`,
+    '',
+    '![time against stages](perf/stages-time.svg) ![peak memory against stages](perf/stages-memory.svg)',
+    '',
+    '| stages | bytes | wall ms | `node -e 0` ms | peak RSS MB |',
+    '|---|---|---|---|---|',
+    ...stages.map((s) => (s.refused ? `| ${s.stages} | ${s.bytes} | refused: ${esc(s.refused)} | — | — |` : `| ${s.stages} | ${s.bytes} | ${fmt(s.wallMs, 0)} | ${fmt(s.nodeMs, 0)} | ${fmt(s.peakRssMB, 0)} |`)),
+    '',
+    `Linear from ${st.from} stages up: ${fmt(st.b, 2)} ms per stage + ${fmt(st.a, 0)} ms (R² ${fmt(st.r2, 3)}); it bends near ${st.bend === null ? '—' : fmt(st.bend, 0)} stages, below which the stages cost less than the process's fixed part. Memory: ${rss(okStages)}.`,
+    '',
+  ];
+}
+
 const KB = 1024;
 const fmtBytes = (b) => (b >= 1 << 20 ? `${b / (1 << 20)} MB` : `${b / KB} KB`);
 
@@ -153,9 +197,9 @@ export async function scalingBenchmarks({ root, results, md, median, fmt, runs =
     }
     load.push(loadavg()[0]);
     results.scaling = { runs, loadAverage: load, dockerfileSize: sizes, stages };
-
     const okSizes = sizes.filter((s) => !s.refused);
     const okStages = stages.filter((s) => !s.refused);
+
     const dir = join(root, 'docs/perf');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
@@ -175,41 +219,7 @@ export async function scalingBenchmarks({ root, results, md, median, fmt, runs =
       chart({ title: 'Peak memory against number of stages', xLabel: 'stages (log scale)', yLabel: 'peak RSS, MB', xTicks: okStages.map((s) => s.stages), series: [{ name: 'shipshape --format json FILE', points: okStages.map((s) => ({ x: s.stages, y: s.peakRssMB })) }] }),
     );
 
-    // Linear or not: a least-squares line over the points past Node's start, and the time per unit
-    // between successive points (constant for a linear curve).
-    const describeCurve = (pts, unit) => {
-      const big = pts.filter((p) => p.y - pts[0].y > 0);
-      const f = fit(pts.map((p) => ({ x: p.x, y: p.y })));
-      const per = [];
-      for (let i = 1; i < pts.length; i++) per.push((pts[i].y - pts[i - 1].y) / (pts[i].x - pts[i - 1].x));
-      return { slope: f.b, intercept: f.a, r2: f.r2, perStep: per, n: big.length, unit };
-    };
-    const sizeCurve = describeCurve(okSizes.map((s) => ({ x: s.bytes / (1 << 20), y: s.wallMs })), 'MB');
-    const stageCurve = describeCurve(okStages.map((s) => ({ x: s.stages, y: s.wallMs })), 'stage');
-    results.scaling.fits = { dockerfileSize: sizeCurve, stages: stageCurve };
-    const refused = sizes.find((s) => s.refused);
-    md.push(
-      '## 7. Scaling curves (Dockerfiles)',
-      '',
-      `One whole CLI process (\`node dist/cli.cjs --format json --fail-on none FILE\`) per generated Dockerfile (\`bench/scaling.mjs\`: a single stage of repeated blocks of ENV, an \`apt-get install\` RUN, COPY, a RUN with an \`if\`/\`for\` script that needs the shell grammar, WORKDIR; or N stages each built on the one before and copying from the one before that), ${runs} runs after a warm-up, alternating with \`node -e 0\`; medians. Peak RSS from \`/usr/bin/time\`. Load average (1 min) at the start and the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${results.machine.cpus} cores.`,
-      '',
-      '![time against Dockerfile size](perf/dockerfile-size-time.svg) ![peak memory against Dockerfile size](perf/dockerfile-size-memory.svg)',
-      '',
-      '| Dockerfile size | lines | wall ms | `node -e 0` ms | peak RSS MB |',
-      '|---|---|---|---|---|',
-      ...sizes.map((s) => (s.refused ? `| ${fmtBytes(s.bytes)} | ${s.lines} | refused: ${esc(s.refused)} | — | — |` : `| ${fmtBytes(s.bytes)} | ${s.lines} | ${fmt(s.wallMs, 0)} | ${fmt(s.nodeMs, 0)} | ${fmt(s.peakRssMB, 0)} |`)),
-      '',
-      `Least-squares line of wall time against size: ${fmt(sizeCurve.slope, 0)} ms per MB + ${fmt(sizeCurve.intercept, 0)} ms (R² ${fmt(sizeCurve.r2, 3)}); time per MB between successive points: ${sizeCurve.perStep.map((x) => fmt(x, 0)).join(', ')} ms. Peak RSS from ${fmt(Math.min(...okSizes.map((s) => s.peakRssMB)), 0)} to ${fmt(Math.max(...okSizes.map((s) => s.peakRssMB)), 0)} MB. The curve stops at ${fmtBytes(okSizes[okSizes.length - 1].bytes)} by default (a larger Dockerfile takes minutes per run here; \`BENCH_SCALING_MAX_KB=8192\` runs 4 and 8 MB too).${refused ? ` The ${fmtBytes(refused.bytes)} file is refused (${esc(refused.refused)}), so the curve stops there.` : ''}`,
-      '',
-      '![time against stages](perf/stages-time.svg) ![peak memory against stages](perf/stages-memory.svg)',
-      '',
-      '| stages | bytes | wall ms | `node -e 0` ms | peak RSS MB |',
-      '|---|---|---|---|---|',
-      ...stages.map((s) => (s.refused ? `| ${s.stages} | ${s.bytes} | refused: ${esc(s.refused)} | — | — |` : `| ${s.stages} | ${s.bytes} | ${fmt(s.wallMs, 0)} | ${fmt(s.nodeMs, 0)} | ${fmt(s.peakRssMB, 0)} |`)),
-      '',
-      `Least-squares line of wall time against stages: ${fmt(stageCurve.slope, 2)} ms per stage + ${fmt(stageCurve.intercept, 0)} ms (R² ${fmt(stageCurve.r2, 3)}); time per stage between successive points: ${stageCurve.perStep.map((x) => fmt(x, 2)).join(', ')} ms.`,
-      '',
-    );
+    md.push(...scalingMarkdown(results.scaling, fmt, results.machine.cpus));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -226,6 +236,18 @@ if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFile
   };
   const results = { machine: { cpus: cpus().length } };
   const md = [];
+  if (process.argv.includes('--markdown-from-results')) {
+    // Rewrites section 7 of docs/performance.md from bench/results.json (after a change to this text).
+    const saved = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8'));
+    const text = scalingMarkdown(saved.scaling, (x, d = 1) => x.toFixed(d), saved.machine.cpus).join('\n');
+    const docPath = join(root, 'docs/performance.md');
+    const doc = readFileSync(docPath, 'utf8');
+    const a = doc.indexOf('## 7. Scaling curves');
+    const b = doc.indexOf('\n## 8.', a);
+    writeFileSync(docPath, doc.slice(0, a) + text + doc.slice(b));
+    writeFileSync(join(root, 'bench/results.json'), JSON.stringify(saved, null, 2) + '\n');
+    process.exit(0);
+  }
   if (!existsSync(join(root, 'dist/cli.cjs'))) throw new Error('dist/cli.cjs is missing: run npm run build');
   await scalingBenchmarks({ root, results, md, median, fmt: (x, d = 1) => x.toFixed(d), runs: Number(process.env.BENCH_RUNS ?? 3) });
   console.log(md.join('\n'));
