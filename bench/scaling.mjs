@@ -47,11 +47,14 @@ export function dockerfileOfStages(n) {
   return out.join('\n');
 }
 
+/** One run: wall ms, and peak RSS in MB when /usr/bin/time is there (NaN otherwise). */
 function runOnce(cmd, args, timeFile) {
+  const time = existsSync('/usr/bin/time');
+  const opts = { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 };
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+  const r = time ? spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%M', cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const wall = performance.now() - t0;
-  const rss = Number(/(\d+)\s*$/.exec(readFileSync(timeFile, 'utf8'))?.[1] ?? NaN) / 1024;
+  const rss = time ? Number(/(\d+)\s*$/.exec(readFileSync(timeFile, 'utf8'))?.[1] ?? NaN) / 1024 : NaN;
   return { wall, rss, status: r.status, stderr: r.stderr ?? '' };
 }
 
@@ -206,7 +209,8 @@ export async function scalingBenchmarks({ root, results, md, median, fmt, runs =
       join(dir, 'dockerfile-size-time.svg'),
       chart({ title: 'Whole CLI process against Dockerfile size', xLabel: 'Dockerfile size (log scale)', yLabel: 'wall time, ms (log scale)', logY: true, xTicks: okSizes.map((s) => s.bytes), xFmt: fmtBytes, series: [{ name: 'shipshape --format json FILE', points: okSizes.map((s) => ({ x: s.bytes, y: s.wallMs })) }, { name: 'node -e 0', points: okSizes.map((s) => ({ x: s.bytes, y: s.nodeMs })) }] }),
     );
-    writeFileSync(
+    const haveRss = [...okSizes, ...okStages].every((s) => Number.isFinite(s.peakRssMB));
+    if (haveRss) writeFileSync(
       join(dir, 'dockerfile-size-memory.svg'),
       chart({ title: 'Peak memory against Dockerfile size', xLabel: 'Dockerfile size (log scale)', yLabel: 'peak RSS, MB', xTicks: okSizes.map((s) => s.bytes), xFmt: fmtBytes, series: [{ name: 'shipshape --format json FILE', points: okSizes.map((s) => ({ x: s.bytes, y: s.peakRssMB })) }] }),
     );
@@ -214,7 +218,7 @@ export async function scalingBenchmarks({ root, results, md, median, fmt, runs =
       join(dir, 'stages-time.svg'),
       chart({ title: 'Whole CLI process against number of stages', xLabel: 'stages (log scale)', yLabel: 'wall time, ms (log scale)', logY: true, xTicks: okStages.map((s) => s.stages), series: [{ name: 'shipshape --format json FILE', points: okStages.map((s) => ({ x: s.stages, y: s.wallMs })) }, { name: 'node -e 0', points: okStages.map((s) => ({ x: s.stages, y: s.nodeMs })) }] }),
     );
-    writeFileSync(
+    if (haveRss) writeFileSync(
       join(dir, 'stages-memory.svg'),
       chart({ title: 'Peak memory against number of stages', xLabel: 'stages (log scale)', yLabel: 'peak RSS, MB', xTicks: okStages.map((s) => s.stages), series: [{ name: 'shipshape --format json FILE', points: okStages.map((s) => ({ x: s.stages, y: s.peakRssMB })) }] }),
     );
