@@ -1,6 +1,6 @@
 /**
  * The one analysis entry. Resolved targets go in: a Dockerfile with its build context, an image
- * archive, an image with the Dockerfile that built it. One result per target comes out, ready for
+ * archive, an image with the Dockerfile that built it, Kubernetes manifests (`analyze-manifests.ts`). One result per target comes out, ready for
  * any reporter. The CLI, the GitHub Action, the conformance and precision runners and every other
  * front end call this module; none of them runs checks by itself.
  *
@@ -25,6 +25,7 @@ import type { ImageReadOptions, ImageTarget } from './image/read-images.js';
 import type { OpenedSource, SourceOptions } from './image/sources/index.js';
 import type { Input } from './targets.js';
 import type { TargetResult } from './report/model.js';
+import type { ManifestJob, PairingSources } from './analyze-manifests.js';
 import { checks as allChecks } from '../checks/index.js';
 
 export { allChecks as checks };
@@ -135,6 +136,8 @@ export interface RunRequest {
    * Dockerfile is fixed too, with what its image knows (users, digests).
    */
   fix?: readonly FixKind[];
+  /** For manifest targets: image archives to match their containers against (`--image`). */
+  images?: readonly string[];
   /** For images in a registry, the engine or a layout directory: pull policy, credentials, timeouts. */
   sources?: SourceOptions;
 }
@@ -182,13 +185,21 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   // Image targets are read first: what they know (users, digests) serves the fixes of the Dockerfiles.
   const slots: AnalyzedTarget[][] = inputs.map(() => []);
   const knownImages: KnownImage[] = [];
+  // Manifests are analyzed last, against the images and Dockerfiles the other targets were.
+  const manifests: { at: number; job: ManifestJob }[] = [];
+  const pairing: PairingSources | null = inputs.some((i) => i.kind === 'manifest') ? { images: [], dockerfiles: built ? [{ facts: built, file: built.path }] : [] } : null;
   const order = [...inputs.keys()].sort((a, b) => Number(inputs[b]!.kind === 'image') - Number(inputs[a]!.kind === 'image'));
   for (const at of order) {
     const input = inputs[at]!;
     const results = slots[at]!;
-    const { checks, severity, settings: configured, failOn, target, config, notes, baseline } = await setup(input.path === '<stdin>' ? null : input.path);
+    const { checks, severity, settings: configured, failOn, target, config, notes, baseline, images } = await setup(input.path === '<stdin>' ? null : input.path);
     const settings = request.baseFindings ? { ...configured, baseFindings: true } : configured;
     const about = { failOn, ...(config ? { config } : {}), ...(baseline ? { baseline } : {}) };
+    if (input.kind === 'manifest') {
+      manifests.push({ at, job: { path: input.path, text: input.text, checks, settings, images, ...(severity ? { severity } : {}) } });
+      results.push({ path: input.path, kind: 'manifest', error: null, findings: [], ...about, notes });
+      continue;
+    }
     if (input.kind === 'error') {
       results.push({ path: input.path, kind: input.targetKind, error: input.message, findings: [], ...about, notes });
       continue;
@@ -206,6 +217,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
           results.push({ path: one.path, kind: 'image', error: null, findings: one.findings, ...about, notes: [...notes, ...(opened?.notes ?? []), ...one.notes] });
           knownImages.push(await knownImage(one.image, built !== null));
         }
+        pairing?.images.push(...r.results.map((one) => ({ image: one.image, file: one.path })));
       } catch (e) {
         if (!(e instanceof ImageReadError)) throw e;
         results.push({ path: input.path, kind: 'image', error: e.message, findings: [], ...about, notes });
@@ -248,6 +260,16 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     const lineText = (file: string | null, n: number): string | null => (file === null ? (dockerfileLines ? (dockerfileLines[n - 1]?.replace(/\r$/, '') ?? null) : facts.lines.lineText(n)) : (scriptLines.get(file)?.[n - 1] ?? null));
     for (const f of result.findings) f.fingerprint = fingerprint(f, fingerprintText(f, lineText));
     results.push(result);
+    pairing?.dockerfiles.push({ facts, file: input.path });
+  }
+  if (pairing && manifests.length > 0) {
+    const { analyzeManifestJobs } = await import('./analyze-manifests.js');
+    const out = await analyzeManifestJobs(manifests.map((m) => m.job), pairing, { ...(request.images ? { imageFiles: request.images } : {}), ...(request.platform ? { platform: request.platform } : {}) });
+    if ('usage' in out) throw new UsageError(out.usage);
+    out.results.forEach((r, i) => {
+      const target = slots[manifests[i]!.at]![0]!;
+      Object.assign(target, { error: r.error, findings: r.findings, notes: [...target.notes, ...r.notes] });
+    });
   }
   if (request.fix && request.dockerfile && built && !inputs.some((i) => i.kind === 'dockerfile' && i.path === request.dockerfile)) {
     // `--fix --dockerfile Dockerfile app.tar`: the Dockerfile is fixed with what the image knows.
@@ -391,6 +413,7 @@ export async function configLoader(request: RunRequest = {}) {
       config: loaded ? { path: loaded.path, kind: loaded.kind ?? 'shipshape' } : null,
       baseline: loaded?.config.baseline ? resolvePath(loaded.dir, loaded.config.baseline) : null,
       notes,
+      images: eff.images,
     };
   };
 }

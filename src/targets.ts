@@ -1,4 +1,4 @@
-/** Turns command-line targets into inputs: Dockerfile text with its context, or an image archive. */
+/** Turns command-line targets into inputs: Dockerfile text with its context, an image archive, or Kubernetes manifests. */
 import { statSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { StdinSource } from './stdin.js';
@@ -7,6 +7,7 @@ import { globToRegExp, isGlob } from './util/glob.js';
 import { buildFilesAbove, walkRepository } from './repo/discover.js';
 import type { BuildDecl } from './repo/builds.js';
 import { bareReference, isOciLayout, transportOf, type ImageSourceSpec } from './image/sources/reference.js';
+import { manifestInput, manifestsIn, MAX_MANIFEST_BYTES, type ManifestInput } from './targets-manifests.js';
 
 export const MAX_DOCKERFILE_BYTES = 8 * 1024 * 1024;
 
@@ -25,7 +26,8 @@ export interface BuildVariant {
 export type Input =
   | { kind: 'dockerfile'; path: string; text: string; contextDir: string | null; build?: BuildVariant }
   | { kind: 'image'; path: string; stream?: { head: Buffer; rest: AsyncIterable<Buffer> }; source?: ImageSourceSpec }
-  | { kind: 'error'; path: string; targetKind: 'dockerfile' | 'image'; message: string };
+  | ManifestInput
+  | { kind: 'error'; path: string; targetKind: 'dockerfile' | 'image' | 'manifest'; message: string };
 
 /** The kind of a file from its first bytes: tar (ustar magic), gzip, zstd, or text. */
 export function sniff(head: Buffer): 'tar' | 'gzip' | 'zstd' | 'binary' | 'text' {
@@ -82,10 +84,12 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
       const src = stdin();
       const k = sniff(src.head.subarray(0, 512));
       if (k === 'tar' || k === 'gzip' || k === 'zstd') return [{ kind: 'image', path: '<stdin>', stream: { head: src.head, rest: src.rest() } }];
-      data = src.readAll(MAX_DOCKERFILE_BYTES);
+      data = src.readAll(MAX_MANIFEST_BYTES);
     } catch (e) {
       return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin>: ${describe(e)}` }];
     }
+    const manifest = manifestInput('<stdin>', data);
+    if (manifest) return [manifest];
     const t = dockerfileText(data);
     if ('error' in t) return [{ kind: 'error', path: '<stdin>', targetKind: 'dockerfile', message: `<stdin>: ${t.error}` }];
     return [{ kind: 'dockerfile', path: '<stdin>', text: t.text, contextDir }];
@@ -103,9 +107,11 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   if (st.isDirectory() && isOciLayout(target)) return [{ kind: 'image', path: target, source: { kind: 'oci-dir', dir: target } }];
   if (st.isDirectory()) {
     // The directory's Dockerfiles, searched as `resolveTargets` searches a directory (without compose and bake builds).
-    const files = walkRepository(target).dockerfiles;
-    if (files.length === 0) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: no Dockerfile, Containerfile, *.Dockerfile or Dockerfile.* in this directory or below` }];
-    return files.flatMap((f) => resolveTarget(f, contextDir, stdin));
+    const found = walkRepository(target);
+    const skipped: string[] = [];
+    const manifests = manifestsIn(found.manifests, skipped);
+    if (found.dockerfiles.length === 0 && manifests.length === 0) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${nothingFound(skipped)}` }];
+    return [...found.dockerfiles.flatMap((f) => resolveTarget(f, contextDir, stdin)), ...manifests];
   }
   if (!st.isFile()) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: not a regular file` }];
   // A file of a Dockerfile's size is read once, whole; a larger one (an image archive) only its head.
@@ -125,6 +131,8 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   }
   if (isUtf16(head)) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: ${UTF16}` }];
   if (k === 'binary') return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is a binary file, not a Dockerfile or an image archive` }];
+  const manifest = manifestInput(target, head, st.size);
+  if (manifest) return [manifest];
   if (st.size > MAX_DOCKERFILE_BYTES) return [{ kind: 'error', path: target, targetKind: 'dockerfile', message: `${target}: is ${(st.size / 1048576).toFixed(1)} MB; a Dockerfile larger than ${MAX_DOCKERFILE_BYTES / 1048576} MB is not analyzed` }];
   let buf: Buffer;
   try {
@@ -298,9 +306,22 @@ async function resolveDirectory(dir: string, options: ResolveOptions, cliExclude
     }
     add(shown(abs), abs);
   }
+  const skipped: string[] = [];
+  out.inputs.push(...manifestsIn(found.manifests, skipped));
+  if (skipped.length) out.notes.push(helmNote(skipped));
   if (out.inputs.length === before) {
-    out.inputs.push({ kind: 'error', path: dir, targetKind: 'dockerfile', message: `${dir}: no Dockerfile, Containerfile, *.Dockerfile or Dockerfile.* in this directory or below` });
+    out.inputs.push({ kind: 'error', path: dir, targetKind: 'dockerfile', message: `${dir}: ${nothingFound(skipped)}` });
   }
 }
 
 const isWithin = (dir: string, p: string): boolean => p === dir || p.startsWith(dir + sep);
+
+/** Why a directory gave no target. */
+function nothingFound(skipped: readonly string[]): string {
+  return `no Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* or Kubernetes manifest in this directory or below${skipped.length ? `; ${skipped.length} unrendered Helm template${skipped.length === 1 ? '' : 's'} skipped (${skipped[0]}${skipped.length > 1 ? ', …' : ''}): render the chart and pipe it in (\`helm template RELEASE CHART | shipshape -\`)` : ''}`;
+}
+
+/** The note for Helm chart templates a directory run passed over. */
+function helmNote(skipped: readonly string[]): string {
+  return `${skipped.length} unrendered Helm template${skipped.length === 1 ? '' : 's'} skipped (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}); render the chart and pipe it in: \`helm template RELEASE CHART | shipshape -\``;
+}

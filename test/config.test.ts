@@ -88,7 +88,7 @@ describe('.shipshape.yaml', () => {
   });
 
   const errors: [string, string, RegExp][] = [
-    ['an unknown key', 'ignored: [tags]\n', /^shipshape: \S+\.shipshape\.yaml: ignored: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels, overrides, exclude, baseline\)\n$/],
+    ['an unknown key', 'ignored: [tags]\n', /^shipshape: \S+\.shipshape\.yaml: ignored: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels, overrides, exclude, baseline, images\)\n$/],
     ['an unknown key in an override', "overrides:\n  'a/**':\n    failon: error\n", /^shipshape: \S+\.shipshape\.yaml: overrides\.a\/\*\*\.failon: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels\)\n$/],
     ['a bad severity', 'severity:\n  pid1: fatal\n', /^shipshape: \S+\.shipshape\.yaml: severity\.pid1: .*"error"\|"warning"\|"info".*\n$/],
     ['a bad failOn', 'failOn: always\n', /^shipshape: \S+\.shipshape\.yaml: failOn: .*\n$/],

@@ -7,6 +7,7 @@ import { renderAllDocs } from '../src/engine/docs.js';
 import { fixedExamples } from '../scripts/fix-examples.js';
 import { CATEGORIES } from '../src/engine/types.js';
 import { findingsOf } from './helpers/tester.js';
+import { containerFindingsOf } from './helpers/container-tester.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -42,18 +43,21 @@ describe('registry', () => {
     }
   });
 
-  it('tests each check in the test file of its category (test/checks/<category>.test.ts), with a table of cases', () => {
+  it('tests each check in the test file of its category (test/checks/<category>.test.ts or <category>-containers.test.ts), with a table of cases', () => {
     const missing: string[] = [];
     const imageTests = readdirSync(join(root, 'test/image')).filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(join(root, 'test/image', f), 'utf8')).join('\n');
     for (const c of checks) {
+      // The Kubernetes container tables may live in test/checks/<category>-containers.test.ts.
+      const text = [`${c.category}.test.ts`, `${c.category}-containers.test.ts`].map((f) => join(root, 'test/checks', f)).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+      const name = new RegExp(`^import (\\w+) from '\\.\\./\\.\\./checks/${c.id}\\.js';$`, 'm').exec(text)?.[1];
+      // A check of Kubernetes containers has a table of manifests (testContainerCheck) in its category's file.
+      if (c.container && (!name || !new RegExp(`testContainerCheck\\(${name},`).test(text))) missing.push(`${c.id} (containers)`);
+      if (!c.dockerfile && !c.image) continue;
       // An image-only check is tested on images (test/image/), by its id.
       if (!c.dockerfile) {
         if (!imageTests.includes(`'${c.id}'`) && !imageTests.includes(`checks/${c.id}.js`)) missing.push(c.id);
         continue;
       }
-      const file = join(root, 'test/checks', `${c.category}.test.ts`);
-      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-      const name = new RegExp(`^import (\\w+) from '\\.\\./\\.\\./checks/${c.id}\\.js';$`, 'm').exec(text)?.[1];
       if (!name || !new RegExp(`testCheck\\(${name},`).test(text)) missing.push(c.id);
     }
     expect(missing).toEqual([]);
@@ -61,6 +65,19 @@ describe('registry', () => {
 });
 
 describe('docs examples', () => {
+  it('gives every check of containers alone a manifest example', () => {
+    expect(checks.filter((c) => c.container && !c.dockerfile && !c.image && !c.docs.manifest).map((c) => c.id)).toEqual([]);
+  });
+  for (const c of checks.filter((x) => x.container && x.docs.manifest)) {
+    it(`${c.id}: the bad manifest fires and the good one is clean`, async () => {
+      const m = c.docs.manifest!;
+      const run = (manifest: string, dockerfile: string) => containerFindingsOf(c, { manifest, ...(m.image ? { image: m.image } : dockerfile.trim() ? { dockerfile, context: c.docs.context ?? {} } : {}) });
+      const bad = await run(m.bad, m.dockerfile ?? c.docs.bad);
+      expect(bad.length, `bad manifest of ${c.id} gives no finding`).toBeGreaterThan(0);
+      const good = await run(m.good, m.dockerfile ?? c.docs.good);
+      expect(good.map((f) => f.message)).toEqual([]);
+    });
+  }
   for (const c of checks.filter((x) => x.dockerfile)) {
     it(`${c.id}: the bad example fires and the good example is clean`, async () => {
       const bad = await findingsOf(c, c.docs.bad, c.docs.context);

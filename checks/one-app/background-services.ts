@@ -3,6 +3,7 @@ import { finalCommands } from '../../src/dockerfile/launch.js';
 import { servicesStarted, type ServiceStart } from '../../src/knowledge/processes.js';
 import { imageScripts } from '../../src/image/processes.js';
 import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
+import { launchPlace, manifestHop } from '../../src/pair/place.js';
 
 const messageFor = (s: ServiceStart): 'service' | 'background' | 'daemon' => s.how;
 
@@ -80,6 +81,18 @@ CMD ["php-fpm"]
           ...(severity ? { severity } : {}),
           detail: { ...originDetail(o), line },
         });
+      }
+    }
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      for (const hop of c.launch?.hops ?? []) {
+        if (!manifestHop(c, hop) || c.container.role === 'init') continue;
+        const where = hop.script ? `the script ${hop.script.imagePath} that ${c.label} runs` : `the command of ${c.label}`;
+        for (const s of servicesStarted(hop.body)) {
+          const at = hop.script ? { kind: 'script' as const, script: hop.script, range: s.command.nameRange } : { kind: 'manifest' as const, field: 'command' as const, range: s.command.nameRange };
+          ctx.report({ messageId: messageFor(s), data: { where, program: s.program }, ...launchPlace(c, at) });
+        }
       }
     }
   },

@@ -5,6 +5,7 @@ import { commandProcessManager, innermost, processManagerOf, unwrapArgv } from '
 import { jsonWordAt, usesS6Overlay } from '../../src/dockerfile/processes.js';
 import { hasS6Overlay, imageScripts, managedPrograms, type ManagedProgram } from '../../src/image/processes.js';
 import { baseSeverity, layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
+import { launchPlace, manifestMain } from '../../src/pair/place.js';
 
 /**
  * The process manager the last statement of a script hands over to (`exec supervisord -n`), also
@@ -31,6 +32,7 @@ export default defineCheck({
   messages: {
     command: '{keyword} starts the process manager {program}, which runs several programs in one container; give each program its own container',
     script: 'the entrypoint script ends by starting the process manager {program}, which runs several programs in one container; give each program its own container',
+    container: 'the command of {container} starts the process manager {program}, which runs several programs in one container; give each program its own container',
     imageCommand: 'the image {field} ({origin}) starts the process manager {program}, which runs several programs in one container; give each program its own container',
     imageScript: 'the entrypoint script {path} ({origin}) ends by starting the process manager {program}; give each program its own container',
     configs: '{path} ({origin}) configures {count} programs for {manager}: {names}; each belongs in its own container',
@@ -138,6 +140,14 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
         ...(severity ? { severity } : {}),
         detail: originDetail(o),
       });
+    }
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      const main = c.launch?.main;
+      if (!main || !manifestMain(c) || c.container.role === 'init') continue;
+      const pm = processManagerOf(main.name, main.argv, c.source?.image ? hasS6Overlay(c.source.image) : false);
+      if (pm) ctx.report({ messageId: 'container', data: { container: c.label, program: pm }, ...launchPlace(c, main.at) });
     }
   },
 });

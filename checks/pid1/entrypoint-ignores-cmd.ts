@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { settingOrigin } from '../../src/image/origin.js';
+import { settingPlace } from '../../src/pair/place.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 /** The script reads its arguments (`$0`, `$1`, `"$@"`), so the CMD words do reach something. */
@@ -21,6 +22,7 @@ export default defineCheck({
     shellForm: 'ENTRYPOINT in shell form ignores CMD (line {cmdLine}): Docker runs `/bin/sh -c "…"` and the CMD words only become $0 and arguments nobody reads; use the exec form',
     shC: 'ENTRYPOINT `{shell} -c` with a script that reads no arguments ignores CMD (line {cmdLine}); end the script with `exec "$@"` and add a `$0` word, or move the command into CMD',
     image: 'Entrypoint `{shell} -c …` reads no arguments, so Cmd ({cmd}) is never run; Entrypoint {origin}',
+    args: '{container}: args ({args}) go to {what}, which reads no arguments: they are never used; {fix}',
   },
   docs: {
     why: `With ENTRYPOINT in shell form (\`ENTRYPOINT /app/run --port 80\`) Docker starts
@@ -78,5 +80,22 @@ CMD ["--port", "8080"]
       ...(o.dockerfile ? { dockerfile: o.dockerfile } : {}),
       detail: { fromBase: o.fromBase },
     });
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      const args = c.container.args;
+      if (!args || args.items.length === 0) continue;
+      const shown = args.items.map((w) => w.value).join(' ');
+      const data = { container: c.label, args: shown.length > 40 ? `${shown.slice(0, 39)}…` : shown };
+      const command = c.container.command?.items.map((w) => w.value);
+      if (command) {
+        if (closedShC(command) !== null) ctx.report({ messageId: 'args', data: { ...data, what: `its command \`${command[0]} -c …\``, fix: 'put them in the command script, or end it with `exec "$@"` and pass a `$0` word' }, at: args.key });
+        continue;
+      }
+      const ep = c.source?.entrypoint;
+      if (!ep || closedShC(ep) === null) continue;
+      const shellForm = ep[0] === '/bin/sh' && ep.length === 3 && (c.source!.image ? true : c.source!.dockerfile !== null);
+      ctx.report({ messageId: 'args', data: { ...data, what: `the ENTRYPOINT of ${c.source!.label} (\`${ep[0]} -c …\`${shellForm ? ', the shell form' : ''})`, fix: 'set command: as well, or make the ENTRYPOINT exec form' }, ...settingPlace(c, 'entrypoint', args.key) });
+    }
   },
 });

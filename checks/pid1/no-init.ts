@@ -7,6 +7,7 @@ import type { DockerfileFacts } from '../../src/dockerfile/model.js';
 import { finalCommands } from '../../src/dockerfile/launch.js';
 import { stageChain, stageInstalls } from '../../src/dockerfile/stages.js';
 import { tiniFix } from '../../src/fix/launch-edits.js';
+import { launchPlace, longRunning, manifestHop } from '../../src/pair/place.js';
 
 const WHY: Record<StayReason, string> = {
   trap: 'its trap runs only after {program} exits',
@@ -77,6 +78,15 @@ ENTRYPOINT ["tini", "-g", "--", "sh", "-c", "worker & server & wait"]
       const t = imageTarget(ctx, where);
       const severity = baseSeverity(ctx, t);
       ctx.report({ messageId: 'noInit', data: data(hop, ` (${t.origin})`), image: t.image, ...(severity ? { severity } : {}), ...(t.dockerfile ? { dockerfile: t.dockerfile } : {}), detail: { fromBase: t.fromBase } });
+    }
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      // The pause process is PID 1 of a pod that shares its process namespace: it reaps, though it forwards nothing.
+      if (c.workload.pod.shareProcessNamespace?.value === true || !longRunning(c)) continue;
+      for (const { hop, where } of offending(c.launch)) {
+        if (manifestHop(c, hop)) ctx.report({ messageId: 'noInit', data: data(hop, ` (${c.label})`), ...launchPlace(c, where) });
+      }
     }
   },
 });

@@ -4,6 +4,7 @@ import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.
 import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 import { launcherFix } from '../../src/fix/launch-edits.js';
+import { launchPlace, manifestMain } from '../../src/pair/place.js';
 
 function launcher(launch: Launch | null | undefined): string | null {
   const main = launch?.main;
@@ -65,5 +66,12 @@ CMD ["node", "server.js"]
     const t = imageTarget(ctx, launch.main.at);
     const severity = baseSeverity(ctx, t);
     ctx.report({ messageId: 'launcher', data: { launcher: name, origin: ` (${t.origin})` }, image: t.image, ...(severity ? { severity } : {}), ...(t.dockerfile ? { dockerfile: t.dockerfile } : {}), detail: { fromBase: t.fromBase } });
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      const name = launcher(c.launch);
+      if (!name || !c.launch?.main || !manifestMain(c) || c.container.role === 'init') continue;
+      ctx.report({ messageId: 'launcher', data: { launcher: name, origin: ` (${c.label})` }, ...launchPlace(c, c.launch.main.at) });
+    }
   },
 });

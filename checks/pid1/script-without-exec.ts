@@ -5,6 +5,7 @@ import { imageTarget } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 import { safeFix } from '../../src/fix/edits.js';
 import { execPrefix } from '../../src/fix/launch-edits.js';
+import { launchPlace, longRunning, manifestHop } from '../../src/pair/place.js';
 
 /** Commands that end a script without being its program (the script is then not the long-running part). */
 const NOT_A_PROGRAM = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'unset', 'cd', 'exit', 'return', 'shift', 'source', '.', 'umask', 'ulimit', 'chmod', 'chown', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'sed', 'cat', 'test', '[', 'fi']);
@@ -70,6 +71,17 @@ CMD ["/app/server"]
       const data = { script: h.script!.imagePath, program: programOf(h), written: textOf(h), runBy: ` (${run.origin} runs it; the script is ${t.origin})` };
       const severity = baseSeverity(ctx, t);
       ctx.report({ messageId: 'noExec', data, image: t.image, ...(severity ? { severity } : {}), detail: { line: h.lastWritten!.range.line, entrypointFromBase: run.fromBase } });
+    }
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      if (!longRunning(c)) continue;
+      for (const h of offending(c.launch)) {
+        if (!manifestHop(c, h)) continue;
+        const place = launchPlace(c, { kind: 'script', script: h.script!, range: h.lastWritten!.range });
+        const data = { script: h.script!.imagePath, program: programOf(h), written: textOf(h), runBy: ` (the ${h.at.kind === 'manifest' ? h.at.field : 'command'} of ${c.label} runs it)` };
+        ctx.report({ messageId: 'noExec', data, ...place, ...(h.at.kind === 'manifest' ? { at: h.at.range } : {}) });
+      }
     }
   },
 });

@@ -6,6 +6,10 @@ import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
 import { safeFix } from '../../src/fix/edits.js';
 import { execPrefix } from '../../src/fix/launch-edits.js';
+import { busyboxSh, launchPlace, longRunning, manifestHop } from '../../src/pair/place.js';
+
+/** Commands that end at once: a script ending with one has nothing left running for SIGTERM to reach. */
+const SHORT_LIVED = new Set(['echo', 'printf', 'true', 'false', ':', 'exit', 'return', 'date', 'cat', 'ls', 'touch', 'mkdir', 'cp', 'mv', 'rm', 'chmod', 'chown', 'sed', 'test', '[']);
 
 /** Shells that exec a lone simple command of `-c` by themselves; dash (Debian's and Ubuntu's /bin/sh) does not. */
 const EXECS_LONE = new Set(['bash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -79,6 +83,20 @@ CMD ["sh", "-c", "node migrate.js && exec node server.js"]
       const data = { shell: f.hop.shellName, program: f.hop.last!.name || 'the program', origin: ` (${t.origin})` };
       const severity = f.lone ? 'info' : baseSeverity(ctx, t);
       ctx.report({ messageId: f.lone ? 'lone' : 'several', data, image: t.image, ...(severity ? { severity } : {}), ...(t.dockerfile ? { dockerfile: t.dockerfile } : {}), detail: { fromBase: t.fromBase } });
+    }
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      if (!longRunning(c)) continue;
+      for (const f of offending(c.launch)) {
+        // A last command that ends at once (`echo done`) leaves nothing for SIGTERM to stop.
+        if (!manifestHop(c, f.hop) || SHORT_LIVED.has(f.hop.last!.base)) continue;
+        const image = c.source?.image;
+        const busybox = image ? shellOf(image, f.hop.shellName) === 'busybox' : busyboxSh(c) === true;
+        if ((f.hop.shellName === 'sh' || f.hop.shellName === 'ash') && busybox) continue;
+        const data = { shell: f.hop.shellName, program: f.hop.last!.name || 'the program', origin: ` (${c.label}; the kubelet sends SIGKILL ${c.grace} s after SIGTERM)` };
+        ctx.report({ messageId: f.lone ? 'lone' : 'several', data, ...launchPlace(c, f.where), ...(f.lone ? { severity: 'info' as const } : {}) });
+      }
     }
   },
 });

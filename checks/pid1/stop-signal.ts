@@ -3,6 +3,7 @@ import { type Launch } from '../../src/knowledge/launch.js';
 import { dockerfileLaunch, dockerfileTarget } from '../../src/dockerfile/launch.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { imageTarget } from '../../src/image/launch.js';
+import { launchPlace, manifestMain } from '../../src/pair/place.js';
 
 /** Servers whose graceful stop is not SIGTERM (SIGTERM makes them drop connections at once). */
 const GRACEFUL: { test: RegExp; server: string; signal: string; images: RegExp }[] = [
@@ -61,5 +62,15 @@ CMD ["nginx", "-g", "daemon off;"]
     if (!g || !launch?.main || ctx.image.config.stopSignal) return;
     const t = imageTarget(ctx, launch.main.at);
     ctx.report({ messageId: 'signal', data: { server: g.server, signal: g.signal, origin: ` (${t.origin})` }, image: t.image, detail: { fromBase: t.fromBase } });
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      const g = server(c.launch);
+      const side = c.source;
+      // The image's STOPSIGNAL (containerd and CRI-O send it) or the pod's lifecycle.stopSignal decides.
+      if (!g || !side || !c.launch?.main || !manifestMain(c) || side.stopSignal || c.container.stopSignal || c.container.role === 'init') continue;
+      if (side.base && g.images.test(side.base.repository)) continue;
+      ctx.report({ messageId: 'signal', data: { server: g.server, signal: g.signal, origin: ` (${c.label}: its command starts ${g.server}, and ${side.label} sets no STOPSIGNAL; in Kubernetes 1.33+ lifecycle.stopSignal: ${g.signal} also does)` }, ...launchPlace(c, c.launch.main.at) });
+    }
   },
 });

@@ -1,11 +1,12 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Stage } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
-import { baseRunsAsNonRoot } from '../../src/knowledge/users.js';
+import { baseRunsAsNonRoot, isRootUser } from '../../src/knowledge/users.js';
 import { PROCESS_MANAGERS } from '../../src/knowledge/launch.js';
 import { baseUserIsNotRoot, declaresRoot, FULLY_DROPPING_SERVERS, sshServerIsPurpose, imageKind, isWindowsImage, lastUser, ROOT_DAEMONS, runtimeWords, SELF_DROPPING_SERVERS, stepDown } from '../../src/dockerfile/runtime.js';
 import { imageUser } from '../../src/image/users.js';
 import { originDetail, settingOrigin } from '../../src/image/origin.js';
+import { settingPlace } from '../../src/pair/place.js';
 
 export default defineCheck({
   id: 'user/root-user',
@@ -25,6 +26,7 @@ export default defineCheck({
       'the final stage never sets USER, so the container runs as root; for a {kind} image people often pass --user, but a non-root default (USER <uid>) costs nothing',
     imageNoUser: 'the image config sets no User, so the container runs as root: {origin}; add USER <uid> to the final stage',
     imageRoot: 'the image config User is {user}, so the container runs as root: {origin}',
+    runAsRoot: '{container} has runAsUser: 0 ({level} level), so it runs as root{image}; set a non-zero runAsUser',
   },
   docs: {
     why: `A process that runs as root inside a container is root on the host's kernel: one escape or
@@ -136,5 +138,15 @@ CMD ["/usr/local/bin/app"]
     if (u.raw === '') ctx.report({ messageId: 'imageNoUser', data: { origin }, image: { field: 'User' }, detail, ...dockerfile });
     const shown = u.numeric || u.user === 'root' ? u.raw : `${u.raw} (UID 0 in /etc/passwd)`;
     if (u.raw !== '') ctx.report({ messageId: 'imageRoot', data: { user: shown, origin }, image: { field: 'User' }, detail, ...dockerfile });
+  },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      const r = c.security.runAsUser;
+      // With runAsNonRoot the kubelet refuses it: user/run-as-non-root says so.
+      if (r?.value !== 0 || c.security.runAsNonRoot?.value === true) continue;
+      const user = c.source?.user;
+      const image = c.source && user && user !== '' && !isRootUser(user) ? `, whatever the USER of ${c.source.label} (${user}) says` : '';
+      ctx.report({ messageId: 'runAsRoot', data: { container: c.label, level: r.level, image }, ...settingPlace(c, 'user', r.range) });
+    }
   },
 });

@@ -1,6 +1,8 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { imageUser } from '../../src/image/users.js';
 import { layerOrigin, originDetail, settingOrigin } from '../../src/image/origin.js';
+import { NEEDS_ACCOUNT, WRITES_HOME } from '../../src/knowledge/runtime.js';
+import type { EffectiveContainer } from '../../src/pair/effective.js';
 
 export default defineCheck({
   id: 'user/unknown-user',
@@ -12,6 +14,10 @@ export default defineCheck({
       'the image config User is {user}, {origin}, but /etc/passwd, {passwd}, has no such user: the container cannot start ("unable to find user {name}"); create it in the same build or use a UID',
     noPasswd: 'the image config User is {user}, {origin}, but the image has no /etc/passwd to resolve the name: the container cannot start; use a numeric UID',
     missingGroup: 'the image config User is {user}, {origin}, but /etc/group has no group {group}: the container cannot start; use a numeric GID',
+    runAsUserHome:
+      '{container} has runAsUser: {uid}, which has no entry in the /etc/passwd of {image}: it runs with HOME=/ and no user name, and {program} writes {where} under HOME, which UID {uid} cannot create in /; add the user to the image, or set HOME to a writable directory in env:',
+    runAsUserName:
+      '{container} has runAsUser: {uid}, which has no entry in the /etc/passwd of {image}: {what}; add the user to the image, or run as a UID it has',
     missingUid:
       'the image config User is {user}, {origin}, but /etc/passwd, {passwd}, has no entry for UID {uid}: it runs with HOME=/ and no name, which breaks tools that look the user up (whoami, ssh, git, pip --user)',
   },
@@ -67,4 +73,29 @@ CMD ["/app/serve"]
       ctx.report({ messageId: 'missingUid', severity: 'info', data: { user: u.raw, origin, passwd: where, uid: u.user }, image: { path: '/etc/passwd', ...(passwd ? { layer: passwd.layer } : {}), field: 'User' }, detail, ...extra });
     }
   },
+  container: (ctx) => {
+    for (const c of ctx.containers) {
+      const r = c.security.runAsUser;
+      const image = c.source?.image;
+      if (!r || r.value === 0 || !image || c.user.hasPasswd !== true || c.user.entry) continue;
+      const programs = programsOf(c);
+      const needs = programs.find((p) => NEEDS_ACCOUNT.has(p));
+      const data = { container: c.label, uid: r.value, image: c.source!.label };
+      const pairedWith = { file: c.source!.file, path: '/etc/passwd', ...(image.files.get('/etc/passwd') ? { layer: image.files.get('/etc/passwd')!.layer } : {}) };
+      if (needs) {
+        ctx.report({ messageId: 'runAsUserName', data: { ...data, what: NEEDS_ACCOUNT.get(needs)! }, at: r.range, pairedWith });
+        continue;
+      }
+      const home = programs.find((p) => WRITES_HOME.has(p));
+      if (home && !c.env.has('HOME')) ctx.report({ messageId: 'runAsUserHome', severity: 'warning', data: { ...data, program: home, where: WRITES_HOME.get(home)! }, at: r.range, pairedWith });
+    }
+  },
 });
+
+/** The programs the container runs: its main program and the commands of the shells in front of it. */
+function programsOf(c: EffectiveContainer): string[] {
+  const out = new Set<string>();
+  if (c.launch?.main) out.add(c.launch.main.base);
+  for (const h of c.launch?.hops ?? []) for (const cmd of h.body.commands) out.add(cmd.base);
+  return [...out];
+}

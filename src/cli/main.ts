@@ -48,6 +48,7 @@ interface CheckOptions extends SourceFlags {
   fix?: boolean;
   fixUnsafe?: boolean;
   diff?: boolean;
+  image: string[];
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -75,6 +76,7 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     ...(opts.target ? { target: opts.target } : {}),
     sources,
+    ...(opts.image.length ? { images: opts.image } : {}),
   };
   let results: AnalyzedTarget[];
   try {
@@ -266,8 +268,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const severities = ['error', 'warning', 'info'];
   const check = program
     .command('check', { isDefault: true })
-    .description('analyze Dockerfiles, directories holding them, images (tarballs, registries, the engine, OCI layouts), or - for stdin')
-    .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive), -, or an image (see Images below)')
+    .description('analyze Dockerfiles, images (tarballs, registries, the engine, OCI layouts), Kubernetes manifests, directories holding them, or - for stdin')
+    .argument('<targets...>', 'Dockerfile, directory, image tarball (docker save / OCI archive), Kubernetes YAML, -, or an image (see Images below)')
     .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif (code scanning), github (annotations), markdown (job summary), checkstyle, junit, gitlab (Code Quality)').choices([...FORMATS]).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)').choices([...severities, 'none']))
     .option('-o, --output <file>', 'write the report to this file instead of stdout (the exit status is unchanged)')
@@ -280,6 +282,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
     .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')
     .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
+    .option('--image <archive>', 'an image archive the Kubernetes manifest targets run (matched to containers by its tags; repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--exclude <glob>', 'in directories and globs, skip paths matching this glob (repeatable; .gitignore, node_modules and vendor are always skipped)', collect, [])
     .option('--baseline <file>', 'report only findings not recorded in this baseline (written by `shipshape baseline`)')
     .option('--changed-since <ref>', 'report only findings on lines changed since this git revision (uncommitted changes included)')

@@ -30,7 +30,8 @@ export function finalCommands(facts: DockerfileFacts): { entrypoint: Instruction
   return { entrypoint, cmd };
 }
 
-function instructionItems(ins: Instruction): ArgvItem[] | null {
+/** The words a CMD or ENTRYPOINT gives the runtime, as launch items; null for a non-POSIX shell form or an empty body. */
+export function instructionItems(ins: Instruction): ArgvItem[] | null {
   const at: Where = { kind: 'dockerfile', range: ins.range };
   const keyword = ins.keyword as 'CMD' | 'ENTRYPOINT';
   if (ins.json === null) {
@@ -62,19 +63,21 @@ function findDockerfileLaunch(facts: DockerfileFacts): Launch | null {
   } else if (cmd) argv = instructionItems(cmd);
   let result: Launch | null = null;
   if (argv) {
-    // The chain goes through the start scripts and the scripts they run; a health check's script is not on it.
-    const scripts = facts.context.scripts.filter((x) => x.role !== 'healthcheck');
-    result = analyzeLaunch({
-      argv,
-      script(program) {
-        const p = program.replace(/^\.\//, '');
-        const s = scripts.find((x) => x.shell && (x.imagePath === program || x.imagePath.endsWith('/' + p) || posix.basename(x.imagePath) === p));
-        if (!s?.shell) return null;
-        return { file: s.path, imagePath: s.imagePath, layer: null, shell: s.shell, runBy: { kind: 'dockerfile', range: s.runBy.range } };
-      },
-    });
+    result = analyzeLaunch({ argv, script: contextScripts(facts) });
   }
   return result;
+}
+
+/** The build context's entrypoint scripts, looked up by the program word that runs them. */
+export function contextScripts(facts: DockerfileFacts): (program: string) => LaunchScript | null {
+  // The chain goes through the start scripts and the scripts they run; a health check's script is not on it.
+  const scripts = facts.context.scripts.filter((x) => x.role !== 'healthcheck');
+  return (program) => {
+    const p = program.replace(/^\.\//, '');
+    const s = scripts.find((x) => x.shell && (x.imagePath === program || x.imagePath.endsWith('/' + p) || posix.basename(x.imagePath) === p));
+    if (!s?.shell) return null;
+    return { file: s.path, imagePath: s.imagePath, layer: null, shell: s.shell, runBy: { kind: 'dockerfile', range: s.runBy.range } };
+  };
 }
 
 /** Where a Dockerfile-side finding goes: a range in the Dockerfile, or in a script of the build context. */

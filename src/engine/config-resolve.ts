@@ -38,6 +38,9 @@ export interface ConfigSettings {
 export const LABEL_TYPES = ['text', 'url', 'email', 'rfc3339', 'semver', 'hash', 'spdx'] as const;
 export type LabelType = (typeof LABEL_TYPES)[number];
 
+/** An image the config maps to the Dockerfile that builds it: a path, or the Dockerfile and its build context. */
+export type ImageSourceEntry = string | { dockerfile: string; context?: string | undefined };
+
 /** A whole config file: settings, settings per path glob, and what applies to a whole run. */
 export interface ConfigFile extends ConfigSettings {
   overrides?: Record<string, ConfigSettings> | undefined;
@@ -45,6 +48,8 @@ export interface ConfigFile extends ConfigSettings {
   exclude?: string[] | undefined;
   /** A baseline file (relative to the config file): findings recorded there are not reported. */
   baseline?: string | undefined;
+  /** Image name (`ghcr.io/acme/api`, or with a tag) -> the Dockerfile that builds it, for Kubernetes manifests. */
+  images?: Record<string, ImageSourceEntry> | undefined;
 }
 
 export const CONFIG_NAMES = ['.shipshape.yaml', '.shipshape.yml'] as const;
@@ -76,6 +81,8 @@ export interface Effective {
   source: string | null;
   /** The stage analyzed as the image (`target`). */
   target?: string;
+  /** The `images:` map with its paths resolved against the config file's directory. */
+  images: { name: string; dockerfile: string; context: string }[];
 }
 
 /** The nearest `.shipshape.yaml` in `start` (a file's directory or a directory) or above it. */
@@ -138,8 +145,13 @@ export function matchesGlob(glob: string, dir: string, target: string): boolean 
 
 /** The settings for one target: the file's top level, then every matching override in order. */
 export function resolveFor(loaded: LoadedConfig | null, target: string | null): Effective {
-  const eff: Effective = { ignore: [], severity: {}, settings: {}, source: loaded?.path ?? null };
+  const eff: Effective = { ignore: [], severity: {}, settings: {}, source: loaded?.path ?? null, images: [] };
   if (!loaded) return eff;
+  for (const [name, entry] of Object.entries(loaded.config.images ?? {})) {
+    const dockerfile = resolve(loaded.dir, typeof entry === 'string' ? entry : entry.dockerfile);
+    const context = typeof entry === 'string' || entry.context === undefined ? dirname(dockerfile) : resolve(loaded.dir, entry.context);
+    eff.images.push({ name, dockerfile, context });
+  }
   const layers: ConfigSettings[] = [loaded.config];
   if (target !== null) for (const [glob, o] of Object.entries(loaded.config.overrides ?? {})) if (matchesGlob(glob, loaded.dir, target)) layers.push(o);
   const settings: { -readonly [K in keyof CheckSettings]: CheckSettings[K] } = {};

@@ -37,6 +37,8 @@ const settingsShape = {
 };
 
 const overrideSchema = z.strictObject(settingsShape);
+/** An image's Dockerfile: a path, or the Dockerfile and its build context (relative to the config file). */
+const imageSource = z.union([z.string().min(1), z.strictObject({ dockerfile: z.string().min(1), context: z.string().min(1).optional() })]);
 const configSchema = z.strictObject({
   ...settingsShape,
   overrides: z.record(z.string(), overrideSchema).optional(),
@@ -44,6 +46,8 @@ const configSchema = z.strictObject({
   exclude: names.optional(),
   /** A baseline file (relative to this file). */
   baseline: z.string().min(1).optional(),
+  /** Image name -> the Dockerfile that builds it (for Kubernetes manifests). */
+  images: z.record(z.string().min(1), imageSource).optional(),
 });
 
 // The schema and the plain types the resolver reads say the same thing.

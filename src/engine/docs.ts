@@ -1,16 +1,28 @@
 /** A check's documentation page, rendered from the check module itself. */
 import { inputsOf, type Check } from './types.js';
 
-/**
- * A check's page. `fixed`: the bad example after `--fix-unsafe` with only this check (from
- * scripts/fix-examples.ts; the engine runs no fixes itself), shown under "Fix".
- */
 /** A bad example after its fixes: the Dockerfile and the context files they changed. */
 export interface FixedExample {
   dockerfile: string;
   files: Record<string, string>;
 }
 
+/** An example: the Dockerfile, and for a check of Kubernetes containers the manifest that runs its image. */
+function example(title: string, dockerfile: string, manifest: string | undefined, image: string | undefined): string[] {
+  const out = [`## ${title}`, ''];
+  if (image) out.push(`The image built from [\`sample-images/images/${image.replace(/\.(docker|oci)$/, '')}/\`](../../../sample-images/images/${image.replace(/\.(docker|oci)$/, '')}/Dockerfile), run by this manifest:`, '');
+  else if (dockerfile.trim()) out.push('```dockerfile', dockerfile.trimEnd(), '```', '');
+  if (manifest) {
+    if (!image && dockerfile.trim()) out.push('run by this manifest:', '');
+    out.push('```yaml', manifest.trimEnd(), '```', '');
+  }
+  return out;
+}
+
+/**
+ * A check's page. `fixed`: the bad example after `--fix-unsafe` with only this check (from
+ * scripts/fix-examples.ts; the engine runs no fixes itself), shown under "Fix".
+ */
 export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
   const lines = [
     `# ${c.id}`,
@@ -25,18 +37,8 @@ export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
     '',
     c.docs.why.trim(),
     '',
-    '## Bad',
-    '',
-    '```dockerfile',
-    c.docs.bad.trimEnd(),
-    '```',
-    '',
-    '## Good',
-    '',
-    '```dockerfile',
-    c.docs.good.trimEnd(),
-    '```',
-    '',
+    ...example('Bad', c.docs.manifest?.dockerfile ?? c.docs.bad, c.docs.manifest?.bad, c.docs.manifest?.image),
+    ...example('Good', c.docs.manifest?.dockerfile ?? c.docs.good, c.docs.manifest?.good, c.docs.manifest?.image),
   ];
   if (c.docs.context && Object.keys(c.docs.context).length) {
     lines.push('## Build context of the examples', '');
@@ -52,7 +54,7 @@ export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
   for (const m of Object.values<string>(c.messages)) lines.push(`- ${m}`);
   lines.push('');
   if (c.docs.related?.length) lines.push('## Related', '', ...c.docs.related.map((r) => `- [${r}](../${r}.md)`), '');
-  lines.push(`Silence it on one instruction with \`# shipshape ignore=${c.id}\` on the line above.`, '');
+  lines.push(c.dockerfile || c.image ? `Silence it on one instruction with \`# shipshape ignore=${c.id}\` on the line above.` : `Silence it for one container with \`# shipshape ignore=${c.id}\` on the line above the container's \`- name:\`, or in \`ignore:\` of .shipshape.yaml.`, '');
   return lines.join('\n');
 }
 

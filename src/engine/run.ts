@@ -2,6 +2,8 @@
 import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import type { ImageFacts } from '../image/facts.js';
 import type { BuildSource } from '../image/origin.js';
+import type { ManifestFacts } from '../manifests/model.js';
+import type { EffectiveContainer } from '../pair/effective.js';
 import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
 
 /** Fills `{name}` placeholders. */
@@ -9,17 +11,17 @@ export function formatMessage(template: string, data: Record<string, string | nu
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
 }
 
-function locate(d: ReportDescriptor<string>): Location {
+function locate(d: ReportDescriptor<string>, target: 'dockerfile' | 'manifest' = 'dockerfile'): Location {
   if (d.image) return { kind: 'image', ...d.image };
   const r = d.at ? ('range' in d.at ? d.at.range : d.at) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
   if (d.file) return { kind: 'file', file: d.file, range: r };
-  return { kind: 'dockerfile', range: r };
+  return { kind: target, range: r };
 }
 
 /** A step of the input's side applied to every finding after its check reported it (see `ImageRunOptions.amend`). */
 export type Amend = (finding: Finding, said: ReportDescriptor<string>) => void;
 
-function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend) {
+function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend, target: 'dockerfile' | 'manifest' = 'dockerfile') {
   return (d: ReportDescriptor<M>): void => {
     const template = check.messages[d.messageId];
     const finding: Finding = {
@@ -28,11 +30,12 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
       severity: d.severity ?? severityOf(check as Check),
       message: formatMessage(template, d.data),
       messageId: d.messageId,
-      location: locate(d),
+      location: locate(d, target),
     };
     if (d.detail) finding.detail = d.detail;
     if (d.dockerfile) finding.dockerfile = d.dockerfile;
     if (d.fix && d.fix.edits.length > 0) finding.fix = d.fix;
+    if (d.pairedWith) finding.pairedWith = d.pairedWith;
     amend?.(finding, d as ReportDescriptor<string>);
     out.push(finding);
   };
@@ -189,6 +192,18 @@ export function runImageChecks(image: ImageFacts, checks: readonly Check[], opti
   for (const check of checks) {
     if (!check.image) continue;
     check.image({ image, dockerfile, build, settings, report: reporter(check, findings, severityOf, options.amend) });
+  }
+  return findings;
+}
+
+/** Runs the container side of the checks over the containers of one manifest file. */
+export function runContainerChecks(manifest: ManifestFacts, containers: readonly EffectiveContainer[], checks: readonly Check[], options: RunOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const severityOf = options.severity ?? defaultSeverity;
+  const settings = options.settings ?? {};
+  for (const check of checks) {
+    if (!check.container) continue;
+    check.container({ manifest, containers, settings, report: reporter(check, findings, severityOf, undefined, 'manifest') });
   }
   return findings;
 }

@@ -5,15 +5,20 @@ import type { ImageFacts } from '../image/facts.js';
 
 import { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity } from '../knowledge/practices.js';
 import type { BuildSource } from '../image/origin.js';
+import type { ManifestFacts } from '../manifests/model.js';
+import type { Counterpart, EffectiveContainer } from '../pair/effective.js';
 import type { RuleId } from './rule-ids.js';
 
-export { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity, type RuleId };
+export { CATEGORIES, SEVERITIES, SEVERITY_RANK, type Category, type Severity, type RuleId, type Counterpart };
 
 /** Where a finding points. */
 export type Location =
   | { kind: 'dockerfile'; range: Range }
   | { kind: 'file'; file: string; range: Range }
-  | { kind: 'image'; path?: string; layer?: number; field?: string };
+  | { kind: 'image'; path?: string; layer?: number; field?: string }
+  /** A range in the Kubernetes manifest the finding belongs to. */
+  | { kind: 'manifest'; range: Range };
+
 
 /**
  * One text edit of a fix: `range` of the original text (1-based, end-exclusive column; an empty range
@@ -53,19 +58,28 @@ export interface Finding {
   fingerprint?: string;
   /** Text edits that fix it (`src/fix/` applies them). */
   fix?: Fix;
+  /** For a manifest finding: the image or Dockerfile it concerns too. */
+  pairedWith?: Counterpart;
 }
 
 export interface CheckDocs {
   /** Why the practice matters, in a paragraph or two of Markdown. */
   why: string;
-  /** A Dockerfile that breaks the practice; the check must fire on it. */
+  /** A Dockerfile that breaks the practice; the check must fire on it ('' for a check of manifests alone). */
   bad: string;
-  /** The same Dockerfile done right; the check must be silent on it. */
+  /** The same Dockerfile done right; the check must be silent on it ('' for a check of manifests alone). */
   good: string;
   /** Files of the build context the examples need (path -> content). */
   context?: Record<string, string>;
   /** For a check with fixes: what the fix does and when, where the bad example alone does not show it (it needs an image given beside it). */
   fix?: string;
+  /**
+   * For a check with a `container` hook: a manifest that breaks the practice and one that keeps it.
+   * Each runs with the Dockerfile `dockerfile` (default: `bad` with the bad manifest, `good` with the
+   * good one), or with the committed sample image `image` (`sample-images/built/<image>.tar`, e.g.
+   * `setuid.docker`) when the check needs an image's files.
+   */
+  manifest?: { bad: string; good: string; dockerfile?: string; image?: string };
   related?: RuleId[];
 }
 
@@ -88,6 +102,8 @@ export interface ReportDescriptor<M extends string> {
   dockerfile?: { file: string; line: number } | undefined;
   /** The fix, made with the helpers of `src/fix/edits.ts`; null or undefined when there is none for this case. */
   fix?: Fix | null | undefined;
+  /** For a container finding: the place in the image or Dockerfile the manifest meets. */
+  pairedWith?: Counterpart | undefined;
 }
 
 /**
@@ -144,6 +160,19 @@ export interface ImageContext<M extends string> {
   report(d: ReportDescriptor<M>): void;
 }
 
+/**
+ * The containers of one manifest file, each as Kubernetes will run it: the manifest's command,
+ * args, user and environment over the image's (or the Dockerfile's) when one was matched to it.
+ * `at` in a report is a range in the manifest; `pairedWith` names the place in the other input.
+ */
+export interface ContainerContext<M extends string> {
+  readonly manifest: ManifestFacts;
+  readonly containers: readonly EffectiveContainer[];
+  /** Settings from the config file; `{}` when there is none. */
+  readonly settings: CheckSettings;
+  report(d: ReportDescriptor<M>): void;
+}
+
 type InstructionHook = (ins: Instruction) => void;
 
 /** Visitors for one Dockerfile; state lives in the closure that made them. */
@@ -163,7 +192,7 @@ export interface DockerfileVisitor {
   end?: () => void;
 }
 
-export type Input = 'dockerfile' | 'image';
+export type Input = 'dockerfile' | 'image' | 'manifest';
 
 export interface Check<M extends string = string> {
   /** `category/name`, equal to the file path under checks/ (the build generates the `RuleId` type from those paths). */
@@ -179,6 +208,8 @@ export interface Check<M extends string = string> {
   fixable?: FixKind;
   dockerfile?: (ctx: DockerfileContext<M>) => DockerfileVisitor;
   image?: (ctx: ImageContext<M>) => void;
+  /** Kubernetes containers, with the image or Dockerfile matched to each (see `ContainerContext`). */
+  container?: (ctx: ContainerContext<M>) => void;
 }
 
 /** Declares a check; the type ties message ids to the messages it declares. */
@@ -191,5 +222,6 @@ export function inputsOf(check: Check): Input[] {
   const out: Input[] = [];
   if (check.dockerfile) out.push('dockerfile');
   if (check.image) out.push('image');
+  if (check.container) out.push('manifest');
   return out;
 }

@@ -243,6 +243,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     id: `sha256:${cfgBlob.sha256}`,
     tags: spec.tags,
     repoDigest: spec.repoDigest ?? null,
+    ...(spec.manifestDigest ? { manifestDigest: spec.manifestDigest } : {}),
     platform,
     config: toImageConfig(raw),
     history,

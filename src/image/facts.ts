@@ -9,10 +9,10 @@ export interface ImageConfig {
   workingDir: string;
   exposedPorts: string[];
   stopSignal: string | null;
+  /** Paths the config declares as volumes (`VOLUME`). */
+  volumes: string[];
   healthcheck: string[] | null;
   labels: Record<string, string>;
-  /** The config's `Volumes` (the paths VOLUME declared). */
-  volumes: string[];
 }
 
 export interface HistoryEntry {
@@ -157,6 +157,12 @@ export interface ImageFacts {
   tags: string[];
   /** The digest a registry serves the image by (OCI archives record it in index.json); null when unknown. */
   repoDigest: string | null;
+  /**
+   * The digest of this platform's image manifest, when the archive records it (OCI layouts). Equal to
+   * `repoDigest` for a single-platform image; for a multi-platform one `repoDigest` is the index's, and
+   * `image@sha256:…` may name either.
+   */
+  manifestDigest?: string;
   /** `os/arch[/variant]` from the config. */
   platform: string;
   config: ImageConfig;

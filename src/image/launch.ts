@@ -10,7 +10,8 @@ import type { ImageFacts } from './facts.js';
 import { resolveCommand } from './processes.js';
 import { layerOrigin, settingOrigin, type DockerfileLine, type OriginContext } from './origin.js';
 
-function items(field: 'Entrypoint' | 'Cmd', argv: string[]): ArgvItem[] {
+/** The words of the config's Entrypoint or Cmd as launch items (the `sh -c` operands parsed; call `loadShellParser()` first when one is a shell). */
+export function configItems(field: 'Entrypoint' | 'Cmd', argv: string[]): ArgvItem[] {
   const at = { kind: 'config', field } as const;
   const shellAt = argv.findIndex((a) => SHELLS.has(posix.basename(a)));
   return argv.map((value, k) => {
@@ -38,20 +39,34 @@ function scriptIn(image: ImageFacts, program: string, cache: Map<string, LaunchS
   return script;
 }
 
+/**
+ * The shell scripts a launch may run, looked up in the image (for a chain that starts somewhere else:
+ * a Kubernetes `command:`). Call `loadShellParser()` first.
+ */
+export function imageScripts(image: ImageFacts): (program: string, at: Where) => LaunchScript | null {
+  const cache = new Map<string, LaunchScript | null>();
+  return (program, at) => scriptIn(image, program, cache, at);
+}
+
+/** True when running `words` in this image needs the shell parser (a shell, or a captured script). */
+export function launchNeedsShell(image: ImageFacts, words: readonly string[]): boolean {
+  return words.some((w) => SHELLS.has(posix.basename(w))) || words.some((w) => {
+    const p = resolveCommand(image, w)?.path;
+    return p !== undefined && /^#!/.test(image.captured.get(p) ?? '');
+  });
+}
+
 /** Builds `image.launch` once, loading the shell parser only when the image starts a shell or a script. */
 export async function addLaunch(image: ImageFacts): Promise<void> {
   const entrypoint = image.config.entrypoint ?? [];
   const cmd = image.config.cmd ?? [];
   const words = [...entrypoint, ...cmd];
   if (words.length === 0) return;
-  const needsShell = words.some((w) => SHELLS.has(posix.basename(w))) || words.some((w) => {
-    const p = resolveCommand(image, w)?.path;
-    return p !== undefined && /^#!/.test(image.captured.get(p) ?? '');
-  });
+  const needsShell = launchNeedsShell(image, words);
   if (needsShell) await loadShellParser();
   const cache = new Map<string, LaunchScript | null>();
   const launch: Launch = analyzeLaunch({
-    argv: [...items('Entrypoint', entrypoint), ...items('Cmd', cmd)],
+    argv: [...configItems('Entrypoint', entrypoint), ...configItems('Cmd', cmd)],
     script: (program, at) => (needsShell ? scriptIn(image, program, cache, at) : null),
   });
   image.launch = launch;

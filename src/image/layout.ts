@@ -26,6 +26,8 @@ export interface ImageSpec {
   repoDigest?: string;
   /** What the index and the manifest say about the image (see `ManifestFacts`). */
   manifest: ManifestFacts;
+  /** The manifest's digest, from the OCI index that lists it. */
+  manifestDigest?: string;
 }
 
 function ref(name: string, digest?: string): BlobRef {
@@ -250,6 +252,7 @@ function fromOci(label: string, index: ArchiveIndex, platform: string | undefine
       };
       if (p) spec.platform = p;
       if (f.top.startsWith('sha256:')) spec.repoDigest = f.top;
+      spec.manifestDigest = f.manifest.digest;
       specs.push(spec);
     }
   }

@@ -14,9 +14,9 @@ const containerConfig = z.object({
   WorkingDir: z.string().nullish(),
   ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
   StopSignal: z.string().nullish(),
+  Volumes: z.record(z.string(), z.unknown()).nullish(),
   Healthcheck: z.object({ Test: strings.nullish() }).nullish(),
   Labels: z.record(z.string(), z.string()).nullish(),
-  Volumes: z.record(z.string(), z.unknown()).nullish(),
 });
 
 export const imageConfigSchema = z.object({
@@ -118,9 +118,9 @@ export function toImageConfig(raw: RawImageConfig): ImageConfig {
     workingDir: c.WorkingDir ?? '',
     exposedPorts: Object.keys(c.ExposedPorts ?? {}),
     stopSignal: c.StopSignal ?? null,
+    volumes: Object.keys(c.Volumes ?? {}),
     healthcheck: c.Healthcheck?.Test ?? null,
     labels: c.Labels ?? {},
-    volumes: Object.keys(c.Volumes ?? {}),
   };
 }
 

@@ -12,7 +12,9 @@ import type { Range } from '../util/text.js';
 export type Where =
   | { kind: 'dockerfile'; range: Range }
   | { kind: 'config'; field: 'Entrypoint' | 'Cmd' }
-  | { kind: 'script'; script: LaunchScript; range: Range };
+  | { kind: 'script'; script: LaunchScript; range: Range }
+  /** A word of a Kubernetes container's `command:` or `args:` (`src/pair/effective.ts`). */
+  | { kind: 'manifest'; field: 'command' | 'args'; range: Range };
 
 /** A shell script PID 1 runs (an entrypoint script), parsed. */
 export interface LaunchScript {
@@ -194,6 +196,7 @@ function ownVerdict(shell: ShellScript): ReturnType<typeof shellVerdict> {
 function place(hop: ShellHop, range: Range): Where {
   if (hop.script) return { kind: 'script', script: hop.script, range };
   if (hop.at.kind === 'dockerfile') return { kind: 'dockerfile', range };
+  if (hop.at.kind === 'manifest') return { ...hop.at, range };
   return hop.at;
 }
 

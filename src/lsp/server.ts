@@ -120,7 +120,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     } catch (e) {
       // A broken .shipshape.yaml: said once, and the file analyzed with the defaults meanwhile.
       connection.window.showErrorMessage(`shipshape: ${(e as Error).message}`);
-      const defaults = async (): Promise<typeof setup> => ({ checks: [...allChecks], severity: undefined, settings: {}, failOn: 'warning', target: undefined, config: null, baseline: null, notes: [] });
+      const defaults = async (): Promise<typeof setup> => ({ checks: [...allChecks], severity: undefined, settings: {}, failOn: 'warning', target: undefined, config: null, baseline: null, notes: [], images: [] });
       loader = Promise.resolve(defaults);
       setup = await defaults();
     }

@@ -36,6 +36,8 @@ export interface Found {
   dockerfiles: string[];
   /** Compose and bake files, likewise. */
   buildFiles: string[];
+  /** YAML and JSON files, likewise: the candidates for Kubernetes manifests (their text decides). */
+  manifests: string[];
   /** Every file path relative to `root` (`/`-separated) the walk saw and kept, for glob matching. */
   files: string[];
 }
@@ -49,7 +51,7 @@ export interface WalkOptions {
 
 /** Walks `root`, skipping what .gitignore files, `SKIP_DIRS` and `excluded` rule out. */
 export function walkRepository(root: string, options: WalkOptions = {}): Found {
-  const found: Found = { dockerfiles: [], buildFiles: [], files: [] };
+  const found: Found = { dockerfiles: [], buildFiles: [], manifests: [], files: [] };
   const absRoot = resolve(root);
   // The .gitignore files above the root that apply to it (up to the repository's top).
   const rules: { dir: string; rules: ReturnType<typeof parseGitignore> }[] = [];
@@ -98,6 +100,7 @@ export function walkRepository(root: string, options: WalkOptions = {}): Found {
         const shown = join(root, relative(absRoot, abs));
         if (isDockerfileName(e.name)) found.dockerfiles.push(shown);
         else if (isComposeName(e.name) || isBakeName(e.name)) found.buildFiles.push(shown);
+        else if (/\.(ya?ml|json)$/i.test(e.name)) found.manifests.push(shown);
         if (options.allFiles) found.files.push(relative(absRoot, abs).split(sep).join('/'));
       }
     }

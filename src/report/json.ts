@@ -19,6 +19,7 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
     out.endColumn = loc.range.endColumn;
   }
   if (f.dockerfile) out.dockerfile = { file: f.dockerfile.file, line: f.dockerfile.line };
+  if (f.pairedWith) out.pairedWith = { ...f.pairedWith };
   out.messageId = f.messageId;
   if (f.fingerprint) out.fingerprint = f.fingerprint;
   if (f.detail) Object.assign(out, { detail: f.detail });

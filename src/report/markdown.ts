@@ -1,6 +1,6 @@
 /** A Markdown summary: counts, then one table per target (severity, rule, where, message), for a job summary or a PR comment. */
 import type { Finding, Severity } from '../engine/types.js';
-import { summarize, type TargetResult } from './model.js';
+import { counterpartText, summarize, type TargetResult } from './model.js';
 import { RULE_DOCS_BASE } from './sarif.js';
 
 const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' };
@@ -16,7 +16,7 @@ function where(f: Finding): string {
     const traced = f.dockerfile ? `(\`${f.dockerfile.file}\` line ${f.dockerfile.line})` : '';
     return [l.layer !== undefined ? `layer ${l.layer}` : '', l.path !== undefined ? `\`${l.path}\`` : '', l.field !== undefined ? `config ${l.field}` : '', traced].filter(Boolean).join(' ') || 'image';
   }
-  const pos = `${l.range.line}:${l.range.column}`;
+  const pos = `${l.range.line}:${l.range.column}${f.pairedWith ? ` (\`${counterpartText(f.pairedWith)}\`)` : ''}`;
   return l.kind === 'file' ? `\`${l.file}\` ${pos}` : pos;
 }
 

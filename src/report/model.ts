@@ -1,9 +1,16 @@
 /** What reporters receive: one result per target. */
-import type { Finding, Severity } from '../engine/types.js';
+import type { Counterpart, Finding, Severity } from '../engine/types.js';
+
+/** A finding's other input in a few words: `Dockerfile:5`, `app.tar config User`, `app.tar /app/entrypoint.sh:3`. */
+export function counterpartText(c: Counterpart): string {
+  const inImage = [c.path, c.field !== undefined ? `config ${c.field}` : ''].filter(Boolean).join(' ');
+  if (inImage) return `${c.file} ${inImage}${c.line !== undefined ? `:${c.line}` : ''}`;
+  return c.line !== undefined ? `${c.file}:${c.line}` : c.file;
+}
 
 export interface TargetResult {
   path: string;
-  kind: 'dockerfile' | 'image';
+  kind: 'dockerfile' | 'image' | 'manifest';
   /** Set when the target could not be read; then there are no findings. */
   error: string | null;
   findings: Finding[];

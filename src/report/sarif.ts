@@ -90,6 +90,14 @@ export function sarifLog(results: readonly TargetResult[], rules: readonly Check
       if (f.fix) res.fixes = [sarifFix(f, t)];
       // An image finding traced to its Dockerfile (--dockerfile): the instruction that made the layer.
       if (f.dockerfile) res.relatedLocations = [{ id: 1, message: { text: 'the Dockerfile instruction that made this layer or setting' }, physicalLocation: { artifactLocation: { uri: toUri(f.dockerfile.file) }, region: { startLine: f.dockerfile.line } } }];
+      // A Kubernetes container finding: the place in the image or Dockerfile the manifest meets.
+      else if (f.pairedWith) {
+        const p = f.pairedWith;
+        const physical: Record<string, unknown> = { artifactLocation: { uri: toUri(p.file) } };
+        if (p.line !== undefined && p.path === undefined) physical.region = { startLine: p.line };
+        const related: Record<string, unknown> = { id: 1, message: { text: `the image or Dockerfile this container runs${p.field !== undefined ? ` (config ${p.field})` : ''}${p.path !== undefined ? ` (${p.path})` : ''}` }, physicalLocation: physical };
+        res.relatedLocations = [related];
+      }
       sarifResults.push(res);
     }
   }

@@ -1,6 +1,6 @@
 /** The text report: findings grouped by file, `line:col severity rule message`, a count line. */
 import type { Finding, Severity } from '../engine/types.js';
-import { summarize, type TargetResult } from './model.js';
+import { counterpartText, summarize, type TargetResult } from './model.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold', [number, number]> = {
   error: [31, 39],
@@ -20,7 +20,7 @@ function where(f: Finding): string {
     if (f.dockerfile) parts.push(`(${f.dockerfile.file}:${f.dockerfile.line})`);
     return parts.join(' ') || 'image';
   }
-  return `${l.range.line}:${l.range.column}`;
+  return `${l.range.line}:${l.range.column}${f.pairedWith ? ` (${counterpartText(f.pairedWith)})` : ''}`;
 }
 
 export function renderText(results: readonly TargetResult[], color: boolean, options: { baseline?: readonly { path: string; matched: number; gone: number }[] } = {}): string {
