@@ -20,6 +20,7 @@ import type { ImageFacts } from './image/facts.js';
 import type { ImageRef } from './knowledge/image-ref.js';
 import type { ManifestFacts } from './manifests/model.js';
 import { runContainerChecks, sortFindings } from './engine/run.js';
+import { fingerprint, fingerprintText } from './engine/baseline.js';
 import type { Check, CheckSettings, Finding, Severity } from './engine/types.js';
 import { dockerfileSide, effectiveContainer, imageSide, type EffectiveContainer, type ImageSide } from './pair/effective.js';
 import { matchImage, matchMapping, type ImageCandidate, type ImageMapping } from './pair/match.js';
@@ -186,7 +187,10 @@ export async function analyzeManifestJobs(jobs: readonly ManifestJob[], sources:
       }
     }
     const raw = runContainerChecks(m, containers, job.checks, { settings: job.settings, ...(job.severity ? { severity: job.severity } : {}) });
-    results.push({ error: null, findings: sortFindings(suppressed(raw, manifestPragmas(m.text), job.checks)), notes });
+    const findings = sortFindings(suppressed(raw, manifestPragmas(m.text), job.checks));
+    // Baselines match a finding by its rule and the manifest lines it is about, not their number.
+    for (const f of findings) f.fingerprint = fingerprint(f, fingerprintText(f, (file, n) => (file === null ? m.index.lineText(n) : null)));
+    results.push({ error: null, findings, notes });
   }
   return { results };
 }

@@ -7,10 +7,10 @@ import { under, type EffectiveContainer } from '../../src/pair/effective.js';
 const KERNEL = /^\/(dev|proc|sys)(\/|$)/;
 
 /** Where the container writes at run time, with why it is known. */
-function writes(c: EffectiveContainer): { path: string; why: string }[] {
-  const out: { path: string; why: string }[] = [];
+function writes(c: EffectiveContainer): { path: string; why: string; sure: boolean }[] {
+  const out: { path: string; why: string; sure: boolean }[] = [];
   const main = c.launch?.main;
-  if (main) for (const w of WRITE_PATHS.get(main.base) ?? []) out.push({ path: w.path, why: `${main.base} writes ${w.what} there` });
+  if (main) for (const w of WRITE_PATHS.get(main.base) ?? []) out.push({ path: w.path, why: `${main.base} ${w.sure ? 'writes' : 'may write'} ${w.what} there`, sure: w.sure });
   for (const hop of c.launch?.hops ?? []) {
     const name = hop.kind === 'script' ? (hop.script?.imagePath ?? 'its script') : `its \`${hop.shellName} -c\``;
     for (const cmd of hop.body.commands) {
@@ -19,11 +19,11 @@ function writes(c: EffectiveContainer): { path: string; why: string }[] {
       // cp, mv, ln and install write their last operand; chmod and chown take a mode or owner first; sed's first operand is its script.
       const targets = /^(cp|mv|ln|install)$/.test(cmd.base) ? pos.slice(-1) : cmd.base === 'chmod' || cmd.base === 'chown' || (cmd.base === 'sed' && !cmd.argv.includes('-e')) ? pos.slice(1) : pos;
       for (const t of targets) {
-        if (t.literal && t.value.startsWith('/') && !KERNEL.test(t.value)) out.push({ path: t.value, why: `${name} runs \`${cmd.base}\` on it` });
+        if (t.literal && t.value.startsWith('/') && !KERNEL.test(t.value)) out.push({ path: t.value, why: `${name} runs \`${cmd.base}\` on it`, sure: !cmd.nested });
       }
     }
   }
-  for (const v of c.source?.volumes ?? []) out.push({ path: v, why: `${c.source!.label} declares it a VOLUME` });
+  for (const v of c.source?.volumes ?? []) out.push({ path: v, why: `${c.source!.label} declares it a VOLUME`, sure: true });
   return out;
 }
 
@@ -108,10 +108,12 @@ spec:
         seen.add(w.path);
         return true;
       });
+      // A sure write first; only writes some uses of the program make are info.
+      open.sort((a, b) => Number(b.sure) - Number(a.sure));
       const first = open[0];
       if (!first) continue;
       const more = open.length > 1 ? ` (and ${open.length - 1} more: ${open.slice(1, 4).map((w) => w.path).join(', ')}${open.length > 4 ? '…' : ''})` : '';
-      ctx.report({ messageId: 'writes', data: { container: c.label, path: first.path, why: first.why, more }, at: ro.key, ...(c.source ? { pairedWith: c.source.place('entrypoint') } : {}) });
+      ctx.report({ messageId: 'writes', data: { container: c.label, path: first.path, why: first.why, more }, at: ro.key, ...(first.sure ? {} : { severity: 'info' as const }), ...(c.source ? { pairedWith: c.source.place('entrypoint') } : {}) });
     }
   },
 });

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { ShellHop } from '../../src/knowledge/launch.js';
 import { shellOf } from '../../src/image/launch.js';
-import { launchPlace, manifestHop } from '../../src/pair/place.js';
+import { busyboxSh, launchPlace, manifestHop } from '../../src/pair/place.js';
 import type { EffectiveContainer } from '../../src/pair/effective.js';
 
 /** Shells that exec the lone simple command of `-c` themselves. */
@@ -14,11 +14,12 @@ function stuck(c: EffectiveContainer): ShellHop | null {
   // After shells that exec, the first one that does not is PID 1.
   const hop = launch.hops.find((h) => !h.execs);
   if (!hop || hop.handlesSignals || !hop.last || manifestHop(c, hop)) return null;
-  if (hop.kind !== 'script' && hop.lone && !hop.mustStay) {
+  if (hop.kind !== 'script' && !hop.mustStay) {
+    // busybox ash execs the last simple command of `-c` itself; bash a lone one.
     const image = c.source?.image;
     const shell = image ? shellOf(image, hop.shellName === 'sh' ? '/bin/sh' : hop.shellName) : null;
-    const base = c.source?.base?.repository ?? '';
-    if ((shell && EXECS_LONE.has(shell)) || EXECS_LONE.has(hop.shellName) || /(^|\/)(alpine|busybox)$/.test(base)) return null;
+    if (shell === 'busybox' || (!image && (hop.shellName === 'sh' || hop.shellName === 'ash') && busyboxSh(c) === true)) return null;
+    if (hop.lone && ((shell && EXECS_LONE.has(shell)) || EXECS_LONE.has(hop.shellName))) return null;
   }
   return hop;
 }

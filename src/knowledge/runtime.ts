@@ -4,21 +4,25 @@
  * `/etc/passwd` (a UID without one has no name and `HOME=/`), and the signal that stops them gracefully.
  */
 
-/** Paths a program writes while it runs, by program base name, with what it writes there. */
-export const WRITE_PATHS: ReadonlyMap<string, readonly { path: string; what: string }[]> = new Map([
-  ['nginx', [{ path: '/var/cache/nginx', what: 'its request-body and proxy temp files' }, { path: '/var/run', what: 'nginx.pid' }]],
-  ['openresty', [{ path: '/usr/local/openresty/nginx', what: 'its temp files and pid' }]],
-  ['php-fpm', [{ path: '/tmp', what: 'sessions and uploads' }]],
-  ['httpd', [{ path: '/usr/local/apache2/logs', what: 'httpd.pid' }]],
-  ['httpd-foreground', [{ path: '/usr/local/apache2/logs', what: 'httpd.pid' }]],
-  ['apache2', [{ path: '/var/run/apache2', what: 'apache2.pid' }, { path: '/var/lock/apache2', what: 'its lock files' }]],
-  ['apache2-foreground', [{ path: '/var/run/apache2', what: 'apache2.pid' }, { path: '/var/lock/apache2', what: 'its lock files' }]],
-  ['java', [{ path: '/tmp', what: 'java.io.tmpdir (embedded Tomcat and Jetty work directories, uploads)' }]],
-  ['catalina.sh', [{ path: '/usr/local/tomcat/temp', what: 'Tomcat temp files' }, { path: '/usr/local/tomcat/work', what: 'compiled JSPs' }, { path: '/usr/local/tomcat/logs', what: 'its logs' }]],
-  ['gunicorn', [{ path: '/tmp', what: 'worker heartbeat files (--worker-tmp-dir)' }]],
-  ['postgres', [{ path: '/var/run/postgresql', what: 'its socket and lock file' }]],
-  ['mysqld', [{ path: '/var/run/mysqld', what: 'its socket and pid' }]],
-  ['mariadbd', [{ path: '/run/mysqld', what: 'its socket and pid' }]],
+/**
+ * Paths a program writes while it runs, by program base name, with what it writes there. `sure`:
+ * the program fails to start without them; otherwise only some uses of it write there (a JVM app
+ * that serves HTTP through embedded Tomcat, PHP code that keeps sessions).
+ */
+export const WRITE_PATHS: ReadonlyMap<string, readonly { path: string; what: string; sure: boolean }[]> = new Map([
+  ['nginx', [{ path: '/var/cache/nginx', what: 'its request-body and proxy temp files', sure: true }, { path: '/var/run', what: 'nginx.pid', sure: true }]],
+  ['openresty', [{ path: '/usr/local/openresty/nginx', what: 'its temp files and pid', sure: true }]],
+  ['php-fpm', [{ path: '/tmp', what: 'sessions and uploads', sure: false }]],
+  ['httpd', [{ path: '/usr/local/apache2/logs', what: 'httpd.pid', sure: true }]],
+  ['httpd-foreground', [{ path: '/usr/local/apache2/logs', what: 'httpd.pid', sure: true }]],
+  ['apache2', [{ path: '/var/run/apache2', what: 'apache2.pid', sure: true }, { path: '/var/lock/apache2', what: 'its lock files', sure: true }]],
+  ['apache2-foreground', [{ path: '/var/run/apache2', what: 'apache2.pid', sure: true }, { path: '/var/lock/apache2', what: 'its lock files', sure: true }]],
+  ['java', [{ path: '/tmp', what: 'java.io.tmpdir (embedded Tomcat and Jetty work directories, uploads)', sure: false }]],
+  ['catalina.sh', [{ path: '/usr/local/tomcat/temp', what: 'Tomcat temp files', sure: true }, { path: '/usr/local/tomcat/work', what: 'compiled JSPs', sure: true }, { path: '/usr/local/tomcat/logs', what: 'its logs', sure: true }]],
+  ['gunicorn', [{ path: '/tmp', what: 'worker heartbeat files (--worker-tmp-dir)', sure: true }]],
+  ['postgres', [{ path: '/var/run/postgresql', what: 'its socket and lock file', sure: true }]],
+  ['mysqld', [{ path: '/var/run/mysqld', what: 'its socket and pid', sure: true }]],
+  ['mariadbd', [{ path: '/run/mysqld', what: 'its socket and pid', sure: true }]],
 ]);
 
 /** Commands in an entrypoint script that write the path they name (`mkdir -p /x`, `sed -i … /x`). */

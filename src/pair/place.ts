@@ -85,9 +85,10 @@ export function pid1Program(launch: Launch | null | undefined): string | null {
 export function busyboxSh(c: EffectiveContainer): boolean | null {
   const image = c.source?.image;
   if (image) return shellOf(image, '/bin/sh') === 'busybox';
-  const repo = c.source?.base?.repository ?? (c.source ? null : c.container.imageRef?.repository) ?? null;
-  if (repo === null) return null;
-  return /(^|\/)(alpine|busybox)$/.test(repo) ? true : null;
+  const ref = c.source ? c.source.base : c.container.imageRef;
+  if (!ref) return null;
+  // `alpine`, `busybox`, and the official images' Alpine variants (`python:3.12-alpine`).
+  return /(^|\/)(alpine|busybox)$/.test(ref.repository) || /(^|-)alpine/.test(ref.tag ?? '') ? true : null;
 }
 
 /** A container that runs until it is stopped (not an init container, which runs to completion before the others start). */

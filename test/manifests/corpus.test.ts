@@ -7,7 +7,8 @@
  * it is reviewed.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readManifests, ManifestError } from '../../src/manifests/read.js';
 import { analyzeTargets } from '../../src/analyze.js';
@@ -50,6 +51,12 @@ describe.skipIf(!have)('the Kubernetes corpus', () => {
     expect(containers).toBe(91);
   });
 
+  it('a directory of Helm templates only: passed over, and said so', () => {
+    const [r] = resolveTarget(join(corpus, 'unrendered'), null, () => bufferSource(Buffer.alloc(0)));
+    expect(r).toMatchObject({ kind: 'error' });
+    expect((r as { message: string }).message).toMatch(/no Dockerfile, Containerfile, \*\.Dockerfile, Dockerfile\.\* or Kubernetes manifest in this directory or below; 3 unrendered Helm templates skipped \(.*\): render the chart and pipe it in/);
+  });
+
   it('the unrendered Helm templates are refused with the place of the first {{ }}', () => {
     for (const f of listed.filter((x) => !x.parses_as_yaml)) {
       expect(() => readManifests(readFileSync(join(corpus, f.file), 'utf8'), f.file), f.file).toThrow(ManifestError);
@@ -62,11 +69,13 @@ describe.skipIf(!have)('the Kubernetes corpus', () => {
   });
 
   it('gives exactly the reviewed findings, each with a verdict', async () => {
-    const files = [...readdirSync(corpus).filter((f) => /\.(ya?ml|template)$/.test(f)).map((f) => join(corpus, f)), join(corpus, 'unrendered')].sort();
+    // The Helm templates named one by one: a directory run passes over them (see below).
+    const files = [...readdirSync(corpus).filter((f) => /\.(ya?ml|template)$/.test(f)).map((f) => join(corpus, f)), ...readdirSync(join(corpus, 'unrendered')).map((f) => join(corpus, 'unrendered', f))].sort();
     const inputs = files.flatMap((f) => resolveTarget(f, null, () => bufferSource(Buffer.alloc(0))));
     const results = await analyzeTargets(inputs);
     expect(results.filter((r) => r.kind === 'manifest' && r.error === null)).toHaveLength(52);
-    expect(results.filter((r) => r.error !== null).map((r) => basename(r.path))).toHaveLength(3);
+    expect(results.filter((r) => r.error !== null).map((r) => r.error)).toEqual(expect.arrayContaining([expect.stringMatching(/unrendered Helm template/)]));
+    expect(results.filter((r) => r.error !== null)).toHaveLength(3);
     const got = results.flatMap((r) => r.findings.map((f) => `${basename(r.path)} ${f.rule} ${f.location.kind === 'image' ? 0 : f.location.range.line}`)).sort();
     const want = review.findings.map((f) => `${f.file} ${f.rule} ${f.line}`).sort();
     expect(got).toEqual(want);
@@ -77,4 +86,20 @@ describe.skipIf(!have)('the Kubernetes corpus', () => {
     // What the review found wrong is gone.
     for (const f of review.fixed) expect(got).not.toContain(`${f.file} ${f.rule} ${f.line}`);
   }, 120_000);
+
+  it('pairs the microservices-demo manifests with their real Dockerfiles through the config’s images: map', async () => {
+    const real = join(corpus, '../real/GoogleCloudPlatform__microservices-demo');
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-msd-'));
+    const config = join(dir, '.shipshape.yaml');
+    const df = (name: string): string => `{ dockerfile: ${join(real, name)}, context: ${dir} }`;
+    writeFileSync(config, `images:\n  adservice: ${df('src__adservice__Dockerfile')}\n  cartservice: ${df('src__cartservice__src__Dockerfile')}\n  frontend: ${df('src__frontend__Dockerfile')}\n  loadgenerator: ${df('src__loadgenerator__Dockerfile')}\n`);
+    const files = ['adservice', 'cartservice', 'frontend', 'loadgenerator'].map((s) => join(corpus, `GoogleCloudPlatform__microservices-demo__kubernetes-manifests__${s}.yaml`));
+    const results = await analyzeTargets(files.flatMap((f) => resolveTarget(f, null, () => bufferSource(Buffer.alloc(0)))), { config });
+    // Every service container found its Dockerfile: only redis:alpine and the busybox init container are not built here.
+    const unmatched = results.flatMap((r) => r.notes).filter((n) => n.includes('no image or Dockerfile of this run matches it'));
+    expect(unmatched.map((n) => /: (\S+ ?\S* \S+) of /.exec(n)?.[1])).toEqual(['container redis', 'init container frontend-check']);
+    // Reviewed: distroless and chiseled bases, numeric runAsUser in every pod, exec-form entrypoints; the
+    // loadgenerator's shell-form ENTRYPOINT runs under python:*-alpine, whose busybox sh execs locust.
+    expect(results.flatMap((r) => r.findings.map((f) => `${basename(r.path)} ${f.rule}: ${f.message}`))).toEqual([]);
+  });
 });
