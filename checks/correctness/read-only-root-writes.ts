@@ -102,14 +102,14 @@ spec:
       const ro = c.security.readOnlyRootFilesystem;
       if (ro?.value !== true) continue;
       const mounts = c.container.volumeMounts.filter((m) => !m.readOnly).map((m) => m.mountPath);
-      const seen = new Set<string>();
-      const open = writes(c).filter((w) => {
-        if (mounts.some((m) => under(w.path, m)) || seen.has(w.path)) return false;
-        seen.add(w.path);
-        return true;
-      });
       // A sure write first; only writes some uses of the program make are info.
-      open.sort((a, b) => Number(b.sure) - Number(a.sure));
+      const all = writes(c).sort((a, b) => Number(b.sure) - Number(a.sure));
+      const open: typeof all = [];
+      for (const w of all) {
+        // One path each: a path under one already named needs no volume of its own.
+        if (mounts.some((m) => under(w.path, m)) || open.some((o) => under(w.path, o.path))) continue;
+        open.push(w);
+      }
       const first = open[0];
       if (!first) continue;
       const more = open.length > 1 ? ` (and ${open.length - 1} more: ${open.slice(1, 4).map((w) => w.path).join(', ')}${open.length > 4 ? '…' : ''})` : '';
