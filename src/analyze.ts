@@ -188,6 +188,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   // Manifests are analyzed last, against the images and Dockerfiles the other targets were.
   const manifests: { at: number; job: ManifestJob }[] = [];
   const pairing: PairingSources | null = inputs.some((i) => i.kind === 'manifest') ? { images: [], dockerfiles: built ? [{ facts: built, file: built.path }] : [] } : null;
+  if (request.images?.length && !pairing) throw new UsageError(`--image ${request.images[0]}: no Kubernetes manifest among the targets to run it; to analyze the image itself, give it as a target`);
   const order = [...inputs.keys()].sort((a, b) => Number(inputs[b]!.kind === 'image') - Number(inputs[a]!.kind === 'image'));
   for (const at of order) {
     const input = inputs[at]!;

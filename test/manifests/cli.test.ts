@@ -228,3 +228,11 @@ describe('bad input', () => {
     expect(r.stderr).toBe('shipshape: --image app.tar: not a tar or gzip archive\n');
   });
 });
+
+describe('--image without a manifest', () => {
+  it('is a usage error that says how to analyze the image', () => {
+    const r = run(['sample-images/node-app/Dockerfile', '--image', join(built, 'good.docker.tar')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`shipshape: --image ${join(built, 'good.docker.tar')}: no Kubernetes manifest among the targets to run it; to analyze the image itself, give it as a target\n`);
+  });
+});
