@@ -17,6 +17,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { directoryReader } from './dockerfile/context.js';
 import type { DockerfileFacts } from './dockerfile/model.js';
 import type { ImageFacts } from './image/facts.js';
+import type { OpenedSource, SourceOptions } from './image/sources/index.js';
 import type { ImageRef } from './knowledge/image-ref.js';
 import type { ManifestFacts } from './manifests/model.js';
 import { runContainerChecks, sortFindings } from './engine/run.js';
@@ -49,9 +50,11 @@ export interface PairingSources {
 }
 
 export interface ManifestOptions {
-  /** `--image`: archives to match containers against (not analyzed as targets). */
+  /** `--image`: images to match containers against (not analyzed as targets): archives, layout directories, names as for image targets. */
   imageFiles?: readonly string[];
   platform?: string;
+  /** How `--image` names that are no file are read (engine, registry, credentials, timeouts). */
+  sources?: SourceOptions;
   lookups?: readonly ImageLookup[];
 }
 
@@ -68,19 +71,28 @@ function shown(path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-async function readImageFiles(files: readonly string[], platform: string | undefined): Promise<ImageCandidate[] | { usage: string }> {
-  if (files.length === 0) return [];
-  const { readImages, ImageReadError } = await import('./image/read-images.js');
-  const out: ImageCandidate[] = [];
-  for (const file of files) {
+/** `--image`: archives, layout directories, images in the engine or a registry, read to be matched (not analyzed). */
+async function readImageOptions(values: readonly string[], platform: string | undefined, sources: SourceOptions | undefined): Promise<{ candidates: ImageCandidate[]; notes: string[] } | { usage: string }> {
+  if (values.length === 0) return { candidates: [], notes: [] };
+  const [{ readImages, ImageReadError }, { imageOption }] = await Promise.all([import('./image/read-images.js'), import('./targets.js')]);
+  const candidates: ImageCandidate[] = [];
+  const notes: string[] = [];
+  for (const value of values) {
+    const named = imageOption(value);
+    if ('error' in named) return { usage: `--image ${named.error}` };
+    let opened: OpenedSource | null = null;
     try {
-      for (const image of await readImages({ path: file }, platform ? { platform } : {})) out.push({ image, file: image.path });
+      if (named.source) opened = await (await import('./image/sources/index.js')).openImageSource(value, named.source, { ...sources, ...(platform ? { platform } : {}) });
+      for (const image of await readImages(opened?.target ?? { path: value }, platform ? { platform } : {})) candidates.push({ image, file: image.path });
+      notes.push(...(opened?.notes ?? []));
     } catch (e) {
-      if (e instanceof ImageReadError) return { usage: `--image ${e.message.startsWith(file) ? e.message : `${file}: ${e.message}`}` };
+      if (e instanceof ImageReadError) return { usage: `--image ${e.message.startsWith(value) ? e.message : `${value}: ${e.message}`}` };
       throw e;
+    } finally {
+      opened?.close();
     }
   }
-  return out;
+  return { candidates, notes };
 }
 
 /** Reads a Dockerfile the config maps an image to, once per path and context. */
@@ -122,9 +134,9 @@ function suppressed(findings: Finding[], pragmas: readonly ManifestPragma[], che
 /** Analyzes the manifest targets; a bad `--image` or `images:` entry is a usage error for the whole run. */
 export async function analyzeManifestJobs(jobs: readonly ManifestJob[], sources: PairingSources, options: ManifestOptions = {}): Promise<{ results: ManifestResult[] } | { usage: string }> {
   const { readManifests, ManifestError } = await import('./manifests/read.js');
-  const extra = await readImageFiles(options.imageFiles ?? [], options.platform);
+  const extra = await readImageOptions(options.imageFiles ?? [], options.platform, options.sources);
   if ('usage' in extra) return extra;
-  const candidates = [...sources.images, ...extra];
+  const candidates = [...sources.images, ...extra.candidates];
   const parsed: (ManifestFacts | string)[] = jobs.map((job) => {
     try {
       return readManifests(job.text, job.path);
@@ -192,5 +204,7 @@ export async function analyzeManifestJobs(jobs: readonly ManifestJob[], sources:
     for (const f of findings) f.fingerprint = fingerprint(f, fingerprintText(f, (file, n) => (file === null ? m.index.lineText(n) : null)));
     results.push({ error: null, findings, notes });
   }
+  // Where each --image was read from (the engine, a registry, the platform chosen): said once, with the first manifest.
+  results[0]?.notes.unshift(...extra.notes);
   return { results };
 }

@@ -136,7 +136,7 @@ export interface RunRequest {
    * Dockerfile is fixed too, with what its image knows (users, digests).
    */
   fix?: readonly FixKind[];
-  /** For manifest targets: image archives to match their containers against (`--image`). */
+  /** For manifest targets: images to match their containers against (`--image`: archives, layout directories, names in the engine or a registry). */
   images?: readonly string[];
   /** For images in a registry, the engine or a layout directory: pull policy, credentials, timeouts. */
   sources?: SourceOptions;
@@ -265,7 +265,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   }
   if (pairing && manifests.length > 0) {
     const { analyzeManifestJobs } = await import('./analyze-manifests.js');
-    const out = await analyzeManifestJobs(manifests.map((m) => m.job), pairing, { ...(request.images ? { imageFiles: request.images } : {}), ...(request.platform ? { platform: request.platform } : {}) });
+    const out = await analyzeManifestJobs(manifests.map((m) => m.job), pairing, { ...(request.images ? { imageFiles: request.images } : {}), ...(request.platform ? { platform: request.platform } : {}), ...(request.sources ? { sources: request.sources } : {}) });
     if ('usage' in out) throw new UsageError(out.usage);
     out.results.forEach((r, i) => {
       const target = slots[manifests[i]!.at]![0]!;

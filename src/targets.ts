@@ -145,6 +145,26 @@ export function resolveTarget(target: string, contextDir: string | null, stdin: 
   return [{ kind: 'dockerfile', path: target, text: t.text, contextDir: contextDir ?? dirname(target) }];
 }
 
+/**
+ * An image named to run with the manifest targets (`--image`): what an image target may be (an
+ * archive, an OCI layout directory, `docker://`, `docker-daemon:`, `oci:`, or a name that is no file,
+ * read from the engine or a registry), or why it is none of these.
+ */
+export function imageOption(value: string): { path: string; source?: ImageSourceSpec } | { error: string } {
+  const t = transportOf(value);
+  if (t) return 'error' in t ? { error: t.error } : { path: value, source: t };
+  let st;
+  try {
+    st = statSync(value);
+  } catch (e) {
+    const ref = (e as NodeJS.ErrnoException).code === 'ENOENT' ? bareReference(value, isDirectory) : null;
+    if (ref) return { path: value, source: { kind: 'name', ref, name: value } };
+    return { error: `${value}: ${describe(e)}` };
+  }
+  if (st.isDirectory()) return isOciLayout(value) ? { path: value, source: { kind: 'oci-dir', dir: value } } : { error: `${value}: is a directory, not an image (an OCI layout directory holds oci-layout and index.json)` };
+  return { path: value };
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();

@@ -282,7 +282,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--image-ref <ref>', 'analyze only this image (tag, OCI ref name or id prefix) of an archive holding several')
     .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')
     .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
-    .option('--image <archive>', 'an image archive the Kubernetes manifest targets run (matched to containers by its tags; repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--image <image>', 'an image the Kubernetes manifest targets run, named as an image target is (archive, OCI layout, docker://, docker-daemon:, or a name for the engine or registry); matched to containers by its tags, not analyzed itself; repeatable', (v: string, prev: string[]) => [...prev, v], [])
     .option('--exclude <glob>', 'in directories and globs, skip paths matching this glob (repeatable; .gitignore, node_modules and vendor are always skipped)', collect, [])
     .option('--baseline <file>', 'report only findings not recorded in this baseline (written by `shipshape baseline`)')
     .option('--changed-since <ref>', 'report only findings on lines changed since this git revision (uncommitted changes included)')

@@ -10,11 +10,12 @@
  * Needs root and buildah (apt-get install buildah busybox-static); skipped with a message otherwise,
  * except under CI=true, where it fails instead.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { have, startRegistry, type Registry } from './sources-harness.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
@@ -72,8 +73,8 @@ spec:
 let out = '';
 let work = '';
 
-function runCli(args: string[], cwd = work): { status: number | null; findings: JsonFinding[]; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, '--format', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+function runCli(args: string[], cwd = work, env: NodeJS.ProcessEnv = process.env): { status: number | null; findings: JsonFinding[]; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, '--format', 'json', ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
   const doc = JSON.parse(r.stdout) as { targets: { kind: string; error: unknown; findings: JsonFinding[] }[] };
   const manifest = doc.targets.find((t) => t.kind === 'manifest')!;
   expect(manifest.error).toBeNull();
@@ -119,5 +120,54 @@ describe.skipIf(reason !== null)('manifests with sample images built by buildah'
     // The Dockerfile shows no file modes: that finding needs the image.
     expect(by('user/app-files-unreadable')).toBeUndefined();
     expect(r.stderr).toMatch(/container app of Pod\/private \(image shipshape-sample\/k8s-private:1\.0\.0\): no image or Dockerfile of this run matches it/);
+  });
+
+  describe('--image names images as image targets do: a registry, an OCI layout directory', () => {
+    const tools = ['docker-registry', 'skopeo'].filter((c) => !have(c));
+    if (tools.length && process.env.CI === 'true') throw new Error(`the registry case must run in CI, but ${tools.join(' and ')} is missing (apt-get install docker-registry skopeo)`);
+    let registry: Registry | null = null;
+    let manifest = '';
+    const ref = (): string => `${registry!.host}/shipshape-sample/k8s-web:1.0.0`;
+    // No engine (DOCKER_HOST names a socket that is not there): a name that is no file goes to the registry.
+    const noEngine = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock', CONTAINER_HOST: 'unix:///nonexistent/podman.sock', XDG_RUNTIME_DIR: '/nonexistent' };
+
+    beforeAll(async () => {
+      if (tools.length) return;
+      registry = await startRegistry(join(out, 'registry'), '');
+      const push = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci-archive:${join(out, 'k8s-web.oci.tar')}`, `docker://${ref()}`], { encoding: 'utf8' });
+      if (push.status !== 0) throw new Error(`skopeo copy failed: ${push.stderr}`);
+      manifest = join(work, 'pushed.yaml');
+      writeFileSync(manifest, MANIFEST.split('\n---\n')[0]!.replaceAll('image: shipshape-sample/k8s-web:1.0.0', `image: ${ref()}`) + '\n');
+    });
+    afterAll(() => registry?.stop());
+
+    it.skipIf(tools.length > 0)('docker://REF and a bare REF: read from the registry, matched by the name the manifest uses', () => {
+      for (const image of [`docker://${ref()}`, ref()]) {
+        const r = runCli([manifest, '--insecure-registry', registry!.host, '--image', image], work, noEngine);
+        const by = (rule: string): JsonFinding | undefined => r.findings.find((f) => f.rule === rule);
+        expect(by('user/run-as-non-root')).toMatchObject({ severity: 'error', line: 12, pairedWith: { file: image, field: 'User' } });
+        expect(by('pid1/command-drops-entrypoint')).toMatchObject({ line: 15, pairedWith: { file: image, field: 'Entrypoint' } });
+        expect(r.stderr).not.toMatch(/no image or Dockerfile of this run matches it/);
+        if (image === ref()) expect(r.stderr).toContain(`shipshape: note: ${image}: no such file; the engine at unix:///nonexistent/docker.sock did not answer (no such socket), so read from the registry as ${image}`);
+      }
+    });
+
+    it.skipIf(tools.length > 0)('an image the registry does not have: one line, exit 2', () => {
+      const r = spawnSync(process.execPath, [cli, manifest, '--insecure-registry', registry!.host, '--image', `docker://${registry!.host}/shipshape-sample/k8s-web:9.9.9`], { cwd: work, env: noEngine, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^shipshape: --image docker:\/\/127\.0\.0\.1:\d+\/shipshape-sample\/k8s-web:9\.9\.9: .*has no shipshape-sample\/k8s-web:9\.9\.9/);
+    });
+
+    it('an OCI layout directory', () => {
+      const dir = join(out, 'k8s-web-layout');
+      mkdirSync(dir, { recursive: true });
+      const x = spawnSync('tar', ['-xf', join(out, 'k8s-web.oci.tar'), '-C', dir]);
+      expect(x.status).toBe(0);
+      const r = runCli(['web.yaml', '--image', dir]);
+      const by = (rule: string): JsonFinding | undefined => r.findings.find((f) => f.rule === rule);
+      expect(by('user/run-as-non-root')).toMatchObject({ line: 12, pairedWith: { file: dir, field: 'User' } });
+      expect(by('pid1/command-drops-entrypoint')).toMatchObject({ line: 15 });
+    });
   });
 });

@@ -227,6 +227,19 @@ describe('bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('shipshape: --image app.tar: not a tar or gzip archive\n');
   });
+
+  it('--image that is a mistyped path, or a directory that is no OCI layout, is a usage error', () => {
+    const d = dir('bad-image-path', { 'web.yaml': DEPLOYMENT, 'images/readme.txt': 'x\n' });
+    for (const [image, error] of [
+      ['./app.tar', './app.tar: no such file or directory'],
+      ['images', 'images: is a directory, not an image (an OCI layout directory holds oci-layout and index.json)'],
+      ['docker://Bad Name', 'docker://Bad Name: not an image reference ([registry/]repository[:tag][@sha256:digest])'],
+    ]) {
+      const r = run(['web.yaml', '--image', image!], { cwd: d });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`shipshape: --image ${error}\n`);
+    }
+  });
 });
 
 describe('--image without a manifest', () => {

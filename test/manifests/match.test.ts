@@ -44,6 +44,13 @@ describe('matchImage', () => {
     expect(matchImage(ref('acme/app@sha256:ccc'), [a, b])).toBe(a);
     expect(matchImage(ref('acme/app:2@sha256:bbb'), [a, b])).toBe(b);
   });
+
+  it('a digest matches the image\'s index digest (repoDigest) as well as its platform manifest\'s', () => {
+    const a = image(['acme/app:1'], 'sha256:aaa');
+    const multi = { image: { tags: ['acme/app:2'], manifestDigest: 'sha256:bbb', repoDigest: 'sha256:index' } as unknown as ImageFacts, file: 'multi.tar' };
+    expect(matchImage(ref('acme/app@sha256:index'), [a, multi])).toBe(multi);
+    expect(matchImage(ref('acme/app@sha256:bbb'), [a, multi])).toBe(multi);
+  });
 });
 
 describe('matchMapping', () => {
