@@ -55,6 +55,8 @@ export interface ManifestOptions {
   platform?: string;
   /** How `--image` names that are no file are read (engine, registry, credentials, timeouts). */
   sources?: SourceOptions;
+  /** `--images-from-engine`: a container nothing else matches is read from the local engine when it has the image. */
+  fromEngine?: boolean;
   lookups?: readonly ImageLookup[];
 }
 
@@ -93,6 +95,47 @@ async function readImageOptions(values: readonly string[], platform: string | un
     }
   }
   return { candidates, notes };
+}
+
+/**
+ * `--images-from-engine`: the image a container names, read from the local Docker or Podman engine
+ * when it has it (`docker-daemon:NAME`), never pulled. One note when there is no engine; a read that
+ * fails is a note and leaves the container to the manifest alone.
+ */
+async function engineLookup(sources: SourceOptions | undefined, platform: string | undefined, notes: string[]): Promise<ImageLookup | null> {
+  const [{ findEngine, engineHas }, { openImageSource, DEFAULT_TIMEOUT_SECONDS }, { readImages, ImageReadError }] = await Promise.all([import('./image/sources/engine.js'), import('./image/sources/index.js'), import('./image/read-images.js')]);
+  const engine = findEngine(sources?.env ?? process.env);
+  if (engine === null || 'error' in engine) {
+    notes.push(`--images-from-engine: ${engine === null ? 'no Docker or Podman engine found (DOCKER_HOST is unset, no docker context, no /var/run/docker.sock, no Podman socket)' : engine.error}; containers were matched to the images and Dockerfiles of the run only`);
+    return null;
+  }
+  const timeoutMs = (sources?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const seen = new Map<string, Promise<ImageCandidate | null>>();
+  const read = async (name: string): Promise<ImageCandidate | null> => {
+    const has = await engineHas(engine, name, timeoutMs);
+    if (has !== true) {
+      if (has !== false) notes.push(`--images-from-engine: the engine at ${engine.display} did not answer for ${name} (${has.unreachable})`);
+      return null;
+    }
+    const label = `docker-daemon:${name}`;
+    let opened: OpenedSource | null = null;
+    try {
+      opened = await openImageSource(label, { kind: 'engine', name }, { ...sources, ...(platform ? { platform } : {}) });
+      const images = await readImages(opened.target, platform ? { platform } : {});
+      return images[0] ? { image: images[0], file: label } : null;
+    } catch (e) {
+      if (!(e instanceof ImageReadError)) throw e;
+      notes.push(`--images-from-engine: ${e.message}`);
+      return null;
+    } finally {
+      opened?.close();
+    }
+  };
+  return (_ref, written) => {
+    let p = seen.get(written);
+    if (!p) seen.set(written, (p = read(written)));
+    return p;
+  };
 }
 
 /** Reads a Dockerfile the config maps an image to, once per path and context. */
@@ -137,6 +180,11 @@ export async function analyzeManifestJobs(jobs: readonly ManifestJob[], sources:
   const extra = await readImageOptions(options.imageFiles ?? [], options.platform, options.sources);
   if ('usage' in extra) return extra;
   const candidates = [...sources.images, ...extra.candidates];
+  const lookups = [...(options.lookups ?? [])];
+  if (options.fromEngine) {
+    const engine = await engineLookup(options.sources, options.platform, extra.notes);
+    if (engine) lookups.push(engine);
+  }
   const parsed: (ManifestFacts | string)[] = jobs.map((job) => {
     try {
       return readManifests(job.text, job.path);
@@ -177,7 +225,7 @@ export async function analyzeManifestJobs(jobs: readonly ManifestJob[], sources:
             side = sides.get(facts) ?? dockerfileSide(facts, 'config');
             sides.set(facts, side);
           }
-          for (const lookup of side ? [] : (options.lookups ?? [])) {
+          for (const lookup of side ? [] : lookups) {
             const found = await lookup(ref, container.image!.value);
             if (found) {
               side = imageSide(found.image, 'lookup', found.file);

@@ -138,6 +138,8 @@ export interface RunRequest {
   fix?: readonly FixKind[];
   /** For manifest targets: images to match their containers against (`--image`: archives, layout directories, names in the engine or a registry). */
   images?: readonly string[];
+  /** For manifest targets: a container nothing else matches is read from the local engine when it has its image (`--images-from-engine`). */
+  imagesFromEngine?: boolean;
   /** For images in a registry, the engine or a layout directory: pull policy, credentials, timeouts. */
   sources?: SourceOptions;
 }
@@ -189,6 +191,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   const manifests: { at: number; job: ManifestJob }[] = [];
   const pairing: PairingSources | null = inputs.some((i) => i.kind === 'manifest') ? { images: [], dockerfiles: built ? [{ facts: built, file: built.path }] : [] } : null;
   if (request.images?.length && !pairing) throw new UsageError(`--image ${request.images[0]}: no Kubernetes manifest among the targets to run it; to analyze the image itself, give it as a target`);
+  if (request.imagesFromEngine && !pairing) throw new UsageError('--images-from-engine: no Kubernetes manifest among the targets; it reads the images their containers run');
   const order = [...inputs.keys()].sort((a, b) => Number(inputs[b]!.kind === 'image') - Number(inputs[a]!.kind === 'image'));
   for (const at of order) {
     const input = inputs[at]!;
@@ -265,7 +268,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   }
   if (pairing && manifests.length > 0) {
     const { analyzeManifestJobs } = await import('./analyze-manifests.js');
-    const out = await analyzeManifestJobs(manifests.map((m) => m.job), pairing, { ...(request.images ? { imageFiles: request.images } : {}), ...(request.platform ? { platform: request.platform } : {}), ...(request.sources ? { sources: request.sources } : {}) });
+    const out = await analyzeManifestJobs(manifests.map((m) => m.job), pairing, { ...(request.images ? { imageFiles: request.images } : {}), ...(request.platform ? { platform: request.platform } : {}), ...(request.sources ? { sources: request.sources } : {}), ...(request.imagesFromEngine ? { fromEngine: true } : {}) });
     if ('usage' in out) throw new UsageError(out.usage);
     out.results.forEach((r, i) => {
       const target = slots[manifests[i]!.at]![0]!;

@@ -49,6 +49,7 @@ interface CheckOptions extends SourceFlags {
   fixUnsafe?: boolean;
   diff?: boolean;
   image: string[];
+  imagesFromEngine?: boolean;
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -77,6 +78,7 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
     ...(opts.target ? { target: opts.target } : {}),
     sources,
     ...(opts.image.length ? { images: opts.image } : {}),
+    ...(opts.imagesFromEngine ? { imagesFromEngine: true } : {}),
   };
   let results: AnalyzedTarget[];
   try {
@@ -283,6 +285,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--dockerfile <file>', 'the Dockerfile the image targets were built from: image findings name the line that made their layer')
     .option('--base-findings', 'report what the base image owns (its tools, its wasted bytes) at full severity instead of info')
     .option('--image <image>', 'an image the Kubernetes manifest targets run, named as an image target is (archive, OCI layout, docker://, docker-daemon:, or a name for the engine or registry); matched to containers by its tags, not analyzed itself; repeatable', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--images-from-engine', 'with Kubernetes manifests: read the image of each container nothing else matches from the local Docker or Podman engine, when it has it (never pulled)')
     .option('--exclude <glob>', 'in directories and globs, skip paths matching this glob (repeatable; .gitignore, node_modules and vendor are always skipped)', collect, [])
     .option('--baseline <file>', 'report only findings not recorded in this baseline (written by `shipshape baseline`)')
     .option('--changed-since <ref>', 'report only findings on lines changed since this git revision (uncommitted changes included)')

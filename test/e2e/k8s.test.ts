@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { have, startRegistry, type Registry } from './sources-harness.js';
+import { have, startPodman, startRegistry, type Registry } from './sources-harness.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
@@ -168,6 +168,39 @@ describe.skipIf(reason !== null)('manifests with sample images built by buildah'
       const by = (rule: string): JsonFinding | undefined => r.findings.find((f) => f.rule === rule);
       expect(by('user/run-as-non-root')).toMatchObject({ line: 12, pairedWith: { file: dir, field: 'User' } });
       expect(by('pid1/command-drops-entrypoint')).toMatchObject({ line: 15 });
+    });
+  });
+
+  describe('--images-from-engine: Podman\'s Docker-compatible service on a unix socket', () => {
+    const missing = have('podman') ? null : 'podman is missing (apt-get install podman)';
+    if (missing && process.env.CI === 'true') throw new Error(`the engine case must run in CI, but ${missing}`);
+    let podman: Awaited<ReturnType<typeof startPodman>> | null = null;
+
+    beforeAll(async () => {
+      if (missing) return;
+      podman = await startPodman(join(out, 'podman'));
+      podman.podman(['load', '--quiet', '-i', join(out, 'k8s-web.docker.tar')]);
+    }, 20 * 60_000);
+    afterAll(() => podman?.stop());
+
+    it.skipIf(missing !== null)('reads the image a container names from the engine; the one the engine lacks gets its note', () => {
+      const env = { ...process.env, DOCKER_HOST: `unix://${podman!.socket}` };
+      const r = runCli(['web.yaml', '--images-from-engine'], work, env);
+      const by = (rule: string): JsonFinding | undefined => r.findings.find((f) => f.rule === rule);
+      const file = 'docker-daemon:shipshape-sample/k8s-web:1.0.0';
+      expect(by('user/run-as-non-root')).toMatchObject({ severity: 'error', line: 12, pairedWith: { file, field: 'User' } });
+      expect(by('pid1/command-drops-entrypoint')).toMatchObject({ line: 15, pairedWith: { file, field: 'Entrypoint' } });
+      expect(by('pid1/script-without-exec')).toMatchObject({ line: 15, pairedWith: { file, path: '/usr/local/bin/sync.sh' } });
+      // k8s-private was not loaded: the engine answers 404, and the container is checked from the manifest alone.
+      expect(r.stderr).toMatch(/container app of Pod\/private \(image shipshape-sample\/k8s-private:1\.0\.0\): no image or Dockerfile of this run matches it/);
+      expect(r.stderr).not.toMatch(/k8s-web:1\.0\.0\): no image or Dockerfile/);
+    });
+
+    it.skipIf(missing !== null)('without the flag the engine is not asked', () => {
+      const env = { ...process.env, DOCKER_HOST: `unix://${podman!.socket}` };
+      const r = runCli(['web.yaml'], work, env);
+      expect(r.findings.find((f) => f.rule === 'user/run-as-non-root')).toBeUndefined();
+      expect(r.stderr).toMatch(/container web of Deployment\/web \(image shipshape-sample\/k8s-web:1\.0\.0\): no image or Dockerfile of this run matches it/);
     });
   });
 });

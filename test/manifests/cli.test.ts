@@ -14,8 +14,8 @@ const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
 const built = join(root, 'sample-images/built');
 
-function run(args: string[], opts: { cwd?: string; input?: string; node?: string[] } = {}) {
-  const r = spawnSync(process.execPath, [...(opts.node ?? []), cli, ...args], { cwd: opts.cwd ?? root, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+function run(args: string[], opts: { cwd?: string; input?: string; node?: string[]; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(process.execPath, [...(opts.node ?? []), cli, ...args], { cwd: opts.cwd ?? root, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...opts.env }, maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -239,6 +239,23 @@ describe('bad input', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`shipshape: --image ${error}\n`);
     }
+  });
+});
+
+describe('--images-from-engine', () => {
+  it('an engine that does not answer: one note per image, and the container is checked from the manifest alone', () => {
+    const d = dir('engine-gone', { 'web.yaml': DEPLOYMENT });
+    const r = run(['web.yaml', '--images-from-engine'], { cwd: d, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    // Not an error of the run: the manifest alone gives no finding here.
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^shipshape: note: --images-from-engine: the engine at unix:\/\/\/nonexistent\/docker\.sock did not answer for \S+ \(no such socket\)$/m);
+    expect(r.stderr).toMatch(/no image or Dockerfile of this run matches it/);
+  });
+
+  it('without a manifest among the targets is a usage error', () => {
+    const r = run(['sample-images/node-app/Dockerfile', '--images-from-engine']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('shipshape: --images-from-engine: no Kubernetes manifest among the targets; it reads the images their containers run\n');
   });
 });
 
