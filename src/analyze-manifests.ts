@@ -228,7 +228,7 @@ export async function analyzeManifestJobs(jobs: readonly ManifestJob[], sources:
           for (const lookup of side ? [] : lookups) {
             const found = await lookup(ref, container.image!.value);
             if (found) {
-              side = imageSide(found.image, 'lookup', found.file);
+              side = sides.get(found.image) ?? imageSide(found.image, 'lookup', found.file);
               break;
             }
           }
