@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeDockerfile } from '../src/analyze.js';
+import { analyzeDockerfile, findShellcheck } from '../src/analyze.js';
 import { memoryReader } from '../src/dockerfile/context.js';
 import { checks } from '../checks/index.js';
 import type { Finding } from '../src/engine/types.js';
@@ -50,6 +50,10 @@ const peerIds = new Map<Peer, Set<string>>([
   ['buildkit', new Set([...byAlias.keys()].filter((a) => /^[A-Z][a-zA-Z]+$/.test(a)))],
 ]);
 
+/** hadolint's `shellcheck` cases: any finding with a ShellCheck code, from the checks that report them (run when ShellCheck is on the PATH). */
+const shellcheckChecks = checks.filter((c) => c.findingIds?.test('SC2086')).map((c) => c.id);
+const shellcheck = findShellcheck('auto');
+
 /** BuildKit notes name a .dockerignore and build args the test used. */
 function contextOf(c: Case): { files?: Record<string, string>; buildArgs?: Map<string, string> } {
   const out: { files?: Record<string, string>; buildArgs?: Map<string, string> } = {};
@@ -65,7 +69,7 @@ function contextOf(c: Case): { files?: Record<string, string>; buildArgs?: Map<s
 }
 
 async function runCase(peer: Peer, c: Case): Promise<Outcome> {
-  const ids = c.rule === 'ALL' ? [...(peerIds.get(peer) ?? [])].flatMap((a) => byAlias.get(a) ?? []) : byAlias.get(c.rule) ?? [];
+  const ids = c.rule === 'ALL' ? [...(peerIds.get(peer) ?? [])].flatMap((a) => byAlias.get(a) ?? []) : c.rule === 'shellcheck' ? (shellcheck ? shellcheckChecks : []) : byAlias.get(c.rule) ?? [];
   const covered = c.rule === 'ALL' ? ids.length > 0 : ids.length > 0;
   const text = peer === 'hadolint' ? c.dockerfile + '\n' : c.dockerfile;
   const ctx = contextOf(c);
@@ -73,6 +77,7 @@ async function runCase(peer: Peer, c: Case): Promise<Outcome> {
   if (covered) {
     const r = await analyzeDockerfile(text, {
       reader: memoryReader(ctx.files ?? {}),
+      shellcheck: shellcheck ? { binary: shellcheck } : null,
       ...(ctx.buildArgs ? { buildArgs: ctx.buildArgs } : {}),
     });
     findings = r.findings.filter((f) => ids.includes(f.rule));
@@ -125,7 +130,7 @@ async function main(): Promise<number> {
     for (const c of cases) outcomes.push(await runCase(peer, c));
     const rules = new Map<string, RuleRow>();
     for (const o of outcomes) {
-      const r = rules.get(o.c.rule) ?? { rule: o.c.rule, checks: o.c.rule === 'ALL' ? ['(every aliased check)'] : byAlias.get(o.c.rule) ?? [], cases: 0, agree: 0, intended: 0, covered: o.covered };
+      const r = rules.get(o.c.rule) ?? { rule: o.c.rule, checks: o.c.rule === 'ALL' ? ['(every aliased check)'] : o.c.rule === 'shellcheck' ? shellcheckChecks : byAlias.get(o.c.rule) ?? [], cases: 0, agree: 0, intended: 0, covered: o.covered };
       r.cases++;
       if (o.agree) r.agree++;
       if (o.intended) r.intended++;

@@ -8,8 +8,8 @@
  * the nearest `.shipshape.yaml`), the input is read into facts (`src/dockerfile/`, `src/image/`), the
  * checks run through the engine (`src/engine/`), inline ignores apply, findings are sorted.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, posix, resolve as resolvePath } from 'node:path';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, posix, resolve as resolvePath } from 'node:path';
 import { missingTarget, parseDockerfile, ShellCache, type ParseOptions } from './dockerfile/parse.js';
 import { cachingReader, directoryReader, type ContextReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
@@ -17,9 +17,11 @@ import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js'
 import { runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
 import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
-import { designates } from './engine/names.js';
+import { designates, designatesFinding, findingNames } from './engine/names.js';
+import type { ShellcheckOptions } from './dockerfile/shellcheck.js';
 import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/baseline.js';
-import { ConfigError, configFinder, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig } from './engine/config-resolve.js';
+import { ConfigError, configFinder, findingSeverityFrom, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig, type ShellcheckMode } from './engine/config-resolve.js';
+import type { FindingSeverity } from './engine/run.js';
 import type { ImageFacts } from './image/facts.js';
 import type { ImageReadOptions, ImageTarget } from './image/read-images.js';
 import type { OpenedSource, SourceOptions } from './image/sources/index.js';
@@ -39,8 +41,12 @@ export interface AnalyzeOptions extends ParseOptions {
   /** Rule ids or whole categories to skip. */
   ignore?: readonly string[];
   severity?: (check: Check) => Severity;
+  /** The config's severity for findings with their own id (ShellCheck's `SC2086`). */
+  findingSeverity?: FindingSeverity;
   /** Repository settings checks read through `ctx.settings` (from the config file). */
   settings?: CheckSettings;
+  /** The ShellCheck to run when a check needs it (`findShellcheck`); unset or null: ShellCheck does not run. */
+  shellcheck?: Pick<ShellcheckOptions, 'binary' | 'timeoutMs'> | null;
 }
 
 /** The checks left after `ignore` (rule ids, categories or peer aliases). */
@@ -52,11 +58,50 @@ export function selectChecks(ignore: readonly string[] = [], from: readonly Chec
 /** Parses and checks one Dockerfile. */
 export async function analyzeDockerfile(text: string, options: AnalyzeOptions = {}): Promise<{ facts: DockerfileFacts; findings: Finding[] }> {
   const facts = await parseDockerfile(text, options);
+  const known = options.checks ? [...allChecks, ...options.checks] : allChecks;
   const checks = selectChecks(options.ignore, options.checks ?? allChecks);
-  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
-  const raw = runDockerfileChecks(facts, checks, runOpts);
-  const { findings } = applySuppressions(filePragmas(facts), raw, { ran: checks, known: options.checks ? [...allChecks, ...options.checks] : allChecks, ...(options.severity ? { severity: options.severity } : {}) });
+  // Names of kinds of findings (`SC2086`) in the ignore list: those findings go, their check stays.
+  const dropped = findingNames(known, options.ignore ?? []);
+  if (options.shellcheck && checks.some((c) => c.needs?.includes('shellcheck'))) {
+    // Loaded (with node:child_process) only for a run that has ShellCheck to run.
+    const { runShellcheck } = await import('./dockerfile/shellcheck.js');
+    facts.shellcheck = await runShellcheck(facts, { ...options.shellcheck, exclude: dropped });
+  }
+  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.findingSeverity ? { findingSeverity: options.findingSeverity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
+  let raw = runDockerfileChecks(facts, checks, runOpts);
+  if (dropped.length) raw = raw.filter((f) => !dropped.some((n) => designatesFinding(checks.find((c) => c.id === f.rule) ?? { id: f.rule, category: f.category }, f.messageId, n)));
+  const { findings } = applySuppressions(filePragmas(facts), raw, { ran: checks, known, ...(options.severity ? { severity: options.severity } : {}) });
   return { facts, findings: sortFindings(findings) };
+}
+
+/**
+ * The `shellcheck` executable a mode asks for: `auto` the one on the PATH (null when there is none),
+ * `on` the same but a `UsageError` without one, `off` null; any other value is a path to the
+ * executable, which must exist.
+ */
+export function findShellcheck(mode: ShellcheckMode | string, where = 'shellcheck'): string | null {
+  if (mode === 'off') return null;
+  const executable = (p: string): boolean => {
+    try {
+      accessSync(p, fsConstants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (mode !== 'auto' && mode !== 'on') {
+    const p = isAbsolute(mode) || mode.includes('/') ? resolvePath(mode) : mode;
+    if (p.includes('/')) {
+      if (!executable(p)) throw new UsageError(`${where} ${mode}: no executable file there`);
+      return p;
+    }
+    const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, p)).find(executable);
+    if (!onPath) throw new UsageError(`${where} ${mode}: not found on the PATH`);
+    return onPath;
+  }
+  const found = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'shellcheck')).find(executable) ?? null;
+  if (!found && mode === 'on') throw new UsageError(`${where}: on, but there is no shellcheck on the PATH (install it, e.g. apt-get install shellcheck, or name it: --shellcheck /path/to/shellcheck)`);
+  return found;
 }
 
 /** False for text with lines but not one known instruction (a README given by mistake). Empty files pass: they get a finding. */
@@ -142,6 +187,8 @@ export interface RunRequest {
   imagesFromEngine?: boolean;
   /** For images in a registry, the engine or a layout directory: pull policy, credentials, timeouts. */
   sources?: SourceOptions;
+  /** `--shellcheck`: auto, on, off or the executable's path; the config's `shellcheck` otherwise (default auto). */
+  shellcheck?: string;
 }
 
 /** A file a fix changed: where it is and its text before and after. */
@@ -196,7 +243,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
   for (const at of order) {
     const input = inputs[at]!;
     const results = slots[at]!;
-    const { checks, severity, settings: configured, failOn, target, config, notes, baseline, images } = await setup(input.path === '<stdin>' ? null : input.path);
+    const { checks, severity, settings: configured, failOn, target, config, notes, baseline, images, ignore, findingSeverity, shellcheck } = await setup(input.path === '<stdin>' ? null : input.path);
     const settings = request.baseFindings ? { ...configured, baseFindings: true } : configured;
     const about = { failOn, ...(config ? { config } : {}), ...(baseline ? { baseline } : {}) };
     if (input.kind === 'manifest') {
@@ -236,8 +283,11 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     const options: AnalyzeOptions = {
       path: input.path,
       checks,
+      ignore,
       settings: knownImages.length ? { ...settings, knownImages } : settings,
+      shellcheck,
       ...(severity ? { severity } : {}),
+      ...(findingSeverity ? { findingSeverity } : {}),
       ...(build && Object.keys(build.args).length ? { buildArgs: new Map(Object.entries(build.args)) } : {}),
       // The stage a compose service or bake target builds; else --target or the config's.
       ...(stage !== undefined ? { target: stage } : {}),
@@ -247,6 +297,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     const reader = contextDir ? readerFor(contextDir) : undefined;
     const { facts, findings } = await analyzeDockerfile(input.text, { ...options, ...(reader ? { reader } : {}) });
     const variant = build ? { build } : {};
+    if (facts.shellcheck?.error) notes.push(`${input.path}: ShellCheck: ${facts.shellcheck.error}`);
     const noTarget = missingTarget(facts, stage);
     if (noTarget) {
       results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${build?.target ? `${build.file} (${build.name}) builds a stage it does not have: ` : ''}${noTarget}`, findings: [], ...about, ...variant, notes });
@@ -389,6 +440,12 @@ export async function configLoader(request: RunRequest = {}) {
     if (!s) selected.set(key, (s = selectChecks(ignore)));
     return s;
   };
+  // The executable each ShellCheck mode names, looked up once per run.
+  const shellchecks = new Map<string, string | null>();
+  const shellcheckFor = (mode: string, where: string): string | null => {
+    if (!shellchecks.has(mode)) shellchecks.set(mode, findShellcheck(mode, where));
+    return shellchecks.get(mode)!;
+  };
   return async (path: string | null) => {
     let loaded: LoadedConfig | null;
     const start = path === null ? process.cwd() : path;
@@ -408,9 +465,15 @@ export async function configLoader(request: RunRequest = {}) {
       told.add(loaded.path);
       for (const d of loaded.dropped ?? []) notes.push(`${loaded.path}: ${d}; not taken over`);
     }
+    const ignore = [...eff.ignore, ...trivy, ...(request.ignore ?? [])];
+    const mode = request.shellcheck ?? eff.shellcheck ?? 'auto';
+    const binary = shellcheckFor(mode, request.shellcheck !== undefined ? '--shellcheck' : `${loaded?.path ?? ''}: shellcheck:`.replace(/^: /, ''));
     return {
-      checks: selectedChecks([...eff.ignore, ...trivy, ...(request.ignore ?? [])]),
+      checks: selectedChecks(ignore),
+      ignore,
+      shellcheck: binary ? { binary } : null,
       severity: severityFrom(eff.severity),
+      findingSeverity: findingSeverityFrom(eff.severity),
       settings: eff.settings,
       failOn: request.failOn ?? eff.failOn ?? 'warning',
       target: request.target ?? eff.target,

@@ -88,8 +88,8 @@ describe('.shipshape.yaml', () => {
   });
 
   const errors: [string, string, RegExp][] = [
-    ['an unknown key', 'ignored: [tags]\n', /^shipshape: \S+\.shipshape\.yaml: ignored: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels, overrides, exclude, baseline, images\)\n$/],
-    ['an unknown key in an override', "overrides:\n  'a/**':\n    failon: error\n", /^shipshape: \S+\.shipshape\.yaml: overrides\.a\/\*\*\.failon: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels\)\n$/],
+    ['an unknown key', 'ignored: [tags]\n', /^shipshape: \S+\.shipshape\.yaml: ignored: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels, shellcheck, overrides, exclude, baseline, images\)\n$/],
+    ['an unknown key in an override', "overrides:\n  'a/**':\n    failon: error\n", /^shipshape: \S+\.shipshape\.yaml: overrides\.a\/\*\*\.failon: unknown key \(known: ignore, severity, failOn, trustedRegistries, allowedTools, baseFindings, target, labelSchema, strictLabels, shellcheck\)\n$/],
     ['a bad severity', 'severity:\n  pid1: fatal\n', /^shipshape: \S+\.shipshape\.yaml: severity\.pid1: .*"error"\|"warning"\|"info".*\n$/],
     ['a bad failOn', 'failOn: always\n', /^shipshape: \S+\.shipshape\.yaml: failOn: .*\n$/],
     ['a list given a string', 'ignore: tags\n', /^shipshape: \S+\.shipshape\.yaml: ignore: .*array.*\n$/],
@@ -171,7 +171,8 @@ describe('hadolint config and .trivyignore', () => {
       checks,
     );
     expect(config).toEqual({
-      ignore: ['DL3008'],
+      // SC2086 is one kind of correctness/shellcheck's findings: kept, as hadolint users mean it.
+      ignore: ['DL3008', 'SC2086'],
       severity: { DL3025: 'error', DL3059: 'info' },
       failOn: 'info',
       trustedRegistries: ['docker.io', 'ghcr.io/acme'],
@@ -179,7 +180,7 @@ describe('hadolint config and .trivyignore', () => {
       strictLabels: true,
     });
     expect(dropped).toEqual([
-      'ignored: SC2086, DL1001 (no shipshape check covers them)',
+      'ignored: DL1001 (no shipshape check covers it)',
       'override.info: DL9999 (no shipshape check covers it)',
       'label-schema.built: "date" is not one of text, url, email, rfc3339, semver, hash, spdx',
       'disable-ignore-pragma: shipshape always honours inline ignores (and reports stale ones)',

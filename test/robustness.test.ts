@@ -32,7 +32,8 @@ function analyze(name: string, text: string, context: Record<string, string> = {
   for (const [f, body] of Object.entries(context)) writeFileSync(join(dir, f), body);
   writeFileSync(join(dir, 'Dockerfile'), text);
   const r = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: HANG });
-  expect(r.stderr).toBe('');
+  // A generated Dockerfile of thousands of RUNs is not given to ShellCheck (it would take minutes): a note says so.
+  expect(r.stderr.replace(/^shipshape: note: .*: ShellCheck: .*; not checked\n/gm, '')).toBe('');
   expect([0, 1]).toContain(r.status);
   const doc = JSON.parse(r.stdout);
   expect(doc.targets[0].error).toBeNull();

@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import { eolTableAge } from '../knowledge/eol.js';
 import { FORMATS, RENDERERS, type Format } from '../report/index.js';
 import { renderRuleDoc, renderRuleText } from '../engine/docs.js';
-import { designates, isKnownName, nameKey, unknownName } from '../engine/names.js';
+import { designates, isKnownName, nameKey, namesFindings, peerTool, unknownName } from '../engine/names.js';
 import { BASELINE_FILE } from '../engine/baseline.js';
 import { addSourceOptions, SOURCES_HELP, sourceOptionsOf, type SourceFlags } from './sources.js';
 
@@ -43,6 +43,8 @@ interface CheckOptions extends SourceFlags {
   exclude: string[];
   baseline?: string;
   changedSince?: string;
+  /** --shellcheck auto|on|off|PATH. */
+  shellcheck?: string;
   /** False with --no-color. */
   color: boolean;
   fix?: boolean;
@@ -79,6 +81,7 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
     sources,
     ...(opts.image.length ? { images: opts.image } : {}),
     ...(opts.imagesFromEngine ? { imagesFromEngine: true } : {}),
+    ...(opts.shellcheck ? { shellcheck: opts.shellcheck } : {}),
   };
   let results: AnalyzedTarget[];
   try {
@@ -198,9 +201,12 @@ function runRules(format: 'text' | 'json', io: Io): number {
 }
 
 /** The checks a query names: a rule id, peer id or category in any case, or a part of a rule's name. */
-function explainMatches(query: string): { how: 'exact' | 'category' | 'partial'; checks: Check[] } {
+function explainMatches(query: string): { how: 'exact' | 'category' | 'partial' | 'finding'; checks: Check[] } {
   const exact = allChecks.filter((c) => nameKey(c.id) === nameKey(query) || (c.aliases ?? []).some((a) => nameKey(a) === nameKey(query)));
   if (exact.length) return { how: 'exact', checks: exact };
+  // One kind of finding of a check (ShellCheck's SC2086 for correctness/shellcheck).
+  const reporting = allChecks.filter((c) => namesFindings(c, query));
+  if (reporting.length) return { how: 'finding', checks: reporting };
   const category = allChecks.filter((c) => designates(c, query));
   if (category.length) return { how: 'category', checks: category };
   const q = query.toLowerCase().replace(/^\/+|\/+$/g, '');
@@ -215,6 +221,13 @@ function runExplain(query: string, opts: { format: 'text' | 'markdown' }, io: Io
   const page = (c: Check): string => (opts.format === 'markdown' ? renderRuleDoc(c) : renderRuleText(c, bold));
   if (how === 'exact' && checks.length === 1) {
     io.stdout(page(checks[0]!));
+    return 0;
+  }
+  if (how === 'finding') {
+    const id = query.trim().toUpperCase();
+    const tool = peerTool(id);
+    const wiki = tool === 'ShellCheck' ? `; what it means: https://www.shellcheck.net/wiki/${id}` : '';
+    io.stdout(`${id} is ${tool ? `${tool}'s` : 'a kind of finding'}, reported by ${checks.map((c) => c.id).join(', ')}${wiki}\n\n${checks.map(page).join('\n')}`);
     return 0;
   }
   if (checks.length === 0) throw new UsageError(`explain ${query}: ${unknownName(query, allChecks)}`);
@@ -289,13 +302,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--exclude <glob>', 'in directories and globs, skip paths matching this glob (repeatable; .gitignore, node_modules and vendor are always skipped)', collect, [])
     .option('--baseline <file>', 'report only findings not recorded in this baseline (written by `shipshape baseline`)')
     .option('--changed-since <ref>', 'report only findings on lines changed since this git revision (uncommitted changes included)')
+    .option('--shellcheck <mode>', 'run ShellCheck over RUN bodies and entrypoint scripts: auto (when it is on the PATH; the default), on, off, or the path of the shellcheck executable')
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1; colours are only ever used on a terminal)')
     .option('--fix', 'rewrite the Dockerfiles (and entrypoint scripts) with the safe fixes, then report what is left')
     .option('--fix-unsafe', 'also apply suggested fixes, which change behaviour you should review')
     .option('--diff', 'print the fixes as a unified diff instead of writing them (exit 1 when there are changes)')
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
-    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .")
+    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .\n  shipshape --shellcheck off Dockerfile\n  shipshape --shellcheck /opt/shellcheck/shellcheck --ignore SC2086 .")
 
     // Examples of the image-source flags, and how a target that is no file is read.
     .addHelpText('after', '  shipshape --insecure-registry localhost:5000 docker://localhost:5000/team/app:1.4\n  SHIPSHAPE_REGISTRY_PASSWORD=$TOKEN shipshape --registry-user ci-bot ghcr.io/acme/app:1.4\n  shipshape --pull never --timeout 60 docker-daemon:app:1.2')

@@ -103,6 +103,8 @@ export interface DockerfileFacts {
   globalArgs: Map<string, string | null>;
   comments: { text: string; range: Range }[];
   context: BuildContext;
+  /** What ShellCheck said about the RUN bodies and entrypoint scripts; absent when it did not run (`src/dockerfile/shellcheck.ts`). */
+  shellcheck?: ShellcheckFacts;
 }
 
 /** A script from the context that the image runs as its ENTRYPOINT or CMD. */
@@ -164,4 +166,27 @@ export interface CopiedSecret {
   what: string | null;
   /** The context file that holds it (inside a copied directory, the file itself). */
   file: string | null;
+}
+
+/** ShellCheck's levels. */
+export type ShellcheckLevel = 'error' | 'warning' | 'info' | 'style';
+
+/** One ShellCheck comment, placed in the Dockerfile (or in a script of the build context). */
+export interface ShellcheckComment {
+  /** `SC2086`. */
+  code: string;
+  level: ShellcheckLevel;
+  message: string;
+  /** The script of the build context it is in; null for a RUN of the Dockerfile. */
+  file: string | null;
+  range: Range;
+  /** The RUN it is in; null in a script. */
+  instruction: Instruction | null;
+}
+
+/** What ShellCheck said about one Dockerfile (`src/dockerfile/shellcheck.ts` computes it). */
+export interface ShellcheckFacts {
+  comments: ShellcheckComment[];
+  /** Why ShellCheck gave no answer (it crashed, timed out, the file is too large for it) or left bodies out (too large); null when it checked everything. */
+  error: string | null;
 }

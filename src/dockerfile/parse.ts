@@ -158,8 +158,8 @@ function execFormScript(i: Instruction): MappedText | null {
   return null;
 }
 
-/** The shell bodies to parse: every shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK (and trigger), with the text tree-sitter reads. */
-function shellBodies(facts: DockerfileFacts): { ins: Instruction; body: MappedText }[] {
+/** The shell bodies to parse: every shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK (and trigger), with the text tree-sitter reads (and ShellCheck, `shellcheck.ts`). */
+export function shellBodies(facts: DockerfileFacts): { ins: Instruction; body: MappedText }[] {
   const out: { ins: Instruction; body: MappedText }[] = [];
   for (const ins of facts.instructions) {
     for (const i of ins.trigger ? [ins, ins.trigger] : [ins]) {

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
-import { nameKey } from './names.js';
+import { nameKey, namesFindings } from './names.js';
 import { compileGlob, globToRegExp } from '../util/glob.js';
 
 /** A threshold for the exit status: a severity, or `none` (never fail). */
@@ -32,7 +32,13 @@ export interface ConfigSettings {
   labelSchema?: Record<string, LabelType> | undefined;
   /** Labels outside `labelSchema` are reported (hadolint's `strict-labels`). */
   strictLabels?: boolean | undefined;
+  /** Run ShellCheck: when `shellcheck` is on the PATH (`auto`, the default), always (`on`), never (`off`). */
+  shellcheck?: ShellcheckMode | undefined;
 }
+
+/** When ShellCheck runs over RUN bodies and entrypoint scripts. */
+export const SHELLCHECK_MODES = ['auto', 'on', 'off'] as const;
+export type ShellcheckMode = (typeof SHELLCHECK_MODES)[number];
 
 /** The value types hadolint's label schema knows. */
 export const LABEL_TYPES = ['text', 'url', 'email', 'rfc3339', 'semver', 'hash', 'spdx'] as const;
@@ -83,6 +89,8 @@ export interface Effective {
   target?: string;
   /** The `images:` map with its paths resolved against the config file's directory. */
   images: { name: string; dockerfile: string; context: string }[];
+  /** `shellcheck`: when ShellCheck runs. */
+  shellcheck?: ShellcheckMode;
 }
 
 /** The nearest `.shipshape.yaml` in `start` (a file's directory or a directory) or above it. */
@@ -165,6 +173,7 @@ export function resolveFor(loaded: LoadedConfig | null, target: string | null): 
     if (l.target !== undefined) eff.target = l.target;
     if (l.labelSchema) settings.labelSchema = l.labelSchema;
     if (l.strictLabels !== undefined) settings.strictLabels = l.strictLabels;
+    if (l.shellcheck !== undefined) eff.shellcheck = l.shellcheck;
   }
   eff.settings = settings;
   return eff;
@@ -176,4 +185,16 @@ export function severityFrom(overrides: Record<string, Severity>): ((check: Chec
   const byKey = new Map(Object.entries(overrides).map(([k, v]) => [nameKey(k), v] as const));
   const of = (name: string): Severity | undefined => byKey.get(nameKey(name));
   return (c) => of(c.id) ?? (c.aliases ?? []).map(of).find((s) => s !== undefined) ?? of(c.category) ?? c.severity;
+}
+
+/**
+ * For findings with their own id (ShellCheck's `SC2086`): the severity the config gives that id, else
+ * the one it gives their check (by id, peer id or category), over the severity the check derived for
+ * the finding (ShellCheck's level); undefined when the config says nothing about either.
+ */
+export function findingSeverityFrom(overrides: Record<string, Severity>): ((check: Check, messageId: string) => Severity | undefined) | undefined {
+  if (Object.keys(overrides).length === 0) return undefined;
+  const byKey = new Map(Object.entries(overrides).map(([k, v]) => [nameKey(k), v] as const));
+  const of = (name: string): Severity | undefined => byKey.get(nameKey(name));
+  return (c, messageId) => (namesFindings(c, messageId) ? of(messageId) : undefined) ?? of(c.id) ?? (c.aliases ?? []).map(of).find((s) => s !== undefined) ?? of(c.category);
 }

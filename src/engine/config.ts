@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Check } from './types.js';
 import { isKnownName, unknownName } from './names.js';
 import { fromHadolint } from './peer-config.js';
-import { ConfigError, LABEL_TYPES, type ConfigFile, type ConfigSettings, type LoadedConfig } from './config-resolve.js';
+import { ConfigError, LABEL_TYPES, SHELLCHECK_MODES, type ConfigFile, type ConfigSettings, type LoadedConfig } from './config-resolve.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
 const failOn = z.enum(['error', 'warning', 'info', 'none']);
@@ -34,6 +34,8 @@ const settingsShape = {
   labelSchema: z.record(z.string(), z.enum(LABEL_TYPES)).optional(),
   /** Labels outside labelSchema are reported (hadolint's strict-labels). */
   strictLabels: z.boolean().optional(),
+  /** Run ShellCheck over RUN bodies and entrypoint scripts: when it is on the PATH (auto), always (on), never (off). */
+  shellcheck: z.enum(SHELLCHECK_MODES).optional(),
 };
 
 const overrideSchema = z.strictObject(settingsShape);

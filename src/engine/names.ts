@@ -7,7 +7,7 @@
  */
 import type { Check } from './types.js';
 
-type Named = Pick<Check, 'id' | 'category' | 'aliases'>;
+type Named = Pick<Check, 'id' | 'category' | 'aliases'> & { findingIds?: RegExp | undefined };
 
 const TRIVY = /^(?:avd-)?ds-?0*(\d{1,4})$/i;
 
@@ -36,10 +36,25 @@ export function designates(check: Named, name: string): boolean {
   return checkKeys(check).has(nameKey(name));
 }
 
-/** True when `name` designates one of `checks`. */
+/** True when `name` designates one of `checks`, or one kind of finding of one of them (`SC2086`, see `Check.findingIds`). */
 export function isKnownName(checks: readonly Named[], name: string): boolean {
   const key = nameKey(name);
-  return checks.some((c) => checkKeys(c).has(key));
+  return checks.some((c) => checkKeys(c).has(key) || namesFindings(c, name));
+}
+
+/** True when `name` is one of the finding ids of `check` (ShellCheck's `SC2086` for `correctness/shellcheck`). */
+export function namesFindings(check: Named, name: string): boolean {
+  return check.findingIds?.test(name.trim()) ?? false;
+}
+
+/** True when `name` names the check or the finding's own kind (`SC2086` for a finding whose messageId is SC2086). */
+export function designatesFinding(check: Named, messageId: string, name: string): boolean {
+  return designates(check, name) || (namesFindings(check, name) && nameKey(name) === nameKey(messageId));
+}
+
+/** The names of a list that name kinds of findings (`SC2086`) rather than whole checks. */
+export function findingNames(checks: readonly Named[], names: readonly string[]): string[] {
+  return names.filter((n) => !checks.some((c) => designates(c, n)) && checks.some((c) => namesFindings(c, n)));
 }
 
 /** True when `alias` of some check is written as `name` (any case, any Trivy spelling). */

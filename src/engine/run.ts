@@ -21,15 +21,16 @@ function locate(d: ReportDescriptor<string>, target: 'dockerfile' | 'manifest' =
 /** A step of the input's side applied to every finding after its check reported it (see `ImageRunOptions.amend`). */
 export type Amend = (finding: Finding, said: ReportDescriptor<string>) => void;
 
-function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend, target: 'dockerfile' | 'manifest' = 'dockerfile') {
+function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend, target: 'dockerfile' | 'manifest' = 'dockerfile', findingSeverity?: FindingSeverity) {
   return (d: ReportDescriptor<M>): void => {
     const template = check.messages[d.messageId];
+    const messageId = d.findingId ?? d.messageId;
     const finding: Finding = {
       rule: check.id,
       category: check.category,
-      severity: d.severity ?? severityOf(check as Check),
+      severity: (d.findingId !== undefined ? findingSeverity?.(check as Check, messageId) : undefined) ?? d.severity ?? severityOf(check as Check),
       message: formatMessage(template, d.data),
-      messageId: d.messageId,
+      messageId,
       location: locate(d, target),
     };
     if (d.detail) finding.detail = d.detail;
@@ -41,9 +42,17 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
   };
 }
 
+/**
+ * The configured severity of a finding that carries its own id (`ReportDescriptor.findingId`, ShellCheck's
+ * `SC2086`): the setting for that id, else the one for its check; undefined when neither is configured.
+ */
+export type FindingSeverity = (check: Check, messageId: string) => Severity | undefined;
+
 export interface RunOptions {
   /** Severity per rule id, overriding the check's default. */
   severity?: (check: Check) => Severity;
+  /** Severity set in the config for findings with their own id, over the severity the check gives them. */
+  findingSeverity?: FindingSeverity;
   /** Config-file settings checks read as `ctx.settings`. */
   settings?: CheckSettings;
 }
@@ -155,7 +164,7 @@ export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Che
   for (const check of checks) {
     if (!check.dockerfile) continue;
     withVisitors.push(check);
-    visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf) }));
+    visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf, undefined, 'dockerfile', options.findingSeverity) }));
   }
   const plan = planFor(withVisitors, visitors);
   let stage = null as DockerfileFacts['stages'][number] | null;

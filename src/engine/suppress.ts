@@ -19,7 +19,7 @@
 import type { Range } from '../util/text.js';
 import type { FilePragmas, Pragma, PragmaEntry } from '../dockerfile/pragmas.js';
 import { formatMessage } from './run.js';
-import { designates, peerTool } from './names.js';
+import { designates, designatesFinding, namesFindings, peerTool } from './names.js';
 import type { Check, Finding, Severity } from './types.js';
 
 /** The id of the check the suppression step reports stale and unknown ignores under. */
@@ -83,11 +83,14 @@ function skips(check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string):
   return designates(check, name);
 }
 
-/** True when a name in a pragma of `tool` silences `check`: Trivy's `*` is every check covering a Trivy rule. */
-function matches(tool: Pragma['tool'], check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string): boolean {
+/**
+ * True when a name in a pragma of `tool` silences a finding of `check`: Trivy's `*` is every check
+ * covering a Trivy rule; a finding id (`# hadolint ignore=SC2086`) silences the findings of that id.
+ */
+function matches(tool: Pragma['tool'], check: Pick<Check, 'id' | 'category' | 'aliases' | 'findingIds'>, messageId: string, name: string): boolean {
   if (tool === 'buildkit') return skips(check, name);
   if (tool === 'trivy' && name === '*') return (check.aliases ?? []).some((a) => peerTool(a) === 'Trivy');
-  return designates(check, name);
+  return designatesFinding(check, messageId, name);
 }
 
 /** True when `name` (a rule id, a category or a peer id, in any case) designates `check`. */
@@ -122,7 +125,7 @@ export function applySuppressions(file: FilePragmas, findings: readonly Finding[
     for (const k of spans.covering(f.location.kind === 'dockerfile' ? f.location.range.line : null)) {
       const p = pragmas[k]!;
       for (const e of p.entries) {
-        if (!matches(p.tool, check, e.name)) continue;
+        if (!matches(p.tool, check, f.messageId, e.name)) continue;
         used.add(e);
         by ??= p;
       }
@@ -142,6 +145,8 @@ export function applySuppressions(file: FilePragmas, findings: readonly Finding[
       // hadolint's own pragmas may name rules only hadolint has; they are honoured, never reported.
       if (p.tool !== 'shipshape') continue;
       for (const e of p.entries) {
+        // A finding id (`SC2086`) is known, but whether it found anything depends on ShellCheck being there: never reported unused.
+        if (options.known.some((c) => namesFindings(c, e.name) && !names(c, e.name))) continue;
         if (!options.known.some((c) => names(c, e.name))) add('unknownRule', e.range, { name: e.name });
         else if (!p.global && !p.instruction) add('orphan', e.range, { name: e.name });
         else if (!used.has(e) && options.ran.some((c) => c.id !== UNUSED_IGNORE_ID && names(c, e.name))) {

@@ -95,6 +95,11 @@ export interface ReportDescriptor<M extends string> {
   file?: string;
   /** A place in an image. */
   image?: { path?: string; layer?: number; field?: string };
+  /**
+   * The finding's own id, for a check whose findings are of many kinds named by a peer tool (ShellCheck's
+   * `SC2086`, see `Check.findingIds`): the finding's `messageId` instead of the template's.
+   */
+  findingId?: string;
   /** Overrides the check's severity for this finding; `undefined` keeps it (so `severity: baseSeverity(ctx, o)` works). */
   severity?: Severity | undefined;
   detail?: Record<string, string | number | boolean>;
@@ -204,6 +209,14 @@ export interface Check<M extends string = string> {
   docs: CheckDocs;
   /** Peer rule ids this check covers (hadolint `DL3025`, Trivy `DS002`, BuildKit `JSONArgsRecommended`). */
   aliases?: readonly string[];
+  /**
+   * Peer ids that each name one kind of this check's findings (ShellCheck's `SC2086`): such a finding
+   * carries its id as its `messageId` (`ReportDescriptor.findingId`), and `--ignore`, the config's
+   * `ignore` and `severity`, and inline ignores may name that id alone.
+   */
+  findingIds?: RegExp;
+  /** Facts the analysis computes only when a check that asks for them runs: `shellcheck` runs ShellCheck (`facts.shellcheck`). */
+  needs?: readonly 'shellcheck'[];
   /** The fixes it gives: `safe` when at least some are safe (`--fix`), `suggested` when all need `--fix-unsafe`; unset: none. */
   fixable?: FixKind;
   dockerfile?: (ctx: DockerfileContext<M>) => DockerfileVisitor;

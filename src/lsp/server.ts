@@ -120,7 +120,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     } catch (e) {
       // A broken .shipshape.yaml: said once, and the file analyzed with the defaults meanwhile.
       connection.window.showErrorMessage(`shipshape: ${(e as Error).message}`);
-      const defaults = async (): Promise<typeof setup> => ({ checks: [...allChecks], severity: undefined, settings: {}, failOn: 'warning', target: undefined, config: null, baseline: null, notes: [], images: [] });
+      const defaults = async (): Promise<typeof setup> => ({ checks: [...allChecks], ignore: [], shellcheck: null, severity: undefined, findingSeverity: undefined, settings: {}, failOn: 'warning', target: undefined, config: null, baseline: null, notes: [], images: [] });
       loader = Promise.resolve(defaults);
       setup = await defaults();
     }
@@ -128,8 +128,12 @@ export function startServer(options: ServerOptions = {}): Connection {
     const { facts, findings } = await analyzeDockerfile(text, {
       path: path ? relative(process.cwd(), path) || path : uri,
       checks: setup.checks,
+      ignore: setup.ignore,
       settings: setup.settings,
+      // ShellCheck as the CLI runs it (the config's shellcheck, else when it is on the PATH): one process per analysis.
+      shellcheck: setup.shellcheck,
       ...(setup.severity ? { severity: setup.severity } : {}),
+      ...(setup.findingSeverity ? { findingSeverity: setup.findingSeverity } : {}),
       ...(setup.target !== undefined ? { target: setup.target } : {}),
       ...(contextDir ? { reader: contextReader(contextDir) } : {}),
       shellCache: shellCaches.get(uri) ?? shellCaches.set(uri, new ShellCache()).get(uri)!,

@@ -1,4 +1,4 @@
-import { testCheck } from '../helpers/tester.js';
+import { SHELLCHECK, testCheck } from '../helpers/tester.js';
 import beforeFrom from '../../checks/correctness/instruction-before-from.js';
 import missingFrom from '../../checks/correctness/missing-from.js';
 import malformedJson from '../../checks/correctness/malformed-json.js';
@@ -35,6 +35,7 @@ import undefinedVar from '../../checks/correctness/undefined-var.js';
 import ignoredFile from '../../checks/correctness/copy-ignored-file.js';
 import description from '../../checks/correctness/definition-description.js';
 import unusedIgnore from '../../checks/correctness/unused-ignore.js';
+import shellcheck from '../../checks/correctness/shellcheck.js';
 
 testCheck(beforeFrom, {
   valid: [
@@ -425,5 +426,65 @@ testCheck(unusedIgnore, {
   invalid: [
     { name: 'a rule no check has', code: 'FROM alpine:3.20\n# shipshape ignore=pid1/no-such-rule\nCMD ["app"]\n', errors: [{ messageId: 'unknownRule', line: 2, column: 20 }] },
     { name: 'no instruction under it', code: 'FROM alpine:3.20\nCMD ["app"]\n# shipshape ignore=pid1/shell-form-command\n', errors: [{ messageId: 'orphan', line: 3, column: 20 }] },
+  ],
+});
+
+// ShellCheck itself does the reading; these cases pin what shipshape gives it (the shell, the names,
+// the bodies and scripts) and where its comments land. Debian's shellcheck package is in .ci/run.
+testCheck(shellcheck, {
+  skip: !SHELLCHECK && 'no shellcheck on the PATH (apt-get install shellcheck)',
+  valid: [
+    { name: 'POSIX test in dash', code: 'FROM debian:bookworm-slim\nRUN [ -f /etc/os-release ] && echo found\n' },
+    { name: 'an ARG without a value is assigned at build time', code: 'FROM debian:bookworm-slim\nARG VERSION\nRUN echo "$VERSION" > /version\n' },
+    { name: 'BuildKit proxy variables are defined', code: 'FROM debian:bookworm-slim\nRUN echo "$HTTP_PROXY" > /proxy\n' },
+    { name: 'word splitting in a RUN is the Dockerfile\'s own (package lists, -j$(nproc))', code: 'FROM debian:bookworm-slim\nENV buildDeps="gcc make"\nRUN apt-get install -y $buildDeps && make -j$(nproc)\n' },
+    { name: '[[ in BusyBox ash (Alpine)', code: 'FROM alpine:3.20\nRUN [[ -f /etc/alpine-release ]] && echo alpine\n' },
+    { name: '[[ where the base does not say which sh it has', code: 'FROM registry.example.com/team/base:1\nRUN [[ -f /etc/os-release ]] && echo found\n' },
+    { name: '[[ under SHELL bash', code: 'FROM debian:bookworm-slim\nSHELL ["/bin/bash", "-c"]\nRUN [[ -f /etc/os-release ]] && echo found\n' },
+    { name: 'SHELL bash in the stage built on', code: 'FROM debian:bookworm-slim AS base\nSHELL ["/bin/bash", "-c"]\nFROM base\nRUN [[ -f /etc/os-release ]] && echo found\n' },
+    { name: 'a Windows base', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN mkdir C:\\data && icacls C:\\data /grant "CREATOR OWNER":(OI)(CI)F\n' },
+    { name: 'a Windows user', code: 'ARG BASE\nFROM $BASE\nUSER ContainerAdministrator\nRUN mkdir C:\\data && icacls C:\\data /grant "CREATOR OWNER":(OI)(CI)F\n' },
+    { name: "hadolint's shell pragma", code: 'FROM tests-image\n# hadolint shell=powershell\nRUN echo $null >> C:/data/test.override\n' },
+    { name: 'sourcing a file of the image (SC1091, as hadolint)', code: 'FROM debian:bookworm-slim\nRUN . /etc/os-release && echo "$ID" > /id\n' },
+    { name: 'a $VAR in single quotes writes a config file (SC2016)', code: "FROM php:8.3-apache\nRUN echo 'memory_limit=${PHP_MEMORY_LIMIT}' > /usr/local/etc/php/conf.d/limits.ini\n" },
+    { name: "Elixir's mix do (SC1010)", code: 'FROM elixir:1.17\nRUN mix do deps.get, deps.compile\n' },
+    { name: 'exec form is not a shell', code: 'FROM debian:bookworm-slim\nRUN ["sh", "-c", "echo $X"]\n' },
+    { name: "hadolint's ignore pragma names the code", code: 'FROM debian:bookworm-slim\n# hadolint ignore=SC3010\nRUN [[ -f /etc/os-release ]] && echo found\n' },
+    { name: "shipshape's ignore pragma names the code", code: 'FROM debian:bookworm-slim\n# shipshape ignore=SC3010\nRUN [[ -f /etc/os-release ]] && echo found\n' },
+    {
+      name: 'a config file named as an argument is not a script',
+      code: 'FROM debian:bookworm-slim\nCOPY app.conf /etc/app.conf\nCMD ["app", "--config", "/etc/app.conf"]\n',
+      context: { 'app.conf': '[main]\nlisten = [ a b ]\n' },
+    },
+    {
+      name: 'a clean entrypoint script',
+      code: 'FROM debian:bookworm-slim\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n',
+      context: { 'entrypoint.sh': '#!/bin/sh\nset -e\nexec "$@"\n' },
+    },
+  ],
+  invalid: [
+    { name: '[[ in dash', code: 'FROM debian:bookworm-slim\nRUN [[ -f /etc/os-release ]] && echo found\n', errors: [{ messageId: 'SC3010', line: 2, column: 5, endLine: 2, endColumn: 29, severity: 'warning' }] },
+    { name: 'Ubuntu through a language image (python is Debian)', code: 'FROM python:3.12-slim\nRUN source /venv/bin/activate && pip install flask==3.0.0\n', errors: [{ messageId: 'SC3046', line: 2, column: 5, severity: 'warning' }] },
+    { name: 'an unclosed quote fails the build: one finding', code: "FROM debian:bookworm-slim\nRUN echo 'abc\n", errors: [{ messageId: 'SC1073', line: 2, column: 10, severity: 'warning' }] },
+    {
+      name: 'the position on a continuation line',
+      code: 'FROM debian:bookworm-slim\nRUN set -eux; \\\n    cd /tmp; \\\n    [[ -d x ]] && rm -r x\n',
+      errors: [{ messageId: 'SC3010', line: 4, column: 5, endLine: 4, endColumn: 15 }],
+    },
+    { name: 'a heredoc body', code: 'FROM debian:bookworm-slim\nRUN <<EOF\nset -e\n[[ -f x ]] && echo y\nEOF\n', errors: [{ messageId: 'SC3010', line: 4, column: 1 }] },
+    { name: 'an ONBUILD trigger is checked too', code: 'FROM debian:bookworm-slim\nONBUILD RUN [[ -f /app/package.json ]] && npm ci\n', errors: [{ messageId: 'SC3010', line: 2 }] },
+    { name: 'a variable assigned and never used (info)', code: 'FROM golang:1.23\nRUN GOARM=7; go build -o /app .\n', errors: [{ messageId: 'SC2034', line: 2, column: 5, severity: 'info' }] },
+    {
+      name: 'an entrypoint script: its file, its line, word splitting of what the user passes',
+      code: 'FROM debian:bookworm-slim\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n',
+      context: { 'entrypoint.sh': '#!/bin/sh\nset -e\nchown -R $PUID /data\nexec "$@"\n' },
+      errors: [{ messageId: 'SC2086', line: 3, column: 10, file: 'entrypoint.sh', severity: 'info' }],
+    },
+    {
+      name: 'an entrypoint script in bash on a Debian base',
+      code: 'FROM debian:bookworm-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
+      context: { 'run.sh': '#!/usr/bin/env bash\ncd /app\nexec ./server\n' },
+      errors: [{ messageId: 'SC2164', line: 2, file: 'run.sh' }],
+    },
   ],
 });

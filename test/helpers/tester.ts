@@ -1,6 +1,6 @@
 /** A table-driven check tester: valid cases are clean, invalid cases give exactly the listed findings. */
 import { describe, expect, it } from 'vitest';
-import { analyzeDockerfile } from '../../src/analyze.js';
+import { analyzeDockerfile, findShellcheck } from '../../src/analyze.js';
 import { memoryReader } from '../../src/dockerfile/context.js';
 import type { Check, CheckSettings, Finding } from '../../src/engine/types.js';
 import { parse as parseYaml } from 'yaml';
@@ -26,11 +26,14 @@ export interface InvalidCase extends Case {
   errors: ExpectedFinding[];
 }
 
+/** The ShellCheck on the PATH (null without one): only checks that need it (`correctness/shellcheck`) make it run. */
+export const SHELLCHECK = findShellcheck('auto');
+
 /** Runs only `check` over `code` and returns its findings; a `.shipshape.yaml` in the context gives its settings. */
 export async function findingsOf(check: Check, code: string, context?: Record<string, string>): Promise<Finding[]> {
   const config = context?.['.shipshape.yaml'];
   const settings = config ? (parseYaml(config) as CheckSettings) : undefined;
-  const { findings } = await analyzeDockerfile(code, { checks: [check], ...(context ? { reader: memoryReader(context) } : {}), ...(settings ? { settings } : {}) });
+  const { findings } = await analyzeDockerfile(code, { checks: [check], shellcheck: SHELLCHECK ? { binary: SHELLCHECK } : null, ...(context ? { reader: memoryReader(context) } : {}), ...(settings ? { settings } : {}) });
   return findings;
 }
 
@@ -45,8 +48,9 @@ function shape(f: Finding, want: ExpectedFinding): ExpectedFinding {
   return out;
 }
 
-export function testCheck(check: Check, cases: { valid: (string | Case)[]; invalid: InvalidCase[] }): void {
-  describe(check.id, () => {
+/** `skip`: why the cases cannot run here (a tool the check needs is not installed); they are reported as skipped. */
+export function testCheck(check: Check, cases: { valid: (string | Case)[]; invalid: InvalidCase[]; skip?: string | false }): void {
+  describe.skipIf(Boolean(cases.skip))(cases.skip ? `${check.id} (skipped: ${cases.skip})` : check.id, () => {
     for (const [i, v] of cases.valid.entries()) {
       const c = typeof v === 'string' ? { code: v } : v;
       it(`valid #${i + 1}${c.name ? `: ${c.name}` : ''}`, async () => {
