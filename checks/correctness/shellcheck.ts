@@ -57,7 +57,8 @@ Not reported: SC1090 and SC1091 (a \`source\` of a file ShellCheck cannot follow
 way to point it there) and SC2187 (ash read as dash), as hadolint excludes them; ShellCheck's style notes
 (\`! -z\` for \`-n\`, backticks, a useless cat), which change nothing a container does; SC2016 (a
 \`$VAR\` in single quotes is how Dockerfiles and entrypoints write config files and envsubst
-templates), SC2223 (\`: \${VAR:=default}\`, the entrypoint idiom) and SC1010 (\`mix do deps.get,
+templates), SC2223 (\`: \${VAR:=default}\`, the entrypoint idiom), SC2119 and SC2120 (a function reading
+\`"$@"\` called without arguments: wrappers such as \`popd() { command popd "$@"; }\`) and SC1010 (\`mix do deps.get,
 compile\` is Elixir's \`do\`); and in RUN bodies (not in scripts) SC2086 and
 SC2046, word splitting of an unquoted variable or \`$(…)\`: a RUN splits the Dockerfile's own values,
 on purpose (\`apt-get install $buildDeps\`, \`make -j$(nproc)\`), and quoting them would break the

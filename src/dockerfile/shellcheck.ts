@@ -38,11 +38,13 @@ export const HADOLINT_EXCLUDED = ['SC1090', 'SC1091', 'SC2187'] as const;
  * Codes shipshape does not report either, judged on the review set: SC2016 (a `$VAR` in single quotes:
  * in Dockerfiles and entrypoints that is how a config file or an envsubst template is written) and
  * SC1010 (`mix do deps.get, compile` is Elixir's `do`, not the shell's), SC2223 (`: ${VAR:=default}`,
- * the entrypoint idiom, "may cause DoS due to globbing" only for a default holding a glob). ShellCheck's
+ * the entrypoint idiom, "may cause DoS due to globbing" only for a default holding a glob), SC2119 and
+ * SC2120 (a function that reads "$@" called without arguments: in entrypoints, wrappers such as
+ * `popd() { command popd "$@" >/dev/null; }`, all of the review set's). ShellCheck's
  * `style` comments (`! -z` for `-n`, backticks, a useless cat) are not asked for: they change nothing
  * a container does.
  */
-export const NOT_REPORTED = ['SC1010', 'SC2016', 'SC2223'] as const;
+export const NOT_REPORTED = ['SC1010', 'SC2016', 'SC2119', 'SC2120', 'SC2223'] as const;
 
 /**
  * Codes not reported in RUN bodies, only in scripts: word splitting of an unquoted variable or command
@@ -156,7 +158,8 @@ function exportLine(names: ReadonlyMap<string, string | null>, body: string): st
   // Only the names the body mentions: a Dockerfile with 30k ARGs must not give every RUN 30k exports.
   const used = new Set(body.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
   for (const [name, value] of names) {
-    if (!NAME.test(name) || !used.has(name)) continue;
+    // BuildKit's proxy variables always: ShellCheck then asks about a near miss (`$RTTP_PROXY`).
+    if (!NAME.test(name) || !(used.has(name) || PREDEFINED.includes(name))) continue;
     words.push(value !== null && value !== '' && !value.includes('$') && !value.includes("'") && !value.includes('\n') && !value.includes('\\') ? `${name}='${value}'` : name);
   }
   return words.length ? `export ${words.join(' ')}` : '';

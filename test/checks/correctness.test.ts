@@ -473,6 +473,7 @@ testCheck(shellcheck, {
     },
     { name: 'a heredoc body', code: 'FROM debian:bookworm-slim\nRUN <<EOF\nset -e\n[[ -f x ]] && echo y\nEOF\n', errors: [{ messageId: 'SC3010', line: 4, column: 1 }] },
     { name: 'an ONBUILD trigger is checked too', code: 'FROM debian:bookworm-slim\nONBUILD RUN [[ -f /app/package.json ]] && npm ci\n', errors: [{ messageId: 'SC3010', line: 2 }] },
+    { name: "a near miss of BuildKit's proxy variables", code: 'FROM debian:bookworm-slim\nRUN echo "$RTTP_PROXY" > /proxy\n', errors: [{ messageId: 'SC2153', line: 2, severity: 'info' }] },
     { name: 'a variable assigned and never used (info)', code: 'FROM golang:1.23\nRUN GOARM=7; go build -o /app .\n', errors: [{ messageId: 'SC2034', line: 2, column: 5, severity: 'info' }] },
     {
       name: 'an entrypoint script: its file, its line, word splitting of what the user passes',
