@@ -36,7 +36,7 @@ export const HADOLINT_EXCLUDED = ['SC1090', 'SC1091', 'SC2187'] as const;
 
 /**
  * Codes shipshape does not report either, judged on the review set: SC2016 (a `$VAR` in single quotes:
- * in Dockerfiles and entrypoints that is how a config file or an envsubst template is written) and
+ * in Dockerfiles and entrypoints that is how a config file or an envsubst template is written),
  * SC1010 (`mix do deps.get, compile` is Elixir's `do`, not the shell's), SC2223 (`: ${VAR:=default}`,
  * the entrypoint idiom, "may cause DoS due to globbing" only for a default holding a glob), SC2119 and
  * SC2120 (a function that reads "$@" called without arguments: in entrypoints, wrappers such as
