@@ -12,6 +12,9 @@ const GRACEFUL: { test: RegExp; server: string; signal: string; images: RegExp }
   { test: /^(httpd|apache2|apache2ctl|httpd-foreground)$/, server: 'Apache httpd', signal: 'SIGWINCH', images: /^(library\/)?httpd$/ },
 ];
 
+/** Signals a process cannot catch: it gets no chance to stop cleanly. */
+const UNCATCHABLE = /^(SIG)?(KILL|STOP)$|^(9|19)$/i;
+
 function server(launch: Launch | null | undefined): (typeof GRACEFUL)[number] | null {
   const base = launch?.main?.base;
   return base ? GRACEFUL.find((g) => g.test.test(base)) ?? null : null;
@@ -19,10 +22,11 @@ function server(launch: Launch | null | undefined): (typeof GRACEFUL)[number] | 
 
 export default defineCheck({
   id: 'pid1/stop-signal',
-  title: 'STOPSIGNAL is set for servers that stop gracefully on another signal',
+  title: 'The stop signal lets the main process stop gracefully',
   category: 'pid1',
   severity: 'info',
   messages: {
+    uncatchable: 'STOPSIGNAL {signal} cannot be caught, so `docker stop` gives the process no chance to finish requests, flush data or release locks{what}; use SIGTERM (the default) or the graceful signal of the program',
     signal: '{server} stops gracefully on {signal}, but the stop signal is SIGTERM, on which it drops open connections at once; add `STOPSIGNAL {signal}`{origin}',
   },
   docs: {
@@ -31,7 +35,12 @@ treat SIGTERM as "stop now" and close open connections; their graceful stop is S
 is SIGWINCH. \`STOPSIGNAL SIGQUIT\` lets in-flight requests finish within the grace period. The
 official nginx, php (\`-fpm\`) and httpd images set it already, so an image built FROM them inherits
 it; this check reports a server started as the main process with no STOPSIGNAL in the final stage
-and a base image not known to set one.`,
+and a base image not known to set one (info).
+
+It also reports a stop signal no process can catch (a warning): \`STOPSIGNAL SIGKILL\` (or \`9\`) kills
+the process at once on every \`docker stop\`, and \`SIGSTOP\` (\`19\`) only freezes it until the grace
+period ends in SIGKILL; either way nothing is flushed or closed. A STOPSIGNAL in a stage that does not
+ship (a builder stage) is not reported: it does not reach the image.`,
     bad: `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*
 CMD ["nginx", "-g", "daemon off;"]
@@ -45,6 +54,13 @@ CMD ["nginx", "-g", "daemon off;"]
   },
   dockerfile: (ctx) => ({
     end() {
+      // The last STOPSIGNAL of the final stage's chain is the image's.
+      const last = ctx.facts.finalStage ? stageChain(ctx.facts.finalStage).flatMap((s) => s.instructions).filter((i) => i.keyword === 'STOPSIGNAL').at(-1) : undefined;
+      const written = last?.body.trim() ?? '';
+      if (last && UNCATCHABLE.test(written)) {
+        const stop = /STOP$|^19$/i.test(written);
+        ctx.report({ messageId: 'uncatchable', data: { signal: written, what: stop ? ' (SIGSTOP freezes it until the grace period ends in SIGKILL)' : '' }, at: last, severity: 'warning' });
+      }
       const launch = dockerfileLaunch(ctx.facts);
       const g = server(launch);
       const final = ctx.facts.finalStage;

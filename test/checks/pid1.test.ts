@@ -139,9 +139,15 @@ testCheck(stopSignal, {
     { name: 'STOPSIGNAL set', code: 'FROM debian:12\nSTOPSIGNAL SIGQUIT\nCMD ["nginx", "-g", "daemon off;"]\n' },
     { name: 'php official fpm image', code: 'FROM php:8.3-fpm\nCMD ["php-fpm"]\n' },
     { name: 'another program', code: 'FROM debian:12\nCMD ["node", "server.js"]\n' },
+    { name: 'SIGKILL in a builder stage does not reach the image', code: 'FROM debian:12 AS build\nSTOPSIGNAL SIGKILL\nFROM debian:12\nCMD ["node", "server.js"]\n' },
+    { name: 'a later STOPSIGNAL replaces SIGKILL', code: 'FROM debian:12\nSTOPSIGNAL SIGKILL\nSTOPSIGNAL SIGTERM\nCMD ["node", "server.js"]\n' },
+    { name: 'SIGINT can be caught', code: 'FROM debian:12\nSTOPSIGNAL SIGINT\nCMD ["node", "server.js"]\n' },
   ],
   invalid: [
     { code: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]\n', errors: [{ messageId: 'signal', line: 2, column: 1, severity: 'info' }] },
+    { name: 'SIGKILL cannot be caught', code: 'FROM debian:12\nSTOPSIGNAL SIGKILL\nCMD ["node", "server.js"]\n', errors: [{ messageId: 'uncatchable', line: 2, column: 1, severity: 'warning' }] },
+    { name: 'by number, in the stage built on', code: 'FROM debian:12 AS base\nSTOPSIGNAL 9\nFROM base\nCMD ["node", "server.js"]\n', errors: [{ messageId: 'uncatchable', line: 2, severity: 'warning' }] },
+    { name: 'SIGSTOP only freezes it', code: 'FROM debian:12\nstopsignal sigstop\nCMD ["node", "server.js"]\n', errors: [{ messageId: 'uncatchable', line: 2, severity: 'warning' }] },
     { name: 'php-fpm exec\'d by a script', code: 'FROM alpine:3.20\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT ["docker-entrypoint.sh"]\n', context: script_('exec php-fpm82 -F\n'), errors: [{ messageId: 'signal', line: 3, column: 6, file: 'docker-entrypoint.sh' }] },
   ],
 });
