@@ -1,12 +1,15 @@
 // Generates the check registry, then bundles the CLI into dist/ with esbuild.
-import { readdirSync, writeFileSync, readFileSync, mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { readdirSync, writeFileSync, readFileSync, mkdirSync, existsSync, rmSync, renameSync, statSync, chmodSync } from 'node:fs';
+import { join, dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+/** Where the bundles go: dist/, or `--dist DIR` (a test builds into a directory of its own). */
+const distAt = process.argv.indexOf('--dist');
+const dist = distAt >= 0 && process.argv[distAt + 1] ? resolve(process.argv[distAt + 1]) : join(root, 'dist');
 
 /** checks/index.ts lists every file under checks/<category>/; it is generated, never edited. */
 export function registrySource() {
@@ -82,7 +85,7 @@ const fastWasmAccess = {
     });
   },
 };
-mkdirSync(join(root, 'dist'), { recursive: true });
+mkdirSync(dist, { recursive: true });
 const common = {
   bundle: true,
   platform: 'node',
@@ -95,20 +98,19 @@ const common = {
   plugins: [fastWasmAccess],
 };
 const entries = [
-  ['scripts/gen-docs.ts', 'dist/gen-docs.js'],
-  ['conformance/run.ts', 'dist/conformance.js'],
-  ['precision/run.ts', 'dist/precision.js'],
-  ['scripts/update-eol.ts', 'dist/update-eol.js'],
-  ['src/analyze.ts', 'dist/api.js'],
+  ['scripts/gen-docs.ts', 'gen-docs.js'],
+  ['conformance/run.ts', 'conformance.js'],
+  ['precision/run.ts', 'precision.js'],
+  ['scripts/update-eol.ts', 'update-eol.js'],
+  ['src/analyze.ts', 'api.js'],
 ];
-for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'dist/action.js']);
+for (const extra of ['src/action/main.ts']) if (existsSync(join(root, extra))) entries.push([extra, 'action.js']);
 // The CLI: dist/cli-main.js is the whole CLI bundled as one CommonJS script, and dist/cli.js a small
 // launcher that compiles it with V8's code cache (src/cli/launch.ts), so a run after the first skips
 // most of the compiling that dominated the start-up time. The libraries only some runs need (zod and
 // yaml for a config file or an image, web-tree-sitter for a shell body that needs the grammar) are
 // files of their own (dist/cli-vendor-*.cjs), required on first use, so neither the script, nor its
 // code cache, nor a run without the cache pays for them. The grammars sit beside them in dist/.
-for (const f of readdirSync(join(root, 'dist'))) if (/^cli(-.*)?\.c?js$/.test(f)) rmSync(join(root, 'dist', f));
 const VENDOR = ['zod', 'yaml', 'web-tree-sitter'];
 // Inside a script the launcher runs, and inside the vendor files, `import.meta.url` is the file's URL.
 const cjs = {
@@ -145,38 +147,61 @@ const lazyChildProcess = {
     }));
   },
 };
+// Nothing is written into dist/ until every bundle is built and finished in memory, and then each
+// file is replaced whole (written beside it, renamed over it), the launcher last: a CLI started
+// while a build runs (an editor's language server, a fuzz campaign, a second terminal) runs the
+// old files or the new ones, never a half-written file, a deleted one, or a bundle still holding
+// the `import()` the launcher cannot run (which made it fail with "A dynamic import callback was
+// not specified").
+const built = new Map();
+const bundle = async (name, options) => {
+  const r = await esbuild.build({ ...options, outfile: join(dist, name), write: false });
+  if (r.outputFiles.length !== 1) throw new Error(`${name}: esbuild made ${r.outputFiles.length} files`);
+  built.set(name, r.outputFiles[0].text);
+};
 // SHIPSHAPE_READABLE_BUILD=1 leaves dist/cli-main.js unminified, so that a `node --cpu-prof` profile names functions and lines.
 await Promise.all([
-  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli-main.js'), plugins: [vendorExternal, lazyChildProcess, lspExternal], ...(process.env.SHIPSHAPE_READABLE_BUILD ? { minify: false } : {}) }),
-  esbuild.build({ ...cjs, entryPoints: [join(root, 'src/lsp/server.ts')], outfile: join(root, 'dist/cli-lsp.cjs'), plugins: [vendorExternal, fastWasmAccess] }),
-  ...VENDOR.map((name) =>
-    esbuild.build({ ...cjs, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' }, outfile: join(root, `dist/cli-vendor-${name}.cjs`) }),
-  ),
-  esbuild.build({ ...common, format: 'cjs', banner: { js: '#!/usr/bin/env node' }, entryPoints: [join(root, 'src/cli/launch.ts')], outfile: join(root, 'dist/cli.cjs'), minify: true }),
-  ...entries.map(([entry, out]) =>
-    esbuild.build({ ...common, entryPoints: [join(root, entry)], outfile: join(root, out), minify: out === 'dist/action.js' }),
-  ),
+  bundle('cli-main.js', { ...cjs, entryPoints: [join(root, 'src/cli/main.ts')], plugins: [vendorExternal, lazyChildProcess, lspExternal], ...(process.env.SHIPSHAPE_READABLE_BUILD ? { minify: false } : {}) }),
+  bundle('cli-lsp.cjs', { ...cjs, entryPoints: [join(root, 'src/lsp/server.ts')], plugins: [vendorExternal, fastWasmAccess] }),
+  ...VENDOR.map((name) => bundle(`cli-vendor-${name}.cjs`, { ...cjs, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, loader: 'js' } })),
+  bundle('cli.cjs', { ...common, format: 'cjs', banner: { js: '#!/usr/bin/env node' }, entryPoints: [join(root, 'src/cli/launch.ts')], minify: true }),
+  ...entries.map(([entry, out]) => bundle(out, { ...common, entryPoints: [join(root, entry)], minify: out === 'action.js' })),
 ]);
 // These scripts have no loader for `import()`: the CLI's import of web-tree-sitter and web-tree-sitter's
 // two imports of Node built-ins become requires, through the module's own `require` (web-tree-sitter
 // declares a `var require` of its own there); no other `import()` may be left.
 {
   const { builtinModules } = await import('node:module');
-  for (const f of readdirSync(join(root, 'dist')).filter((f) => /^cli-(main\.js|lsp\.cjs|vendor-.*\.cjs)$/.test(f))) {
-    const file = join(root, 'dist', f);
-    const js = readFileSync(file, 'utf8').replace(/\bimport\((["'])((?:node:)?[\w/]+|\.\/cli-[\w-]+\.cjs)\1\)/g, (m, q, name) =>
+  for (const f of [...built.keys()].filter((f) => /^cli-(main\.js|lsp\.cjs|vendor-.*\.cjs)$/.test(f))) {
+    const js = built.get(f).replace(/\bimport\((["'])((?:node:)?[\w/]+|\.\/cli-[\w-]+\.cjs)\1\)/g, (m, q, name) =>
       builtinModules.includes(name.replace(/^node:/, '')) || name.startsWith('./') ? `Promise.resolve(__shipshape_require(${q}${name}${q}))` : m,
     );
     if (/\bimport\(/.test(js.replace(/"(?:[^"\\\n]|\\.)*"/g, '""'))) throw new Error(`dist/${f}: an import() the launcher cannot run`);
-    writeFileSync(file, js);
+    built.set(f, js);
   }
   // The launcher names its code cache after the bundle's content (see src/cli/launch.ts).
-  const hash = createHash('sha256').update(readFileSync(join(root, 'dist/cli-main.js'))).digest('hex').slice(0, 16);
-  const launcher = readFileSync(join(root, 'dist/cli.cjs'), 'utf8');
+  const hash = createHash('sha256').update(built.get('cli-main.js')).digest('hex').slice(0, 16);
+  const launcher = built.get('cli.cjs');
   if (!launcher.includes('"shipshape:bundle-hash"')) throw new Error('dist/cli.cjs: no bundle-hash placeholder');
-  writeFileSync(join(root, 'dist/cli.cjs'), launcher.replace('"shipshape:bundle-hash"', JSON.stringify(hash)), { mode: 0o755 });
+  built.set('cli.cjs', launcher.replace('"shipshape:bundle-hash"', JSON.stringify(hash)));
   // `node dist/cli.js` (the README's, the tests'): the same launcher, through an ES module entry.
-  writeFileSync(join(root, 'dist/cli.js'), "#!/usr/bin/env node\n// The CLI's launcher is dist/cli.cjs (the package's bin); this file runs it for `node dist/cli.js`.\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./cli.cjs');\n");
+  built.set('cli.js', "#!/usr/bin/env node\n// The CLI's launcher is dist/cli.cjs (the package's bin); this file runs it for `node dist/cli.js`.\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./cli.cjs');\n");
 }
-copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
-copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(root, 'dist/tree-sitter-bash.wasm'));
+built.set('tree-sitter.wasm', readFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm')));
+built.set('tree-sitter-bash.wasm', readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
+/** Replaces `name` in dist/ whole, unless it already holds exactly these bytes (its mtime, which names the code cache, then stays). */
+const publish = (name, body, mode = 0o644) => {
+  const file = join(dist, name);
+  const bytes = Buffer.from(body);
+  if (existsSync(file) && (statSync(file).mode & 0o777) === mode && statSync(file).size === bytes.length && readFileSync(file).equals(bytes)) return;
+  const tmp = join(dist, `.${basename(name)}.${process.pid}.tmp`);
+  writeFileSync(tmp, bytes, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+};
+const LAUNCHERS = ['cli.cjs', 'cli.js'];
+for (const [name, body] of built) if (!LAUNCHERS.includes(name)) publish(name, body);
+publish('cli.cjs', built.get('cli.cjs'), 0o755);
+publish('cli.js', built.get('cli.js'));
+// CLI files an earlier build made and this one did not (a vendor library no longer split out).
+for (const f of readdirSync(dist)) if (/^cli(-.*)?\.c?js$/.test(f) && !built.has(f)) rmSync(join(dist, f));

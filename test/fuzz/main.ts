@@ -12,7 +12,7 @@
  * also run as a real process, default 0.01), --out DIR (default $TMPDIR/shipshape-fuzz-<seed>),
  * --corpus DIR (default ../shared/corpus), --reduce-tries N (default 400), --quiet.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,10 +117,15 @@ interface Stats {
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   const here = dirname(fileURLToPath(import.meta.url));
-  const cli = join(here, 'cli.js');
-  const workerScript = join(here, 'fuzz-worker.js');
   mkdirSync(opts.out, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'shipshape-fuzz-work-'));
+  // The CLI under test is a copy of dist/ as it is now: a build in this checkout during a campaign
+  // (npm test rebuilds dist/) must not change what is tested part way, nor be caught half-written.
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  for (const f of readdirSync(here)) if (/^cli.*\.c?js$|^fuzz-worker\.js$|\.wasm$/.test(f)) copyFileSync(join(here, f), join(bin, f));
+  const cli = join(bin, 'cli.js');
+  const workerScript = join(bin, 'fuzz-worker.js');
   const seeds = loadSeeds(opts.corpus);
   const runner = new Runner(workerScript, opts.workers, work, cli);
   const log = (s: string): void => {
