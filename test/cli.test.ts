@@ -81,7 +81,7 @@ describe('bad input: one line naming the file, exit 2, no stack trace', () => {
     ['directory without a Dockerfile', () => { const d = join(tmp, 'empty-dir'); mkdirSync(d, { recursive: true }); return d; }, /empty-dir: no Dockerfile/],
     ['binary file', () => { const p = join(tmp, 'bin'); writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0, 3])); return p; }, /bin: is a binary file/],
     ['UTF-16 file (PowerShell 5 writes one)', () => { const p = join(tmp, 'Dockerfile.utf16'); writeFileSync(p, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('FROM alpine:3.20\r\nUSER 10001\r\n', 'utf16le')])); return p; }, /Dockerfile\.utf16: is UTF-16 text; Docker reads a Dockerfile as UTF-8/],
-    ['huge file', () => { const p = join(tmp, 'huge'); writeFileSync(p, 'RUN echo hi\n'.repeat(50 * 1024 * 1024 / 12)); return p; }, /huge: is 50\.0 MB/],
+    ['huge file', () => { const p = join(tmp, 'huge'); writeFileSync(p, 'RUN echo hi\n'.repeat(50 * 1024 * 1024 / 12)); return p; }, /huge: is 50\.0 MiB; a Dockerfile larger than 512 KiB is not analyzed/],
     ['not a Dockerfile', () => { const p = join(tmp, 'notes.txt'); writeFileSync(p, 'Just some notes.\nNothing to build here.\n'); return p; }, /notes\.txt: does not look like a Dockerfile/],
     ['prose quoting an instruction', () => { const p = join(tmp, 'README.md'); writeFileSync(p, '# app\n\nThe image starts the server with\n\n```dockerfile\nCMD npm start\n```\n\nSee the docs.\n'); return p; }, /README\.md: does not look like a Dockerfile/],
   ];

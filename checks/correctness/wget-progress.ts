@@ -37,18 +37,28 @@ RUN wget -O /tmp/tool.tgz https://example.com/tool-1.2.3.tgz
 RUN wget --progress=dot:giga -O /tmp/tool.tgz https://example.com/tool-1.2.3.tgz
 `,
   },
-  dockerfile: (ctx) => ({
-    RUN(ins) {
-      if (busyboxWget(ins.stage)) return;
-      for (const c of ins.shell?.commands ?? []) {
-        if (c.base !== 'wget') continue;
-        // `wget --version` and a wget with no URL download nothing, so they print no progress.
-        if (c.argv.some((a) => a === '--version' || a === '-V' || a === '--help' || a === '-h')) continue;
-        if (!c.argv.some((a) => !a.startsWith('-') || a === '-i' || a.startsWith('--input-file'))) continue;
-        if (c.argv.includes('-nv') || hasOption(c, 'qoa', '--progress', '--quiet', '--no-verbose', '--output-file', '--append-output')) continue;
-        const fix = written(ctx.facts, c.nameRange) === c.name ? safeFix('Add --progress=dot:giga', [insertAfter(c.nameRange, ' --progress=dot:giga')]) : null;
-        ctx.report({ messageId: 'noProgress', at: c.nameRange, fix });
-      }
-    },
-  }),
+  dockerfile: (ctx) => {
+    // Asked once per stage, and only for a RUN that runs wget: a stage of thousands of RUNs would
+    // otherwise read all its installs again for each of them.
+    const busybox = new Map<Stage | null, boolean>();
+    const isBusybox = (stage: Stage | null): boolean => {
+      let b = busybox.get(stage);
+      if (b === undefined) busybox.set(stage, (b = busyboxWget(stage)));
+      return b;
+    };
+    return {
+      RUN(ins) {
+        for (const c of ins.shell?.commands ?? []) {
+          if (c.base !== 'wget') continue;
+          if (isBusybox(ins.stage)) return;
+          // `wget --version` and a wget with no URL download nothing, so they print no progress.
+          if (c.argv.some((a) => a === '--version' || a === '-V' || a === '--help' || a === '-h')) continue;
+          if (!c.argv.some((a) => !a.startsWith('-') || a === '-i' || a.startsWith('--input-file'))) continue;
+          if (c.argv.includes('-nv') || hasOption(c, 'qoa', '--progress', '--quiet', '--no-verbose', '--output-file', '--append-output')) continue;
+          const fix = written(ctx.facts, c.nameRange) === c.name ? safeFix('Add --progress=dot:giga', [insertAfter(c.nameRange, ' --progress=dot:giga')]) : null;
+          ctx.report({ messageId: 'noProgress', at: c.nameRange, fix });
+        }
+      },
+    };
+  },
 });

@@ -32,17 +32,21 @@ EXPOSE 22
 EXPOSE 8080
 `,
   },
-  dockerfile: (ctx) => ({
-    EXPOSE(ins) {
-      if (sshdIsThePoint(ctx.facts)) return;
-      for (const a of ins.args) {
-        const value = expand(a.value, ins.vars).value.replace(/^["']|["']$/g, '');
-        const m = /^(?:.*:)?(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(value);
-        if (!m || (m[3] && m[3].toLowerCase() !== 'tcp')) continue;
-        const lo = Number(m[1]);
-        const hi = m[2] ? Number(m[2]) : lo;
-        if (lo <= 22 && 22 <= hi) ctx.report({ messageId: 'ssh', data: { port: value }, at: a });
-      }
-    },
-  }),
+  dockerfile: (ctx) => {
+    // A question about the whole file, asked once (it reads every instruction of the final stage).
+    let sshd: boolean | undefined;
+    return {
+      EXPOSE(ins) {
+        if ((sshd ??= sshdIsThePoint(ctx.facts))) return;
+        for (const a of ins.args) {
+          const value = expand(a.value, ins.vars).value.replace(/^["']|["']$/g, '');
+          const m = /^(?:.*:)?(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(value);
+          if (!m || (m[3] && m[3].toLowerCase() !== 'tcp')) continue;
+          const lo = Number(m[1]);
+          const hi = m[2] ? Number(m[2]) : lo;
+          if (lo <= 22 && 22 <= hi) ctx.report({ messageId: 'ssh', data: { port: value }, at: a });
+        }
+      },
+    };
+  },
 });

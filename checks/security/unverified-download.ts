@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { downloadOf, pipedInto, usesDownload, verifies, verifiesFile } from '../../src/knowledge/downloads.js';
-import type { Instruction } from '../../src/dockerfile/model.js';
+import { downloadOf, fileName, pipedInto, useOf, usesDownload, verifies, verifiesFile } from '../../src/knowledge/downloads.js';
+import type { Stage } from '../../src/dockerfile/model.js';
 import type { ShellCommand } from '../../src/shell/shell.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { expand } from '../../src/dockerfile/vars.js';
@@ -42,38 +42,96 @@ RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool-1.2.3-linux-amd64.tar.
 `,
     related: ['security/curl-pipe-shell', 'security/add-remote-url', 'security/verification-disabled'],
   },
-  dockerfile: (ctx) => ({
-    RUN(ins) {
-      const cmds = ins.shell?.commands ?? [];
-      if (cmds.some(verifies)) return;
-      const downloads = cmds.map(downloadOf);
-      // Fetching the signature or the checksum list beside it: the check follows, here or in a later RUN.
-      if (downloads.some((d) => d?.material)) return;
-      // The RUNs after this one in its stage, read only when a download to a file needs them.
-      let laterCache: ShellCommand[] | undefined;
-      const later = (): ShellCommand[] =>
-        (laterCache ??= (ins.stage?.instructions ?? []).filter((i: Instruction) => i.keyword === 'RUN' && i.range.line > ins.range.line).flatMap(runCommands));
-      for (const [k, cmd] of cmds.entries()) {
-        const d = downloads[k];
-        if (!d) continue;
-        if (d.file !== null && later().some((c) => verifiesFile(c, d.file!))) continue;
-        // A URL at a git commit (`raw.githubusercontent.com/…/<40 hex>/hack/dind`) names fixed content.
-        if (/(^|[/@=])[0-9a-f]{40}([/?#.]|$)/.test(expand(d.url, ins.vars).value)) continue;
-        if (d.file === null) {
-          const use = pipedInto(cmds, cmd);
-          const next = cmds.slice(k + 1).find((c) => !c.wrappedBy);
-          if (use && next) ctx.report({ messageId: 'piped', data: { fetcher: cmd.base, url: d.url, consumer: next.base, use }, at: cmd });
-          continue;
+  dockerfile: (ctx) => {
+    // The RUN commands of each stage that verify files, and those that unpack, install, run or make
+    // executable a file, by the name of each file they name, in order: read once per stage, so that a
+    // stage of thousands of downloads does not read every later RUN again for each one.
+    const indexes = new Map<Stage | null, StageUses>();
+    const indexOf = (stage: Stage | null): StageUses => {
+      let x = indexes.get(stage);
+      if (!x) indexes.set(stage, (x = stageUses(stage)));
+      return x;
+    };
+    return {
+      RUN(ins) {
+        const cmds = ins.shell?.commands ?? [];
+        if (cmds.some(verifies)) return;
+        const downloads = cmds.map(downloadOf);
+        // Fetching the signature or the checksum list beside it: the check follows, here or in a later RUN.
+        if (downloads.some((d) => d?.material)) return;
+        const line = ins.range.line;
+        for (const [k, cmd] of cmds.entries()) {
+          const d = downloads[k];
+          if (!d) continue;
+          if (d.file !== null && indexOf(ins.stage).verifying.some((v) => v.line > line && verifiesFile(v.cmd, d.file!))) continue;
+          // A URL at a git commit (`raw.githubusercontent.com/…/<40 hex>/hack/dind`) names fixed content.
+          if (/(^|[/@=])[0-9a-f]{40}([/?#.]|$)/.test(expand(d.url, ins.vars).value)) continue;
+          if (d.file === null) {
+            const use = pipedInto(cmds, cmd);
+            const next = cmds.slice(k + 1).find((c) => !c.wrappedBy);
+            if (use && next) ctx.report({ messageId: 'piped', data: { fetcher: cmd.base, url: d.url, consumer: next.base, use }, at: cmd });
+            continue;
+          }
+          const use = cmds.slice(k + 1).map((c) => usesDownload(c, d.file!)).find((u) => u !== null);
+          if (use) {
+            ctx.report({ messageId: 'unchecked', data: { fetcher: cmd.base, file: d.file, use }, at: cmd });
+            continue;
+          }
+          // Downloaded here, used by a later RUN of the stage (`RUN wget …/x.deb` then `RUN dpkg -i x.deb`).
+          const laterUse = firstAfter(indexOf(ins.stage).uses.get(fileName(d.file)), line);
+          if (laterUse) ctx.report({ messageId: 'uncheckedLater', data: { fetcher: cmd.base, file: d.file, use: laterUse.use }, at: cmd });
         }
-        const use = cmds.slice(k + 1).map((c) => usesDownload(c, d.file!)).find((u) => u !== null);
-        if (use) {
-          ctx.report({ messageId: 'unchecked', data: { fetcher: cmd.base, file: d.file, use }, at: cmd });
-          continue;
-        }
-        // Downloaded here, used by a later RUN of the stage (`RUN wget …/x.deb` then `RUN dpkg -i x.deb`).
-        const laterUse = later().map((c) => usesDownload(c, d.file!)).find((u) => u !== null);
-        if (laterUse) ctx.report({ messageId: 'uncheckedLater', data: { fetcher: cmd.base, file: d.file, use: laterUse }, at: cmd });
-      }
-    },
-  }),
+      },
+    };
+  },
 });
+
+interface Use {
+  line: number;
+  cmd: ShellCommand;
+  use: string;
+}
+
+interface StageUses {
+  /** The commands that verify something (`sha256sum -c`, `gpg --verify`), in order. */
+  verifying: { line: number; cmd: ShellCommand }[];
+  /** For a file name, the commands that use a file of that name (what `usesDownload` says), in order. */
+  uses: Map<string, Use[]>;
+}
+
+function stageUses(stage: Stage | null): StageUses {
+  const out: StageUses = { verifying: [], uses: new Map() };
+  for (const i of stage?.instructions ?? []) {
+    if (i.keyword !== 'RUN') continue;
+    for (const cmd of runCommands(i)) {
+      if (verifies(cmd)) out.verifying.push({ line: i.range.line, cmd });
+      // As `usesDownload(cmd, file)` answers for each file name the command names: its own name runs it.
+      const own = fileName(cmd.name);
+      const use = useOf(cmd);
+      const names = new Set<string>(use ? cmd.argv.map(fileName) : []);
+      if (own) names.add(own);
+      for (const name of names) {
+        if (!name) continue;
+        const u = name === own ? 'runs it' : use;
+        if (!u) continue;
+        let list = out.uses.get(name);
+        if (!list) out.uses.set(name, (list = []));
+        list.push({ line: i.range.line, cmd, use: u });
+      }
+    }
+  }
+  return out;
+}
+
+/** The first use on a line after `line` (uses are in line order). */
+function firstAfter(uses: readonly Use[] | undefined, line: number): Use | null {
+  if (!uses) return null;
+  let lo = 0;
+  let hi = uses.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (uses[mid]!.line > line) hi = mid;
+    else lo = mid + 1;
+  }
+  return uses[lo] ?? null;
+}

@@ -72,6 +72,11 @@ export function usesDownload(cmd: ShellCommand, file: string): string | null {
   const touches = cmd.argv.some((x) => x === file || base(x) === name) || base(cmd.name) === name;
   if (!touches) return null;
   if (base(cmd.name) === name) return 'runs it';
+  return useOf(cmd);
+}
+
+/** What a command does with the files it names, by what it is: unpacks, installs, runs or makes them executable; null for any other command. */
+export function useOf(cmd: ShellCommand): string | null {
   switch (cmd.base) {
     case 'tar': case 'bsdtar': case 'unzip': case 'gunzip': case 'xz': case 'unxz': case 'bunzip2': case '7z': case 'zstd': case 'cpio':
       return 'unpacks it';
@@ -93,6 +98,9 @@ export function pipedInto(cmds: readonly ShellCommand[], cmd: ShellCommand): str
   if (!next) return null;
   return ['tar', 'bsdtar', 'unzip', 'gunzip', 'xz', 'bunzip2', 'zstd', 'cpio'].includes(next.base) ? 'unpacks it' : null;
 }
+
+/** The last part of a path or URL (without query, fragment or trailing slashes): what `usesDownload` and `verifiesFile` compare. */
+export const fileName = (p: string): string => base(p);
 
 /** A command that verifies and names the file (`minisign -Vm /go/bin/mc …`, `sha256sum -c x.sha256` next to it). */
 export function verifiesFile(cmd: ShellCommand, file: string): boolean {
