@@ -224,6 +224,24 @@ describe('checks that asked a question of the whole stage for each instruction (
   });
 });
 
+describe('a credential written where a message quotes the input (fuzz campaign, seed 7)', () => {
+  it('a token as a label key or a COPY destination is cut to its first four characters in every format', () => {
+    const dir = join(tmp, 'quoted-secret');
+    mkdirSync(dir, { recursive: true });
+    const gh = `ghp_${'SveeAbK7LWkOqs1HqaUHOQ0CJW2N7VcCgRR4'}`;
+    const npm = `npm_${'7boW9XVQUcsJI7viQz21IdjdojgyL3ASfJ89'}`;
+    writeFileSync(join(dir, 'Dockerfile'), `FROM alpine:3.20\nLABEL ${gh}=1\nCOPY d ${npm}\nUSER 10001\n`);
+    for (const format of ['text', 'json', 'sarif', 'github', 'markdown']) {
+      const r = spawnSync(process.execPath, [cli, '--format', format, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
+      expect(r.status).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(gh.slice(4, 12));
+      expect(r.stdout + r.stderr).not.toContain(npm.slice(4, 12));
+      expect(r.stdout).toContain('ghp_…');
+      expect(r.stdout).toContain('npm_…');
+    }
+  });
+});
+
 describe('the largest Dockerfile analyzed (MAX_DOCKERFILE_BYTES, 512 KiB)', () => {
   it('one byte over is refused, exit 2, in one line (a file or stdin); at the limit it is analyzed', () => {
     const dir = join(tmp, 'limit');

@@ -5,10 +5,15 @@ import type { BuildSource } from '../image/origin.js';
 import type { ManifestFacts } from '../manifests/model.js';
 import type { EffectiveContainer } from '../pair/effective.js';
 import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
+import { redactSecrets } from '../knowledge/secrets.js';
 
-/** Fills `{name}` placeholders. */
+/**
+ * Fills `{name}` placeholders. What fills them comes from the input, so a credential in it (a token
+ * written as a label key or a COPY destination) is cut to its first four characters (`ghp_…`): a
+ * finding must not spread a secret into CI logs, whatever check reports it.
+ */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? redactSecrets(String(data[k])) : m));
 }
 
 function locate(d: ReportDescriptor<string>, target: 'dockerfile' | 'manifest' = 'dockerfile'): Location {
