@@ -187,8 +187,12 @@ await Promise.all([
   // `node dist/cli.js` (the README's, the tests'): the same launcher, through an ES module entry.
   built.set('cli.js', "#!/usr/bin/env node\n// The CLI's launcher is dist/cli.cjs (the package's bin); this file runs it for `node dist/cli.js`.\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./cli.cjs');\n");
 }
-built.set('tree-sitter.wasm', readFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm')));
-built.set('tree-sitter-bash.wasm', readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
+// The grammars as their packages ship them, mode included (as a copy would).
+const modes = new Map();
+for (const [name, from] of [['tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'], ['tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']]) {
+  built.set(name, readFileSync(require.resolve(from)));
+  modes.set(name, statSync(require.resolve(from)).mode & 0o777);
+}
 /** Replaces `name` in dist/ whole, unless it already holds exactly these bytes (its mtime, which names the code cache, then stays). */
 const publish = (name, body, mode = 0o644) => {
   const file = join(dist, name);
@@ -200,7 +204,7 @@ const publish = (name, body, mode = 0o644) => {
   renameSync(tmp, file);
 };
 const LAUNCHERS = ['cli.cjs', 'cli.js'];
-for (const [name, body] of built) if (!LAUNCHERS.includes(name)) publish(name, body);
+for (const [name, body] of built) if (!LAUNCHERS.includes(name)) publish(name, body, modes.get(name));
 publish('cli.cjs', built.get('cli.cjs'), 0o755);
 publish('cli.js', built.get('cli.js'));
 // CLI files an earlier build made and this one did not (a vendor library no longer split out).
