@@ -264,7 +264,8 @@ describe('the largest Dockerfile analyzed (MAX_DOCKERFILE_BYTES, 512 KiB)', () =
     expect(Buffer.byteLength(at)).toBe(512 * 1024);
     writeFileSync(join(dir, 'Dockerfile'), at);
     const ok = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: HANG });
-    expect(ok.stderr).toBe('');
+    // (ShellCheck, when installed, notes that it leaves a file of 58k RUNs alone.)
+    expect(ok.stderr.split('\n').filter((l) => l && !l.startsWith('shipshape: note: '))).toEqual([]);
     expect(JSON.parse(ok.stdout).targets[0].error).toBeNull();
     writeFileSync(join(dir, 'Dockerfile'), at + '\n');
     const over = spawnSync(process.execPath, [cli, '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
