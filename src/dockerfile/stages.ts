@@ -117,6 +117,32 @@ const SYSTEM_DIRS = /^(|\/(bin|sbin|lib|lib32|lib64|libx32|usr|etc|var|opt|home|
  * unpack (`wget … && tar -x`); null for any other stage.
  */
 export function fetchOnlyStage(facts: DockerfileFacts, stage: Stage): 'copies' | 'fetches' | null {
+  // Asked by several FROM visitors: answered once per stage.
+  const answers = memoized(facts, 'fetchOnlyStage', () => new Map<Stage, 'copies' | 'fetches' | null>());
+  let answer = answers.get(stage);
+  if (answer === undefined) answers.set(stage, (answer = fetchOnly(facts, stage)));
+  return answer;
+}
+
+/** Every `COPY --from`/`ADD --from` of the file, by the stage reference it names (lower case): built once. */
+function copiesFrom(facts: DockerfileFacts): Map<string, Instruction[]> {
+  return memoized(facts, 'copiesFrom', () => {
+    const out = new Map<string, Instruction[]>();
+    for (const s of facts.stages) {
+      for (const i of s.instructions) {
+        if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
+        const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
+        if (!from) continue;
+        const list = out.get(from);
+        if (list) list.push(i);
+        else out.set(from, [i]);
+      }
+    }
+    return out;
+  });
+}
+
+function fetchOnly(facts: DockerfileFacts, stage: Stage): 'copies' | 'fetches' | null {
   const runs = stage.instructions.filter((i) => i.keyword === 'RUN');
   if (runs.length > 0) {
     return runs.every((r) => r.shell !== null && r.shell.commands.length > 0 && r.shell.commands.every((c) => FETCH_COMMANDS.has(c.base))) ? 'fetches' : null;
@@ -130,10 +156,9 @@ export function fetchOnlyStage(facts: DockerfileFacts, stage: Stage): 'copies' |
   }
   if (dests.length === 0) return null;
   const names = new Set([String(stage.index), ...(stage.name ? [stage.name] : [])]);
-  for (const s of facts.stages) {
-    for (const i of s.instructions) {
-      const from = i.flags.find((f) => f.name === 'from')?.value?.toLowerCase();
-      if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || !from || !names.has(from)) continue;
+  const index = copiesFrom(facts);
+  for (const name of names) {
+    for (const i of index.get(name) ?? []) {
       const srcs = (i.json ?? i.args.map((a) => a.value)).slice(0, -1);
       // A file it copied in, or a directory of its own that holds only such files (`/usr/local/pgsql` over `/usr/local/pgsql/pgsql-16/`).
       const own = (src: string): boolean => {

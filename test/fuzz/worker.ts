@@ -8,6 +8,8 @@
 import { parentPort } from 'node:worker_threads';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 
 export interface Job {
@@ -63,7 +65,14 @@ parentPort!.on('message', (job: Job) => {
   writes.length = 0;
   const t0 = performance.now();
   const done = (status: number | null, died?: string): void => {
-    const r: JobResult = { id: job.id, status, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - t0, writes: [...writes] };
+    // The CLI's own temporary folders (ShellCheck's inputs) count only when they are left behind.
+    const own = join(tmpdir(), 'shipshape-');
+    const kept = writes.filter((w) => {
+      if (!w.startsWith(own)) return true;
+      const top = w.slice(0, w.indexOf('/', own.length) >= 0 ? w.indexOf('/', own.length) : undefined);
+      return top !== own && fs.existsSync(top);
+    });
+    const r: JobResult = { id: job.id, status, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - t0, writes: [...new Set(kept)] };
     if (died !== undefined) r.died = died;
     parentPort!.postMessage(r);
   };
