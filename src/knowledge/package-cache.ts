@@ -5,6 +5,7 @@
  */
 import { commandMemo, hasOption, type ShellCommand } from '../shell/shell.js';
 import { isInstallAction, packageArgs } from './packages.js';
+import { globMatches, parseGlob } from '../util/glob.js';
 
 /** What a RUN can leave behind: apt lists, the apk/yum/dnf/zypper/pacman caches, the npm, yarn, pip and uv caches. */
 export type CacheKind = 'apt' | 'apk' | 'yum' | 'dnf' | 'zypper' | 'pacman' | 'npm' | 'yarn' | 'pip' | 'uv';
@@ -179,8 +180,10 @@ export function removesDir(value: string, dir: string): boolean {
   if (v === '/' || v === '') return false;
   if (under(dir, v) || under(v, dir)) return true;
   if (!/[*?]/.test(v)) return false;
-  const re = new RegExp('^' + v.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
-  return selfAndParents(dir).some((d) => re.test(d));
+  // Matched as a glob, never as a regular expression built from the RUN's text (`rm -rf /a*a*a*…`
+  // backtracks exponentially, and a long one exhausts V8's regexp compiler).
+  const tokens = parseGlob(v);
+  return selfAndParents(dir).some((d) => globMatches(tokens, d));
 }
 
 /** A path argument that is, holds or sits inside the kind's cache directory. */
