@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { buildModel } from '../src/dockerfile/parse.js';
 import { varsBefore } from '../src/dockerfile/var-use.js';
 import { expand, MAX_SUBSTITUTED } from '../src/dockerfile/vars.js';
+import { yamlNestingDepth } from '../src/util/nesting.js';
 
 const root = join(import.meta.dirname, '..');
 /** Long enough for any case on a machine running other jobs; only a hang reaches it. */
@@ -197,6 +198,43 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     const sarif = spawnSync(process.execPath, [cli, '--format', 'sarif', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
     expect(sarif.status).toBe(2);
     expect(JSON.parse(sarif.stdout).runs).toHaveLength(1);
+  });
+
+});
+
+describe('nesting is bounded before a recursive reader runs (CI fuzz seed 1: the worker died in V8\'s regexp compiler, which a deep recursion had left no stack)', () => {
+  it('estimates YAML nesting without recursion, never below the real depth', () => {
+    expect(yamlNestingDepth('a: 1\nb:\n  c: [1, {d: 2}]\n  e:\n    - - - x\n')).toBe(6);
+    expect(yamlNestingDepth(`ignore: ${'['.repeat(5000)}`)).toBe(5001);
+    expect(yamlNestingDepth(`${'- '.repeat(5000)}x\n`)).toBe(5001);
+    // A block scalar's text is not structure; brackets in quotes and comments are not either.
+    expect(yamlNestingDepth(`a: |\n${Array.from({ length: 500 }, (_, i) => `${' '.repeat(i + 2)}[x`).join('\n')}\nb: "[[[[" # [[[[\n`)).toBe(1);
+  });
+  it('a .shipshape.yaml of 150 levels is refused as too deeply nested; 60 levels are read', () => {
+    const dir = join(tmp, 'nest-config');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine:3.20\nUSER 10001\n');
+    writeFileSync(join(dir, '.shipshape.yaml'), `ignore: ${'['.repeat(150)}${']'.repeat(150)}\n`);
+    const deep = spawnSync(process.execPath, [cli, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
+    expect(deep.stderr).toBe(`shipshape: ${join(dir, '.shipshape.yaml')}: too deeply nested (a config file needs a few levels)\n`);
+    writeFileSync(join(dir, '.shipshape.yaml'), `ignore: ${'['.repeat(60)}${']'.repeat(60)}\n`);
+    const read = spawnSync(process.execPath, [cli, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
+    expect(read.stderr).toMatch(/ignore\[0\]: Invalid input: expected string, received array/);
+  });
+  it('a docker-bake.hcl nested 20,000 deep is a note and the Dockerfiles are still analyzed (was: internal error, Maximum call stack size exceeded)', () => {
+    const dir = join(tmp, 'nest-bake');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine:3.20\nUSER 10001\n');
+    writeFileSync(join(dir, 'docker-bake.hcl'), `target "app" {\n  dockerfile = "Dockerfile"\n  tags = ${'['.repeat(20000)}${']'.repeat(20000)}\n}\n`);
+    const r = spawnSync(process.execPath, [cli, '--shellcheck', 'off', '--format', 'json', dir], { encoding: 'utf8', timeout: HANG });
+    expect(r.stderr).toBe(`shipshape: note: ${join(dir, 'docker-bake.hcl')}: not HCL shipshape can read: nested deeper than 64 levels\n`);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).targets).toHaveLength(1);
+  });
+  it('a RUN nested 300 subshells deep is left unread; 200 deep is read', () => {
+    const rules = (n: number): string[] => analyze(`subshells-${n}`, `FROM debian:12\nRUN ${'( '.repeat(n)}apt-get install curl${' )'.repeat(n)}\n`).map((f) => f.rule);
+    expect(rules(200)).toContain('size/install-recommends');
+    expect(rules(300)).not.toContain('size/install-recommends');
   });
 });
 

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { expand } from '../../src/dockerfile/vars.js';
+import { stageNamed } from '../../src/dockerfile/stages.js';
 
 export default defineCheck({
   id: 'multi-stage/copy-from-unknown-stage',
@@ -45,7 +46,6 @@ COPY --from=builder /out/app /app
       const { value, unresolved } = expand(flag.value, ins.vars);
       if (unresolved || /[:/@]/.test(value)) return;
       const here = ins.stage?.index ?? 0;
-      const earlier = ctx.facts.stages.slice(0, here);
       if (/^\d+$/.test(value)) {
         if (Number(value) < here) return;
         if (ins.stage && Number(value) === here) return; // copy-from-self reports it
@@ -53,7 +53,9 @@ COPY --from=builder /out/app /app
         return;
       }
       const name = value.toLowerCase();
-      if (earlier.some((s) => s.name === name) || ins.stage?.name === name) return;
+      // The first stage of that name is earlier (or this one): a map built once per file, not a scan per COPY.
+      const first = stageNamed(ctx.facts, name);
+      if ((first && first.index < here) || ins.stage?.name === name) return;
       ctx.report({ messageId: 'unknownName', data: { from: value }, at: flag });
     },
   }),

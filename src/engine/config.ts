@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { MAX_YAML_DEPTH, yamlNestingDepth } from '../util/nesting.js';
 import { z } from 'zod';
 import type { Check } from './types.js';
 import { isKnownName, unknownName } from './names.js';
@@ -77,6 +78,8 @@ export function loadConfig(path: string, known: readonly Check[], options: { as?
     throw new ConfigError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
   }
   let raw: unknown;
+  // Refused before the recursive YAML reader sees it (src/util/nesting.ts says why).
+  if (yamlNestingDepth(text) > MAX_YAML_DEPTH) throw new ConfigError(`${path}: too deeply nested (a config file needs a few levels)`);
   try {
     raw = parseYaml(text) ?? {};
   } catch (e) {

@@ -70,10 +70,16 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * (`YYYY-MM-DD`) sets it, for reproducible reports and tests.
  */
 export function today(): string {
+  // Asked once per FROM: the answer is kept for a second (reading the environment and formatting a
+  // date cost more than the check that asks; a language server runs across midnight).
+  const now = Date.now();
+  if (todayCache && now - todayCache.at < 1000) return todayCache.value;
   const fixed = process.env.SHIPSHAPE_TODAY;
-  if (fixed && DATE.test(fixed)) return fixed;
-  return new Date().toISOString().slice(0, 10);
+  const value = fixed && DATE.test(fixed) ? fixed : new Date(now).toISOString().slice(0, 10);
+  todayCache = { at: now, value };
+  return value;
 }
+let todayCache: { at: number; value: string } | null = null;
 
 function days(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

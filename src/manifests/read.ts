@@ -10,6 +10,7 @@
  * so memory stays at about one document's tree however many the file holds.
  */
 import { Composer, Parser, isMap, isScalar, isSeq, visit, type Document, type YAMLMap } from 'yaml';
+import { MAX_YAML_DEPTH, yamlNestingDepth } from '../util/nesting.js';
 import { LineIndex, type Range } from '../util/text.js';
 import { parseImageRef } from '../knowledge/image-ref.js';
 import { DocReader, ManifestError } from './yaml.js';
@@ -52,6 +53,8 @@ export function readManifests(text: string, path: string): ManifestFacts {
     const at = index.position(helm.offset);
     throw new ManifestError(`${path}:${at.line}:${at.column}: ${helm.text} is an unrendered Helm template; render the chart first (\`helm template RELEASE CHART | shipshape -\`)`);
   }
+  // Refused before the recursive YAML reader sees it (src/util/nesting.ts says why).
+  if (yamlNestingDepth(text) > MAX_YAML_DEPTH) throw new ManifestError(`${path}: YAML nested too deeply to read (more than ${MAX_YAML_DEPTH} levels); not analyzed`);
   const facts: ManifestFacts = { path, text, index, documents: 0, objects: [], workloads: [] };
   // Duplicate keys are found by `duplicateKey` below: the `yaml` package's own check compares each
   // key with every earlier one of its mapping, minutes for a ConfigMap of 80,000 keys.

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { MAX_YAML_DEPTH, yamlNestingDepth } from '../util/nesting.js';
 import { parseHcl, type HclValue } from './hcl.js';
 
 /** One image build a compose service or a bake target declares. */
@@ -68,6 +69,10 @@ function interpolate(s: string, vars: ReadonlyMap<string, string>): string | nul
 export function readCompose(file: string, text: string): BuildsRead {
   const out: BuildsRead = { decls: [], problems: [] };
   let doc: unknown;
+  if (yamlNestingDepth(text) > MAX_YAML_DEPTH) {
+    out.problems.push(`${file}: YAML nested too deeply to read (more than ${MAX_YAML_DEPTH} levels)`);
+    return out;
+  }
   try {
     doc = parseYaml(text);
   } catch (e) {

@@ -117,8 +117,15 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
+/** Blocks, lists and objects nested deeper than this are refused: the parser recurses per level, and a bake file nests a few. */
+const MAX_HCL_DEPTH = 64;
+
 class Parser {
   private i = 0;
+  private depth = 0;
+  private enter(): void {
+    if (++this.depth > MAX_HCL_DEPTH) throw new HclError(`nested deeper than ${MAX_HCL_DEPTH} levels`);
+  }
   constructor(private readonly tokens: Token[], private readonly vars: ReadonlyMap<string, HclValue>) {}
 
   private peek(): Token | undefined {
@@ -163,7 +170,9 @@ class Parser {
       }
       if (!this.isPunct('{')) throw new HclError(`block ${t.v} has no {`);
       this.i++;
+      this.enter();
       const inner = this.body(true);
+      this.depth--;
       blocks.push({ type: t.v, labels, attributes: inner.attributes });
       // Nested blocks (a target's `attest` …) are not build settings; they are read and dropped.
     }
@@ -228,11 +237,13 @@ class Parser {
     }
     if (t.t === 'punct' && t.v === '[') {
       this.i++;
+      this.enter();
       const list: HclValue[] = [];
       for (;;) {
         this.skipNewlines();
         if (this.isPunct(']')) {
           this.i++;
+          this.depth--;
           return list;
         }
         list.push(this.expression());
@@ -243,11 +254,13 @@ class Parser {
     }
     if (t.t === 'punct' && t.v === '{') {
       this.i++;
+      this.enter();
       const obj: Record<string, HclValue> = {};
       for (;;) {
         this.skipNewlines();
         if (this.isPunct('}')) {
           this.i++;
+          this.depth--;
           return obj;
         }
         const k = this.peek();

@@ -178,7 +178,9 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   if (!tree) return unread;
   const b = new Builder(source, index);
   try {
-    b.block(readTree(tree, source.text), false);
+    const root = readTree(tree, source.text);
+    if (!root) return unread;
+    b.block(root, false);
     return b.script(tree.rootNode.hasError);
   } catch (e) {
     // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
@@ -443,20 +445,35 @@ class TreeNode implements SyntaxNode {
   }
 }
 
-/** Copies a parsed tree into `TreeNode`s, depth first without recursion (a body may nest thousands deep). */
-function readTree(tree: Tree, source: string): TreeNode {
+/**
+ * The deepest tree the builder below walks (it recurses per level). A body nested deeper (thousands
+ * of `$(`, `(` or `if`; no real RUN nests 30 deep) is left unread. Reading such a body until the stack
+ * overflows is not safe: a regular expression compiled on an almost full stack ends the process
+ * (src/util/nesting.ts).
+ */
+const MAX_TREE_DEPTH = 256;
+
+/** Copies a parsed tree into `TreeNode`s, depth first without recursion; null when it nests deeper than MAX_TREE_DEPTH. */
+function readTree(tree: Tree, source: string): TreeNode | null {
   const { types, fields } = tree.language;
   const c = tree.walk();
   try {
     const at = (): TreeNode => new TreeNode(types[c.nodeTypeId] || 'ERROR', c.nodeIsNamed, c.startIndex, c.endIndex, fields[c.currentFieldId] ?? null, source);
     const root = at();
     const parents: TreeNode[] = [];
+    // The builder's recursion depth at each open node: the left operand of a `list` and the body of
+    // a `redirected_statement` are walked in a loop (`leftSpine`), not one level deeper.
+    const depths: number[] = [];
     let parent = root;
+    let depth = 0;
     walk: for (let more = c.gotoFirstChild(); more; ) {
       const n = at();
       parent.children.push(n);
       if (c.gotoFirstChild()) {
         parents.push(parent);
+        depths.push(depth);
+        const spine = (parent.type === 'list' && parent.children.length === 1) || (parent.type === 'redirected_statement' && n.field === 'body');
+        if (!spine && ++depth > MAX_TREE_DEPTH) return null;
         parent = n;
         continue;
       }
@@ -464,6 +481,7 @@ function readTree(tree: Tree, source: string): TreeNode {
         c.gotoParent();
         const up = parents.pop();
         if (!up) break walk;
+        depth = depths.pop()!;
         parent = up;
       }
     }
@@ -830,7 +848,9 @@ class Builder {
       if (!tree) return;
       try {
         const inner = new Builder(mt, index);
-        inner.block(readTree(tree, mt.text), cmd.nested);
+        const root = readTree(tree, mt.text);
+        if (!root) return;
+        inner.block(root, cmd.nested);
         for (const c of inner.commands) {
           if (!c.wrappedBy) c.wrappedBy = cmd;
           c.nested ||= cmd.nested;

@@ -10,6 +10,35 @@ export function timeLimitMs(bytes: number): number {
   return 2000 + (10000 * bytes) / 100e6;
 }
 
+/**
+ * The machine the limit is written for: there, the CLI analyzes `calibrationDockerfile()` in this
+ * much CPU time (the best of 15 runs on the 2-core development machine, 2026-12-06). On a machine that is
+ * slower, or shared (other processes slow this one's CPU time too: caches, memory bandwidth, shared
+ * cores), time limits are stretched by the calibration input's measured time over this one, measured
+ * just before each judged run; never shrunk.
+ */
+export const CALIBRATION_CPU_MS = 1100;
+
+/**
+ * A Dockerfile of about 140 KB: 150 realistic stages (package installs, downloads, copies between
+ * stages, users and commands), then 2,500 RUNs that each draw findings.
+ */
+export function calibrationDockerfile(): string {
+  let s = '';
+  for (let i = 0; i < 150; i++) {
+    s += `FROM debian:12 AS s${i}\n`;
+    s += `RUN apt-get update && apt-get install -y curl ca-certificates git && rm -rf /var/lib/apt/lists/*\n`;
+    s += `ENV APP_HOME=/srv/app${i} PATH=/srv/app${i}/bin:$PATH\nWORKDIR $APP_HOME\n`;
+    if (i > 0) s += `COPY --from=s${i - 1} /srv /srv\n`;
+    s += `RUN curl -fsSL https://example.com/tool${i}.tar.gz | tar -xz -C /usr/local/bin && pip install requests==2.${i}.0\n`;
+    s += `USER ${i % 2 ? 'app' : '10001'}\nEXPOSE ${8000 + i}\nCMD ${i % 2 ? '["/srv/app", "--port", "8000"]' : 'node server.js'}\n`;
+  }
+  // And what generated input is made of: thousands of findings (two per line here), which cost
+  // memory as much as time, so that the calibration slows down under load as such input does.
+  for (let i = 0; i < 2500; i++) s += i % 2 ? `RUN npm ci --prefix /srv/app${i}\n` : `RUN pip install flask==3.${i}.0\n`;
+  return s;
+}
+
 /** Peak resident memory allowed for the whole CLI process. */
 export const MAX_RSS_KB = 300 * 1024;
 
@@ -46,6 +75,8 @@ export interface Expectation {
   report?: string;
   inputBytes: number;
   secrets: readonly string[];
+  /** This machine's slowdown against the one the time limit is written for (`CALIBRATION_CPU_MS`); 1 when not measured. */
+  slowdown?: number;
 }
 
 const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\)|\(<anonymous>\))$/m;
@@ -54,13 +85,14 @@ const GARBAGE = /\bNaN\b|\[object Object\]|(?<![\w/$.-])undefined(?![\w-])/;
 /** Every way an outcome breaks the contract. */
 export function violations(o: Outcome, e: Expectation): Violation[] {
   const out: Violation[] = [];
-  const limit = timeLimitMs(e.inputBytes);
+  const slowdown = Math.max(1, e.slowdown ?? 1);
+  const limit = timeLimitMs(e.inputBytes) * slowdown;
   if (o.timedOut) out.push({ kind: 'time', detail: `no answer within ${Math.round(limit)} ms` });
   else if (o.died) out.push({ kind: 'crash', detail: o.died.split('\n', 1)[0]! });
   else if (o.status === null || ![0, 1, 2].includes(o.status)) out.push({ kind: 'exit-status', detail: `exit status ${o.status}` });
   // On a machine shared by many processes wall time overstates the run's own cost: a process run
   // (which reports its CPU time) breaks the limit only when both its wall and its CPU time do.
-  if (!o.timedOut && o.ms > limit && (o.cpuMs === undefined || o.cpuMs > limit)) out.push({ kind: 'time', detail: `${Math.round(o.ms)} ms${o.cpuMs !== undefined ? ` (CPU ${Math.round(o.cpuMs)} ms)` : ''} for ${e.inputBytes} bytes (limit ${Math.round(limit)} ms)` });
+  if (!o.timedOut && o.ms > limit && (o.cpuMs === undefined || o.cpuMs > limit)) out.push({ kind: 'time', detail: `${Math.round(o.ms)} ms${o.cpuMs !== undefined ? ` (CPU ${Math.round(o.cpuMs)} ms)` : ''} for ${e.inputBytes} bytes (limit ${Math.round(limit)} ms${slowdown > 1 ? `: ${Math.round(limit / slowdown)} ms × ${slowdown.toFixed(2)}, this machine's measured slowdown` : ''})` });
   if (o.rssKb !== undefined && o.rssKb > MAX_RSS_KB) out.push({ kind: 'memory', detail: `peak RSS ${Math.round(o.rssKb / 1024)} MB` });
   const all = `${o.stdout}\n${o.stderr}`;
   if (STACK_LINE.test(all)) out.push({ kind: 'stack-trace', detail: (all.match(STACK_LINE)?.[0] ?? '').trim() });

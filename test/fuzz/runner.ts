@@ -58,7 +58,7 @@ export function argvFor(input: DirInput, dir: string): string[] {
   return ['--shellcheck', 'off', ...flags, join(dir, input.target)];
 }
 
-function judge(input: DirInput, dir: string, outcome: Outcome): Violation[] {
+function judge(input: DirInput, dir: string, outcome: Outcome, slowdown = 1): Violation[] {
   const outFile = outputFileOf(input);
   let report: string | undefined;
   if (outFile) {
@@ -69,7 +69,7 @@ function judge(input: DirInput, dir: string, outcome: Outcome): Violation[] {
     }
     if (outcome.writes) outcome.writes = outcome.writes.filter((w) => w !== join(dir, outFile));
   }
-  return violations(outcome, { format: formatOf(input), outputFile: outFile, ...(report !== undefined ? { report } : {}), inputBytes: inputBytes(input), secrets: input.secrets });
+  return violations(outcome, { format: formatOf(input), outputFile: outFile, ...(report !== undefined ? { report } : {}), inputBytes: inputBytes(input), secrets: input.secrets, slowdown });
 }
 
 /** One worker thread running the CLI; replaced when it hangs or dies. */
@@ -252,7 +252,7 @@ export class Runner {
    * `process`: also run the real CLI and judge that run too. Returns the in-process judgement and,
    * when run, the process one.
    */
-  async check(input: DirInput, opts: { process?: boolean } = {}): Promise<{ inProcess: Judged; process?: Judged }> {
+  async check(input: DirInput, opts: { process?: boolean; slowdown?: number } = {}): Promise<{ inProcess: Judged; process?: Judged }> {
     const slot = await this.take();
     try {
       materialize(input, slot.dir);
@@ -266,21 +266,21 @@ export class Runner {
       if (!opts.process) return { inProcess };
       materialize(input, slot.dir);
       const p = await runProcess(this.cli, argv, slot.dir, Math.max(30_000, limit * 10), join(this.base, 'code-cache'));
-      return { inProcess, process: { outcome: p, violations: judge(input, slot.dir, p) } };
+      return { inProcess, process: { outcome: p, violations: judge(input, slot.dir, p, opts.slowdown) } };
     } finally {
       this.give(slot);
     }
   }
 
   /** Only the real process (an input suspected of crashing the worker's whole process). */
-  async process(input: DirInput): Promise<Judged> {
+  async process(input: DirInput, slowdown = 1): Promise<Judged> {
     const slot = await this.take();
     try {
       materialize(input, slot.dir);
       const limit = timeLimitMs(inputBytes(input));
       const argv = argvFor(input, slot.dir);
       const p = await runProcess(this.cli, argv, slot.dir, Math.max(30_000, limit * 10), join(this.base, 'code-cache'));
-      return { outcome: p, violations: judge(input, slot.dir, p) };
+      return { outcome: p, violations: judge(input, slot.dir, p, slowdown) };
     } finally {
       this.give(slot);
     }

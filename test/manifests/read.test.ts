@@ -282,7 +282,7 @@ describe('bad input: one line naming the file and the place', () => {
 
   it('nesting past what the parser can recurse', () => {
     const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: deep }\ndata: ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
-    expect(bad(deep)).toMatch(/^k8s\.yaml(:\d+:\d+)?: (YAML nested too deeply to read; not analyzed|not valid YAML: .*)$/);
+    expect(bad(deep)).toBe('k8s.yaml: YAML nested too deeply to read (more than 100 levels); not analyzed');
   });
 
   it('a file past the size limit', () => {
