@@ -14,7 +14,7 @@ import { missingTarget, parseDockerfile, ShellCache, type ParseOptions } from '.
 import { cachingReader, directoryReader, type ContextReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
-import { runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
+import { MAX_FINDINGS_PER_CHECK, runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
 import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
 import { designates, designatesFinding, findingNames } from './engine/names.js';
@@ -56,7 +56,7 @@ export function selectChecks(ignore: readonly string[] = [], from: readonly Chec
 }
 
 /** Parses and checks one Dockerfile. */
-export async function analyzeDockerfile(text: string, options: AnalyzeOptions = {}): Promise<{ facts: DockerfileFacts; findings: Finding[] }> {
+export async function analyzeDockerfile(text: string, options: AnalyzeOptions = {}): Promise<{ facts: DockerfileFacts; findings: Finding[]; overflow: Map<string, number> }> {
   const facts = await parseDockerfile(text, options);
   const known = options.checks ? [...allChecks, ...options.checks] : allChecks;
   const checks = selectChecks(options.ignore, options.checks ?? allChecks);
@@ -67,11 +67,17 @@ export async function analyzeDockerfile(text: string, options: AnalyzeOptions = 
     const { runShellcheck } = await import('./dockerfile/shellcheck.js');
     facts.shellcheck = await runShellcheck(facts, { ...options.shellcheck, exclude: dropped });
   }
-  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.findingSeverity ? { findingSeverity: options.findingSeverity } : {}), ...(options.settings ? { settings: options.settings } : {}) };
+  const overflow = new Map<string, number>();
+  const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.findingSeverity ? { findingSeverity: options.findingSeverity } : {}), ...(options.settings ? { settings: options.settings } : {}), overflow };
   let raw = runDockerfileChecks(facts, checks, runOpts);
   if (dropped.length) raw = raw.filter((f) => !dropped.some((n) => designatesFinding(checks.find((c) => c.id === f.rule) ?? { id: f.rule, category: f.category }, f.messageId, n)));
   const { findings } = applySuppressions(filePragmas(facts), raw, { ran: checks, known, ...(options.severity ? { severity: options.severity } : {}) });
-  return { facts, findings: sortFindings(findings) };
+  return { facts, findings: sortFindings(findings), overflow };
+}
+
+/** The note for the findings a check had past MAX_FINDINGS_PER_CHECK on one file. */
+export function overflowNotes(path: string, overflow: ReadonlyMap<string, number>): string[] {
+  return [...overflow].map(([rule, n]) => `${path}: ${n.toLocaleString('en-US')} more findings of ${rule} not reported (at most ${MAX_FINDINGS_PER_CHECK.toLocaleString('en-US')} per rule and file)`);
 }
 
 /**
@@ -295,7 +301,8 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
       ...(request.fix ? { shellCache: new ShellCache() } : {}),
     };
     const reader = contextDir ? readerFor(contextDir) : undefined;
-    const { facts, findings } = await analyzeDockerfile(input.text, { ...options, ...(reader ? { reader } : {}) });
+    const { facts, findings, overflow } = await analyzeDockerfile(input.text, { ...options, ...(reader ? { reader } : {}) });
+    notes.push(...overflowNotes(input.path, overflow));
     const variant = build ? { build } : {};
     if (facts.shellcheck?.error) notes.push(`${input.path}: ShellCheck: ${facts.shellcheck.error}`);
     const noTarget = missingTarget(facts, stage);

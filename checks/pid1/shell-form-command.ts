@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
+import { memoized } from '../../src/util/memo.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { imageTarget, shellOf } from '../../src/image/launch.js';
 import { baseSeverity } from '../../src/image/origin.js';
@@ -13,9 +14,12 @@ import { execFormFix } from '../../src/fix/launch-edits.js';
 function behindGroupInit(cmd: Instruction): boolean {
   if (!cmd.stage) return false;
   let entrypoint: Instruction | null = null;
-  for (const s of stageChain(cmd.stage)) for (const i of s.instructions) {
-    if (i === cmd) break;
-    if (i.keyword === 'ENTRYPOINT') entrypoint = i;
+  // Each stage's ENTRYPOINTs, listed once per stage (asked per CMD, a scan of the chain was quadratic).
+  for (const s of stageChain(cmd.stage)) {
+    for (const i of memoized(s, 'entrypoints', () => s.instructions.filter((x) => x.keyword === 'ENTRYPOINT'))) {
+      if (s === cmd.stage && i.range.line > cmd.range.line) break;
+      entrypoint = i;
+    }
   }
   const argv = entrypoint?.json;
   if (!argv?.[0]) return false;

@@ -1,6 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
+import { memoized } from '../../src/util/memo.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { SUDO_TOOLS } from '../../src/knowledge/tools.js';
 import { toolsLeft } from '../../src/dockerfile/tools.js';
@@ -11,9 +12,10 @@ import { imageUser } from '../../src/image/users.js';
 function userKnownAt(ins: Instruction): boolean {
   if (!ins.stage) return true;
   const chain = stageChain(ins.stage);
-  for (const s of chain) for (const i of s.instructions) {
-    if (i === ins) break;
-    if (i.keyword === 'USER') return true;
+  for (const s of chain) {
+    // The first USER of each stage, found once per stage (asked per RUN, a scan was quadratic).
+    const first = memoized(s, 'firstUser', () => s.instructions.find((i) => i.keyword === 'USER') ?? null);
+    if (first && (s !== ins.stage || first.range.line < ins.range.line)) return true;
   }
   const base = chain[0]!.image;
   return !base || base.resolved.toLowerCase() === 'scratch' || ((base.registry === null || base.registry === 'docker.io') && !base.repository.includes('/'));
@@ -65,10 +67,10 @@ CMD ["/usr/local/bin/app"]
     RUN(ins) {
       // An unknown base image's user may not be root (CI images such as cimg/* set their own): there
       // sudo is how the build gets root, and nothing is known to be wrong.
-      if (!userKnownAt(ins)) return;
-      for (const c of ins.shell?.commands ?? []) {
-        if (SUDO_TOOLS.byCommand(c.base) !== null) ctx.report({ messageId: 'used', data: { command: c.base }, at: c.nameRange, severity: 'info' });
-      }
+      // (Asked only of a RUN that runs sudo: the question reads the stage chain up to the RUN.)
+      const sudo = (ins.shell?.commands ?? []).filter((c) => SUDO_TOOLS.byCommand(c.base) !== null);
+      if (sudo.length === 0 || !userKnownAt(ins)) return;
+      for (const c of sudo) ctx.report({ messageId: 'used', data: { command: c.base }, at: c.nameRange, severity: 'info' });
     },
     end() {
       // Running as root already, the container gains nothing from sudo (root-user reports that).

@@ -161,15 +161,34 @@ export function laterAptInstallWithoutUpdate(facts: DockerfileFacts, ins: Instru
     for (let x = s; x; x = x.parent) if (x === stage) return true;
     return false;
   };
-  for (const later of facts.instructions.slice(facts.instructions.indexOf(ins) + 1)) {
-    if (later.keyword !== 'RUN' || !builtOn(later.stage)) continue;
-    let updated = false;
-    for (const c of runCommands(later)) {
-      const p = packageArgs(c);
-      if (p?.manager !== 'apt') continue;
-      if (p.action === 'update') updated = true;
-      else if (p.action === 'install' && !updated) return true;
-    }
+  // The RUNs that install with apt before any update of their own, in file order, found once per
+  // file: asked per RUN, a scan of every later instruction was quadratic in thousands of RUNs.
+  const relying = memoized(facts, 'aptInstallsWithoutUpdate', () => {
+    const out: { at: number; ins: Instruction }[] = [];
+    facts.instructions.forEach((later, at) => {
+      if (later.keyword !== 'RUN') return;
+      let updated = false;
+      for (const c of runCommands(later)) {
+        const p = packageArgs(c);
+        if (p?.manager !== 'apt') continue;
+        if (p.action === 'update') updated = true;
+        else if (p.action === 'install' && !updated) {
+          out.push({ at, ins: later });
+          return;
+        }
+      }
+    });
+    return out;
+  });
+  const position = memoized(facts, 'instructionPositions', () => new Map(facts.instructions.map((i, n) => [i, n] as const)));
+  const here = position.get(ins) ?? -1;
+  let lo = 0;
+  let hi = relying.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (relying[mid]!.at <= here) lo = mid + 1;
+    else hi = mid;
   }
+  for (let k = lo; k < relying.length; k++) if (builtOn(relying[k]!.ins.stage)) return true;
   return false;
 }

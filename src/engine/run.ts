@@ -26,8 +26,22 @@ function locate(d: ReportDescriptor<string>, target: 'dockerfile' | 'manifest' =
 /** A step of the input's side applied to every finding after its check reported it (see `ImageRunOptions.amend`). */
 export type Amend = (finding: Finding, said: ReportDescriptor<string>) => void;
 
-function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend, target: 'dockerfile' | 'manifest' = 'dockerfile', findingSeverity?: FindingSeverity) {
+/**
+ * The most findings one check reports on one input. No file a person wrote comes near (the most
+ * frequent rule on a real Dockerfile has a few dozen); a generated file of 16,000 RUNs has 16,000
+ * of several, and keeping, fingerprinting and printing them cost more time and memory than the
+ * analysis (80,000 findings: 5 s and 500 MB). Past it findings are counted (`RunOptions.overflow`),
+ * and the caller says so in a note.
+ */
+export const MAX_FINDINGS_PER_CHECK = 1000;
+
+function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf: (c: Check) => Severity, amend?: Amend, target: 'dockerfile' | 'manifest' = 'dockerfile', findingSeverity?: FindingSeverity, overflow?: Map<string, number>) {
+  let reported = 0;
   return (d: ReportDescriptor<M>): void => {
+    if (overflow && ++reported > MAX_FINDINGS_PER_CHECK) {
+      overflow.set(check.id, (overflow.get(check.id) ?? 0) + 1);
+      return;
+    }
     const template = check.messages[d.messageId];
     const messageId = d.findingId ?? d.messageId;
     const finding: Finding = {
@@ -60,6 +74,8 @@ export interface RunOptions {
   findingSeverity?: FindingSeverity;
   /** Config-file settings checks read as `ctx.settings`. */
   settings?: CheckSettings;
+  /** Given, findings past MAX_FINDINGS_PER_CHECK of a check are not kept but counted here, by rule id. */
+  overflow?: Map<string, number>;
 }
 
 const defaultSeverity = (c: Check): Severity => c.severity;
@@ -169,7 +185,7 @@ export function runDockerfileChecks(facts: DockerfileFacts, checks: readonly Che
   for (const check of checks) {
     if (!check.dockerfile) continue;
     withVisitors.push(check);
-    visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf, undefined, 'dockerfile', options.findingSeverity) }));
+    visitors.push(check.dockerfile({ facts, settings: options.settings ?? {}, report: reporter(check, findings, severityOf, undefined, 'dockerfile', options.findingSeverity, options.overflow) }));
   }
   const plan = planFor(withVisitors, visitors);
   let stage = null as DockerfileFacts['stages'][number] | null;

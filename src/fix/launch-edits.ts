@@ -2,7 +2,8 @@
  * Fixes of how PID 1 is started: a shell-form CMD or ENTRYPOINT in exec form, `exec` in front of the
  * last command of `sh -c` or of an entrypoint script, `npm start` replaced by what the start script runs.
  */
-import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
+import type { DockerfileFacts, Instruction, Stage } from '../dockerfile/model.js';
+import { memoized } from '../util/memo.js';
 import type { ShellCommand } from '../shell/shell.js';
 import type { Fix, TextEdit } from '../engine/types.js';
 import { LineIndex } from '../util/text.js';
@@ -35,8 +36,12 @@ export function execFormFix(facts: DockerfileFacts, ins: Instruction): Fix | nul
   if (c.args.some((a) => !a.literal)) return null;
   const argv = [c.name, ...c.args.map((a) => a.value)];
   const other = ins.keyword === 'CMD' ? 'ENTRYPOINT' : 'CMD';
-  const sameStage = ins.keyword === 'CMD' ? chain(ins) : (ins.stage?.instructions ?? []);
-  const make = sameStage.some((i) => i.keyword === other) ? suggestedFix : safeFix;
+  // Whether the chain (for a CMD) or the stage (for an ENTRYPOINT) sets the other, answered per stage once.
+  const has = (s: Stage): boolean => memoized(s, `has${other}`, () => s.instructions.some((i) => i.keyword === other));
+  let paired = false;
+  if (ins.keyword === 'CMD') for (let s = ins.stage; s && !paired; s = s.parent) paired = has(s);
+  else paired = ins.stage ? has(ins.stage) : false;
+  const make = paired ? suggestedFix : safeFix;
   return make('Use the exec form', [replaceBody(facts, ins, execForm(argv))]);
 }
 

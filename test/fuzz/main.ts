@@ -323,7 +323,9 @@ async function main(): Promise<number> {
     const input = makeInput(a.family, opts.seed, a.index, seeds);
     let judged: Judged | null = null;
     for (let k = 0; k < 3; k++) {
-      judged = await runner.process(input, await slowdown());
+      // First as the contract says; an input over a limit is run again with the limit stretched by
+      // the machine's slowdown measured just before.
+      judged = await runner.process(input, k === 0 ? 1 : await slowdown());
       recordProcess(stats[a.family], a.family, a.index, judged, inputBytes(input));
       if (!judged.violations.some((v) => MEASURED.has(v.kind))) break;
     }
