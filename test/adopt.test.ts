@@ -127,6 +127,31 @@ describe('shipshape . on a repository moving from hadolint, Trivy and Checkov', 
   });
 });
 
+describe("hadolint's label schema (DL3049–DL3058)", () => {
+  const dir = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'shipshape-labels-'));
+    writeFileSync(join(d, '.hadolint.yaml'), 'ignored: [DL3052]\nstrict-labels: true\nlabel-schema:\n  owner: text\n  url: url\n  version: semver\n  maintainer: email\n');
+    writeFileSync(join(d, 'Dockerfile'), 'FROM alpine:3.20\nLABEL url=nope version=v1 owner=""\n# hadolint ignore=DL3050\nLABEL team=web\nLABEL extra=1\n');
+    return d;
+  };
+  const found = (d: string, args: string[] = []) =>
+    (JSON.parse(run(d, ['--format', 'json', ...args, 'Dockerfile']).stdout).targets[0].findings as { rule: string; messageId: string; line: number; severity: string }[])
+      .filter((f) => f.rule === 'correctness/label-schema').map((f) => `${f.line}:${f.messageId}:${f.severity}`);
+
+  it("reports each kind under hadolint's id, and hadolint's ignored list and pragmas silence one kind, not the check", () => {
+    const d = dir();
+    expect(found(d)).toEqual(['1:DL3049:info', '2:DL3056:warning', '2:DL3051:warning', '5:DL3050:info']);
+    expect(found(d, ['--ignore', 'DL3049'])).toEqual(['2:DL3056:warning', '2:DL3051:warning', '5:DL3050:info']);
+    expect(found(d, ['--ignore', 'correctness/label-schema'])).toEqual([]);
+  });
+
+  it('explain takes the peer ids', () => {
+    const r = run(dir(), ['explain', 'DL3054']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('correctness/label-schema');
+  });
+});
+
 describe('the Action on the same repository', () => {
   function runAction(ws: string, inputs: Record<string, string>) {
     const runner = mkdtempSync(join(tmpdir(), 'shipshape-runner-'));
