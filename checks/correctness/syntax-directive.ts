@@ -65,11 +65,17 @@ function badReference(ref: string): { messageId: 'name' | 'tag'; near: string } 
 
 /** Comment lines that look like a syntax directive for a Dockerfile frontend but are not read as one. */
 function ignoredSyntax(lines: readonly Line[]): Line | null {
+  // Only blank lines and directives so far: a well-formed syntax line there is read by some BuildKit versions, not by others.
+  let top = true;
   for (const l of lines) {
+    const d = directive(l.text, '#');
+    const isDirective = d !== null && DIRECTIVES.includes(d.name);
     const m = /^\s*(#|\/\/)\s*([a-zA-Z]+)\s*[=:]\s*(\S+)/.exec(l.text);
-    if (!m || !/dockerfile/i.test(m[3]!)) continue;
-    const name = m[2]!.toLowerCase();
-    if (name === 'syntax' || (name.length >= 4 && editDistance(name, 'syntax') <= 2)) return l;
+    if (m && /dockerfile/i.test(m[3]!)) {
+      const name = m[2]!.toLowerCase();
+      if (name === 'syntax' ? !(isDirective && top) : name.length >= 4 && editDistance(name, 'syntax') <= 2) return l;
+    }
+    top &&= l.text.trim() === '' || isDirective;
   }
   return null;
 }
@@ -107,8 +113,9 @@ tags (\`latest\`, \`labs\`, \`experimental\`, \`master\`, \`master-labs\`) but l
 (\`l\`, \`1.l\`, \`lates\`); and, when the file has no syntax directive BuildKit reads, a comment that
 would be one for a Dockerfile frontend. Not reported: other frontends (\`tonistiigi/dockerfile\`,
 a mirror such as \`mirror.example.com/docker/dockerfile:1\`, your own), which may have any name or tag;
-a release tag that does not exist yet (\`docker/dockerfile:1.99\`); a build that sets the frontend with
-the \`BUILDKIT_SYNTAX\` build argument.`,
+a release tag that does not exist yet (\`docker/dockerfile:1.99\`); a syntax line after leading blank
+lines (BuildKit versions differ on whether they read it); a build that sets the frontend with the
+\`BUILDKIT_SYNTAX\` build argument.`,
     bad: `# syntax=docker/dockerfle:1
 FROM alpine:3.20
 RUN --mount=type=cache,target=/var/cache/apk apk add curl

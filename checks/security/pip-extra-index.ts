@@ -25,12 +25,18 @@ function kindOf(url: string, ins: Instruction): 'public' | 'private' | null {
   return PUBLIC.test(host) ? 'public' : 'private';
 }
 
-/** `--extra-index-url URL`, `--extra-index-url=URL` and pip's accepted abbreviations (`--extra-index`). */
-function extraIndexes(args: readonly Word[]): { url: string; at: Range }[] {
+/** The values of an option (`--extra-index-url URL`, `--extra-index-url=URL`, pip's abbreviations down to `shortest` characters, a short form). */
+function optionValues(args: readonly Word[], long: string, shortest: number, short?: string): { url: string; at: Range }[] {
   const out: { url: string; at: Range }[] = [];
   args.forEach((w, i) => {
     const [flag, value] = w.value.split(/=(.*)/s);
-    if (!flag || flag.length < 7 || !'--extra-index-url'.startsWith(flag)) return;
+    if (!flag) return;
+    if (short && w.value.startsWith(short) && !w.value.startsWith('--')) {
+      const url = w.value.length > short.length ? w.value.slice(short.length) : args[i + 1]?.value;
+      if (url) out.push({ url, at: w.range });
+      return;
+    }
+    if (flag.length < shortest || !long.startsWith(flag)) return;
     const url = value ?? args[i + 1]?.value;
     if (url) out.push({ url, at: w.range });
   });
@@ -44,6 +50,8 @@ export default defineCheck({
   severity: 'warning',
   messages: {
     option: '`--extra-index-url {url}` makes pip take each package from whichever index, PyPI or this one, has the highest version, so a package published on PyPI under the name of one of this index\'s packages replaces it (dependency confusion); point --index-url at one proxy that serves both, or install with uv, which takes a package from the first index that has it',
+    uvBestMatch: '--index-strategy unsafe-best-match makes uv take each package from whichever index, PyPI or {url}, has the highest version, so a package published on PyPI under the name of one of that index\'s packages replaces it (dependency confusion); keep uv\'s first-index strategy and pin the packages that come from that index to it (an explicit index in [tool.uv.sources])',
+    pypiExtra: '`--extra-index-url {url}` beside --index-url {primary} makes pip take each package from whichever index has the highest version, so a package published on PyPI under the name of one of your index\'s packages replaces it (dependency confusion); let your index proxy PyPI and drop the extra index, or install with uv, which takes a package from the first index that has it',
     assignment: 'PIP_EXTRA_INDEX_URL={url} makes this pip install take each package from whichever index, PyPI or this one, has the highest version, so a package published on PyPI under the name of one of this index\'s packages replaces it (dependency confusion); point PIP_INDEX_URL at one proxy that serves both, or install with uv',
     buildArg: 'ARG PIP_EXTRA_INDEX_URL hands the index a build passes to every later pip install, which then takes each package from whichever index, PyPI or that one, has the highest version, so a package published on PyPI under the name of one of its packages replaces it (dependency confusion); pass PIP_INDEX_URL pointing at one proxy that serves both, or install with uv',
     setting: '{keyword} PIP_EXTRA_INDEX_URL={url} makes every later pip install take each package from whichever index, PyPI or this one, has the highest version, so a package published on PyPI under the name of one of this index\'s packages replaces it (dependency confusion); point PIP_INDEX_URL at one proxy that serves both, or install with uv',
@@ -64,8 +72,11 @@ https://pypi.org/simple\`); or pin hashes (\`--require-hashes\`).
 
 A warning for an index of your own (or one named by a variable); info for the public indexes of
 vendors whose install instructions use it (PyTorch, NVIDIA, PyG, Anaconda). Not reported: piwheels
-(it rebuilds PyPI's own projects, so its names are PyPI's) and PyPI itself; \`uv pip install\` (first
-index wins); \`--find-links\`; an extra index written in a requirements file or \`pip.conf\`.`,
+(it rebuilds PyPI's own projects, so its names are PyPI's) and PyPI itself as the extra index of PyPI
+(PyPI as the extra index of your own \`--index-url\` is the same race the other way round, and is
+reported); uv (its default takes a package from the first index that has it) unless
+\`--index-strategy unsafe-best-match\` makes its indexes (\`--index\`, \`--extra-index-url\`) race too;
+\`--find-links\`; an extra index written in a requirements file or \`pip.conf\`.`,
     bad: `FROM python:3.12-slim
 RUN pip install --no-cache-dir --extra-index-url https://pypi.internal.example/simple acme-billing==2.3.1
 `,
@@ -89,10 +100,22 @@ RUN pip install --no-cache-dir --index-url https://pypi.internal.example/simple 
       RUN(ins) {
         for (const cmd of runCommands(ins)) {
           const p = packageCommand(cmd);
-          if (p?.manager !== 'pip' || cmd.base === 'uv' || !['install', 'download', 'wheel'].includes(p.action)) continue;
-          for (const x of extraIndexes(cmd.args)) {
+          if (p?.manager !== 'pip' || !['install', 'download', 'wheel'].includes(p.action)) continue;
+          // uv takes each package from the first index that has it, unless told to pick the best version across them.
+          if (cmd.base === 'uv') {
+            if (!cmd.argv.some((a, i) => a === '--index-strategy=unsafe-best-match' || (a === '--index-strategy' && cmd.argv[i + 1] === 'unsafe-best-match'))) continue;
+            for (const x of ['--extra-index-url', '--index', '--index-url', '--default-index'].flatMap((o) => optionValues(cmd.args, o, o.length))) {
+              const kind = kindOf(x.url, ins);
+              if (kind) ctx.report({ messageId: 'uvBestMatch', data: { url: x.url }, at: x.at, severity: kind === 'public' ? 'info' : undefined });
+            }
+            continue;
+          }
+          const primary = optionValues(cmd.args, '--index-url', 7, '-i')[0]?.url ?? ins.vars.get('PIP_INDEX_URL') ?? null;
+          for (const x of optionValues(cmd.args, '--extra-index-url', 7)) {
             const kind = kindOf(x.url, ins);
             if (kind) ctx.report({ messageId: 'option', data: { url: x.url }, at: x.at, severity: kind === 'public' ? 'info' : undefined });
+            // PyPI beside your own index: the same race, the other way round.
+            else if (primary !== null && kindOf(primary, ins) === 'private') ctx.report({ messageId: 'pypiExtra', data: { url: x.url, primary }, at: x.at });
           }
           for (const a of cmd.assignments) {
             const [name, value] = a.split(/=(.*)/s);

@@ -540,6 +540,7 @@ testCheck(syntaxDirective, {
     { name: 'another frontend', code: '# syntax=tonistiigi/dockerfile:runmount20180618\nFROM alpine:3.20\n' },
     { name: 'a mirror of the frontend', code: '# syntax=mirror.example.com/docker/dockerfile:whatever\nFROM alpine:3.20\n' },
     { name: 'a comment that mentions syntax', code: 'FROM alpine:3.20\n# the syntax of this file needs BuildKit\nRUN echo hi\n' },
+    { name: 'after leading blank lines, where BuildKit versions differ', code: '\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n' },
     { name: 'an ignored second directive after the one BuildKit reads', code: '# syntax=docker/dockerfile:1\nFROM alpine:3.20\n# syntax=docker/dockerfile:1.4\n' },
   ],
   invalid: [
