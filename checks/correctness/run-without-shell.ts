@@ -1,5 +1,4 @@
 import { defineCheck } from '../../src/engine/types.js';
-import { stageChain } from '../../src/dockerfile/stages.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 
@@ -40,38 +39,45 @@ function needed(ins: Instruction, shell: string): string[] | null {
   return path.split(':').filter((d) => d.startsWith('/')).map((d) => normal(`${d}/${program}`)).filter((p): p is string => p !== null);
 }
 
+/** What a stage chain rooted in scratch holds so far: the shell, the working directory, where files were put (a shared list). */
+interface State {
+  shell: string;
+  workdir: string | null;
+  placed: { dir: string; next: State['placed'] } | null;
+}
+
 /**
- * The first RUN of a stage chain rooted in `scratch` that cannot start, with the path it needs;
- * null when the chain has none, or when anything before it (a COPY, an ADD, a mount, an earlier RUN
- * that did start) may have put that path in place.
+ * Walks one stage from its parent's state: reports the first RUN that cannot start and returns null
+ * (the build stops there, or a RUN that starts may have made anything), as it does when something
+ * may have been put where the RUN's program is looked for without saying where.
  */
-function failingRun(stage: Stage): { ins: Instruction; path: string; lookup: boolean } | null {
-  const chain = stageChain(stage);
-  const root = chain[0]!.image;
-  if (!root || root.raw.toLowerCase() !== 'scratch') return null;
-  let shell = '/bin/sh';
-  let workdir: string | null = '/';
-  const placed: (string | null)[] = [];
-  for (const s of chain) for (const ins of s.instructions) {
+function walk(stage: Stage, from: State, report: (ins: Instruction, path: string, lookup: boolean) => void): State | null {
+  let { shell, workdir, placed } = from;
+  const put = (text: string | undefined, ins: Instruction): boolean => {
+    const dir = text === undefined ? null : place(text, ins, workdir);
+    if (dir === null) return false;
+    placed = { dir, next: placed };
+    return true;
+  };
+  for (const ins of stage.instructions) {
     if (ins.keyword === 'WORKDIR') workdir = ins.args[0] ? place(ins.args[0].value, ins, workdir) : null;
     else if (ins.keyword === 'SHELL') {
       if (!ins.json?.[0]) return null;
       shell = ins.json[0];
     } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
-      const dest = ins.json ? ins.json[ins.json.length - 1] : ins.args[ins.args.length - 1]?.value;
-      placed.push(dest === undefined ? null : place(dest, ins, workdir));
+      if (!put(ins.json ? ins.json[ins.json.length - 1] : ins.args[ins.args.length - 1]?.value, ins)) return null;
     } else if (ins.keyword === 'RUN') {
       for (const f of ins.flags) {
-        if (f.name !== 'mount') continue;
-        const target = /(?:^|,)(?:target|dst|destination)=([^,]*)/.exec(f.value ?? '')?.[1];
-        placed.push(target === undefined ? null : place(target, ins, workdir));
+        if (f.name === 'mount' && !put(/(?:^|,)(?:target|dst|destination)=([^,]*)/.exec(f.value ?? '')?.[1], ins)) return null;
       }
       const paths = needed(ins, shell);
-      if (!paths?.length || placed.some((d) => d === null || paths.some((p) => covers(d, p)))) return null;
-      return { ins, path: paths.length === 1 ? paths[0]! : paths[0]!.split('/').pop()!, lookup: paths.length > 1 };
+      if (!paths?.length) return null;
+      for (let n = placed; n; n = n.next) if (paths.some((p) => covers(n.dir, p))) return null;
+      report(ins, paths.length === 1 ? paths[0]! : paths[0]!.split('/').pop()!, paths.length > 1);
+      return null;
     }
   }
-  return null;
+  return { shell, workdir, placed };
 }
 
 export default defineCheck({
@@ -94,7 +100,8 @@ writes to a directory that could hold the program (a COPY to \`/\`, to \`/bin\` 
 path may bring it, so does one whose destination is a variable), no \`RUN --mount\` places anything
 there, and no earlier RUN started. Not reported: a \`FROM $BASE\` whose default is \`scratch\` (a
 build argument may name another image), a program looked up in a PATH that an unresolved variable
-sets, and later RUNs (the build has stopped at the first one).`,
+sets, and later RUNs (the build has stopped at the first one). A stage the default build does not
+need is reported too: building it (\`--target\`) fails the same way.`,
     bad: `FROM golang:1.23 AS build
 RUN CGO_ENABLED=0 go build -o /app ./cmd/app
 
@@ -113,10 +120,14 @@ ENTRYPOINT ["/app"]
 `,
   },
   dockerfile: (ctx) => ({
-    stage(stage) {
-      const bad = failingRun(stage);
-      // A RUN of an earlier stage in the chain is reported with that stage.
-      if (bad && bad.ins.stage === stage) ctx.report({ messageId: bad.lookup ? 'noProgram' : 'noShell', data: { path: bad.path }, at: bad.ins });
+    end() {
+      // Each stage starts from the state its parent ended with (stages come after their parents), so a long chain is walked once.
+      const ended = new Map<Stage, State | null>();
+      for (const stage of ctx.facts.stages) {
+        const start = stage.parent ? ended.get(stage.parent) ?? null
+          : stage.image?.raw === 'scratch' ? { shell: '/bin/sh', workdir: '/', placed: null } : null;
+        ended.set(stage, start && walk(stage, start, (ins, path, lookup) => ctx.report({ messageId: lookup ? 'noProgram' : 'noShell', data: { path }, at: ins })));
+      }
     },
   }),
 });
