@@ -84,14 +84,15 @@ describe('shipshape . on a repository moving from hadolint, Trivy and Checkov', 
     expect(r.stderr).toMatch(/^shipshape: note: .*\.hadolint\.yaml: ignored: DL1001 \(no shipshape check covers it\); not taken over$/m);
     const targets = json(run(repo, ['--format', 'json', '--exclude', 'legacy/**', '.']).stdout);
     const worker = targets.find((t) => t.path === 'services/worker/Dockerfile')!;
-    // `# checkov:skip=CKV_DOCKER_9` (apt) and `# trivy:ignore:DS-0002` (USER root) silence their findings.
-    expect(rulesOf(worker)).toEqual(['1:tags/no-digest:info']);
+    // `# checkov:skip=CKV_DOCKER_9` (apt) and `# trivy:ignore:DS-0002` (USER root) silence their findings;
+    // the label-schema (`maintainer: email`) asks every image for a maintainer label (hadolint's DL3049).
+    expect(rulesOf(worker)).toEqual(['1:correctness/label-schema:info', '1:tags/no-digest:info']);
     // .trivyignore's AVD-DS-0001 silences the latest tag everywhere.
-    expect(rulesOf(targets.find((t) => t.path === 'tools/Containerfile'))).toEqual(['1:tags/no-digest:info']);
+    expect(rulesOf(targets.find((t) => t.path === 'tools/Containerfile'))).toEqual(['1:correctness/label-schema:info', '1:tags/no-digest:info']);
     // Without the pragmas and ignore files, the same files have those findings.
     const bare = fixtureRepo({ '.trivyignore': '', 'services/worker/Dockerfile': readFileSync(join(repo, 'services/worker/Dockerfile'), 'utf8').replace(/^# (checkov|trivy).*\n/gm, '') });
     const bareTargets = json(run(bare, ['--format', 'json', '--exclude', 'legacy/**', '.']).stdout);
-    expect(rulesOf(bareTargets.find((t) => t.path === 'services/worker/Dockerfile'))).toEqual(['1:tags/no-digest:info', '2:correctness/apt-command:warning', '2:correctness/apt-command:warning', '3:user/root-user:warning']);
+    expect(rulesOf(bareTargets.find((t) => t.path === 'services/worker/Dockerfile'))).toEqual(['1:correctness/label-schema:info', '1:tags/no-digest:info', '2:correctness/apt-command:warning', '2:correctness/apt-command:warning', '3:user/root-user:warning']);
     expect(rulesOf(bareTargets.find((t) => t.path === 'tools/Containerfile'))).toContain('1:tags/latest-tag:warning');
   });
 
