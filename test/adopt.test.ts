@@ -84,14 +84,15 @@ describe('shipshape . on a repository moving from hadolint, Trivy and Checkov', 
     expect(r.stderr).toMatch(/^shipshape: note: .*\.hadolint\.yaml: ignored: DL1001 \(no shipshape check covers it\); not taken over$/m);
     const targets = json(run(repo, ['--format', 'json', '--exclude', 'legacy/**', '.']).stdout);
     const worker = targets.find((t) => t.path === 'services/worker/Dockerfile')!;
-    // `# checkov:skip=CKV_DOCKER_9` (apt) and `# trivy:ignore:DS-0002` (USER root) silence their findings.
-    expect(rulesOf(worker)).toEqual(['1:tags/no-digest:info']);
+    // `# checkov:skip=CKV_DOCKER_9` (apt) and `# trivy:ignore:DS-0002` (USER root) silence their findings;
+    // the label-schema (`maintainer: email`) asks every image for a maintainer label (hadolint's DL3049).
+    expect(rulesOf(worker)).toEqual(['1:correctness/label-schema:info', '1:tags/no-digest:info']);
     // .trivyignore's AVD-DS-0001 silences the latest tag everywhere.
-    expect(rulesOf(targets.find((t) => t.path === 'tools/Containerfile'))).toEqual(['1:tags/no-digest:info']);
+    expect(rulesOf(targets.find((t) => t.path === 'tools/Containerfile'))).toEqual(['1:correctness/label-schema:info', '1:tags/no-digest:info']);
     // Without the pragmas and ignore files, the same files have those findings.
     const bare = fixtureRepo({ '.trivyignore': '', 'services/worker/Dockerfile': readFileSync(join(repo, 'services/worker/Dockerfile'), 'utf8').replace(/^# (checkov|trivy).*\n/gm, '') });
     const bareTargets = json(run(bare, ['--format', 'json', '--exclude', 'legacy/**', '.']).stdout);
-    expect(rulesOf(bareTargets.find((t) => t.path === 'services/worker/Dockerfile'))).toEqual(['1:tags/no-digest:info', '2:correctness/apt-command:warning', '2:correctness/apt-command:warning', '3:user/root-user:warning']);
+    expect(rulesOf(bareTargets.find((t) => t.path === 'services/worker/Dockerfile'))).toEqual(['1:correctness/label-schema:info', '1:tags/no-digest:info', '2:correctness/apt-command:warning', '2:correctness/apt-command:warning', '3:user/root-user:warning']);
     expect(rulesOf(bareTargets.find((t) => t.path === 'tools/Containerfile'))).toContain('1:tags/latest-tag:warning');
   });
 
@@ -124,6 +125,31 @@ describe('shipshape . on a repository moving from hadolint, Trivy and Checkov', 
     const bad = run(repo, ['--ignore', 'CKV2_DOCKER_17', '.']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^shipshape: --ignore CKV2_DOCKER_17: no shipshape check covers Checkov's CKV2_DOCKER_17; closest: CKV2_DOCKER_1\d? \(/);
+  });
+});
+
+describe("hadolint's label schema (DL3049–DL3058)", () => {
+  const dir = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'shipshape-labels-'));
+    writeFileSync(join(d, '.hadolint.yaml'), 'ignored: [DL3052]\nstrict-labels: true\nlabel-schema:\n  owner: text\n  url: url\n  version: semver\n  maintainer: email\n');
+    writeFileSync(join(d, 'Dockerfile'), 'FROM alpine:3.20\nLABEL url=nope version=v1 owner=""\n# hadolint ignore=DL3050\nLABEL team=web\nLABEL extra=1\n');
+    return d;
+  };
+  const found = (d: string, args: string[] = []) =>
+    (JSON.parse(run(d, ['--format', 'json', ...args, 'Dockerfile']).stdout).targets[0].findings as { rule: string; messageId: string; line: number; severity: string }[])
+      .filter((f) => f.rule === 'correctness/label-schema').map((f) => `${f.line}:${f.messageId}:${f.severity}`);
+
+  it("reports each kind under hadolint's id, and hadolint's ignored list and pragmas silence one kind, not the check", () => {
+    const d = dir();
+    expect(found(d)).toEqual(['1:DL3049:info', '2:DL3056:warning', '2:DL3051:warning', '5:DL3050:info']);
+    expect(found(d, ['--ignore', 'DL3049'])).toEqual(['2:DL3056:warning', '2:DL3051:warning', '5:DL3050:info']);
+    expect(found(d, ['--ignore', 'correctness/label-schema'])).toEqual([]);
+  });
+
+  it('explain takes the peer ids', () => {
+    const r = run(dir(), ['explain', 'DL3054']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('correctness/label-schema');
   });
 });
 

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
-import { nameKey, namesFindings } from './names.js';
+import { checkAliases, nameKey, namesFindings } from './names.js';
 import { compileGlob, globToRegExp } from '../util/glob.js';
 
 /** A threshold for the exit status: a severity, or `none` (never fail). */
@@ -184,7 +184,7 @@ export function severityFrom(overrides: Record<string, Severity>): ((check: Chec
   if (Object.keys(overrides).length === 0) return undefined;
   const byKey = new Map(Object.entries(overrides).map(([k, v]) => [nameKey(k), v] as const));
   const of = (name: string): Severity | undefined => byKey.get(nameKey(name));
-  return (c) => of(c.id) ?? (c.aliases ?? []).map(of).find((s) => s !== undefined) ?? of(c.category) ?? c.severity;
+  return (c) => of(c.id) ?? checkAliases(c).map(of).find((s) => s !== undefined) ?? of(c.category) ?? c.severity;
 }
 
 /**
@@ -196,5 +196,5 @@ export function findingSeverityFrom(overrides: Record<string, Severity>): ((chec
   if (Object.keys(overrides).length === 0) return undefined;
   const byKey = new Map(Object.entries(overrides).map(([k, v]) => [nameKey(k), v] as const));
   const of = (name: string): Severity | undefined => byKey.get(nameKey(name));
-  return (c, messageId) => (namesFindings(c, messageId) ? of(messageId) : undefined) ?? of(c.id) ?? (c.aliases ?? []).map(of).find((s) => s !== undefined) ?? of(c.category);
+  return (c, messageId) => (namesFindings(c, messageId) ? of(messageId) : undefined) ?? of(c.id) ?? checkAliases(c).map(of).find((s) => s !== undefined) ?? of(c.category);
 }

@@ -6,6 +6,7 @@
  * spellings of a rule (`DS002`, `DS-0002`, `AVD-DS-0002`) names the same check: a check lists one.
  */
 import type { Check } from './types.js';
+import { editDistance } from '../util/distance.js';
 
 type Named = Pick<Check, 'id' | 'category' | 'aliases'> & { findingIds?: RegExp | undefined };
 
@@ -21,11 +22,21 @@ export function nameKey(name: string): string {
 
 const keysOf = new WeakMap<object, Set<string>>();
 
+/**
+ * The aliases that name the whole check. A peer id that is also one of the check's finding ids
+ * (`DL3052` for `correctness/label-schema`, which reports hadolint's DL3049–DL3058 each under its own
+ * id) names only those findings: ignoring it, or giving it a severity, leaves the check's other findings alone.
+ */
+export function checkAliases(check: Named): readonly string[] {
+  const all = check.aliases ?? [];
+  return check.findingIds ? all.filter((a) => !check.findingIds!.test(a)) : all;
+}
+
 /** Every key that designates a check: its id, its category and each alias. */
 function checkKeys(check: Named): Set<string> {
   let keys = keysOf.get(check);
   if (!keys) {
-    keys = new Set([nameKey(check.id), nameKey(check.category), ...(check.aliases ?? []).map(nameKey)]);
+    keys = new Set([nameKey(check.id), nameKey(check.category), ...checkAliases(check).map(nameKey)]);
     keysOf.set(check, keys);
   }
   return keys;
@@ -73,16 +84,7 @@ export function peerTool(name: string): string | null {
   return null;
 }
 
-/** Edit distance between two short strings. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+const distance = editDistance;
 
 /** A name close to what the user wrote, and the check it designates (null for a category). */
 export interface Suggestion {

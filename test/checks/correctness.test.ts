@@ -20,6 +20,9 @@ import onbuildTrigger from '../../checks/correctness/onbuild-trigger.js';
 import envSelf from '../../checks/correctness/env-self-reference.js';
 import copyRelative from '../../checks/correctness/copy-relative-destination.js';
 import wgetProgress from '../../checks/correctness/wget-progress.js';
+import runWithoutShell from '../../checks/correctness/run-without-shell.js';
+import syntaxDirective from '../../checks/correctness/syntax-directive.js';
+import labelSchema from '../../checks/correctness/label-schema.js';
 import labelKey from '../../checks/correctness/label-key.js';
 import reservedStage from '../../checks/correctness/reserved-stage-name.js';
 import systemWorkdir from '../../checks/correctness/system-workdir.js';
@@ -486,6 +489,119 @@ testCheck(shellcheck, {
       code: 'FROM debian:bookworm-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
       context: { 'run.sh': '#!/usr/bin/env bash\ncd /app\nexec ./server\n' },
       errors: [{ messageId: 'SC2164', line: 2, file: 'run.sh' }],
+    },
+  ],
+});
+
+testCheck(runWithoutShell, {
+  valid: [
+    { name: 'a RUN in a stage with a base image', code: 'FROM alpine:3.20\nRUN echo hi\n' },
+    { name: 'no RUN in the scratch stage', code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n' },
+    { name: 'the program is copied to its path', code: 'FROM scratch\nCOPY --from=build /app /app\nRUN ["/app", "--selftest"]\n' },
+    { name: 'a copy to / may bring /bin/sh', code: 'FROM scratch\nCOPY --from=busybox:musl / /\nRUN echo hi\n' },
+    { name: 'an ADD of a root filesystem', code: 'FROM scratch\nADD rootfs.tar.gz /\nRUN echo hi\n' },
+    { name: 'a copy into /bin', code: 'FROM scratch\nCOPY --from=busybox:musl /bin/busybox /bin/sh\nRUN echo hi\n' },
+    { name: 'a copy through WORKDIR', code: 'FROM scratch\nWORKDIR /bin\nCOPY sh .\nRUN echo hi\n' },
+    { name: 'a destination in a variable', code: 'FROM scratch\nARG DEST\nCOPY sh $DEST\nRUN echo hi\n' },
+    { name: 'a bind mount over /usr gives busybox in PATH', code: 'FROM scratch\nRUN --mount=from=busybox,dst=/usr/ ["busybox", "sh", "-c", "mkdir -p /kaniko"]\n' },
+    { name: 'a program copied into a PATH directory', code: 'FROM scratch\nCOPY --from=build /app /usr/local/bin/\nRUN ["app", "migrate"]\n' },
+    { name: 'SHELL names a copied shell', code: 'FROM scratch\nCOPY --from=busybox:musl /bin/busybox /busybox/sh\nSHELL ["/busybox/sh", "-c"]\nRUN echo hi\n' },
+    { name: 'an earlier RUN that starts may install the shell', code: 'FROM scratch\nCOPY --from=busybox:musl /bin/busybox /busybox\nRUN ["/busybox", "--install", "-s", "/bin"]\nRUN echo hi\n' },
+    { name: 'FROM a variable whose default is scratch', code: 'ARG BASE=scratch\nFROM $BASE\nRUN echo hi\n' },
+    { name: 'ONBUILD RUN runs in a later build', code: 'FROM scratch\nONBUILD RUN echo hi\n' },
+    { name: 'a child stage of a scratch stage that copied a shell', code: 'FROM scratch AS base\nCOPY --from=busybox:musl /bin /bin\nFROM base\nRUN echo hi\n' },
+  ],
+  invalid: [
+    {
+      name: 'shell form in a scratch stage',
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nRUN mkdir /data\n',
+      errors: [{ messageId: 'noShell', line: 5, column: 1, severity: 'error' }],
+    },
+    { name: 'only the first RUN: the build stops there', code: 'FROM scratch\nRUN echo a\nRUN echo b\n', errors: [{ messageId: 'noShell', line: 2 }] },
+    { name: 'exec form of a program looked up in PATH', code: 'FROM scratch\nCOPY app /app\nRUN ["busybox", "true"]\n', errors: [{ messageId: 'noProgram', line: 3 }] },
+    { name: 'exec form of a program never copied', code: 'FROM scratch\nCOPY app /app\nRUN ["/bin/tool"]\n', errors: [{ messageId: 'noShell', line: 3 }] },
+    { name: 'SHELL names a program nobody copied', code: 'FROM scratch\nCOPY app /app\nSHELL ["/bin/bash", "-c"]\nRUN echo hi\n', errors: [{ messageId: 'noShell', line: 4 }] },
+    { name: 'a stage built on a scratch stage', code: 'FROM scratch AS base\nCOPY app /app\nFROM base\nRUN echo hi\n', errors: [{ messageId: 'noShell', line: 4 }] },
+    { name: 'a heredoc RUN needs the shell too', code: 'FROM scratch\nCOPY etc /etc\nRUN <<EOF\necho hi\nEOF\n', errors: [{ messageId: 'noShell', line: 3 }] },
+  ],
+});
+
+testCheck(syntaxDirective, {
+  valid: [
+    '# syntax=docker/dockerfile:1\nFROM alpine:3.20\n',
+    '# syntax = docker/dockerfile:1.4\nFROM alpine:3.20\n',
+    '#syntax=docker.io/docker/dockerfile:1-labs\nFROM alpine:3.20\n',
+    '# syntax=docker/dockerfile:1.7.1@sha256:a57df69d0ea827fb7266491f2813635de6f17269be881f696fbfdf2d83dda33e\nFROM alpine:3.20\n',
+    '# syntax=docker/dockerfile-upstream:master-labs\nFROM alpine:3.20\n',
+    '# syntax=docker/dockerfile:experimental\nFROM alpine:3.20\n',
+    '# syntax=docker/dockerfile\nFROM alpine:3.20\n',
+    '# escape=`\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n',
+    '#!/usr/bin/env -S docker build -f\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n',
+    { name: 'another frontend', code: '# syntax=tonistiigi/dockerfile:runmount20180618\nFROM alpine:3.20\n' },
+    { name: 'a mirror of the frontend', code: '# syntax=mirror.example.com/docker/dockerfile:whatever\nFROM alpine:3.20\n' },
+    { name: 'a comment that mentions syntax', code: 'FROM alpine:3.20\n# the syntax of this file needs BuildKit\nRUN echo hi\n' },
+    { name: 'after leading blank lines, where BuildKit versions differ', code: '\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n' },
+    { name: 'an ignored second directive after the one BuildKit reads', code: '# syntax=docker/dockerfile:1\nFROM alpine:3.20\n# syntax=docker/dockerfile:1.4\n' },
+  ],
+  invalid: [
+    { name: 'a misspelt image', code: '# syntax=docker/dockerfle:1\nFROM alpine:3.20\n', errors: [{ messageId: 'name', line: 1, column: 1, severity: 'error' }] },
+    { name: 'capital letters', code: '# syntax=Docker/Dockerfile:1\nFROM alpine:3.20\n', errors: [{ messageId: 'name', line: 1 }] },
+    { name: 'a letter l for the digit 1', code: '# syntax=docker/dockerfile:l\nFROM alpine:3.20\n', errors: [{ messageId: 'tag', line: 1 }] },
+    { name: 'a misspelt word tag', code: '# syntax=docker/dockerfile:lates\nFROM alpine:3.20\n', errors: [{ messageId: 'tag', line: 1 }] },
+    { name: 'not on the first lines', code: 'FROM alpine:3.20\n# syntax=docker/dockerfile:1\nRUN echo hi\n', errors: [{ messageId: 'ignored', line: 2, severity: 'warning' }] },
+    { name: 'after a comment', code: '# Build the app\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n', errors: [{ messageId: 'ignored', line: 2 }] },
+    { name: 'a misspelt directive name', code: '# sytax=docker/dockerfile:1\nFROM alpine:3.20\n', errors: [{ messageId: 'ignored', line: 1 }] },
+    { name: 'a colon for the equals sign', code: '# syntax: docker/dockerfile:1\nFROM alpine:3.20\n', errors: [{ messageId: 'ignored', line: 1 }] },
+    { name: 'indented', code: '  # syntax=docker/dockerfile:1\nFROM alpine:3.20\n', errors: [{ messageId: 'ignored', line: 1 }] },
+  ],
+});
+
+const schema = { '.shipshape.yaml': 'labelSchema:\n  maintainer: email\n  url: url\n  built: rfc3339\n  license: spdx\n  rev: hash\n  version: semver\n  owner: text\n' };
+const all = 'LABEL maintainer="jane@example.com" url="https://example.com/app" built="2024-05-01T12:30:00Z" license="Apache-2.0" rev="4c5f2a1" version="1.4.0" owner="web team"\n';
+testCheck(labelSchema, {
+  valid: [
+    { name: 'no schema configured', code: 'FROM alpine:3.20\nLABEL url="not a url"\n' },
+    { name: 'every label, each of its type', code: `FROM alpine:3.20\n${all}`, context: schema },
+    { name: 'labels set in the stage the final one is built on', code: `FROM alpine:3.20 AS base\n${all}FROM base\nRUN echo hi\n`, context: schema },
+    { name: 'a value from a build argument is not judged', code: `FROM alpine:3.20\nARG VERSION\n${all}LABEL version=$VERSION\n`, context: schema },
+    { name: 'a value from an ARG default is judged with it', code: `FROM alpine:3.20\nARG REV=0123456789abcdef0123456789abcdef01234567\n${all}LABEL rev=$REV\n`, context: schema },
+    { name: 'a mailbox with a display name', code: `FROM alpine:3.20\n${all}LABEL maintainer="NGINX Docker Maintainers <docker-maint@nginx.com>"\n`, context: schema },
+    { name: 'an SPDX expression and a deprecated id', code: `FROM alpine:3.20\n${all}LABEL license="(MIT OR GPL-2.0+) AND Apache-2.0 WITH LLVM-exception"\nLABEL license=GPL-2.0\n`, context: schema },
+    { name: 'a builder stage that does not ship', code: `FROM alpine:3.20 AS build\nLABEL url=nope junk=1\nFROM alpine:3.20\n${all}`, context: { '.shipshape.yaml': schema['.shipshape.yaml'] + 'strictLabels: true\n' } },
+  ],
+  invalid: [
+    {
+      name: 'a missing label, at the final FROM',
+      code: 'FROM alpine:3.20 AS build\nRUN echo hi\nFROM alpine:3.20\nLABEL owner=web\n',
+      context: { '.shipshape.yaml': 'labelSchema:\n  owner: text\n  maintainer: email\n' },
+      errors: [{ messageId: 'DL3049', line: 3, column: 1, severity: 'info' }],
+    },
+    {
+      name: 'each value of the wrong type',
+      code: 'FROM alpine:3.20\nLABEL maintainer="Jane (@jane)" url="example.com/app" built="2024-05-01" license="Apache 2" rev="4C5F2A1" version="v1.4" owner=""\n',
+      context: schema,
+      errors: [
+        { messageId: 'DL3058', line: 2, column: 7, severity: 'warning' },
+        { messageId: 'DL3052', line: 2 },
+        { messageId: 'DL3053', line: 2 },
+        { messageId: 'DL3054', line: 2 },
+        { messageId: 'DL3055', line: 2 },
+        { messageId: 'DL3056', line: 2 },
+        { messageId: 'DL3051', line: 2 },
+      ],
+    },
+    { name: 'a date that does not exist', code: `FROM alpine:3.20\n${all}LABEL built="2023-02-29T00:00:00Z"\n`, context: schema, errors: [{ messageId: 'DL3053', line: 3 }] },
+    {
+      name: 'strictLabels: labels outside the schema',
+      code: 'FROM alpine:3.20\nLABEL owner=web team=web\n',
+      context: { '.shipshape.yaml': 'labelSchema:\n  owner: text\nstrictLabels: true\n' },
+      errors: [{ messageId: 'DL3050', line: 2, column: 17, severity: 'info' }],
+    },
+    {
+      name: 'strictLabels without a schema: every label',
+      code: 'FROM alpine:3.20\nLABEL team=web\n',
+      context: { '.shipshape.yaml': 'strictLabels: true\n' },
+      errors: [{ messageId: 'DL3050', line: 2 }],
     },
   ],
 });

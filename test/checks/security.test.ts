@@ -12,6 +12,7 @@ import untrusted from '../../checks/security/untrusted-registry.js';
 import literalPassword from '../../checks/security/literal-password.js';
 import unverified from '../../checks/security/unverified-download.js';
 import endOfLife from '../../checks/security/end-of-life.js';
+import pipExtraIndex from '../../checks/security/pip-extra-index.js';
 import sensitiveVolume from '../../checks/security/sensitive-volume.js';
 
 // End-of-life dates are compared with today: the table below is written for this day.
@@ -310,5 +311,33 @@ testCheck(sensitiveVolume, {
     { code: 'FROM alpine:3.20\nVOLUME /data /proc/\n', errors: [{ messageId: 'kernel', line: 2, column: 14 }] },
     { name: 'the JSON form', code: 'FROM alpine:3.20\nVOLUME ["/sys/fs/cgroup", "/dev"]\n', errors: [{ messageId: 'kernel', line: 2, column: 1 }, { messageId: 'kernel', line: 2, column: 1 }] },
     { name: '/run/docker.sock', code: 'FROM alpine:3.20\nVOLUME /run/docker.sock\n', errors: [{ messageId: 'socket', line: 2 }] },
+  ],
+});
+
+testCheck(pipExtraIndex, {
+  valid: [
+    'FROM python:3.12-slim\nRUN pip install --no-cache-dir --index-url https://pypi.internal.example/simple acme-billing==2.3.1\n',
+    { name: 'piwheels rebuilds PyPI\'s own projects', code: 'FROM python:3.12-slim\nRUN pip install --extra-index-url https://www.piwheels.org/simple numpy\n' },
+    { name: 'PyPI as the extra index of PyPI', code: 'FROM python:3.12-slim\nRUN pip install --extra-index-url https://pypi.org/simple app\n' },
+    { name: 'uv takes a package from the first index that has it', code: 'FROM python:3.12-slim\nRUN uv pip install --system --extra-index-url https://pypi.internal.example/simple app\n' },
+    { name: 'find-links is not an index', code: 'FROM python:3.12-slim\nRUN pip install --find-links https://download.example/wheels app\n' },
+    { name: 'pip list takes no index', code: 'FROM python:3.12-slim\nRUN pip list\n' },
+  ],
+  invalid: [
+    {
+      name: 'an internal index beside PyPI',
+      code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir --extra-index-url https://pypi.internal.example/simple acme-billing==2.3.1\n',
+      errors: [{ messageId: 'option', line: 2, column: 32, severity: 'warning' }],
+    },
+    { name: 'the = form, an abbreviation and python -m pip', code: 'FROM python:3.12-slim\nRUN python3 -m pip install --extra-index=https://pypi.internal.example/simple app\n', errors: [{ messageId: 'option', line: 2 }] },
+    { name: 'a variable names the index', code: 'FROM python:3.12-slim\nARG INDEX\nRUN pip install --extra-index-url "$INDEX" app\n', errors: [{ messageId: 'option', line: 3 }] },
+    { name: 'a vendor\'s public index is advice', code: 'FROM python:3.12-slim\nRUN pip install torch --extra-index-url https://download.pytorch.org/whl/cpu\n', errors: [{ messageId: 'option', line: 2, severity: 'info' }] },
+    { name: 'ENV', code: 'FROM python:3.12-slim\nENV PIP_EXTRA_INDEX_URL=https://user:pass@nexus.acme.example/repository/pypi/simple\n', errors: [{ messageId: 'setting', line: 2, column: 5 }] },
+    { name: 'an ARG the build passes', code: 'FROM python:3.12-slim\nARG PIP_EXTRA_INDEX_URL\nRUN pip install app\n', errors: [{ messageId: 'buildArg', line: 2 }] },
+    { name: 'PyPI beside your own index', code: 'FROM python:3.12-slim\nRUN pip install -i https://pypi.internal.example/simple --extra-index-url https://pypi.org/simple app\n', errors: [{ messageId: 'pypiExtra', line: 2, column: 57 }] },
+    { name: 'PyPI beside an index set by ENV', code: 'FROM python:3.12-slim\nENV PIP_INDEX_URL=https://nexus.acme.example/simple\nRUN pip install --extra-index-url https://pypi.org/simple app\n', errors: [{ messageId: 'pypiExtra', line: 3 }] },
+    { name: 'uv told to pick the best version across indexes', code: 'FROM python:3.12-slim\nRUN uv pip install --system --index-strategy unsafe-best-match --extra-index-url https://pypi.internal.example/simple app\n', errors: [{ messageId: 'uvBestMatch', line: 2, severity: 'warning' }] },
+    { name: 'uv --index entries racing PyPI', code: 'FROM python:3.12-slim\nRUN uv pip install --system --index https://pypi.org/simple --index https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match -r requirements.txt\n', errors: [{ messageId: 'uvBestMatch', line: 2, severity: 'info' }] },
+    { name: 'set on the command', code: 'FROM python:3.12-slim\nRUN PIP_EXTRA_INDEX_URL=https://pypi.internal.example/simple pip install app\n', errors: [{ messageId: 'assignment', line: 2 }] },
   ],
 });
