@@ -117,7 +117,7 @@ export async function lspBenchmarks({ root, results, md, median, fmt }) {
   md.push(
     '## 3. Language server',
     '',
-    `\`shipshape lsp\` (dist/cli.js) driven over stdio by vscode-languageserver-protocol's client: a 300-line Dockerfile (RUN bodies that load the shell grammar) is opened (its folder's `.shipshape.yaml` turns ShellCheck off, a process per analysis), then one character on line 150 is inserted and deleted in turn; each row times \`didChange\` -> the \`publishDiagnostics\` of that version, ${times.length} edits after 20 warm-up edits. Memory is the server process's resident set (VmRSS) after 100 edits and after ${EDITS.toLocaleString('en')} edits, each waited for.`,
+    `\`shipshape lsp\` (dist/cli.js) driven over stdio by vscode-languageserver-protocol's client: a 300-line Dockerfile (RUN bodies that load the shell grammar) is opened (its folder's \`.shipshape.yaml\` turns ShellCheck off, a process per analysis), then one character on line 150 is inserted and deleted in turn; each row times \`didChange\` -> the \`publishDiagnostics\` of that version, ${times.length} edits after 20 warm-up edits. Memory is the server process's resident set (VmRSS) after 100 edits and after ${EDITS.toLocaleString('en')} edits, each waited for.`,
     '',
     '| measure | value | target |',
     '|---|---|---|',

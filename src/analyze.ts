@@ -229,10 +229,11 @@ export function failed(results: readonly AnalyzedTarget[], rank: Record<Severity
 export async function analyzeTargets(inputs: readonly Input[], request: RunRequest = {}): Promise<AnalyzedTarget[]> {
   const setup = await configLoader(request);
   const built = request.dockerfile ? await pairedDockerfile(request.dockerfile, request.context) : null;
-  // One reader per build context: Dockerfiles side by side share theirs (not with --fix, which writes files).
+  // One reader per build context: Dockerfiles side by side share theirs. With --fix, which writes
+  // files, one per target: its passes read the same files again, which nothing writes meanwhile.
   const readers = new Map<string, ContextReader>();
   const readerFor = (dir: string): ContextReader => {
-    if (request.fix) return directoryReader(dir);
+    if (request.fix) return cachingReader(directoryReader(dir));
     let r = readers.get(dir);
     if (!r) readers.set(dir, (r = cachingReader(directoryReader(dir))));
     return r;
