@@ -136,7 +136,7 @@ export function scalingMarkdown(sc, fmt, cpus) {
   return [
     '## 7. Scaling curves (Dockerfiles)',
     '',
-    `One whole CLI process (\`node dist/cli.cjs --format json --fail-on none FILE\`) per generated Dockerfile (\`bench/scaling.mjs\`: a single stage of repeated blocks of ENV, an \`apt-get install\` RUN, COPY, a RUN with an \`if\`/\`for\` script that needs the shell grammar, WORKDIR; or N stages each built on the one before and copying from the one before that), ${runs} runs after a warm-up, alternating with \`node -e 0\`; medians. Peak RSS from \`/usr/bin/time\`. Load average (1 min) at the start and the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${cpus} cores: on a machine this busy, the small points (where Node's start dominates) move by a few hundred ms from run to run, as the \`node -e 0\` column shows.`,
+    `One whole CLI process (\`node dist/cli.cjs --shellcheck off --format json --fail-on none FILE\`, shipshape's own analysis) per generated Dockerfile (\`bench/scaling.mjs\`: a single stage of repeated blocks of ENV, an \`apt-get install\` RUN, COPY, a RUN with an \`if\`/\`for\` script that needs the shell grammar, WORKDIR; or N stages each built on the one before and copying from the one before that), ${runs} runs after a warm-up, alternating with \`node -e 0\`; medians. Peak RSS from \`/usr/bin/time\`. Load average (1 min) at the start and the end: ${load.map((l) => fmt(l, 1)).join(', ')} on ${cpus} cores: on a machine this busy, the small points (where Node's start dominates) move by a few hundred ms from run to run, as the \`node -e 0\` column shows.`,
     '',
     '![time against Dockerfile size](perf/dockerfile-size-time.svg) ![peak memory against Dockerfile size](perf/dockerfile-size-memory.svg)',
     '',
@@ -170,7 +170,7 @@ export async function scalingBenchmarks({ root, results, md, median, fmt, runs =
     const ss = [];
     const base = [];
     for (let r = -1; r < runs; r++) {
-      const a = runOnce(node, [cli, '--format', 'json', '--fail-on', 'none', file], timeFile);
+      const a = runOnce(node, [cli, '--shellcheck', 'off', '--format', 'json', '--fail-on', 'none', file], timeFile);
       const b = runOnce(node, ['-e', '0'], timeFile);
       if (r < 0) {
         if (a.status !== 0) return { refused: a.stderr.trim().split('\n')[0] };
