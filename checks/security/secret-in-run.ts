@@ -78,12 +78,13 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\
   dockerfile: (ctx) => ({
     RUN(ins) {
       if (ins.onbuild || !ins.stage) return;
-      const own = setInRun(ins);
-      const accept = (name: string): boolean => ins.vars.has(name) && !own.has(name) && !/_proxy$/i.test(name);
+      const accept = (name: string): boolean => ins.vars.has(name) && !/_proxy$/i.test(name);
+      let own: Set<string> | null = null;
       const reported = new Set<string>();
       for (const cmd of runCommands(ins)) {
         for (const use of credentialUses(cmd, accept)) {
-          if (reported.has(use.name)) continue;
+          own ??= setInRun(ins);
+          if (reported.has(use.name) || own.has(use.name)) continue;
           const src = source(ins, use.name);
           if (!src) continue;
           // `ENV API_KEY=changeme`: a value written out in the Dockerfile, no credential passed in.

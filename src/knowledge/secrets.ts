@@ -264,16 +264,17 @@ export function credentialUses(cmd: ShellCommand, accept: (name: string) => bool
     for (const m of w.value.matchAll(VAR_REF)) {
       const name = m[1]!;
       if (seen.has(name) || !accept(name)) continue;
-      const before = w.value.slice(0, m.index);
-      const after = w.value.slice(m.index + m[0].length);
+      // The patterns look at the end of the text before the reference: a bounded tail keeps a long word linear.
+      const before = w.value.slice(Math.max(0, m.index! - 256), m.index);
+      const after = w.value.slice(m.index! + m[0].length, m.index! + m[0].length + 256);
       let how: CredentialUse | null = null;
       // `https://$USER:$PASS@`: the user name before a password is no credential.
       if (IN_USERINFO.test(before) && /^[^\s/:]*@/.test(after.replace(/^\}/, ''))) how = 'url';
       else if (AUTH_HEADER.test(w.value) && before.includes(':')) how = 'header';
       else if (SETTING_KEY.test(before)) how = 'setting';
-      else if (before === '' && (SECRET_OPTION.test(prev) || ((cmd.base === 'docker' || cmd.base === 'podman' || cmd.base === 'helm') && prev === '-p'))) how = 'option';
+      else if (m.index === 0 && (SECRET_OPTION.test(prev) || ((cmd.base === 'docker' || cmd.base === 'podman' || cmd.base === 'helm') && prev === '-p'))) how = 'option';
       else if (USER_OPTION.has(prev) && /^[^:$]*:$/.test(before)) how = 'option';
-      else if (/^(mysql|mysqladmin|mysqldump|mariadb)$/.test(cmd.base) && before === '-p') how = 'option';
+      else if (/^(mysql|mysqladmin|mysqldump|mariadb)$/.test(cmd.base) && m.index === 2 && before === '-p') how = 'option';
       else if (isSecretName(name)) how = 'named';
       if (!how) continue;
       seen.add(name);
