@@ -1,53 +1,24 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { Instruction } from '../../src/dockerfile/model.js';
-import { stageChain } from '../../src/dockerfile/stages.js';
+import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 import { cachesThrownAway, runCommands, runMounts, usesBuildKit } from '../../src/dockerfile/run.js';
-import { buildCacheOf, CACHE_DIRS, installsProjectFiles, mountCovers, type CacheKind } from '../../src/knowledge/package-cache.js';
-import type { RunMount } from '../../src/knowledge/package-cache.js';
-import type { ShellCommand } from '../../src/shell/shell.js';
+import { asOtherUser, buildCacheOf, cacheMountFlags, installsProjectFiles, mountCovers } from '../../src/knowledge/package-cache.js';
 import { isRootUser } from '../../src/knowledge/users.js';
 
-/** apt's mounts: the lists, and the download cache unless the RUN mounts it already (its packages stay only once Debian's docker-clean hook is gone). */
-function aptMount(mounts: readonly RunMount[]): string {
-  const lists = '--mount=type=cache,target=/var/lib/apt/lists,sharing=locked';
-  if (mountCovers(mounts, '/var/cache/apt')) return lists;
-  return `--mount=type=cache,target=/var/cache/apt,sharing=locked ${lists} (and rm -f /etc/apt/apt.conf.d/docker-clean, which empties the download cache)`;
-}
-
-/** The mount flags that keep each cache. */
-const MOUNT: Partial<Record<CacheKind, string>> = {
-  yum: '--mount=type=cache,target=/var/cache/yum,sharing=locked',
-  dnf: '--mount=type=cache,target=/var/cache/dnf,sharing=locked (and keepcache=True in dnf.conf)',
-  zypper: '--mount=type=cache,target=/var/cache/zypp,sharing=locked',
-};
-
-/** Wrappers that run the command as another user (`sudo -u app yarn install`): its cache is in that user's home. */
-const SWITCHES_USER = new Set(['sudo', 'su', 'gosu', 'su-exec', 'runuser', 'chpst', 'setpriv', 's6-setuidgid']);
-
-/** The command runs under one of those wrappers, however deep (`sudo -u app bash -c 'yarn install'`). */
-function asOtherUser(c: ShellCommand): boolean {
-  for (let w = c.wrappedBy; w; w = w.wrappedBy) if (SWITCHES_USER.has(w.base)) return true;
-  return false;
-}
-
 /**
- * What comes before `ins` in its stage chain: a non-root USER in force (the caches are then under its
+ * What the stage chain holds before a RUN: the USER in force (a non-root one keeps its caches under its
  * home, which the message cannot name), a copy from the build context (the RUN then reruns whenever
  * the project's files change, which is when a kept cache pays), and the compilers an earlier RUN
- * already ran (their caches are then in the layers already).
+ * already ran (their caches are then in the layers already). Kept per stage as the file is visited.
  */
-function before(ins: Instruction): { nonRoot: boolean; fromContext: boolean; built: Set<string> } {
-  let user: string | null = null;
-  // A bind mount of the whole context (`--mount=type=bind,target=.`) reruns the RUN as a copy would; one of a single file does not.
-  let fromContext = ins.flags.some((f) => f.name === 'mount' && /(^|,)type=bind(,|$)/.test(f.value ?? '') && !/(^|,)from=/.test(f.value ?? '') && !/(^|,)(source|src)=(?!\.?\/?(,|$))/.test(f.value ?? ''));
-  const built = new Set<string>();
-  for (const st of ins.stage ? stageChain(ins.stage) : []) for (const i of st.instructions) {
-    if (i === ins) return { nonRoot: user !== null && !isRootUser(user), fromContext, built };
-    if (i.keyword === 'USER' && i.args[0]) user = i.args[0].value;
-    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && !i.heredocs.length && !i.flags.some((f) => f.name === 'from') && !/^["']?https?:/.test(i.args[0]?.value ?? '')) fromContext = true;
-    if (i.keyword === 'RUN') for (const c of runCommands(i)) { const b = buildCacheOf(c); if (b) built.add(b.tool); }
-  }
-  return { nonRoot: false, fromContext, built };
+interface Before {
+  user: string | null;
+  fromContext: boolean;
+  built: Set<string>;
+}
+
+/** A bind mount of the whole context (`--mount=type=bind,target=.`) reruns the RUN as a copy would; one of a single file does not. */
+function bindsContext(ins: Instruction): boolean {
+  return ins.flags.some((f) => f.name === 'mount' && /(^|,)type=bind(,|$)/.test(f.value ?? '') && !/(^|,)from=/.test(f.value ?? '') && !/(^|,)(source|src)=(?!\.?\/?(,|$))/.test(f.value ?? ''));
 }
 
 export default defineCheck({
@@ -100,32 +71,55 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
 `,
     related: ['size/package-cache-left', 'size/pip-cache', 'cache/context-copy-before-install'],
   },
-  dockerfile: (ctx) => ({
-    RUN(ins) {
-      if (!usesBuildKit(ctx.facts)) return;
-      const b4 = before(ins);
-      if (b4.nonRoot || !b4.fromContext) return;
-      for (const t of cachesThrownAway(ins)) {
-        // apk keeps no cache without /etc/apk/cache, and its index is a few MB: --no-cache is the idiom.
-        if (t.kind === 'apk' || asOtherUser(t.command) || !installsProjectFiles(t.command)) continue;
-        const c = t.command;
-        const command = [c.base, ...c.argv].join(' ').slice(0, 60);
-        const mount = t.kind === 'apt' ? aptMount(runMounts(ins)) : (MOUNT[t.kind] ?? `--mount=type=cache,target=${CACHE_DIRS[t.kind][0]}`);
-        const what = t.kind === 'apt' ? 'the package lists' : 'its packages';
-        const flag = t.kind === 'uv' ? '--no-cache' : '--no-cache-dir';
-        ctx.report({ messageId: t.how, data: { command, what, mount, flag }, at: c });
-      }
-      const mounts = runMounts(ins);
-      const seen = new Set<string>();
-      for (const c of runCommands(ins)) {
-        const b = buildCacheOf(c);
-        if (!b || seen.has(b.tool) || b4.built.has(b.tool) || asOtherUser(c) || !installsProjectFiles(c)) continue;
-        seen.add(b.tool);
-        const moved = ins.vars.get(b.env);
-        const dir = moved ? (b.tool === 'cargo' ? `${moved.replace(/\/+$/, '')}/registry` : moved) : b.dir;
-        if (mountCovers(mounts, dir) || (moved === null && ins.vars.has(b.env))) continue;
-        ctx.report({ messageId: b.tool, data: { command: [c.base, ...c.argv].join(' ').slice(0, 60), dir }, at: c });
-      }
-    },
-  }),
+  dockerfile: (ctx) => {
+    const ends = new Map<Stage, Before>();
+    let cur: Before = { user: null, fromContext: false, built: new Set() };
+    const copied = (ins: Instruction): void => {
+      if (!ins.heredocs.length && !ins.flags.some((f) => f.name === 'from') && !/^["']?https?:/.test(ins.args[0]?.value ?? '')) cur.fromContext = true;
+    };
+    return {
+      stage(st) {
+        const p = st.parent ? ends.get(st.parent) : undefined;
+        cur = p ? { user: p.user, fromContext: p.fromContext, built: new Set(p.built) } : { user: null, fromContext: false, built: new Set() };
+      },
+      stageEnd(st) {
+        ends.set(st, cur);
+      },
+      USER(ins) {
+        if (ins.args[0]) cur.user = ins.args[0].value;
+      },
+      COPY: copied,
+      ADD: copied,
+      RUN(ins) {
+        if (ins.onbuild) return;
+        const builtBefore = new Set(cur.built);
+        for (const c of runCommands(ins)) {
+          const b = buildCacheOf(c);
+          if (b) cur.built.add(b.tool);
+        }
+        if (!usesBuildKit(ctx.facts) || (cur.user !== null && !isRootUser(cur.user)) || !(cur.fromContext || bindsContext(ins))) return;
+        for (const t of cachesThrownAway(ins)) {
+          // apk keeps no cache without /etc/apk/cache, and its index is a few MB: --no-cache is the idiom.
+          if (t.kind === 'apk' || asOtherUser(t.command) || !installsProjectFiles(t.command)) continue;
+          const c = t.command;
+          const command = [c.base, ...c.argv].join(' ').slice(0, 60);
+          const mount = cacheMountFlags(t.kind, runMounts(ins));
+          const what = t.kind === 'apt' ? 'the package lists' : 'its packages';
+          const flag = t.kind === 'uv' ? '--no-cache' : '--no-cache-dir';
+          ctx.report({ messageId: t.how, data: { command, what, mount, flag }, at: c });
+        }
+        const mounts = runMounts(ins);
+        const seen = new Set<string>();
+        for (const c of runCommands(ins)) {
+          const b = buildCacheOf(c);
+          if (!b || seen.has(b.tool) || builtBefore.has(b.tool) || asOtherUser(c) || !installsProjectFiles(c)) continue;
+          seen.add(b.tool);
+          const moved = ins.vars.get(b.env);
+          const dir = moved ? (b.tool === 'cargo' ? `${moved.replace(/\/+$/, '')}/registry` : moved) : b.dir;
+          if (mountCovers(mounts, dir) || (moved === null && ins.vars.has(b.env))) continue;
+          ctx.report({ messageId: b.tool, data: { command: [c.base, ...c.argv].join(' ').slice(0, 60), dir }, at: c });
+        }
+      },
+    };
+  },
 });

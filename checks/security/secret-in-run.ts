@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
-import type { Instruction, Property } from '../../src/dockerfile/model.js';
-import { layersShip, stageChain } from '../../src/dockerfile/stages.js';
+import type { Instruction, Property, Stage } from '../../src/dockerfile/model.js';
+import { layersShip } from '../../src/dockerfile/stages.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { credentialUses, secretValueKind, secretVariable, type CredentialUse } from '../../src/knowledge/secrets.js';
 
@@ -12,18 +12,25 @@ const HOW: Record<CredentialUse, string> = {
   named: 'uses ${name}',
 };
 
-/** The ARG or ENV that gives `name` its value at `ins`: the last one before it in the stage chain, or a global ARG. */
-function source(ins: Instruction, name: string): { keyword: string; prop: Property; at: Instruction } | null {
-  let found: { keyword: string; prop: Property; at: Instruction } | null = null;
-  for (const st of ins.stage ? stageChain(ins.stage) : []) {
-    for (const i of st.instructions) {
-      if (i === ins) return found;
-      if (i.keyword !== 'ARG' && i.keyword !== 'ENV') continue;
-      const prop = i.properties.find((p) => p.name === name);
-      if (prop) found = { keyword: i.keyword, prop, at: i };
-    }
+/** Where a variable got its value: the last ARG or ENV that set it. */
+interface Source {
+  keyword: string;
+  prop: Property;
+  at: Instruction;
+}
+
+/** The ARG and ENV lines of one stage, and of the stage it is built on, as the file is visited. */
+interface Scope {
+  parent: Scope | null;
+  own: Map<string, Source>;
+}
+
+function lookup(scope: Scope | null, name: string): Source | null {
+  for (let s = scope; s; s = s.parent) {
+    const found = s.own.get(name);
+    if (found) return found;
   }
-  return found;
+  return null;
 }
 
 /** Variables a RUN gives its own value: a secret mount's `env=NAME`, or a shell assignment (`TOKEN=$(cat /run/secrets/t)`). */
@@ -75,29 +82,45 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\
 `,
     related: ['security/secret-in-arg-env', 'security/literal-password'],
   },
-  dockerfile: (ctx) => ({
-    RUN(ins) {
-      if (ins.onbuild || !ins.stage) return;
-      const accept = (name: string): boolean => ins.vars.has(name) && !/_proxy$/i.test(name);
-      let own: Set<string> | null = null;
-      const reported = new Set<string>();
-      for (const cmd of runCommands(ins)) {
-        for (const use of credentialUses(cmd, accept)) {
-          own ??= setInRun(ins);
-          if (reported.has(use.name) || own.has(use.name)) continue;
-          const src = source(ins, use.name);
-          if (!src) continue;
-          // `ENV API_KEY=changeme`: a value written out in the Dockerfile, no credential passed in.
-          if (src.keyword === 'ENV' && !(src.prop.value ?? '').includes('$') && !secretValueKind(src.prop.value ?? '')) continue;
-          // Named like a secret but holding none: a public key's fingerprint (`GHC_RELEASE_KEY`), a path, a flag.
-          if (use.how === 'named' && !secretVariable(use.name, ins.vars.get(use.name) ?? null)) continue;
-          reported.add(use.name);
-          const data = { how: HOW[use.how].replace('${name}', `$${use.name}`), name: use.name, line: src.at.range.line, id: use.name.toLowerCase() };
-          if (src.keyword === 'ENV') ctx.report({ messageId: 'env', data, at: use.word });
-          else if (layersShip(ctx.facts, ins)) ctx.report({ messageId: 'arg', data, at: use.word });
-          else ctx.report({ messageId: 'argBuildOnly', data, at: use.word, severity: 'info' });
+  dockerfile: (ctx) => {
+    const ends = new Map<Stage, Scope>();
+    let scope: Scope | null = null;
+    const define = (ins: Instruction): void => {
+      if (!scope || ins.onbuild) return;
+      for (const prop of ins.properties) scope.own.set(prop.name, { keyword: ins.keyword, prop, at: ins });
+    };
+    return {
+      stage(st) {
+        scope = { parent: (st.parent && ends.get(st.parent)) ?? null, own: new Map() };
+      },
+      stageEnd(st) {
+        if (scope) ends.set(st, scope);
+      },
+      ARG: define,
+      ENV: define,
+      RUN(ins) {
+        if (ins.onbuild || !ins.stage) return;
+        const accept = (name: string): boolean => ins.vars.has(name) && !/_proxy$/i.test(name);
+        let own: Set<string> | null = null;
+        const reported = new Set<string>();
+        for (const cmd of runCommands(ins)) {
+          for (const use of credentialUses(cmd, accept)) {
+            own ??= setInRun(ins);
+            if (reported.has(use.name) || own.has(use.name)) continue;
+            const src = lookup(scope, use.name);
+            if (!src) continue;
+            // `ENV API_KEY=changeme`: a value written out in the Dockerfile, no credential passed in.
+            if (src.keyword === 'ENV' && !(src.prop.value ?? '').includes('$') && !secretValueKind(src.prop.value ?? '')) continue;
+            // Named like a secret but holding none: a public key's fingerprint (`GHC_RELEASE_KEY`), a path, a flag.
+            if (use.how === 'named' && !secretVariable(use.name, ins.vars.get(use.name) ?? null)) continue;
+            reported.add(use.name);
+            const data = { how: HOW[use.how].replace('${name}', `$${use.name}`), name: use.name, line: src.at.range.line, id: use.name.toLowerCase() };
+            if (src.keyword === 'ENV') ctx.report({ messageId: 'env', data, at: use.word });
+            else if (layersShip(ctx.facts, ins)) ctx.report({ messageId: 'arg', data, at: use.word });
+            else ctx.report({ messageId: 'argBuildOnly', data, at: use.word, severity: 'info' });
+          }
         }
-      }
-    },
-  }),
+      },
+    };
+  },
 });

@@ -3,15 +3,13 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { expand } from '../../src/dockerfile/vars.js';
-import { isWindowsImage, runtimeWrites } from '../../src/dockerfile/runtime.js';
+import { isWindowsImage, runtimeWrites, type RuntimeWrite } from '../../src/dockerfile/runtime.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { positionals } from '../../src/shell/shell.js';
 import { isRootUser } from '../../src/knowledge/users.js';
 
 /** A mode that lets the group or others write (`777`, `0775`, `g+w`, `a+rwX`): a non-root user can then write whatever the owner. */
 const OTHERS_WRITE = /^0?[0-7]?[0-7][2367][0-7]$|^0?[0-7]?[0-7][0-7][2367]$|[gao]+[+=][rwxX]*w/;
-
-const under = (p: string, dir: string): boolean => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
 
 /** A value as the build sees it (ARG/ENV substituted, quotes removed); null when a variable is unknown. */
 function resolved(text: string, ins: Instruction): string | null {
@@ -62,22 +60,39 @@ CMD ["node", "/srv/server.js", "--data-dir", "/srv/data"]
       if (!final || isWindowsImage(ctx.facts)) return;
       const writes = runtimeWrites(ctx.facts);
       if (writes.length === 0) return;
+      // Paths as sets of themselves and their parents, so each COPY asks in one lookup (a file of
+      // thousands of COPY, WORKDIR and VOLUME lines stays linear).
+      const ancestors = function* (p: string): Generator<string> {
+        for (let d = p; ; d = posix.dirname(d)) {
+          yield d;
+          if (d === '/' || d === '.') return;
+        }
+      };
+      const made = new Set<string>(); // made paths and every directory above one
+      const make = (p: string): void => {
+        if (p.length > 4096) return; // past PATH_MAX: cannot exist
+        for (const d of ancestors(p)) {
+          if (made.has(d)) return;
+          made.add(d);
+        }
+      };
+      const writeUnder = new Map<string, RuntimeWrite>(); // a directory -> a write at or under it
+      for (const w of writes) for (const d of ancestors(w.path)) if (!writeUnder.has(d)) writeUnder.set(d, w);
+      const chownedAt = new Map<string, number>(); // a path -> the last instruction that chowns it
       let workdir = '/';
       let user: string | null = null;
-      const made: string[] = [];
-      const copies: { ins: Instruction; dest: string; user: string }[] = [];
-      const chowned: { path: string; after: number }[] = [];
-      const instructions = stageChain(final).flatMap((s) => s.instructions);
-      instructions.forEach((ins, n) => {
+      const copies: { ins: Instruction; n: number; dest: string; user: string }[] = [];
+      stageChain(final).flatMap((s) => s.instructions).forEach((ins, n) => {
         const abs = (p: string): string => posix.resolve(workdir, p).replace(/\/+$/, '') || '/';
         if (ins.keyword === 'USER' && ins.args[0]) {
           const u = resolved(ins.args[0].value, ins);
           user = u === null || isRootUser(u) ? null : u.split(':', 1)[0]!;
         } else if (ins.keyword === 'WORKDIR' && ins.args[0]) {
           const w = resolved(ins.args[0].value, ins);
-          if (w !== null) made.push((workdir = abs(w)));
+          const next = w === null ? null : abs(w);
+          if (next !== null && next.length <= 4096) make((workdir = next));
         } else if (ins.keyword === 'VOLUME') {
-          for (const v of ins.json ?? ins.args.map((a) => a.value)) made.push(abs(v));
+          for (const v of ins.json ?? ins.args.map((a) => a.value)) make(abs(v));
         } else if (ins.keyword === 'RUN') {
           for (const c of runCommands(ins)) {
             if (c.base !== 'mkdir' && c.base !== 'chown' && c.base !== 'chmod' && c.base !== 'chgrp') continue;
@@ -86,8 +101,8 @@ CMD ["node", "/srv/server.js", "--data-dir", "/srv/data"]
             if (c.base === 'chmod' && !OTHERS_WRITE.test(first?.value ?? '')) continue;
             const targets = (c.base === 'mkdir' ? [first, ...rest] : rest).filter((t) => t?.literal);
             for (const t of targets) {
-              if (c.base === 'mkdir') made.push(abs(t!.value));
-              else chowned.push({ path: abs(t!.value), after: n });
+              if (c.base === 'mkdir') make(abs(t!.value));
+              else chownedAt.set(abs(t!.value), n);
             }
           }
         } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
@@ -96,15 +111,15 @@ CMD ["node", "/srv/server.js", "--data-dir", "/srv/data"]
           if (d === null) return;
           const dest = abs(d);
           const chmod = ins.flags.find((f) => f.name === 'chmod')?.value ?? '';
-          if (user && !ins.flags.some((f) => f.name === 'chown') && !OTHERS_WRITE.test(chmod) && !made.some((m) => under(m, dest))) copies.push({ ins, dest, user });
-          made.push(dest);
+          if (user && !ins.flags.some((f) => f.name === 'chown') && !OTHERS_WRITE.test(chmod) && !made.has(dest)) copies.push({ ins, n, dest, user });
+          make(dest);
         }
       });
       for (const c of copies) {
-        const w = writes.find((x) => under(x.path, c.dest));
+        const w = writeUnder.get(c.dest);
         if (!w) continue;
-        const at = instructions.indexOf(c.ins);
-        if (chowned.some((x) => x.after > at && under(c.dest, x.path))) continue;
+        // A later chown (or chmod that lets others write) of the destination or a directory above it fixes it.
+        if ([...ancestors(c.dest)].some((d) => (chownedAt.get(d) ?? -1) > c.n)) continue;
         ctx.report({ messageId: 'rootOwned', data: { path: c.dest, user: c.user, why: w.why === `VOLUME ${w.path}` ? `declares ${w.path} a VOLUME` : `${w.why} (${w.path})` }, at: c.ins });
       }
     },

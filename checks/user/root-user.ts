@@ -39,7 +39,10 @@ A USER root that follows a non-root USER is reported as switching back by mistak
 stage creates a user (\`useradd\`, \`adduser\`) that nothing uses (no USER, no \`--chown\`, no \`chown\`,
 \`su\` or \`runuser\` naming it, no entrypoint hand-off such as \`gosu\`), the finding says so and names
 the user: the author meant the image not to run as root and forgot the USER line (tally's
-\`user-created-but-never-used\`, reported here so one image gets one finding).
+\`user-created-but-never-used\`, reported here so one image gets one finding). A server that switches
+to its own account (nginx, php-fpm, mysqld) uses the user it was made for, and an ENTRYPOINT script
+the build context does not hold may hand over to it: those keep the plain message, as do the info
+cases below (a development or tool image's user is often the IDE's or the test suite's).
 
 What it reports at \`info\` instead: an entrypoint script that hands the work to another user
 (\`exec gosu app "$@"\`, \`su-exec\`, \`setpriv --reuid\`, \`s6-setuidgid\`, \`chroot --userspec\`,
@@ -123,16 +126,13 @@ CMD ["/usr/local/bin/app"]
       }
       // A base, toolchain or language image leaves USER to the images built from it (they install packages as root).
       if (kind.notAnApp && kind.notAnApp !== 'tool' && !kind.exposes) return;
-      const unused = unusedUser(facts);
-      if (kind.notAnApp && unused) {
-        ctx.report({ messageId: 'createdUnused', data: { user: unused.user, line: unused.at.range.line }, at: final.from, severity: 'info' });
-        return;
-      }
       if (kind.notAnApp) {
         ctx.report({ messageId: 'notAnApp', data: { kind: kind.notAnApp === 'base' ? 'base' : kind.notAnApp === 'interactive' ? 'shell or interpreter' : kind.notAnApp === 'toolchain' ? 'toolchain' : 'command-line tool' }, at: final.from, severity: 'info' });
         return;
       }
-      // A user made and never used: the USER line was forgotten; say so, with the user to switch to.
+      // A user made and never used: the USER line was forgotten; say so, with the user to switch to. (Not
+      // for the info cases above: a development or tool image's user is often the IDE's or the test suite's.)
+      const unused = unusedUser(facts);
       if (unused) ctx.report({ messageId: 'createdUnused', data: { user: unused.user, line: unused.at.range.line }, at: final.from });
       else ctx.report({ messageId: 'noUser', at: final.from });
     },

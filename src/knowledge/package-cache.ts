@@ -324,3 +324,31 @@ export function installsProjectFiles(cmd: ShellCommand): boolean {
       return false;
   }
 }
+
+/** apt's mounts: the lists, and the download cache unless the RUN mounts it already (its packages stay only once Debian's docker-clean hook is gone). */
+function aptMount(mounts: readonly RunMount[]): string {
+  const lists = '--mount=type=cache,target=/var/lib/apt/lists,sharing=locked';
+  if (mountCovers(mounts, '/var/cache/apt')) return lists;
+  return `--mount=type=cache,target=/var/cache/apt,sharing=locked ${lists} (and rm -f /etc/apt/apt.conf.d/docker-clean, which empties the download cache)`;
+}
+
+/** The mount flags that keep each cache. */
+const MOUNT: Partial<Record<CacheKind, string>> = {
+  yum: '--mount=type=cache,target=/var/cache/yum,sharing=locked',
+  dnf: '--mount=type=cache,target=/var/cache/dnf,sharing=locked (and keepcache=True in dnf.conf)',
+  zypper: '--mount=type=cache,target=/var/cache/zypp,sharing=locked',
+};
+
+/** Wrappers that run the command as another user (`sudo -u app yarn install`): its cache is in that user's home. */
+const SWITCHES_USER = new Set(['sudo', 'su', 'gosu', 'su-exec', 'runuser', 'chpst', 'setpriv', 's6-setuidgid']);
+
+/** The command runs under one of those wrappers, however deep (`sudo -u app bash -c 'yarn install'`). */
+export function asOtherUser(c: ShellCommand): boolean {
+  for (let w = c.wrappedBy; w; w = w.wrappedBy) if (SWITCHES_USER.has(w.base)) return true;
+  return false;
+}
+
+/** The `--mount` flags that keep a kind's cache across builds, as a message gives them. */
+export function cacheMountFlags(kind: CacheKind, mounts: readonly RunMount[]): string {
+  return kind === 'apt' ? aptMount(mounts) : (MOUNT[kind] ?? `--mount=type=cache,target=${CACHE_DIRS[kind][0]}`);
+}
