@@ -49,7 +49,7 @@ RUN echo "//registry.npmjs.org/:_authToken=\${NPM_TOKEN}" > .npmrc && npm ci && 
     good: `FROM node:20-slim
 RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 `,
-    related: ['security/copied-secret-file'],
+    related: ['security/copied-secret-file', 'security/secret-in-run'],
   },
   dockerfile: (ctx) => {
     const visit = (ins: Instruction): void => {

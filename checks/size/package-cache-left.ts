@@ -48,6 +48,10 @@ directory. \`apk update\` stores the index even when \`apk add --no-cache\` foll
 \`--no-cache\` stores the index it fetches (a few MB) even when nothing new is installed.
 \`pacman -S\` keeps its packages in /var/cache/pacman/pkg until \`pacman -Scc\`.
 
+Either keeps the image small. Once a RUN deletes its cache, \`cache/package-cache-mount\` (info, in
+Dockerfiles that already use BuildKit syntax) may suggest the mount instead, which also keeps the
+downloads for the next build: with a cache mount nothing needs deleting. The two never report one command.
+
 Each cache is reported once per RUN, at the first command that fills it. Stages whose files never
 reach the final image (a builder that is only copied from) are not reported.
 
@@ -61,7 +65,7 @@ RUN apt-get update \\
  && apt-get install -y --no-install-recommends curl \\
  && rm -rf /var/lib/apt/lists/*
 `,
-    related: ['size/cleanup-in-later-layer', 'size/pip-cache', 'size/install-recommends'],
+    related: ['size/cleanup-in-later-layer', 'size/pip-cache', 'size/install-recommends', 'cache/package-cache-mount'],
   },
   dockerfile: (ctx) => ({
     RUN(ins) {

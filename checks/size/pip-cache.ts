@@ -40,7 +40,7 @@ RUN pip install -r requirements.txt
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 `,
-    related: ['size/package-cache-left'],
+    related: ['size/package-cache-left', 'cache/package-cache-mount'],
   },
   dockerfile: (ctx) => ({
     RUN(ins) {

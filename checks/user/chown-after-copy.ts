@@ -35,7 +35,7 @@ COPY --chown=node:node . .
 USER node
 CMD ["node", "server.js"]
 `,
-    related: ['user/root-user', 'size/wasted-space'],
+    related: ['user/root-user', 'size/wasted-space', 'user/copy-without-chown'],
   },
   dockerfile: (ctx) => ({
     end() {

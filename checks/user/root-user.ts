@@ -3,7 +3,7 @@ import type { Stage } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { baseRunsAsNonRoot, isRootUser } from '../../src/knowledge/users.js';
 import { PROCESS_MANAGERS } from '../../src/knowledge/launch.js';
-import { baseUserIsNotRoot, declaresRoot, FULLY_DROPPING_SERVERS, sshServerIsPurpose, imageKind, isWindowsImage, lastUser, ROOT_DAEMONS, runtimeWords, SELF_DROPPING_SERVERS, stepDown } from '../../src/dockerfile/runtime.js';
+import { baseUserIsNotRoot, declaresRoot, FULLY_DROPPING_SERVERS, sshServerIsPurpose, imageKind, isWindowsImage, lastUser, ROOT_DAEMONS, runtimeWords, SELF_DROPPING_SERVERS, stepDown, unusedUser } from '../../src/dockerfile/runtime.js';
 import { imageUser } from '../../src/image/users.js';
 import { originDetail, settingOrigin } from '../../src/image/origin.js';
 import { settingPlace } from '../../src/pair/place.js';
@@ -13,9 +13,10 @@ export default defineCheck({
   title: 'The final stage runs as a non-root user',
   category: 'user',
   severity: 'warning',
-  aliases: ['DL3002', 'DS002', 'CKV_DOCKER_3', 'CKV_DOCKER_8', 'CIS-DI-0001'],
+  aliases: ['DL3002', 'DS002', 'CKV_DOCKER_3', 'CKV_DOCKER_8', 'CIS-DI-0001', 'tally/user-created-but-never-used'],
   messages: {
     noUser: 'the final stage never sets USER, so the container runs as root',
+    createdUnused: 'the final stage creates user {user} (line {line}) but never switches to it: no USER, no --chown, no chown and no entrypoint hand-off names it, so the container runs as root; add USER {user} (by its numeric UID) after the steps that need root',
     lastIsRoot: 'the last USER of the final stage is {user}, so the container runs as root',
     switchedBack: 'the final stage switches back to USER {user} after a non-root USER, so the container runs as root; end with the non-root USER',
     stepsDown:
@@ -34,7 +35,14 @@ misconfigured mount away from the host. Set a non-root \`USER\` in the final sta
 that need root (package installs). Kubernetes' \`runAsNonRoot\` refuses an image whose user is root.
 
 A \`USER\` is resolved with the ARG and ENV values in force (\`ARG UID=0\` then \`USER $UID\` is root).
-A USER root that follows a non-root USER is reported as switching back by mistake.
+A USER root that follows a non-root USER is reported as switching back by mistake. When the final
+stage creates a user (\`useradd\`, \`adduser\`) that nothing uses (no USER, no \`--chown\`, no \`chown\`,
+\`su\` or \`runuser\` naming it, no entrypoint hand-off such as \`gosu\`), the finding says so and names
+the user: the author meant the image not to run as root and forgot the USER line (tally's
+\`user-created-but-never-used\`, reported here so one image gets one finding). A server that switches
+to its own account (nginx, php-fpm, mysqld) uses the user it was made for, and an ENTRYPOINT script
+the build context does not hold may hand over to it: those keep the plain message, as do the info
+cases below (a development or tool image's user is often the IDE's or the test suite's).
 
 What it reports at \`info\` instead: an entrypoint script that hands the work to another user
 (\`exec gosu app "$@"\`, \`su-exec\`, \`setpriv --reuid\`, \`s6-setuidgid\`, \`chroot --userspec\`,
@@ -122,7 +130,11 @@ CMD ["/usr/local/bin/app"]
         ctx.report({ messageId: 'notAnApp', data: { kind: kind.notAnApp === 'base' ? 'base' : kind.notAnApp === 'interactive' ? 'shell or interpreter' : kind.notAnApp === 'toolchain' ? 'toolchain' : 'command-line tool' }, at: final.from, severity: 'info' });
         return;
       }
-      ctx.report({ messageId: 'noUser', at: final.from });
+      // A user made and never used: the USER line was forgotten; say so, with the user to switch to. (Not
+      // for the info cases above: a development or tool image's user is often the IDE's or the test suite's.)
+      const unused = unusedUser(facts);
+      if (unused) ctx.report({ messageId: 'createdUnused', data: { user: unused.user, line: unused.at.range.line }, at: final.from });
+      else ctx.report({ messageId: 'noUser', at: final.from });
     },
   }),
   image: (ctx) => {

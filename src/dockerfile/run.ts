@@ -2,7 +2,7 @@
 import type { DockerfileFacts, Instruction, Stage } from './model.js';
 import { execCommand, type ShellCommand } from '../shell/shell.js';
 import { packageArgs } from '../knowledge/packages.js';
-import { cacheCleaned, cacheFilledBy, cacheMounted, mayFillCache, removesDir, sameCache, type CacheKind, type RunMount } from '../knowledge/package-cache.js';
+import { cacheCleaned, cacheDisabledBy, cacheFilledBy, cacheMounted, mayFillCache, removesDir, sameCache, type CacheKind, type RunMount } from '../knowledge/package-cache.js';
 import { memoized } from '../util/memo.js';
 import { expand } from './vars.js';
 
@@ -191,4 +191,51 @@ export function laterAptInstallWithoutUpdate(facts: DockerfileFacts, ins: Instru
   }
   for (let k = lo; k < relying.length; k++) if (builtOn(relying[k]!.ins.stage)) return true;
   return false;
+}
+
+/** A package cache a RUN fills and does not keep: it deletes it again, or tells the manager not to keep one. */
+export interface CacheThrownAway {
+  kind: CacheKind;
+  command: ShellCommand;
+  how: 'cleaned' | 'disabled';
+}
+
+/**
+ * The package caches a RUN throws away (each kind once, at its first command): filled and removed
+ * again in the same RUN (`apt-get update … && rm -rf /var/lib/apt/lists/*`, `npm ci && npm cache
+ * clean --force`), or never kept (`apk add --no-cache`, `pip install --no-cache-dir`). A cache the
+ * command is told to keep elsewhere (`--cache`, `--cache-dir`, `PIP_CACHE_DIR`) and one already under a
+ * cache mount are left out. The image is as small either way; only the next build's downloads differ.
+ */
+export function cachesThrownAway(ins: Instruction): CacheThrownAway[] {
+  return [...memoized(ins, 'cachesThrownAway', () => {
+    const cmds = runCommands(ins);
+    const mounts = runMounts(ins);
+    const left = new Set(cachesLeft(ins).map((l) => l.command));
+    const out: CacheThrownAway[] = [];
+    const seen = new Set<CacheKind>();
+    cmds.forEach((cmd, i) => {
+      if (!mayFillCache(cmd) || left.has(cmd)) return;
+      const earlier = cmds.slice(0, i);
+      const filled = cacheFilled(cmd, ins, earlier);
+      const kind = filled ?? cacheDisabledBy(cmd, (name) => envTrue(name, ins, cmd, earlier));
+      if (!kind || seen.has(kind) || cacheMounted(kind, mounts) || cacheDirSet(kind, cmd, ins, earlier) !== null) return;
+      seen.add(kind);
+      out.push({ kind, command: cmd, how: filled ? 'cleaned' : 'disabled' });
+    });
+    return out;
+  })];
+}
+
+/**
+ * True when the Dockerfile already needs BuildKit: a `# syntax=` directive, a RUN with `--mount`,
+ * `--network` or `--security`, a COPY or ADD with `--link`, `--exclude`, `--parents`, `--checksum` or
+ * `--keep-git-dir`, or a here-document. Advice that adds BuildKit-only flags is safe there: the
+ * builders its team uses already accept them.
+ */
+export function usesBuildKit(facts: DockerfileFacts): boolean {
+  return memoized(facts, 'usesBuildKit', () => {
+    if (facts.directives.has('syntax')) return true;
+    return facts.instructions.some((i) => i.heredocs.length > 0 || i.flags.some((f) => (i.keyword === 'RUN' && ['mount', 'network', 'security'].includes(f.name)) || ((i.keyword === 'COPY' || i.keyword === 'ADD') && ['link', 'exclude', 'parents', 'checksum', 'keep-git-dir'].includes(f.name))));
+  });
 }

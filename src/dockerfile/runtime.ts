@@ -7,7 +7,10 @@
  */
 import { posix } from 'node:path';
 import type { DockerfileFacts, Instruction, ScriptFile, Stage } from './model.js';
-import type { ShellCommand } from '../shell/shell.js';
+import { positionals, type ShellCommand } from '../shell/shell.js';
+import { WRITE_PATHS, WRITING_COMMANDS } from '../knowledge/runtime.js';
+import { userCreation } from '../knowledge/user-commands.js';
+import { runCommands } from './run.js';
 import type { Range } from '../util/text.js';
 import { stageChain } from './stages.js';
 import { dockerfileLaunch, finalCommands } from './launch.js';
@@ -361,4 +364,112 @@ export function commentSaysNeeded(facts: DockerfileFacts, ins: Instruction, line
     if (NEED.test(t)) return true;
   }
   return false;
+}
+
+/** A path the running container writes to, with how the Dockerfile or its context shows it. */
+export interface RuntimeWrite {
+  path: string;
+  /** `VOLUME /data`, `CMD --data-dir`, `ENV UPLOAD_DIR`, `docker-entrypoint.sh runs mkdir on it`. */
+  why: string;
+}
+
+/** Options that name where a program keeps what it writes (`--data-dir`, `--db-path`, `--log-dir`, `--storage`). */
+const WRITE_OPTION = /^--?[\w-]*(data|db|database|storage|uploads?|state|logs?|cache|output|work)([-_]?(dir|directory|path|folder|root))?$/i;
+/** Variables that do the same (`DATA_DIR`, `UPLOAD_PATH`, `APP_LOG_DIR`). */
+const WRITE_ENV = /^[A-Z0-9_]*(DATA|STORAGE|UPLOADS?|STATE|LOGS?|CACHE|DB)_(DIR|PATH|FOLDER|ROOT|DIRECTORY|HOME)$/;
+const KERNEL_PATH = /^\/(dev|proc|sys)(\/|$)/;
+
+/**
+ * Where the container built from the final stage writes while it runs, as far as the Dockerfile and
+ * its context show: its VOLUMEs, a directory its ENTRYPOINT or CMD names with a data, storage, log
+ * or cache option (`--data-dir /app/data`), an ENV such as `DATA_DIR=/app/data`, a path its start
+ * scripts run `mkdir`, `touch`, `cp`, `mv`, `ln`, `tee`, `install`, `chmod`, `chown`, `rm` or `sed -i`
+ * on, and the paths its program is known to write (`WRITE_PATHS`). Absolute paths only.
+ */
+export function runtimeWrites(facts: DockerfileFacts): readonly RuntimeWrite[] {
+  return memoized(facts, 'runtimeWrites', () => {
+    const out: RuntimeWrite[] = [];
+    const add = (path: string, why: string): void => {
+      const p = posix.normalize(path.replace(/^["']|["']$/g, '')).replace(/\/+$/, '') || '/';
+      if (p.startsWith('/') && p !== '/' && !KERNEL_PATH.test(p) && !p.includes('$')) out.push({ path: p, why });
+    };
+    for (const i of chainInstructions(facts)) {
+      if (i.keyword === 'VOLUME') for (const v of i.json ?? i.args.map((a) => a.value)) add(v, `VOLUME ${v}`);
+      if (i.keyword === 'ENV') for (const p of i.properties) if (WRITE_ENV.test(p.name) && p.value) add(p.value, `ENV ${p.name}`);
+    }
+    const { entrypoint, cmd } = finalCommands(facts);
+    for (const ins of [entrypoint, cmd]) {
+      if (!ins) continue;
+      const argv = ins.json ?? (ins.shell?.commands ?? []).flatMap((c) => c.argv);
+      argv.forEach((a, k) => {
+        const eq = a.indexOf('=');
+        if (eq > 0 && WRITE_OPTION.test(a.slice(0, eq))) add(a.slice(eq + 1), `${ins.keyword} ${a.slice(0, eq)}`);
+        else if (WRITE_OPTION.test(a) && argv[k + 1]) add(argv[k + 1]!, `${ins.keyword} ${a}`);
+      });
+    }
+    for (const script of facts.context.scripts) {
+      if (script.role === 'healthcheck') continue;
+      for (const c of script.shell?.commands ?? []) {
+        if (!WRITING_COMMANDS.has(c.base) || (c.base === 'sed' && !c.argv.some((a) => /^-\w*i/.test(a)))) continue;
+        const pos = positionals(c);
+        // cp, mv, ln and install write their last operand; chmod and chown take a mode or owner first; sed's first operand is its script.
+        const targets = /^(cp|mv|ln|install)$/.test(c.base) ? pos.slice(-1) : c.base === 'chmod' || c.base === 'chown' || (c.base === 'sed' && !c.argv.includes('-e')) ? pos.slice(1) : pos;
+        for (const t of targets) if (t.literal) add(t.value, `${script.path} runs ${c.base} on it`);
+      }
+    }
+    const program = imageKind(facts).program;
+    for (const w of (program && WRITE_PATHS.get(program)) || []) if (w.sure) add(w.path, `${program} writes ${w.what} there`);
+    return out;
+  });
+}
+
+/** Databases that, started as root, switch to their own account from their configuration. */
+const ACCOUNT_DAEMONS = new Set(['mysqld', 'mariadbd', 'mysqld_safe', 'mongod', 'slapd', 'clickhouse-server']);
+
+/** Commands that create or change accounts: naming a user there is not using it. */
+const ACCOUNT_COMMANDS = new Set(['useradd', 'adduser', 'groupadd', 'addgroup', 'usermod', 'groupmod', 'passwd']);
+
+/**
+ * The first user the final stage's chain creates (`useradd`, `adduser`) and never uses: no USER names
+ * it (or its UID), no `--chown` gives it files, no other RUN command names it as a word (`chown app`,
+ * `su app`, `runuser -u app`, `echo 'app:pw' | chpasswd`), and neither the ENTRYPOINT, CMD nor their
+ * scripts mention it (`exec gosu app`). Null when every created user is used or none is created, when
+ * the program is a server that switches to its own account (nginx, php-fpm, mysqld), and when the
+ * ENTRYPOINT runs a script the build context does not hold (it may hand over). An
+ * image that runs as root although its author made it a user: the USER line was forgotten.
+ */
+export function unusedUser(facts: DockerfileFacts): { user: string; at: ShellCommand } | null {
+  return memoized(facts, 'unusedUser', () => {
+    const instructions = chainInstructions(facts);
+    const created: { user: string; uid: string | null; at: ShellCommand }[] = [];
+    const mentioned = new Set<string>();
+    const words = (text: string): string[] => text.split(/[\s:=,"'()]+/).filter(Boolean);
+    for (const i of instructions) {
+      const ins = i.trigger ?? i;
+      if (ins.keyword === 'USER') for (const w of words(ins.args[0]?.value ?? '')) mentioned.add(w);
+      for (const f of ins.flags) if (f.name === 'chown' && f.value) for (const w of words(f.value)) mentioned.add(w);
+      if (ins.keyword !== 'RUN') continue;
+      for (const c of runCommands(ins)) {
+        const made = userCreation(c);
+        if (made?.user?.literal) created.push({ user: made.user.value, uid: made.uid?.literal ? made.uid.value : null, at: c });
+        if (!ACCOUNT_COMMANDS.has(c.base)) for (const a of c.argv) for (const w of words(a)) mentioned.add(w);
+      }
+    }
+    // The ENTRYPOINT and CMD arguments (not the program: `CMD ["app"]` is no use of user app) and the words of their scripts.
+    const runtime = new Set<string>();
+    for (const i of instructions) {
+      if (i.keyword !== 'CMD' && i.keyword !== 'ENTRYPOINT') continue;
+      for (const a of (i.json ?? []).slice(1)) for (const w of words(a)) runtime.add(w);
+      for (const c of i.shell?.commands ?? []) for (const a of c.argv) for (const w of words(a)) runtime.add(w);
+    }
+    // Words of the scripts' commands (`chown app`, `su app -c`), not of their paths (`/home/app/server` names a directory).
+    for (const script of facts.context.scripts) for (const c of script.shell?.commands ?? []) for (const a of c.argv) for (const w of words(a)) runtime.add(w);
+    const programs = instructions.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT').flatMap((i) => [...(i.json ?? []), ...(i.shell?.commands ?? []).map((c) => c.name)]).map((w) => posix.basename(w));
+    // A server that switches to its own account (nginx's `user nginx;`, mysqld's `user=mysql`) uses the user it was made for;
+    // a start script the context does not hold may hand over to it (`exec gosu postgres`): neither is known to be unused.
+    if (programs.some((p) => SELF_DROPPING_SERVERS.has(p) || FULLY_DROPPING_SERVERS.has(p) || ACCOUNT_DAEMONS.has(p))) return null;
+    if (facts.context.scripts.length === 0 && programs.some((p) => /\.sh$|entrypoint/i.test(p))) return null;
+    const unused = created.find((u) => !mentioned.has(u.user) && !(u.uid !== null && mentioned.has(u.uid)) && !runtime.has(u.user));
+    return unused ? { user: unused.user, at: unused.at } : null;
+  });
 }

@@ -252,3 +252,103 @@ export function sameCache(fill: ShellCommand, clean: ShellCommand): boolean {
 export function aptRecommendsOff(cmd: ShellCommand): boolean {
   return cmd.argv.some((a) => /APT::Install-Recommends("?\s*=\s*|"?\s+)"?(false|0|no|off)\b/i.test(a));
 }
+
+/**
+ * The cache a command would fill but is told not to keep (`apk add --no-cache`, `pip install
+ * --no-cache-dir`, `uv pip install --no-cache`, or `PIP_NO_CACHE_DIR`/`UV_NO_CACHE` set true), or null.
+ * Such a command downloads everything again on every build, where a cache mount would keep it.
+ */
+export function cacheDisabledBy(cmd: ShellCommand, envTrue: (name: string) => boolean): CacheKind | null {
+  if (cmd.base === 'uv') return uvInstalls(cmd) && (hasOption(cmd, 'n', '--no-cache') || envTrue('UV_NO_CACHE')) ? 'uv' : null;
+  const p = packageArgs(cmd);
+  if (!p) return null;
+  if (p.manager === 'apk') return ['add', 'upgrade'].includes(p.action) && hasOption(cmd, '', '--no-cache') ? 'apk' : null;
+  if (p.manager === 'pip' && cmd.base !== 'uv') return p.action === 'install' && (pipNoCacheDir(cmd) || envTrue('PIP_NO_CACHE_DIR')) ? 'pip' : null;
+  return null;
+}
+
+/** A compiler's cache that a RUN starts empty unless a cache mount keeps it: Go's build cache, Cargo's registry. */
+export interface BuildCache {
+  tool: 'go' | 'cargo';
+  /** Where it lives for root, unless the variable moves it. */
+  dir: string;
+  /** The variable that moves it (`GOCACHE`; `CARGO_HOME`, under which the registry lives). */
+  env: string;
+}
+
+/** The build cache a command fills: `go build`, `go install`, `go test`; `cargo build`, `cargo install`. Null for any other. */
+export function buildCacheOf(cmd: ShellCommand): BuildCache | null {
+  const sub = cmd.argv.find((a) => !a.startsWith('-'));
+  if (cmd.base === 'go' && (sub === 'build' || sub === 'install' || sub === 'test')) return { tool: 'go', dir: '/root/.cache/go-build', env: 'GOCACHE' };
+  if (cmd.base === 'cargo' && (sub === 'build' || sub === 'install')) return { tool: 'cargo', dir: '/usr/local/cargo/registry', env: 'CARGO_HOME' };
+  return null;
+}
+
+/** A cache mount over `dir`, or under it (`target=/root/.cache/go-build` for `/root/.cache/go-build`; `/root/.cache` also covers it). */
+export function mountCovers(mounts: readonly RunMount[], dir: string): boolean {
+  return mounts.some((m) => m.type === 'cache' && (under(dir, m.target) || under(m.target, dir)));
+}
+
+/** A path argument naming the project's own files (`.`, `./cmd/app`, `/src`), not a package to fetch. */
+const LOCAL = /^(\.|\.\.|\/|~)/;
+
+/**
+ * True when the command installs or builds what the project's own files list, so it reruns whenever
+ * they change and a kept cache pays: `pip install -r requirements.txt` (or `.`, `-e .`), `uv sync`,
+ * `npm ci`, a bare `npm install` or `yarn install`, `go build`, `go test`, `go install ./…`, `cargo
+ * build`, `cargo install --path .`; and the system managers (apt, dnf, yum, zypper), which install the
+ * RUN's own list. False for a tool installed by name (`pip install gunicorn==23.0.0`, `cargo install
+ * cargo-chef`, `go install …@v1.2.3`, `npm install -g serve`): the same download every time.
+ */
+export function installsProjectFiles(cmd: ShellCommand): boolean {
+  const sub = cmd.argv.find((a) => !a.startsWith('-'));
+  const b = buildCacheOf(cmd);
+  if (b?.tool === 'go') return sub !== 'install' || cmd.args.slice(1).filter((a) => !a.value.startsWith('-')).every((a) => LOCAL.test(a.value));
+  if (b?.tool === 'cargo') return sub === 'build' || cmd.argv.includes('--path');
+  if (cmd.base === 'uv') return sub === 'sync' || hasOption(cmd, 'r', '--requirement', '--requirements') || cmd.argv.some((a) => LOCAL.test(a));
+  const p = packageArgs(cmd);
+  if (!p) return false;
+  switch (p.manager) {
+    case 'pip':
+      return hasOption(cmd, 're', '--requirement', '--editable') || cmd.argv.some((a) => /^-r\S/.test(a)) || p.positionals.some((w) => LOCAL.test(w.value));
+    case 'npm':
+      return p.action === 'ci' || p.positionals.length === 0;
+    case 'yarn':
+      return p.action === 'install' || p.positionals.length === 0;
+    case 'apt':
+    case 'yum':
+    case 'dnf':
+    case 'zypper':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** apt's mounts: the lists, and the download cache unless the RUN mounts it already (its packages stay only once Debian's docker-clean hook is gone). */
+function aptMount(mounts: readonly RunMount[]): string {
+  const lists = '--mount=type=cache,target=/var/lib/apt/lists,sharing=locked';
+  if (mountCovers(mounts, '/var/cache/apt')) return lists;
+  return `--mount=type=cache,target=/var/cache/apt,sharing=locked ${lists} (and rm -f /etc/apt/apt.conf.d/docker-clean, which empties the download cache)`;
+}
+
+/** The mount flags that keep each cache. */
+const MOUNT: Partial<Record<CacheKind, string>> = {
+  yum: '--mount=type=cache,target=/var/cache/yum,sharing=locked',
+  dnf: '--mount=type=cache,target=/var/cache/dnf,sharing=locked (and keepcache=True in dnf.conf)',
+  zypper: '--mount=type=cache,target=/var/cache/zypp,sharing=locked',
+};
+
+/** Wrappers that run the command as another user (`sudo -u app yarn install`): its cache is in that user's home. */
+const SWITCHES_USER = new Set(['sudo', 'su', 'gosu', 'su-exec', 'runuser', 'chpst', 'setpriv', 's6-setuidgid']);
+
+/** The command runs under one of those wrappers, however deep (`sudo -u app bash -c 'yarn install'`). */
+export function asOtherUser(c: ShellCommand): boolean {
+  for (let w = c.wrappedBy; w; w = w.wrappedBy) if (SWITCHES_USER.has(w.base)) return true;
+  return false;
+}
+
+/** The `--mount` flags that keep a kind's cache across builds, as a message gives them. */
+export function cacheMountFlags(kind: CacheKind, mounts: readonly RunMount[]): string {
+  return kind === 'apt' ? aptMount(mounts) : (MOUNT[kind] ?? `--mount=type=cache,target=${CACHE_DIRS[kind][0]}`);
+}

@@ -1,4 +1,5 @@
 /** What looks like a secret: variable names, literal values, and files that hold credentials. */
+import type { ShellCommand, Word } from '../shell/shell.js';
 
 /** `_`-separated words that name a credential (BuildKit's list, plus common abbreviations). */
 const SECRET_WORDS = new Set([
@@ -225,4 +226,60 @@ export function secretInFile(path: string, text: string): string | null {
   if (need && need[1].test(text)) return `is ${named ?? 'a credentials file'}`;
   if (!need && named) return `is ${named}`;
   return content ? `holds ${content}` : null;
+}
+
+/** How a command hands a variable's value to something that authenticates with it. */
+export type CredentialUse = 'url' | 'header' | 'setting' | 'option' | 'named';
+
+/** `$NAME` and `${NAME…}` references in a word, with where each starts. */
+const VAR_REF = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+/** The text before a reference ends inside a URL's user information (`https://`, `https://user:`). */
+const IN_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*$/i;
+/** The text before a reference ends with a credential key (`_authToken=`, `password: `, `github_api_token=`). */
+const SETTING_KEY = /(^|[^A-Za-z0-9])(_authToken|_auth|_password|npmAuthToken|[A-Za-z0-9_.-]*(password|passwd|token|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key))["']?\s*[=:]\s*["']?$/i;
+/** An HTTP header that carries a credential (`Authorization: Bearer …`, `PRIVATE-TOKEN: …`, `X-Api-Key: …`). */
+const AUTH_HEADER = /^(?:--?[\w-]+=)?\s*(authorization|proxy-authorization|private-token|job-token|deploy-token|cookie|api-key|x-[a-z-]*(?:token|key|auth))\s*:/i;
+/** Options whose value is a password or token (`--password`, `--token`, `--http-password`, `--api-key`). */
+const SECRET_OPTION = /^--[a-z-]*(password|passwd|token|secret|api-?key)$/i;
+/** Options whose value is `user:password` (curl's `-u`, `--user`, `--proxy-user`). */
+const USER_OPTION = new Set(['-u', '--user', '--proxy-user']);
+/** Commands that only test a variable: they send its value nowhere. */
+const TESTS = new Set(['test', '[', '[[']);
+
+/**
+ * Where `cmd` uses a variable as a credential, with how: in a URL's user information
+ * (`https://$TOKEN@github.com/…`, `https://user:$PASS@…`), in an authorization header (`curl -H
+ * "Authorization: Bearer $TOKEN"`), after a credential key (`//registry.npmjs.org/:_authToken=$NPM_TOKEN`,
+ * `github_api_token=$GITHUB_TOKEN`), as the value of a password or token option (`--password $PASS`,
+ * `curl -u user:$PASS`, `mysql -p$PASS`), or anywhere when its name says it is a secret (`named`).
+ * `accept(name)` says which variables to look at. Each variable once, at its first use.
+ */
+export function credentialUses(cmd: ShellCommand, accept: (name: string) => boolean): { name: string; how: CredentialUse; word: Word }[] {
+  const out: { name: string; how: CredentialUse; word: Word }[] = [];
+  if (TESTS.has(cmd.base)) return out;
+  const seen = new Set<string>();
+  cmd.args.forEach((w, i) => {
+    if (!w.value.includes('$')) return;
+    const prev = cmd.args[i - 1]?.value ?? '';
+    for (const m of w.value.matchAll(VAR_REF)) {
+      const name = m[1]!;
+      if (seen.has(name) || !accept(name)) continue;
+      // The patterns look at the end of the text before the reference: a bounded tail keeps a long word linear.
+      const before = w.value.slice(Math.max(0, m.index! - 256), m.index);
+      const after = w.value.slice(m.index! + m[0].length, m.index! + m[0].length + 256);
+      let how: CredentialUse | null = null;
+      // `https://$USER:$PASS@`: the user name before a password is no credential.
+      if (IN_USERINFO.test(before) && /^[^\s/:]*@/.test(after.replace(/^\}/, ''))) how = 'url';
+      else if (AUTH_HEADER.test(w.value) && before.includes(':')) how = 'header';
+      else if (SETTING_KEY.test(before)) how = 'setting';
+      else if (m.index === 0 && (SECRET_OPTION.test(prev) || ((cmd.base === 'docker' || cmd.base === 'podman' || cmd.base === 'helm') && prev === '-p'))) how = 'option';
+      else if (USER_OPTION.has(prev) && /^[^:$]*:$/.test(before)) how = 'option';
+      else if (/^(mysql|mysqladmin|mysqldump|mariadb)$/.test(cmd.base) && m.index === 2 && before === '-p') how = 'option';
+      else if (isSecretName(name)) how = 'named';
+      if (!how) continue;
+      seen.add(name);
+      out.push({ name, how, word: w });
+    }
+  });
+  return out;
 }

@@ -1,5 +1,6 @@
 import { testCheck } from '../helpers/tester.js';
 import contextCopy from '../../checks/cache/context-copy-before-install.js';
+import packageCacheMount from '../../checks/cache/package-cache-mount.js';
 import updateAlone from '../../checks/cache/update-alone.js';
 import missingIgnore from '../../checks/cache/missing-dockerignore.js';
 import consecutiveRun from '../../checks/cache/consecutive-run.js';
@@ -122,5 +123,31 @@ testCheck(consecutiveRun, {
     },
     { name: 'two exec-form RUNs where a shell-form RUN shows a shell', code: 'FROM busybox:1.36\nRUN echo start\nCOPY a /a\nRUN ["ls", "-la"]\nRUN ["echo", "done"]\n', errors: [{ messageId: 'mergeable', line: 5 }] },
     { name: 'a stage the final one is built on', code: 'FROM alpine:3.20 AS base\nRUN adduser -D app\nRUN mkdir /data\nFROM base\nCMD ["sh"]\n', errors: [{ messageId: 'mergeable', line: 3 }] },
+  ],
+});
+
+testCheck(packageCacheMount, {
+  valid: [
+    { name: 'no BuildKit syntax: the classic builder rejects --mount', code: 'FROM node:20-slim\nRUN npm ci && npm cache clean --force\n' },
+    { name: 'already under a cache mount', code: '# syntax=docker/dockerfile:1\nFROM node:20-slim\nRUN --mount=type=cache,target=/root/.npm npm ci\n' },
+    { name: 'a cache left in the layer is size/package-cache-left\'s finding', code: '# syntax=docker/dockerfile:1\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n' },
+    { name: 'under a non-root USER', code: '# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nUSER app\nRUN pip install --no-cache-dir --user flask==3.0.0\n' },
+    { name: 'Go build cache mounted', code: '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nCOPY . /src\nRUN --mount=type=cache,target=/root/.cache/go-build cd /src && go build -o /app .\n' },
+    { name: 'a cache moved elsewhere and removed', code: '# syntax=docker/dockerfile:1\nFROM node:20-slim\nCOPY package*.json ./\nRUN npm ci --cache /tmp/npm && rm -rf /tmp/npm\n' },
+    { name: 'only one file bind-mounted: the RUN seldom reruns', code: 'FROM debian:12-slim\nRUN --mount=type=bind,source=apt.sh,target=/apt.sh sh /apt.sh && apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'run as another user: the cache is in its home', code: '# syntax=docker/dockerfile:1\nFROM node:20\nCOPY . /app\nRUN sudo -u node bash -c "cd /app && yarn install --frozen-lockfile && yarn cache clean"\n' },
+    { name: 'a tool installed by name', code: '# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nCOPY . /app\nRUN pip install --no-cache-dir gunicorn==23.0.0\n' },
+    { name: 'go install of a pinned remote tool', code: '# syntax=docker/dockerfile:1\nFROM golang:1.22\nCOPY . /src\nRUN go install github.com/acme/tool@v1.2.3\n' },
+    { name: 'apk --no-cache is the idiom', code: '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nCOPY . /src\nRUN apk add --no-cache curl\n' },
+    { name: 'system packages right after FROM: the layer seldom reruns', code: '# syntax=docker/dockerfile:1\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n' },
+    { name: 'a second cargo build after the dependency build', code: '# syntax=docker/dockerfile:1\nFROM rust:1.80 AS build\nCOPY Cargo.toml Cargo.lock ./\nRUN --mount=type=cache,target=/usr/local/cargo/registry cargo build --release\nCOPY . .\nRUN cargo build --release\n' },
+  ],
+  invalid: [
+    { name: 'npm cache cleaned in the same RUN', code: '# syntax=docker/dockerfile:1\nFROM node:20-slim\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n', errors: [{ messageId: 'cleaned', line: 4, column: 5, severity: 'info' }] },
+    { name: 'apt lists removed, the whole context bind-mounted', code: 'FROM debian:12-slim\nRUN --mount=type=bind,target=/src apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n', errors: [{ messageId: 'cleaned', line: 2, column: 35 }] },
+    { name: 'apt after a copy, its download cache mounted already', code: '# syntax=docker/dockerfile:1\nFROM debian:12-slim\nCOPY packages.txt /tmp/\nRUN --mount=type=cache,target=/var/cache/apt apt-get update && xargs apt-get install -y < /tmp/packages.txt && rm -rf /var/lib/apt/lists/*\n', errors: [{ messageId: 'cleaned', line: 4 }] },
+    { name: 'pip --no-cache-dir, here-document RUN', code: 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN <<EOF\npip install --no-cache-dir -r requirements.txt\nEOF\n', errors: [{ messageId: 'disabled', line: 4 }] },
+    { name: 'go build without a cache mount', code: 'FROM golang:1.22 AS build\nCOPY --link . /src\nWORKDIR /src\nRUN CGO_ENABLED=0 go build -o /app .\n', errors: [{ messageId: 'go', line: 4 }] },
+    { name: 'cargo build without a registry mount', code: '# syntax=docker/dockerfile:1\nFROM rust:1.80 AS build\nCOPY . .\nRUN cargo build --release\n', errors: [{ messageId: 'cargo', line: 4 }] },
   ],
 });

@@ -14,6 +14,7 @@ import unverified from '../../checks/security/unverified-download.js';
 import endOfLife from '../../checks/security/end-of-life.js';
 import pipExtraIndex from '../../checks/security/pip-extra-index.js';
 import sensitiveVolume from '../../checks/security/sensitive-volume.js';
+import secretInRun from '../../checks/security/secret-in-run.js';
 
 // End-of-life dates are compared with today: the table below is written for this day.
 process.env.SHIPSHAPE_TODAY = '2026-12-06';
@@ -339,5 +340,31 @@ testCheck(pipExtraIndex, {
     { name: 'uv told to pick the best version across indexes', code: 'FROM python:3.12-slim\nRUN uv pip install --system --index-strategy unsafe-best-match --extra-index-url https://pypi.internal.example/simple app\n', errors: [{ messageId: 'uvBestMatch', line: 2, severity: 'warning' }] },
     { name: 'uv --index entries racing PyPI', code: 'FROM python:3.12-slim\nRUN uv pip install --system --index https://pypi.org/simple --index https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match -r requirements.txt\n', errors: [{ messageId: 'uvBestMatch', line: 2, severity: 'info' }] },
     { name: 'set on the command', code: 'FROM python:3.12-slim\nRUN PIP_EXTRA_INDEX_URL=https://pypi.internal.example/simple pip install app\n', errors: [{ messageId: 'assignment', line: 2 }] },
+  ],
+});
+
+testCheck(secretInRun, {
+  valid: [
+    { name: 'a secret mount exposes the variable', code: 'FROM node:20-slim\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci\n' },
+    { name: 'the RUN reads the secret file into its own variable', code: 'FROM alpine:3.20\nARG TOKEN\nRUN --mount=type=secret,id=token TOKEN=$(cat /run/secrets/token) && curl -H "Authorization: Bearer $TOKEN" https://api.example.com/x\n' },
+    { name: 'a shell variable, not a build variable', code: 'FROM alpine:3.20\nRUN for t in a b; do curl -H "Authorization: Bearer $t" https://example.com; done\n' },
+    { name: 'a release key fingerprint from an ARG', code: 'FROM debian:12-slim\nARG GHC_RELEASE_KEY=88B57FCF7DB53B4DB3BFA4B1588764FBE22D19C4\nRUN gpg --batch --keyserver keyserver.ubuntu.com --recv-keys "$GHC_RELEASE_KEY"\n' },
+    { name: 'a public key id in a variable named only KEY', code: 'FROM debian:12-slim\nENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\nRUN gpg --batch --recv-keys "$GPG_KEY"\n' },
+    { name: 'an ENV placeholder written out', code: 'FROM python:3.12-slim\nENV API_TOKEN=changeme\nRUN curl -H "Authorization: Bearer $API_TOKEN" http://localhost/x || true\n' },
+    { name: 'only tested for presence', code: 'FROM alpine:3.20\nARG NPM_TOKEN\nRUN test -n "$NPM_TOKEN"\n' },
+    { name: 'a proxy with credentials (left out of the history)', code: 'FROM alpine:3.20\nARG http_proxy\nRUN wget -e use_proxy=yes -e http_proxy=$http_proxy https://example.com/x\n' },
+    { name: 'a version in a URL path', code: 'FROM alpine:3.20\nARG VERSION=1.2\nRUN wget https://example.com/$VERSION/app.tgz\n' },
+  ],
+  invalid: [
+    { name: 'an npm token written into .npmrc', code: 'FROM node:20-slim\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\n', errors: [{ messageId: 'arg', line: 3, column: 10, severity: 'warning' }] },
+    { name: 'a bearer token in a curl header', code: 'FROM alpine:3.20\nARG TOKEN\nRUN curl -fsSL -H "Authorization: Bearer $TOKEN" -o /app.tgz https://api.example.com/app.tgz\n', errors: [{ messageId: 'arg', line: 3, column: 19 }] },
+    { name: 'a token in a git URL, in a name that does not look secret', code: 'FROM golang:1.22\nARG GH_PAT\nRUN git clone https://${GH_PAT}@github.com/acme/private.git /src\n', errors: [{ messageId: 'arg', line: 3, column: 15 }] },
+    { name: 'a password in a pip index URL', code: 'FROM python:3.12-slim\nARG PIP_USER\nARG PIP_PASS\nRUN pip install --index-url https://$PIP_USER:$PIP_PASS@pypi.example.com/simple app==1.0\n', errors: [{ messageId: 'arg', line: 4 }] },
+    { name: 'a password option', code: 'FROM alpine:3.20\nARG REGISTRY_PW\nRUN wget --user=ci --password="$REGISTRY_PW" https://example.com/a.tgz\n', errors: [{ messageId: 'arg', line: 3 }] },
+    { name: 'curl -u user:password', code: 'FROM alpine:3.20\nARG NEXUS\nRUN curl -u deploy:$NEXUS https://nexus.example.com/a.jar -o /a.jar\n', errors: [{ messageId: 'arg', line: 3 }] },
+    { name: 'an ENV fed from an ARG', code: 'FROM node:20-slim\nARG SENTRY_AUTH_TOKEN\nENV SENTRY_AUTH_TOKEN=$SENTRY_AUTH_TOKEN\nRUN npx sentry-cli releases files v1 upload-sourcemaps --auth-token $SENTRY_AUTH_TOKEN dist\n', errors: [{ messageId: 'env', line: 4 }] },
+    { name: 'a builder stage that does not ship', code: 'FROM golang:1.22 AS build\nARG GITHUB_TOKEN\nRUN git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download\nFROM gcr.io/distroless/static\nCOPY --from=build /go/bin/app /app\n', errors: [{ messageId: 'argBuildOnly', line: 3, severity: 'info' }] },
+    { name: 'a secret-named variable passed to a script', code: 'FROM node:20\nARG GITHUB_TOKEN\nRUN ./upload.sh github_api_token=$GITHUB_TOKEN owner=acme\n', errors: [{ messageId: 'arg', line: 3 }] },
+    { name: 'each variable once per RUN', code: 'FROM alpine:3.20\nARG TOKEN\nRUN curl -H "Authorization: token $TOKEN" https://a.example.com/1 && curl -H "Authorization: token $TOKEN" https://a.example.com/2\n', errors: [{ messageId: 'arg', line: 3 }] },
   ],
 });

@@ -1,5 +1,6 @@
 import { testCheck } from '../helpers/tester.js';
 import rootUser from '../../checks/user/root-user.js';
+import copyWithoutChown from '../../checks/user/copy-without-chown.js';
 import namedUser from '../../checks/user/named-user.js';
 import unfixedUid from '../../checks/user/unfixed-uid.js';
 import largeUid from '../../checks/user/large-uid-lastlog.js';
@@ -130,5 +131,39 @@ testCheck(rootUser, {
     { name: 'a command-line tool image', code: 'FROM alpine:3.20\nCOPY jq /usr/local/bin/jq\nENTRYPOINT ["jq"]\n', errors: [{ messageId: 'notAnApp', line: 1, severity: 'info' }] },
     { code: 'FROM alpine:3.20\nUSER 0:0\n', errors: [{ messageId: 'lastIsRoot', line: 2 }] },
     { name: 'only the final stage decides', code: 'FROM alpine:3.20 AS a\nUSER 1000\nFROM alpine:3.20\nRUN true\nCMD ["/app/server"]\n', errors: [{ messageId: 'noUser', line: 3 }] },
+  ],
+});
+
+testCheck(copyWithoutChown, {
+  valid: [
+    { name: 'copied as root, then USER', code: 'FROM node:20-slim\nCOPY data/ /srv/data/\nUSER node\nCMD ["node", "/srv/server.js", "--data-dir", "/srv/data"]\n' },
+    { name: 'copied with --chown', code: 'FROM node:20-slim\nUSER node\nCOPY --chown=node:node data/ /srv/data/\nVOLUME /srv/data\n' },
+    { name: 'code the program only reads', code: 'FROM node:20-slim\nUSER node\nCOPY app/ /srv/app/\nCMD ["node", "/srv/app/server.js"]\n' },
+    { name: 'the directory exists already (WORKDIR under the user)', code: 'FROM node:20-slim\nUSER node\nWORKDIR /srv/data\nCOPY seed.json /srv/data\nVOLUME /srv/data\n' },
+    { name: 'a later chown by root fixes it', code: 'FROM node:20-slim\nUSER node\nCOPY data/ /srv/data/\nUSER root\nRUN chown -R node /srv/data\nUSER node\nVOLUME /srv/data\n' },
+    { name: 'copied with a mode others may write', code: 'FROM node:20-slim\nUSER node\nCOPY --chmod=777 data/ /srv/data/\nVOLUME /srv/data\n' },
+    { name: 'USER root', code: 'FROM node:20-slim\nUSER root\nCOPY data/ /srv/data/\nVOLUME /srv/data\n' },
+  ],
+  invalid: [
+    { name: 'a data directory the CMD names', code: 'FROM node:20-slim\nUSER node\nCOPY data/ /srv/data/\nCMD ["node", "/srv/server.js", "--data-dir", "/srv/data"]\n', errors: [{ messageId: 'rootOwned', line: 3, column: 1, severity: 'warning' }] },
+    { name: 'a VOLUME inside the copied tree', code: 'FROM python:3.12-slim\nUSER 10001\nCOPY . /app\nVOLUME /app/uploads\nCMD ["python", "/app/main.py"]\n', errors: [{ messageId: 'rootOwned', line: 3 }] },
+    { name: 'an ENV data directory', code: 'FROM node:20-slim\nUSER node\nCOPY --from=build /out /opt/app\nENV APP_DATA_DIR=/opt/app/var\nCMD ["node", "/opt/app/index.js"]\n', errors: [{ messageId: 'rootOwned', line: 3 }] },
+    { name: 'the entrypoint edits a copied file', code: 'FROM nginx:1.27-alpine\nUSER nginx\nCOPY conf/app.conf /etc/app/app.conf\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n', context: { 'entrypoint.sh': '#!/bin/sh\nsed -i "s/PORT/$PORT/" /etc/app/app.conf\nexec nginx -g "daemon off;"\n', 'conf/app.conf': 'listen PORT;\n' }, errors: [{ messageId: 'rootOwned', line: 3 }] },
+  ],
+});
+
+// A user created and never used (tally's user-created-but-never-used) sharpens root-user's finding: one finding per image.
+testCheck(rootUser, {
+  valid: [
+    { name: 'created and switched to', code: 'FROM debian:12-slim\nRUN useradd -u 10001 app\nUSER 10001\nCMD ["/usr/local/bin/app"]\n' },
+  ],
+  invalid: [
+    { name: 'created, never used', code: 'FROM debian:12-slim\nRUN useradd -r -u 10001 app\nEXPOSE 8080\nCMD ["/usr/local/bin/app"]\n', errors: [{ messageId: 'createdUnused', line: 1, severity: 'warning' }] },
+    { name: 'created in the stage it is built on', code: 'FROM debian:12-slim AS base\nRUN groupadd -r grp && useradd -r -g grp app\nFROM base\nEXPOSE 8080\nCMD ["app"]\n', errors: [{ messageId: 'createdUnused', line: 3 }] },
+    { name: 'given files with chown: used, so the plain message', code: 'FROM debian:12-slim\nRUN useradd app && mkdir /data && chown app /data\nEXPOSE 8080\nCMD ["/usr/local/bin/app"]\n', errors: [{ messageId: 'noUser', line: 1 }] },
+    { name: 'given files with --chown: used', code: 'FROM debian:12-slim\nRUN useradd app\nCOPY --chown=app:app . /srv\nEXPOSE 8080\nCMD ["/srv/app"]\n', errors: [{ messageId: 'noUser', line: 1 }] },
+    { name: 'nginx switches its workers to the user it was made for', code: 'FROM alpine:3.20\nRUN addgroup -S nginx && adduser -S -D -H -G nginx nginx && apk add --no-cache nginx\nEXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\n', errors: [{ messageId: 'serverDrops', line: 1, severity: 'info' }] },
+    { name: 'an entrypoint script the context does not hold may hand over', code: 'FROM debian:12-slim\nRUN groupadd -r mysql && useradd -r -g mysql mysql\nENTRYPOINT ["/entrypoint.sh"]\nEXPOSE 3306\nCMD ["mysqld"]\n', errors: [{ messageId: 'noUser', line: 1 }] },
+    { name: 'a home directory path does not count as use', code: 'FROM debian:12-slim\nRUN useradd -m app && mkdir -p /home/app/.config\nEXPOSE 8080\nCMD ["/usr/local/bin/app"]\n', errors: [{ messageId: 'createdUnused', line: 1 }] },
   ],
 });
