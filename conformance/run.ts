@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDockerfile, findShellcheck } from '../src/analyze.js';
+import { checkIdOf } from '../src/engine/names.js';
 import { memoryReader } from '../src/dockerfile/context.js';
 import { checks } from '../checks/index.js';
 import type { Finding } from '../src/engine/types.js';
@@ -80,7 +81,8 @@ async function runCase(peer: Peer, c: Case): Promise<Outcome> {
       shellcheck: shellcheck ? { binary: shellcheck } : null,
       ...(ctx.buildArgs ? { buildArgs: ctx.buildArgs } : {}),
     });
-    findings = r.findings.filter((f) => ids.includes(f.rule));
+    // By the check that reported it: a ShellCheck finding's rule is shellcheck/SC2086, its check correctness/shellcheck.
+    findings = r.findings.filter((f) => ids.includes(checkIdOf(f)));
   }
   const got = findings.length;
   let agree = c.expect === 'catches' ? (c.count !== undefined ? got === c.count : got > 0) : got === 0;

@@ -17,7 +17,7 @@ import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js'
 import { MAX_FINDINGS_PER_CHECK, runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
 import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
-import { designates, designatesFinding, findingNames } from './engine/names.js';
+import { checkIdOf, designates, designatesFinding, findingIdOf, findingNames } from './engine/names.js';
 import type { ShellcheckOptions } from './dockerfile/shellcheck.js';
 import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/baseline.js';
 import { ConfigError, configFinder, findingSeverityFrom, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig, type ShellcheckMode } from './engine/config-resolve.js';
@@ -60,17 +60,20 @@ export async function analyzeDockerfile(text: string, options: AnalyzeOptions = 
   const facts = await parseDockerfile(text, options);
   const known = options.checks ? [...allChecks, ...options.checks] : allChecks;
   const checks = selectChecks(options.ignore, options.checks ?? allChecks);
-  // Names of kinds of findings (`SC2086`) in the ignore list: those findings go, their check stays.
+  // Names of kinds of findings (`SC2086`, `shellcheck/SC2086`) in the ignore list: those findings go, their check stays.
   const dropped = findingNames(known, options.ignore ?? []);
-  if (options.shellcheck && checks.some((c) => c.needs?.includes('shellcheck'))) {
+  const shellchecking = checks.filter((c) => c.needs?.includes('shellcheck'));
+  if (options.shellcheck && shellchecking.length) {
     // Loaded (with node:child_process) only for a run that has ShellCheck to run.
     const { runShellcheck } = await import('./dockerfile/shellcheck.js');
-    facts.shellcheck = await runShellcheck(facts, { ...options.shellcheck, exclude: dropped });
+    // ShellCheck itself skips the codes ignored (as it writes them: SC2086).
+    const exclude = dropped.flatMap((n) => shellchecking.map((c) => findingIdOf(c, n)).filter((id): id is string => id !== null));
+    facts.shellcheck = await runShellcheck(facts, { ...options.shellcheck, exclude });
   }
   const overflow = new Map<string, number>();
   const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.findingSeverity ? { findingSeverity: options.findingSeverity } : {}), ...(options.settings ? { settings: options.settings } : {}), overflow };
   let raw = runDockerfileChecks(facts, checks, runOpts);
-  if (dropped.length) raw = raw.filter((f) => !dropped.some((n) => designatesFinding(checks.find((c) => c.id === f.rule) ?? { id: f.rule, category: f.category }, f.messageId, n)));
+  if (dropped.length) raw = raw.filter((f) => !dropped.some((n) => designatesFinding(checks.find((c) => c.id === checkIdOf(f)) ?? { id: checkIdOf(f), category: f.category }, f.messageId, n)));
   const { findings } = applySuppressions(filePragmas(facts), raw, { ran: checks, known, ...(options.severity ? { severity: options.severity } : {}) });
   return { facts, findings: sortFindings(findings), overflow };
 }

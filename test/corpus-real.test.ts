@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDockerfile, looksLikeDockerfile } from '../src/analyze.js';
-import type { RuleId } from '../src/engine/types.js';
+import type { Finding } from '../src/engine/types.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'real');
 const present = existsSync(join(dir, 'manifest.json'));
@@ -23,7 +23,7 @@ const BUILDER_REJECTS: Record<string, string> = {
 };
 
 /** Findings that would mean shipshape misread a file that real builders accept. */
-const PARSE_RULES = new Set<RuleId>(['correctness/unknown-instruction', 'correctness/empty-file', 'correctness/missing-from', 'correctness/instruction-before-from']);
+const PARSE_RULES = new Set<Finding['rule']>(['correctness/unknown-instruction', 'correctness/empty-file', 'correctness/missing-from', 'correctness/instruction-before-from']);
 
 describe.skipIf(!present)('real-world Dockerfiles', () => {
   it('analyzes every file with every check, without a crash or a parse error on valid files', async () => {

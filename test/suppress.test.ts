@@ -6,7 +6,7 @@ import shellForm from '../checks/pid1/shell-form-command.js';
 import latestTag from '../checks/tags/latest-tag.js';
 import rootUser from '../checks/user/root-user.js';
 import unusedIgnore from '../checks/correctness/unused-ignore.js';
-import type { Check } from '../src/engine/types.js';
+import { defineCheck, type Check, type RuleId } from '../src/engine/types.js';
 
 const checks = [shellForm, latestTag, rootUser, unusedIgnore] as Check[];
 
@@ -140,5 +140,86 @@ describe('names: peer ids in any spelling, suggestions', () => {
     expect(designates(rootUser, 'DS-0001')).toBe(false);
     expect(unknownName('CKV2_DOCKER_17', checks)).toMatch(/^no shipshape check covers Checkov's CKV2_DOCKER_17/);
     expect(unknownName('pid1/shell-form', checks)).toContain('closest: pid1/shell-form-command');
+  });
+});
+
+/**
+ * A check whose findings carry a peer tool's own id (as correctness/shellcheck does with ShellCheck's
+ * codes), made up here so that the engine's side runs without a shellcheck binary: it reports SC2086
+ * on every RUN and SC3010 on every CMD.
+ */
+const peerCodes = defineCheck({
+  id: 'correctness/peer-codes' as RuleId,
+  title: 'peer codes',
+  category: 'correctness',
+  severity: 'info',
+  findingIds: /^SC\d{4}$/i,
+  findingRules: { prefix: 'shellcheck', tool: 'ShellCheck', helpUri: 'https://www.shellcheck.net/wiki/{id}', shape: 'SCnnnn', example: 'SC2086' },
+  messages: { comment: '{message}' },
+  docs: { why: 'test', bad: 'FROM a\n', good: 'FROM a\n' },
+  dockerfile: (ctx) => ({
+    RUN: (ins) => ctx.report({ messageId: 'comment', findingId: 'SC2086', data: { message: 'Double quote' }, at: ins }),
+    CMD: (ins) => ctx.report({ messageId: 'comment', findingId: 'SC3010', data: { message: 'No [[' }, at: ins, severity: 'warning' }),
+  }),
+}) as Check;
+
+describe('findings with a peer tool\'s own id (shellcheck/SC2086)', () => {
+  const text = 'FROM alpine:3.20\nRUN echo $A\nCMD [[ -f x ]]\n';
+  const rules = async (code: string, options: Parameters<typeof analyzeDockerfile>[1] = {}): Promise<string[]> =>
+    (await analyzeDockerfile(code, { checks: [peerCodes, unusedIgnore], ...options })).findings.map((f) => `${f.location.kind === 'image' ? 0 : f.location.range.line} ${f.severity} ${f.rule}${f.check ? ` (${f.check})` : ''}`);
+
+  it('are reported under the prefixed id, with their check, message id and the peer\'s page', async () => {
+    const { findings } = await analyzeDockerfile(text, { checks: [peerCodes] });
+    expect(findings.map((f) => ({ rule: f.rule, check: f.check, category: f.category, messageId: f.messageId, message: f.message, helpUri: f.helpUri }))).toEqual([
+      { rule: 'shellcheck/SC2086', check: 'correctness/peer-codes', category: 'correctness', messageId: 'SC2086', message: 'Double quote', helpUri: 'https://www.shellcheck.net/wiki/SC2086' },
+      { rule: 'shellcheck/SC3010', check: 'correctness/peer-codes', category: 'correctness', messageId: 'SC3010', message: 'No [[', helpUri: 'https://www.shellcheck.net/wiki/SC3010' },
+    ]);
+  });
+
+  it('are named by the prefixed id or the bare code, in any case; the check id and the prefix name them all', async () => {
+    const { designates, designatesFinding, findingIdOf, findingNames, isKnownName } = await import('../src/engine/names.js');
+    const known = [...checks, peerCodes];
+    for (const n of ['SC2086', 'sc2086', 'shellcheck/SC2086', 'ShellCheck/sc2086', ' shellcheck/SC2086 ']) {
+      expect(findingIdOf(peerCodes, n), n).toBe('SC2086');
+      expect(designatesFinding(peerCodes, 'SC2086', n), n).toBe(true);
+      expect(designatesFinding(peerCodes, 'SC3010', n), n).toBe(false);
+      expect(designates(peerCodes, n), n).toBe(false);
+    }
+    for (const n of ['correctness/peer-codes', 'shellcheck', 'correctness']) expect(designates(peerCodes, n), n).toBe(true);
+    for (const n of ['SC20866', 'shellcheck/SC20866', 'shellcheck/DL3008', 'shellcheck/', 'other/SC2086', 'SC2086x']) {
+      expect(findingIdOf(peerCodes, n), n).toBeNull();
+      expect(isKnownName([peerCodes], n), n).toBe(false);
+    }
+    expect(findingNames(known, ['SC2086', 'shellcheck/SC3010', 'correctness/peer-codes', 'shellcheck', 'DL3008'])).toEqual(['SC2086', 'shellcheck/SC3010']);
+
+    // --ignore and the config's ignore, inline ignores, and the config's severity.
+    expect(await rules(text, { ignore: ['shellcheck/SC2086'] })).toEqual(['3 warning shellcheck/SC3010 (correctness/peer-codes)']);
+    expect(await rules(text, { ignore: ['sc3010'] })).toEqual(['2 info shellcheck/SC2086 (correctness/peer-codes)']);
+    expect(await rules(text, { ignore: ['shellcheck'] })).toEqual([]);
+    expect(await rules(text, { ignore: ['correctness/peer-codes'] })).toEqual([]);
+    expect(await rules('FROM alpine:3.20\n# shipshape ignore=shellcheck/SC2086\nRUN echo $A\n# hadolint ignore=SC3010\nCMD [[ -f x ]]\nRUN echo $B\n')).toEqual(['6 info shellcheck/SC2086 (correctness/peer-codes)']);
+    expect(await rules('FROM alpine:3.20\n# shipshape ignore=correctness/peer-codes\nRUN echo $A\n')).toEqual([]);
+    const { findingSeverityFrom } = await import('../src/engine/config-resolve.js');
+    const raised = findingSeverityFrom({ 'shellcheck/SC2086': 'error', SC3010: 'info' });
+    expect(await rules(text, raised ? { findingSeverity: raised } : {})).toEqual(['2 error shellcheck/SC2086 (correctness/peer-codes)', '3 info shellcheck/SC3010 (correctness/peer-codes)']);
+  });
+
+  it('a baseline entry recorded under the check\'s id (before the findings took the peer\'s ids) still matches; a new one records the prefixed id', async () => {
+    const { applyBaseline, baselineOf, fingerprint } = await import('../src/engine/baseline.js');
+    const { findings } = await analyzeDockerfile(text, { checks: [peerCodes] });
+    for (const f of findings) f.fingerprint = fingerprint(f, `line ${f.location.kind === 'image' ? 0 : f.location.range.line}`);
+    const results = [{ path: 'Dockerfile', error: null, findings }];
+    const fresh = baselineOf(results, 'b.json');
+    expect(fresh.entries.map((e) => e.rule)).toEqual(['shellcheck/SC2086', 'shellcheck/SC3010']);
+    // The same fingerprints recorded under the check's id, as older versions wrote them.
+    const old = { path: 'b.json', entries: fresh.entries.map((e) => ({ ...e, rule: 'correctness/peer-codes' })) };
+    for (const b of [fresh, old]) {
+      const { results: left, outcome } = applyBaseline(results, b);
+      expect(left[0]!.findings).toEqual([]);
+      expect(outcome).toMatchObject({ matched: 2, gone: 0 });
+    }
+    // An entry of another code under the check's id does not match (the fingerprint holds the code).
+    const other = { path: 'b.json', entries: [{ ...old.entries[0]!, fingerprint: fingerprint({ ...findings[0]!, messageId: 'SC2046' }, 'line 2') }] };
+    expect(applyBaseline(results, other).outcome).toMatchObject({ matched: 0, gone: 1 });
   });
 });

@@ -21,10 +21,12 @@ export default defineCheck({
   title: 'RUN bodies and entrypoint scripts pass ShellCheck',
   category: 'correctness',
   severity: 'info',
+  // Each finding is reported as shellcheck/SC2086, ShellCheck's code, as hadolint users know it.
   findingIds: /^SC\d{4}$/i,
+  findingRules: { prefix: 'shellcheck', tool: 'ShellCheck', helpUri: 'https://www.shellcheck.net/wiki/{id}', shape: 'SCnnnn', example: 'SC2086' },
   needs: ['shellcheck'],
   messages: {
-    comment: '{code}: {message}',
+    comment: '{message}',
   },
   docs: {
     why: `A RUN body is a shell script, and so is an entrypoint script: the same quoting and portability
@@ -32,8 +34,11 @@ mistakes ShellCheck finds in scripts break builds and containers. When \`shellch
 (or named with \`--shellcheck PATH\`; \`shellcheck: auto|on|off\` in the config, \`--shellcheck off\` on the
 command line), shipshape gives it every shell-form RUN (ONBUILD RUN triggers too) and every entrypoint
 script it reads from the build context, in one ShellCheck process per Dockerfile, and reports each of
-its comments at its line and column in the Dockerfile (or the script), with the ShellCheck code
-(\`SC2086\`) as the finding's id. See \`https://www.shellcheck.net/wiki/SC2086\` for any code.
+its comments at its line and column in the Dockerfile (or the script). Each finding's rule id is
+ShellCheck's code under \`shellcheck/\` (\`shellcheck/SC2086\`), as hadolint users know them, in every
+format (JSON's \`rule\`, SARIF's \`ruleId\`, an editor's diagnostic code), with \`check:
+correctness/shellcheck\` beside it in JSON; each links to ShellCheck's page for the code
+(\`https://www.shellcheck.net/wiki/SC2086\`).
 
 Each RUN is checked in the shell it runs in: the SHELL instruction of its stage (or of the stage it
 is built on), else the base image's \`/bin/sh\` (dash on Debian and Ubuntu, so \`[[\` and \`source\` are
@@ -48,10 +53,11 @@ Severities: a syntax error (ShellCheck's SC1xxx errors: the shell cannot parse t
 build fails) and a feature the shell lacks (SC3xxx, such as \`[[\` in dash, which fails with "not
 found") are warnings; every other comment is info, since in a RUN the words are the
 Dockerfile's own (\`\${LIST[@]}\` of package names unquoted is not what a reviewer changes). The
-config sets one code's severity (\`severity: {SC2086: warning}\`) or all of them
-(\`severity: {correctness/shellcheck: warning}\`). One code is skipped with \`ignore: [SC2086]\` (or
-\`--ignore SC2086\`, or hadolint's \`ignored: [SC2086]\`), one RUN's with \`# hadolint ignore=SC2086\` or
-\`# shipshape ignore=SC2086\` above it.
+config sets one code's severity (\`severity: {shellcheck/SC2086: warning}\`) or all of them
+(\`severity: {correctness/shellcheck: warning}\`). One code is skipped with \`ignore: [shellcheck/SC2086]\`
+(or \`--ignore shellcheck/SC2086\`, or hadolint's \`ignored: [SC2086]\`), one RUN's with
+\`# shipshape ignore=shellcheck/SC2086\` or \`# hadolint ignore=SC2086\` above it; everywhere a code is
+named, the bare code (\`SC2086\`) works too, and \`correctness/shellcheck\` names every code.
 
 Not reported: SC1090 and SC1091 (a \`source\` of a file ShellCheck cannot follow; a Dockerfile has no
 way to point it there) and SC2187 (ash read as dash), as hadolint excludes them; ShellCheck's style notes

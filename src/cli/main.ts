@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import { eolTableAge } from '../knowledge/eol.js';
 import { FORMATS, RENDERERS, type Format } from '../report/index.js';
 import { renderRuleDoc, renderRuleText } from '../engine/docs.js';
-import { designates, isKnownName, nameKey, namesFindings, peerTool, unknownName } from '../engine/names.js';
+import { designates, findingIdOf, findingRule, isKnownName, nameKey, namesFindings, peerTool, unknownName } from '../engine/names.js';
 import { BASELINE_FILE } from '../engine/baseline.js';
 import { addSourceOptions, SOURCES_HELP, sourceOptionsOf, type SourceFlags } from './sources.js';
 
@@ -191,20 +191,23 @@ function runRules(format: 'text' | 'json', io: Io): number {
     inputs: inputsOf(c),
     aliases: [...(c.aliases ?? [])],
     fixable: c.fixable ?? 'none',
+    // A check whose findings carry a peer's ids: the rule ids they are reported under (`shellcheck/SCnnnn`).
+    ...(c.findingRules ? { findingRules: `${c.findingRules.prefix}/${c.findingRules.shape}` } : {}),
   }));
   if (format === 'json') io.stdout(JSON.stringify({ rules }, null, 2) + '\n');
   else {
     const w = Math.max(...rules.map((r) => r.id.length));
-    for (const r of rules) io.stdout(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.title}${r.aliases.length ? `  (${r.aliases.join(', ')})` : ''}\n`);
+    for (const r of rules) io.stdout(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.title}${r.aliases.length ? `  (${r.aliases.join(', ')})` : ''}${r.findingRules ? `  (findings: ${r.findingRules})` : ''}\n`);
   }
   return 0;
 }
 
 /** The checks a query names: a rule id, peer id or category in any case, or a part of a rule's name. */
 function explainMatches(query: string): { how: 'exact' | 'category' | 'partial' | 'finding'; checks: Check[] } {
-  const exact = allChecks.filter((c) => nameKey(c.id) === nameKey(query) || (c.aliases ?? []).some((a) => nameKey(a) === nameKey(query)));
+  // The check's id, a peer id, or the prefix of its findings' rule ids (`shellcheck` for `shellcheck/SC…`).
+  const exact = allChecks.filter((c) => [c.id, ...(c.aliases ?? []), ...(c.findingRules ? [c.findingRules.prefix] : [])].some((n) => nameKey(n) === nameKey(query)));
   if (exact.length) return { how: 'exact', checks: exact };
-  // One kind of finding of a check (ShellCheck's SC2086 for correctness/shellcheck).
+  // One kind of finding of a check (ShellCheck's SC2086 or shellcheck/SC2086 for correctness/shellcheck).
   const reporting = allChecks.filter((c) => namesFindings(c, query));
   if (reporting.length) return { how: 'finding', checks: reporting };
   const category = allChecks.filter((c) => designates(c, query));
@@ -224,10 +227,16 @@ function runExplain(query: string, opts: { format: 'text' | 'markdown' }, io: Io
     return 0;
   }
   if (how === 'finding') {
-    const id = query.trim().toUpperCase();
-    const tool = peerTool(id);
-    const wiki = tool === 'ShellCheck' ? `; what it means: https://www.shellcheck.net/wiki/${id}` : '';
-    io.stdout(`${id} is ${tool ? `${tool}'s` : 'a kind of finding'}, reported by ${checks.map((c) => c.id).join(', ')}${wiki}\n\n${checks.map(page).join('\n')}`);
+    // `SC2086` or `shellcheck/SC2086`: the rule its findings carry, whose it is, and where the peer explains it.
+    const heads = checks.map((c) => {
+      const id = findingIdOf(c, query)!;
+      const tool = peerTool(id);
+      const rules = c.findingRules;
+      // A check that reports the code under a rule of its own (shellcheck/SC2086) says so, and where the peer explains it.
+      if (rules) return `${findingRule(rules, id)} is ${tool ? `${tool}'s ${id}` : id}, reported by ${c.id}; what it means: ${rules.helpUri.replace('{id}', id)}`;
+      return `${id} is ${tool ? `${tool}'s` : 'a kind of finding'}, reported by ${c.id}`;
+    });
+    io.stdout(`${heads.join('\n')}\n\n${checks.map(page).join('\n')}`);
     return 0;
   }
   if (checks.length === 0) throw new UsageError(`explain ${query}: ${unknownName(query, allChecks)}`);
@@ -309,7 +318,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--diff', 'print the fixes as a unified diff instead of writing them (exit 1 when there are changes)')
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
-    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .\n  shipshape --shellcheck off Dockerfile\n  shipshape --shellcheck /opt/shellcheck/shellcheck --ignore SC2086 .")
+    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .\n  shipshape --shellcheck off Dockerfile\n  shipshape --shellcheck /opt/shellcheck/shellcheck --ignore shellcheck/SC2086 .")
 
     // Examples of the image-source flags, and how a target that is no file is read.
     .addHelpText('after', '  shipshape --insecure-registry localhost:5000 docker://localhost:5000/team/app:1.4\n  SHIPSHAPE_REGISTRY_PASSWORD=$TOKEN shipshape --registry-user ci-bot ghcr.io/acme/app:1.4\n  shipshape --pull never --timeout 60 docker-daemon:app:1.2')

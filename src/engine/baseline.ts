@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Finding } from './types.js';
 import { sha256Hex } from '../util/sha256.js';
+import { checkIdOf } from './names.js';
 
 export const BASELINE_FILE = '.shipshape-baseline.json';
 
@@ -43,9 +44,14 @@ export function fingerprintText(f: Finding, lineText: (file: string | null, line
   return `${file ?? ''}\n${lines.join('\n')}`;
 }
 
-/** A short stable fingerprint of a finding: rule, message id and the text it is about. */
+/**
+ * A short stable fingerprint of a finding: its check, message id and the text it is about. The check's
+ * id, not the rule's: a `shellcheck/SC2086` finding hashes as it did when it was reported as
+ * `correctness/shellcheck` (its messageId, SC2086, tells the codes apart), so baselines and GitLab's
+ * fingerprints written then still match.
+ */
 export function fingerprint(f: Finding, text: string): string {
-  return sha256Hex(`${f.rule}\0${f.messageId}\0${text}`).slice(0, 16);
+  return sha256Hex(`${checkIdOf(f)}\0${f.messageId}\0${text}`).slice(0, 16);
 }
 
 const keyOf = (rule: string, file: string, fp: string): string => `${rule}\0${file}\0${fp}`;
@@ -126,10 +132,13 @@ export function applyBaseline<T extends Target>(results: readonly T[], baseline:
     const file = relTo(dir, r.path);
     analysed.add(file);
     const findings = r.findings.filter((f) => {
-      const k = f.fingerprint ? keyOf(f.rule, file, f.fingerprint) : null;
-      const n = k ? (left.get(k) ?? 0) : 0;
-      if (n === 0) return true;
-      left.set(k!, n - 1);
+      if (!f.fingerprint) return true;
+      // An entry under the finding's rule, else (a baseline written before ShellCheck's findings were
+      // reported as shellcheck/SC2086) under its check's id: the fingerprint is the same.
+      const keys = f.check ? [keyOf(f.rule, file, f.fingerprint), keyOf(f.check, file, f.fingerprint)] : [keyOf(f.rule, file, f.fingerprint)];
+      const k = keys.find((x) => (left.get(x) ?? 0) > 0);
+      if (k === undefined) return true;
+      left.set(k, left.get(k)! - 1);
       matched++;
       return false;
     });

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check, CheckSettings, Severity } from './types.js';
-import { checkAliases, nameKey, namesFindings } from './names.js';
+import { checkAliases, findingRule, nameKey, namesFindings } from './names.js';
 import { compileGlob, globToRegExp } from '../util/glob.js';
 
 /** A threshold for the exit status: a severity, or `none` (never fail). */
@@ -188,7 +188,8 @@ export function severityFrom(overrides: Record<string, Severity>): ((check: Chec
 }
 
 /**
- * For findings with their own id (ShellCheck's `SC2086`): the severity the config gives that id, else
+ * For findings with their own id (ShellCheck's `SC2086`): the severity the config gives that id
+ * (`shellcheck/SC2086`, or `SC2086` as hadolint writes it), else
  * the one it gives their check (by id, peer id or category), over the severity the check derived for
  * the finding (ShellCheck's level); undefined when the config says nothing about either.
  */
@@ -196,5 +197,7 @@ export function findingSeverityFrom(overrides: Record<string, Severity>): ((chec
   if (Object.keys(overrides).length === 0) return undefined;
   const byKey = new Map(Object.entries(overrides).map(([k, v]) => [nameKey(k), v] as const));
   const of = (name: string): Severity | undefined => byKey.get(nameKey(name));
-  return (c, messageId) => (namesFindings(c, messageId) ? of(messageId) : undefined) ?? of(c.id) ?? checkAliases(c).map(of).find((s) => s !== undefined) ?? of(c.category);
+  // The id under its prefix (shellcheck/SC2086) or bare (SC2086), then the check.
+  const own = (c: Check, messageId: string): Severity | undefined => (namesFindings(c, messageId) ? (c.findingRules ? of(findingRule(c.findingRules, messageId)) : undefined) ?? of(messageId) : undefined);
+  return (c, messageId) => own(c, messageId) ?? of(c.id) ?? checkAliases(c).map(of).find((s) => s !== undefined) ?? of(c.category);
 }

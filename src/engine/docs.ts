@@ -1,5 +1,5 @@
 /** A check's documentation page, rendered from the check module itself. */
-import { inputsOf, type Check } from './types.js';
+import { inputsOf, type Check, type FindingRules } from './types.js';
 
 /** A bad example after its fixes: the Dockerfile and the context files they changed. */
 export interface FixedExample {
@@ -24,6 +24,7 @@ function example(title: string, dockerfile: string, manifest: string | undefined
  * scripts/fix-examples.ts; the engine runs no fixes itself), shown under "Fix".
  */
 export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
+  const ids = c.findingRules;
   const lines = [
     `# ${c.id}`,
     '',
@@ -33,6 +34,7 @@ export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
     `|---|---|---|---|---|`,
     `| \`${c.category}\` | ${c.severity} | ${inputsOf(c).join(', ')} | ${(c.aliases ?? []).map((a) => `\`${a}\``).join(', ') || '—'} | ${c.fixable ?? 'none'} |`,
     '',
+    ...(ids ? [`Its findings are reported under ${ids.tool}'s codes: rule id \`${ids.prefix}/${ids.shape}\` (\`${ids.prefix}/${ids.example}\`), each explained at ${ids.tool}'s page for the code (${ids.helpUri.replace('{id}', ids.example)}).`, ''] : []),
     '## Why',
     '',
     c.docs.why.trim(),
@@ -51,11 +53,18 @@ export function renderRuleDoc(c: Check, fixed?: FixedExample): string {
     for (const [p, t] of Object.entries(fixed?.files ?? {})) lines.push(`\`${p}\` of its build context, fixed:`, '', '```sh', t.trimEnd(), '```', '');
   }
   lines.push('## Messages', '');
-  for (const m of Object.values<string>(c.messages)) lines.push(`- ${m}`);
+  if (ids) lines.push(`- \`${ids.prefix}/${ids.shape}\`: the message ${ids.tool} gives for the code`);
+  else for (const m of Object.values<string>(c.messages)) lines.push(`- ${m}`);
   lines.push('');
   if (c.docs.related?.length) lines.push('## Related', '', ...c.docs.related.map((r) => `- [${r}](../${r}.md)`), '');
-  lines.push(c.dockerfile || c.image ? `Silence it on one instruction with \`# shipshape ignore=${c.id}\` on the line above.` : `Silence it for one container with \`# shipshape ignore=${c.id}\` on the line above the container's \`- name:\`, or in \`ignore:\` of .shipshape.yaml.`, '');
+  lines.push(ids ? silenceCodes(c, ids, (s) => `\`${s}\``) : c.dockerfile || c.image ? `Silence it on one instruction with \`# shipshape ignore=${c.id}\` on the line above.` : `Silence it for one container with \`# shipshape ignore=${c.id}\` on the line above the container's \`- name:\`, or in \`ignore:\` of .shipshape.yaml.`, '');
   return lines.join('\n');
+}
+
+/** How to silence the findings of a check that reports a peer's codes: one code, or all of them. */
+function silenceCodes(c: Check, ids: FindingRules, code: (s: string) => string): string {
+  const one = `${ids.prefix}/${ids.example}`;
+  return `Silence one code on one instruction with ${code(`# shipshape ignore=${one}`)} on the line above (the bare ${code(ids.example)} works too, as in ${code(`# hadolint ignore=${ids.example}`)}), every code with ${code(`# shipshape ignore=${c.id}`)}; for the whole run, ${code(`--ignore ${one}`)} or ${code(`ignore: [${one}]`)} in .shipshape.yaml.`;
 }
 
 /** docs/rules/<category>/<name>.md for every check; `fixed` holds each fixable check's bad example after its fixes. */
@@ -72,9 +81,10 @@ function plain(s: string): string {
 export function renderRuleText(c: Check, bold: (s: string) => string = (s) => s): string {
   const indent = (text: string, by: string): string => text.trimEnd().split('\n').map((l) => (l ? by + l : l)).join('\n');
   const aliases = c.aliases ?? [];
+  const ids = c.findingRules;
   const lines = [
     `${bold(c.id)}: ${c.title}`,
-    `category ${c.category}, default severity ${c.severity}, reads ${inputsOf(c).join(' and ')}${aliases.length ? `; covers ${aliases.join(', ')}` : ''}`,
+    `category ${c.category}, default severity ${c.severity}, reads ${inputsOf(c).join(' and ')}${aliases.length ? `; covers ${aliases.join(', ')}` : ''}${ids ? `; findings reported as ${ids.prefix}/${ids.shape}` : ''}`,
     '',
     bold('Why'),
     indent(plain(c.docs.why.trim()), '  '),
@@ -91,8 +101,8 @@ export function renderRuleText(c: Check, bold: (s: string) => string = (s) => s)
     for (const [p, t] of Object.entries(c.docs.context)) lines.push(`  ${p}:`, indent(t, '    '));
     lines.push('');
   }
-  lines.push(bold('Messages'), ...Object.values<string>(c.messages).map((m) => `  - ${plain(m)}`), '');
+  lines.push(bold('Messages'), ...(ids ? [`  - ${ids.prefix}/${ids.shape}: the message ${ids.tool} gives for the code`] : Object.values<string>(c.messages).map((m) => `  - ${plain(m)}`)), '');
   if (c.docs.related?.length) lines.push(bold('Related'), ...c.docs.related.map((r) => `  shipshape explain ${r}`), '');
-  lines.push(`Silence it on one instruction with # shipshape ignore=${c.id} on the line above.`, '');
+  lines.push(ids ? silenceCodes(c, ids, (s) => s) : `Silence it on one instruction with # shipshape ignore=${c.id} on the line above.`, '');
   return lines.join('\n');
 }

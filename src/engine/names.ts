@@ -5,10 +5,10 @@
  * ignores, `explain`) compares through `nameKey`, so case does not matter and each of Trivy's three
  * spellings of a rule (`DS002`, `DS-0002`, `AVD-DS-0002`) names the same check: a check lists one.
  */
-import type { Check } from './types.js';
+import type { Check, Finding, FindingRules, PeerRuleId, RuleId } from './types.js';
 import { editDistance } from '../util/distance.js';
 
-type Named = Pick<Check, 'id' | 'category' | 'aliases'> & { findingIds?: RegExp | undefined };
+type Named = Pick<Check, 'id' | 'category' | 'aliases'> & { findingIds?: RegExp | undefined; findingRules?: FindingRules | undefined };
 
 const TRIVY = /^(?:avd-)?ds-?0*(\d{1,4})$/i;
 
@@ -32,11 +32,14 @@ export function checkAliases(check: Named): readonly string[] {
   return check.findingIds ? all.filter((a) => !check.findingIds!.test(a)) : all;
 }
 
-/** Every key that designates a check: its id, its category and each alias. */
+/**
+ * Every key that designates a check: its id, its category, each alias, and the prefix of its findings'
+ * own rule ids (`shellcheck`, as `correctness` names every `correctness/…` rule, names every `shellcheck/SC…` one).
+ */
 function checkKeys(check: Named): Set<string> {
   let keys = keysOf.get(check);
   if (!keys) {
-    keys = new Set([nameKey(check.id), nameKey(check.category), ...checkAliases(check).map(nameKey)]);
+    keys = new Set([nameKey(check.id), nameKey(check.category), ...checkAliases(check).map(nameKey), ...(check.findingRules ? [nameKey(check.findingRules.prefix)] : [])]);
     keysOf.set(check, keys);
   }
   return keys;
@@ -47,25 +50,50 @@ export function designates(check: Named, name: string): boolean {
   return checkKeys(check).has(nameKey(name));
 }
 
-/** True when `name` designates one of `checks`, or one kind of finding of one of them (`SC2086`, see `Check.findingIds`). */
+/** True when `name` designates one of `checks`, or one kind of finding of one of them (`SC2086`, `shellcheck/SC2086`, see `Check.findingIds`). */
 export function isKnownName(checks: readonly Named[], name: string): boolean {
   const key = nameKey(name);
   return checks.some((c) => checkKeys(c).has(key) || namesFindings(c, name));
 }
 
-/** True when `name` is one of the finding ids of `check` (ShellCheck's `SC2086` for `correctness/shellcheck`). */
+/**
+ * The peer's own id that `name` gives for one kind of `check`'s findings, as the peer writes it
+ * (`SC2086` for `SC2086`, `sc2086` or `shellcheck/SC2086`); null when it names none.
+ */
+export function findingIdOf(check: Named, name: string): string | null {
+  const ids = check.findingIds;
+  if (!ids) return null;
+  let s = name.trim();
+  const prefix = check.findingRules?.prefix;
+  if (prefix && s.toLowerCase().startsWith(`${prefix}/`)) s = s.slice(prefix.length + 1);
+  return ids.test(s) ? s.toUpperCase() : null;
+}
+
+/** True when `name` is one of the finding ids of `check`, bare or under its prefix (`SC2086`, `shellcheck/SC2086` for `correctness/shellcheck`). */
 export function namesFindings(check: Named, name: string): boolean {
-  return check.findingIds?.test(name.trim()) ?? false;
+  return findingIdOf(check, name) !== null;
 }
 
-/** True when `name` names the check or the finding's own kind (`SC2086` for a finding whose messageId is SC2086). */
+/** The rule id a finding of `check` with the peer's id `id` is reported under: `shellcheck/SC2086`. */
+export function findingRule(ids: FindingRules, id: string): PeerRuleId {
+  return `${ids.prefix}/${id.toUpperCase()}` as PeerRuleId;
+}
+
+/** True when `name` names the check or the finding's own kind (`SC2086` or `shellcheck/SC2086` for a finding whose messageId is SC2086). */
 export function designatesFinding(check: Named, messageId: string, name: string): boolean {
-  return designates(check, name) || (namesFindings(check, name) && nameKey(name) === nameKey(messageId));
+  if (designates(check, name)) return true;
+  const id = findingIdOf(check, name);
+  return id !== null && id === findingIdOf(check, messageId);
 }
 
-/** The names of a list that name kinds of findings (`SC2086`) rather than whole checks. */
+/** The names of a list that name kinds of findings (`SC2086`, `shellcheck/SC2086`) rather than whole checks. */
 export function findingNames(checks: readonly Named[], names: readonly string[]): string[] {
   return names.filter((n) => !checks.some((c) => designates(c, n)) && checks.some((c) => namesFindings(c, n)));
+}
+
+/** The id of the check that reported a finding: its rule, or for a finding with a peer's own id (`shellcheck/SC2086`) its `check`. */
+export function checkIdOf(f: Pick<Finding, 'rule' | 'check'>): RuleId {
+  return f.check ?? (f.rule as RuleId);
 }
 
 /** True when `alias` of some check is written as `name` (any case, any Trivy spelling). */

@@ -6,6 +6,7 @@ import type { ManifestFacts } from '../manifests/model.js';
 import type { EffectiveContainer } from '../pair/effective.js';
 import type { Check, CheckSettings, DockerfileVisitor, Finding, Location, ReportDescriptor, Severity } from './types.js';
 import { redactSecrets } from '../knowledge/secrets.js';
+import { findingRule } from './names.js';
 
 /**
  * Fills `{name}` placeholders. What fills them comes from the input, so a credential in it (a token
@@ -44,14 +45,20 @@ function reporter<M extends string>(check: Check<M>, out: Finding[], severityOf:
     }
     const template = check.messages[d.messageId];
     const messageId = d.findingId ?? d.messageId;
+    // A finding with a peer tool's own id (ShellCheck's SC2086) is reported as that tool's rule: shellcheck/SC2086.
+    const ids = d.findingId !== undefined ? check.findingRules : undefined;
     const finding: Finding = {
-      rule: check.id,
+      rule: ids ? findingRule(ids, messageId) : check.id,
       category: check.category,
       severity: (d.findingId !== undefined ? findingSeverity?.(check as Check, messageId) : undefined) ?? d.severity ?? severityOf(check as Check),
       message: formatMessage(template, d.data),
       messageId,
       location: locate(d, target),
     };
+    if (ids) {
+      finding.check = check.id;
+      finding.helpUri = ids.helpUri.replace('{id}', encodeURIComponent(messageId.toUpperCase()));
+    }
     if (d.detail) finding.detail = d.detail;
     if (d.dockerfile) finding.dockerfile = d.dockerfile;
     if (d.fix && d.fix.edits.length > 0) finding.fix = d.fix;

@@ -19,7 +19,7 @@
 import type { Range } from '../util/text.js';
 import type { FilePragmas, Pragma, PragmaEntry } from '../dockerfile/pragmas.js';
 import { formatMessage } from './run.js';
-import { designates, designatesFinding, namesFindings, peerTool } from './names.js';
+import { checkIdOf, designates, designatesFinding, namesFindings, peerTool } from './names.js';
 import type { Check, Finding, Severity } from './types.js';
 
 /** The id of the check the suppression step reports stale and unknown ignores under. */
@@ -85,7 +85,8 @@ function skips(check: Pick<Check, 'id' | 'category' | 'aliases'>, name: string):
 
 /**
  * True when a name in a pragma of `tool` silences a finding of `check`: Trivy's `*` is every check
- * covering a Trivy rule; a finding id (`# hadolint ignore=SC2086`) silences the findings of that id.
+ * covering a Trivy rule; a finding id (`# hadolint ignore=SC2086`, `# shipshape ignore=shellcheck/SC2086`)
+ * silences the findings of that id.
  */
 function matches(tool: Pragma['tool'], check: Pick<Check, 'id' | 'category' | 'aliases' | 'findingIds'>, messageId: string, name: string): boolean {
   if (tool === 'buildkit') return skips(check, name);
@@ -120,7 +121,7 @@ export function applySuppressions(file: FilePragmas, findings: readonly Finding[
   const suppressed: Suppressed[] = [];
   const spans = pragmaSpans(pragmas);
   for (const f of findings) {
-    const check = byId.get(f.rule) ?? { id: f.rule, category: f.category, aliases: [] };
+    const check = byId.get(checkIdOf(f)) ?? { id: checkIdOf(f), category: f.category, aliases: [] };
     let by: Pragma | null = null;
     for (const k of spans.covering(f.location.kind === 'dockerfile' ? f.location.range.line : null)) {
       const p = pragmas[k]!;
@@ -145,7 +146,7 @@ export function applySuppressions(file: FilePragmas, findings: readonly Finding[
       // hadolint's own pragmas may name rules only hadolint has; they are honoured, never reported.
       if (p.tool !== 'shipshape') continue;
       for (const e of p.entries) {
-        // A finding id (`SC2086`) is known, but whether it found anything depends on ShellCheck being there: never reported unused.
+        // A finding id (`SC2086`, `shellcheck/SC2086`) is known, but whether it found anything depends on ShellCheck being there: never reported unused.
         if (options.known.some((c) => namesFindings(c, e.name) && !names(c, e.name))) continue;
         if (!options.known.some((c) => names(c, e.name))) add('unknownRule', e.range, { name: e.name });
         else if (!p.global && !p.instruction) add('orphan', e.range, { name: e.name });

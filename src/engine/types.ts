@@ -42,9 +42,20 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/**
+ * The rule id of a finding that carries a peer tool's own id under a rule of its own (`Check.findingRules`): `shellcheck/SC2086`.
+ * When another check reports another tool's ids this way, its shape joins this type.
+ */
+export type PeerRuleId = `shellcheck/SC${number}`;
+
 /** One finding, as reporters receive it. */
 export interface Finding {
-  rule: RuleId;
+  /** Its check's id, or for a finding with a peer tool's own id under a rule of its own (`findingRules`) that id under the tool's name: `shellcheck/SC2086`. */
+  rule: RuleId | PeerRuleId;
+  /** The check that reported it, when `rule` is not that check's id (a `shellcheck/SC2086` finding: `correctness/shellcheck`). */
+  check?: RuleId;
+  /** Where a finding with a peer tool's own id is explained (ShellCheck's wiki page of the code); otherwise the rule's page in docs/rules/. */
+  helpUri?: string;
   category: Category;
   severity: Severity;
   message: string;
@@ -97,7 +108,8 @@ export interface ReportDescriptor<M extends string> {
   image?: { path?: string; layer?: number; field?: string };
   /**
    * The finding's own id, for a check whose findings are of many kinds named by a peer tool (ShellCheck's
-   * `SC2086`, see `Check.findingIds`): the finding's `messageId` instead of the template's.
+   * `SC2086`, see `Check.findingIds`): the finding's `messageId` instead of the template's, and with
+   * `Check.findingRules` its rule is `shellcheck/SC2086`.
    */
   findingId?: string;
   /** Overrides the check's severity for this finding; `undefined` keeps it (so `severity: baseSeverity(ctx, o)` works). */
@@ -199,6 +211,20 @@ export interface DockerfileVisitor {
 
 export type Input = 'dockerfile' | 'image' | 'manifest';
 
+/** How a check's findings with a peer tool's own ids are reported under rule ids of their own (`Check.findingRules`). */
+export interface FindingRules {
+  /** The findings' rule ids are `<prefix>/<id>`: `shellcheck` gives `shellcheck/SC2086`. */
+  prefix: PeerRuleId extends `${infer P}/${string}` ? P : never;
+  /** The peer's page about one id, with `{id}` in it: `https://www.shellcheck.net/wiki/{id}`. */
+  helpUri: string;
+  /** The peer tool's name, for the docs: `ShellCheck`. */
+  tool: string;
+  /** The ids' shape for listings (`rules`, the docs): `SCnnnn`. */
+  shape: string;
+  /** One id, for the docs' examples: `SC2086`. */
+  example: string;
+}
+
 export interface Check<M extends string = string> {
   /** `category/name`, equal to the file path under checks/ (the build generates the `RuleId` type from those paths). */
   id: RuleId;
@@ -210,11 +236,18 @@ export interface Check<M extends string = string> {
   /** Peer rule ids this check covers (hadolint `DL3025`, Trivy `DS002`, BuildKit `JSONArgsRecommended`). */
   aliases?: readonly string[];
   /**
-   * Peer ids that each name one kind of this check's findings (ShellCheck's `SC2086`): such a finding
-   * carries its id as its `messageId` (`ReportDescriptor.findingId`), and `--ignore`, the config's
-   * `ignore` and `severity`, and inline ignores may name that id alone.
+   * Peer ids that each name one kind of this check's findings (ShellCheck's `SC2086`, hadolint's
+   * `DL3052` for the label schema): such a finding carries its id as its `messageId`
+   * (`ReportDescriptor.findingId`), and `--ignore`, the config's `ignore` and `severity`, and inline
+   * ignores may name that id alone.
    */
   findingIds?: RegExp;
+  /**
+   * With `findingIds`: such findings are reported under rule ids of their own, `<prefix>/<id>`
+   * (`shellcheck/SC2086`), and every place that takes a name takes that spelling too; the check's own
+   * id (and the prefix alone) still names all of them.
+   */
+  findingRules?: FindingRules;
   /** Facts the analysis computes only when a check that asks for them runs: `shellcheck` runs ShellCheck (`facts.shellcheck`). */
   needs?: readonly 'shellcheck'[];
   /** The fixes it gives: `safe` when at least some are safe (`--fix`), `suggested` when all need `--fix-unsafe`; unset: none. */

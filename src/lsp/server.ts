@@ -35,8 +35,9 @@ import { analyzeDockerfile, checks as allChecks, configLoader } from '../analyze
 import { directoryReader, type ContextReader } from '../dockerfile/context.js';
 import { ShellCache } from '../dockerfile/parse.js';
 import type { Finding, Fix, Severity } from '../engine/types.js';
+import { checkIdOf } from '../engine/names.js';
 import { fixFiles, fixKinds } from '../fix/loop.js';
-import { RULE_DOCS_BASE } from '../report/sarif.js';
+import { helpUriOf, RULE_DOCS_BASE } from '../report/sarif.js';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 const CONFIG_FILES = new Set(['.shipshape.yaml', '.shipshape.yml', '.dockerignore']);
@@ -156,7 +157,7 @@ export function startServer(options: ServerOptions = {}): Connection {
       severity: SEVERITY[f.severity],
       source: 'shipshape',
       code: f.rule,
-      codeDescription: { href: `${RULE_DOCS_BASE}${f.rule}.md` },
+      codeDescription: { href: helpUriOf(f) },
       message: f.message,
       data: { fixable: f.fix?.kind ?? 'none' },
     };
@@ -411,10 +412,11 @@ export function startServer(options: ServerOptions = {}): Connection {
         const r = toRange(f.location.range);
         const inside = (pos.line > r.start.line || (pos.line === r.start.line && pos.character >= r.start.character)) && (pos.line < r.end.line || (pos.line === r.end.line && pos.character <= r.end.character));
         if (!inside) continue;
-        const check = allChecks.find((c) => c.id === f.rule);
+        const check = allChecks.find((c) => c.id === checkIdOf(f));
         const lines = [`**${f.rule}** (${f.severity}): ${check?.title ?? ''}`, '', check?.docs.why.trim() ?? '', ''];
         if (f.fix) lines.push(`Fix (${f.fix.kind}): ${f.fix.title}${f.fix.kind === 'safe' ? ' — `shipshape --fix`' : ' — `shipshape --fix-unsafe`'}`, '');
-        lines.push(`[${f.rule}](${RULE_DOCS_BASE}${f.rule}.md)`);
+        // A shellcheck/SC2086 finding: ShellCheck's page for the code, and the check's own page.
+        lines.push(`[${f.rule}](${helpUriOf(f)})${f.check ? ` · [${f.check}](${RULE_DOCS_BASE}${f.check}.md)` : ''}`);
         return { contents: { kind: 'markdown', value: lines.join('\n') }, range: r };
       }
     }

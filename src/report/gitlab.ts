@@ -33,7 +33,8 @@ export function renderGitlab(results: readonly TargetResult[]): string {
       issues.push({
         description,
         check_name: f.rule,
-        fingerprint: unique(`${f.rule}\0${p.file}\0${f.fingerprint ?? `${p.line}:${p.column}:${f.message}`}`),
+        // By the check's id (a shellcheck/SC2086 finding: correctness/shellcheck, the message id tells codes apart), so fingerprints stay as they were before ShellCheck's findings took ShellCheck's ids.
+        fingerprint: unique(`${f.check ?? f.rule}\0${p.file}\0${f.fingerprint ?? `${p.line}:${p.column}:${f.message}`}`),
         severity: SEVERITY[f.severity],
         categories: [f.category === 'security' ? 'Security' : f.category === 'size' || f.category === 'cache' ? 'Performance' : 'Style'],
         location: { path: p.file, lines: { begin: p.line ?? 1 } },

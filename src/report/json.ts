@@ -5,7 +5,8 @@ import { VERSION } from '../version.js';
 
 /** One finding as the JSON contract spells it. */
 export function jsonFinding(f: Finding): Record<string, unknown> {
-  const out: Record<string, unknown> = { rule: f.rule, category: f.category, severity: f.severity, message: f.message };
+  // A finding with a peer tool's own id (rule shellcheck/SC2086) names the check that reported it (correctness/shellcheck).
+  const out: Record<string, unknown> = { rule: f.rule, ...(f.check ? { check: f.check } : {}), category: f.category, severity: f.severity, message: f.message };
   const loc = f.location;
   if (loc.kind === 'file') out.file = loc.file;
   if (loc.kind === 'image') {

@@ -1,7 +1,7 @@
 /** A Markdown summary: counts, then one table per target (severity, rule, where, message), for a job summary or a PR comment. */
 import type { Finding, Severity } from '../engine/types.js';
 import { counterpartText, summarize, type TargetResult } from './model.js';
-import { RULE_DOCS_BASE } from './sarif.js';
+import { helpUriOf } from './sarif.js';
 
 const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' };
 
@@ -43,7 +43,7 @@ export function renderMarkdown(results: readonly TargetResult[], options: { head
       continue;
     }
     out.push(`| severity | rule | ${r.kind === 'image' ? 'where' : 'line'} | message |`, '|---|---|---|---|');
-    for (const f of r.findings) out.push(`| ${ICON[f.severity]} | [\`${f.rule}\`](${RULE_DOCS_BASE}${f.rule}.md) | ${where(f)} | ${cell(f.message)}${f.fix ? ` (fix: \`${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'}\`)` : ''} |`);
+    for (const f of r.findings) out.push(`| ${ICON[f.severity]} | [\`${f.rule}\`](${helpUriOf(f)}) | ${where(f)} | ${cell(f.message)}${f.fix ? ` (fix: \`${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'}\`)` : ''} |`);
     out.push('');
   }
   return out.join('\n');

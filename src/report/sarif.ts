@@ -1,6 +1,6 @@
 /**
- * SARIF 2.1.0 for GitHub code scanning: one run, every registered check as a rule, one result per
- * finding. Dockerfile and entrypoint-script findings carry a physical location with a region; image
+ * SARIF 2.1.0 for GitHub code scanning: one run, every registered check as a rule (and each ShellCheck
+ * code found, `shellcheck/SC2086`, as a rule of its own), one result per finding. Dockerfile and entrypoint-script findings carry a physical location with a region; image
  * findings point at the tarball and name the layer and in-image path as logical locations.
  */
 import { isAbsolute, posix, relative, sep } from 'node:path';
@@ -24,6 +24,31 @@ export function toUri(path: string, cwd: string = process.cwd()): string {
     p = rel;
   }
   return encodeURI(p.split(sep).join('/').replace(/^\.\//, ''));
+}
+
+/** Where a finding is explained: its peer's page (ShellCheck's wiki for a `shellcheck/SC2086` finding), else its rule's page. */
+export function helpUriOf(f: Pick<Finding, 'rule' | 'helpUri'>): string {
+  return f.helpUri ?? `${RULE_DOCS_BASE}${f.rule}.md`;
+}
+
+/**
+ * The rule of findings with a peer tool's own id (`shellcheck/SC2086`), which no registered check
+ * describes alone: its name is the peer's id, its description the first such finding's message (ShellCheck
+ * says what the code means there), its help the peer's page, its level that finding's (the check gives
+ * each code its own: a ShellCheck syntax error is a warning, most codes are info).
+ */
+function peerRuleOf(f: Finding, owner: Check | undefined): Record<string, unknown> {
+  const text = f.message;
+  const via = owner ? ` It is reported by ${owner.id} (${owner.title}); \`--ignore ${f.rule}\` skips this code, \`--ignore ${owner.id}\` every code.` : '';
+  return {
+    id: f.rule,
+    name: f.messageId,
+    shortDescription: { text },
+    helpUri: helpUriOf(f),
+    help: { text: `${f.messageId}: ${text}. See ${helpUriOf(f)}.${via}`, markdown: `**${f.messageId}**: ${text}. See [${f.messageId}](${helpUriOf(f)}).${via}` },
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties: { tags: [f.category, f.rule.split('/')[0]!], category: f.category, ...(f.check ? { check: f.check } : {}) },
+  };
 }
 
 function ruleOf(c: Check): Record<string, unknown> {
@@ -77,7 +102,12 @@ function sarifFix(f: Finding, target: TargetResult): Record<string, unknown> {
 
 /** The SARIF log for these results, with `rules` as the tool's rule list. */
 export function sarifLog(results: readonly TargetResult[], rules: readonly Check[]): Record<string, unknown> {
-  const index = new Map(rules.map((c, i) => [c.id, i] as const));
+  const index = new Map<string, number>(rules.map((c, i) => [c.id, i] as const));
+  // Each peer rule that occurs (shellcheck/SC2086) gets a descriptor after the registered checks, in id order.
+  const peer = new Map<string, Finding>();
+  for (const t of results) for (const f of t.findings) if (f.check && f.rule !== f.check && !index.has(f.rule) && !peer.has(f.rule)) peer.set(f.rule, f);
+  const peerRules = [...peer.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)).map((f) => peerRuleOf(f, rules.find((c) => c.id === f.check)));
+  peerRules.forEach((r, i) => index.set(r.id as string, rules.length + i));
   const sarifResults: Record<string, unknown>[] = [];
   for (const t of results) {
     for (const f of t.findings) {
@@ -85,6 +115,7 @@ export function sarifLog(results: readonly TargetResult[], rules: readonly Check
       const i = index.get(f.rule);
       if (i !== undefined) res.ruleIndex = i;
       const props: Record<string, unknown> = { category: f.category, messageId: f.messageId, target: t.path };
+      if (f.check) props.check = f.check;
       if (f.detail) props.detail = f.detail;
       res.properties = props;
       if (f.fix) res.fixes = [sarifFix(f, t)];
@@ -115,7 +146,7 @@ export function sarifLog(results: readonly TargetResult[], rules: readonly Check
             version: VERSION,
             semanticVersion: VERSION,
             informationUri: RULE_DOCS_BASE.replace(/blob\/.*$/, ''),
-            rules: rules.map(ruleOf),
+            rules: [...rules.map(ruleOf), ...peerRules],
           },
         },
         invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],

@@ -454,6 +454,7 @@ testCheck(shellcheck, {
     { name: 'exec form is not a shell', code: 'FROM debian:bookworm-slim\nRUN ["sh", "-c", "echo $X"]\n' },
     { name: "hadolint's ignore pragma names the code", code: 'FROM debian:bookworm-slim\n# hadolint ignore=SC3010\nRUN [[ -f /etc/os-release ]] && echo found\n' },
     { name: "shipshape's ignore pragma names the code", code: 'FROM debian:bookworm-slim\n# shipshape ignore=SC3010\nRUN [[ -f /etc/os-release ]] && echo found\n' },
+    { name: "shipshape's ignore pragma names the finding's rule", code: 'FROM debian:bookworm-slim\n# shipshape ignore=shellcheck/SC3010\nRUN [[ -f /etc/os-release ]] && echo found\n' },
     {
       name: 'a config file named as an argument is not a script',
       code: 'FROM debian:bookworm-slim\nCOPY app.conf /etc/app.conf\nCMD ["app", "--config", "/etc/app.conf"]\n',

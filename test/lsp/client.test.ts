@@ -32,6 +32,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SHELLCHECK } from '../helpers/tester.js';
 
 const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 
@@ -178,6 +179,43 @@ describe('shipshape lsp (protocol client over stdio)', () => {
     const reconfigured = s.next(uri, (p) => !codes(p).includes('1 tags/no-digest'));
     await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(dir, '.shipshape.yaml')).href, type: 1 }] });
     expect(codes(await reconfigured)).not.toContain('1 tags/no-digest');
+  }, 60_000);
+
+  it.skipIf(!SHELLCHECK)('ShellCheck\'s findings: code shellcheck/SC3010 linking ShellCheck\'s page, hover, and ignore completion with that id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-lsp-'));
+    const file = join(dir, 'Dockerfile');
+    const text = 'FROM debian:bookworm-slim\nUSER 1000\nRUN [[ -f /etc/os-release ]] && echo found\nCMD ["sleep", "1"]\n';
+    writeFileSync(file, text);
+    const uri = pathToFileURL(file).href;
+    const s = await start(dir);
+    const first = s.next(uri);
+    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+    const opened = await first;
+    const sc = opened.diagnostics.find((d) => String(d.code).startsWith('shellcheck/'))!;
+    expect(sc).toMatchObject({ code: 'shellcheck/SC3010', codeDescription: { href: 'https://www.shellcheck.net/wiki/SC3010' }, message: 'In dash, [[ ]] is not supported', range: { start: { line: 2, character: 4 } } });
+    expect(codes(opened)).not.toContain('3 correctness/shellcheck');
+
+    // Hover: the code, the check's why, ShellCheck's page and the check's page.
+    const hover = await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } });
+    const value = (hover!.contents as { value: string }).value;
+    expect(value).toContain('**shellcheck/SC3010** (warning): RUN bodies and entrypoint scripts pass ShellCheck');
+    expect(value).toMatch(/\[shellcheck\/SC3010\]\(https:\/\/www\.shellcheck\.net\/wiki\/SC3010\) · \[correctness\/shellcheck\]\(https:\/\/github\.com\/.*docs\/rules\/correctness\/shellcheck\.md\)/);
+
+    // Completion after `# shipshape ignore=` offers the code as its rule; the pragma written so silences it.
+    const withComment = s.next(uri, (p) => p.version === 2);
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# shipshape ignore=\n' }],
+    });
+    await withComment;
+    const items = await s.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 2, character: 19 } });
+    expect((Array.isArray(items) ? items : items!.items).map((i) => i.label)).toContain('shellcheck/SC3010');
+    const silenced = s.next(uri, (p) => p.version === 3);
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 2, character: 19 }, end: { line: 2, character: 19 } }, text: 'shellcheck/SC3010' }],
+    });
+    expect(codes(await silenced).filter((c) => c.includes('shellcheck'))).toEqual([]);
   }, 60_000);
 
   it('answers pull diagnostics (LSP 3.17) for a client that pulls', async () => {

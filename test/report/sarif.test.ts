@@ -1,13 +1,15 @@
 /** SARIF output validates against the official 2.1.0 schema, for every sample and for image, script and error results. */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import AjvModule from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 import { sarifLog, toUri } from '../../src/report/sarif.js';
 import { checks } from '../../checks/index.js';
 import type { TargetResult } from '../../src/report/model.js';
+import { SHELLCHECK } from '../helpers/tester.js';
 
 const root = join(import.meta.dirname, '../..');
 const schemaPath = join(root, '../shared/schemas/sarif-schema-2.1.0.json');
@@ -117,6 +119,53 @@ describe('--format sarif', () => {
     const inv = (doc.runs[0] as unknown as { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }).invocations[0]!;
     expect(inv.executionSuccessful).toBe(false);
     expect(inv.toolExecutionNotifications[0]!.message.text).toBe('missing/Dockerfile: no such file or directory');
+  });
+
+  it('gives findings with ShellCheck\'s codes their own rules: ruleId shellcheck/SC2086, one descriptor per code found, after the checks', () => {
+    const sc = (code: string, message: string, line: number): TargetResult['findings'][number] => ({
+      rule: `shellcheck/${code}` as `shellcheck/SC${number}`, check: 'correctness/shellcheck', helpUri: `https://www.shellcheck.net/wiki/${code}`, category: 'correctness', severity: code === 'SC3010' ? 'warning' : 'info', message, messageId: code,
+      location: { kind: 'dockerfile', range: { line, column: 5, endLine: line, endColumn: 9 } },
+    });
+    const results: TargetResult[] = [
+      { path: 'Dockerfile', kind: 'dockerfile', error: null, findings: [sc('SC3010', 'In dash, [[ ]] is not supported', 2), sc('SC2086', 'Double quote to prevent globbing and word splitting', 3), sc('SC2086', 'Double quote to prevent globbing and word splitting', 4)] },
+    ];
+    const doc = sarifLog(results, checks) as Sarif;
+    expectValid(doc);
+    const run = doc.runs[0]!;
+    const rules = run.tool.driver.rules as unknown as Record<string, any>[];
+    // The registered checks (the ShellCheck check among them, once), then one rule per code found, in id order.
+    expect(rules.slice(0, checks.length).map((r) => r.id)).toEqual(checks.map((c) => c.id));
+    expect(rules.slice(checks.length)).toEqual([
+      {
+        id: 'shellcheck/SC2086', name: 'SC2086', shortDescription: { text: 'Double quote to prevent globbing and word splitting' }, helpUri: 'https://www.shellcheck.net/wiki/SC2086',
+        help: expect.objectContaining({ text: expect.stringContaining('reported by correctness/shellcheck') }),
+        defaultConfiguration: { level: 'note' }, properties: { tags: ['correctness', 'shellcheck'], category: 'correctness', check: 'correctness/shellcheck' },
+      },
+      expect.objectContaining({ id: 'shellcheck/SC3010', name: 'SC3010', helpUri: 'https://www.shellcheck.net/wiki/SC3010', defaultConfiguration: { level: 'warning' } }),
+    ]);
+    expect(run.results.map((x) => `${x.ruleId} ${x.ruleIndex} ${x.level} ${x.properties.check} ${x.properties.messageId}`)).toEqual([
+      `shellcheck/SC3010 ${checks.length + 1} warning correctness/shellcheck SC3010`,
+      `shellcheck/SC2086 ${checks.length} note correctness/shellcheck SC2086`,
+      `shellcheck/SC2086 ${checks.length} note correctness/shellcheck SC2086`,
+    ]);
+  });
+
+  it.skipIf(!SHELLCHECK)('reports a real ShellCheck run through the bundled CLI as shellcheck/SC… rules, and validates', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-sarif-sc-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm-slim\nRUN [[ -f /etc/os-release ]] && echo found\nCOPY entrypoint.sh /usr/local/bin/\nUSER 10001\nENTRYPOINT ["entrypoint.sh"]\n');
+    writeFileSync(join(dir, 'entrypoint.sh'), '#!/bin/sh\nchown -R $PUID /data\nexec "$@"\n');
+    const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), '--format', 'sarif', 'Dockerfile'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as Sarif;
+    expectValid(doc);
+    const run = doc.runs[0]!;
+    const ids = run.tool.driver.rules.map((x) => x.id);
+    expect(ids.filter((id) => id.startsWith('shellcheck/'))).toEqual(['shellcheck/SC2086', 'shellcheck/SC3010']);
+    expect(ids.filter((id) => id === 'correctness/shellcheck')).toHaveLength(1);
+    const found = run.results.filter((x) => x.ruleId.startsWith('shellcheck/'));
+    expect(found.map((x) => `${x.ruleId} ${x.locations[0].physicalLocation.artifactLocation.uri}:${x.locations[0].physicalLocation.region.startLine}`)).toEqual(['shellcheck/SC3010 Dockerfile:2', 'shellcheck/SC2086 entrypoint.sh:2']);
+    for (const x of run.results) expect(ids[x.ruleIndex]).toBe(x.ruleId);
+    expect(run.results.map((x) => x.ruleId)).not.toContain('correctness/shellcheck');
   });
 
   it('is checked by a validator that rejects a broken log', () => {
