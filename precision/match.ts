@@ -5,6 +5,10 @@ import { SEVERITY_RANK, type Severity } from '../src/engine/types.js';
 export interface Seen {
   folder: string;
   rule: string;
+  /** Its category (a `shellcheck/SC2086` finding is `correctness`, as its check is). */
+  category: string;
+  /** The check that reported it: its rule, or for a `shellcheck/SC2086` finding `correctness/shellcheck`. */
+  check: string;
   /** A finding in another file of the build context (an entrypoint script); null in the Dockerfile. */
   file: string | null;
   line: number;

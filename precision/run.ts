@@ -4,6 +4,8 @@
  * verdicts reviewed by hand (precision/verdicts.jsonl), and writes docs/precision.md: precision
  * overall, per severity, per category and per rule, the findings with no verdict yet, and any finding
  * reviewed as wrong that came back. `--check` exits 1 when a wrong finding came back.
+ * `--rename-verdicts CHECK` moves the verdicts of a check whose findings took rule ids of their own
+ * (`correctness/shellcheck` -> `shellcheck/SC2086`) to those ids first (`renameVerdicts`).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +44,8 @@ export async function reviewFindings(dir = corpus): Promise<Seen[]> {
         out.push({
           folder: m.folder,
           rule: f.rule,
+          category: f.category,
+          check: f.check ?? f.rule,
           file: loc.kind === 'file' ? loc.file : null,
           line: loc.kind === 'image' ? 0 : loc.range.line,
           column: loc.kind === 'image' ? 0 : loc.range.column,
@@ -58,6 +62,43 @@ export async function reviewFindings(dir = corpus): Promise<Seen[]> {
 export function loadVerdicts(dir = join(root, 'precision')): Verdict[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
   return files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Verdict));
+}
+
+/**
+ * `--rename-verdicts CHECK`: the verdicts recorded under a check's id whose findings now carry rule ids
+ * of their own (`correctness/shellcheck` -> `shellcheck/SC2086`) take the rule of that check's finding
+ * at their folder, file, line and column (failing that, of its one finding on that line, as matching
+ * does). Only the `rule` of those lines of precision/*.jsonl changes; a verdict with no such finding
+ * is left and named. Re-running it changes nothing more.
+ */
+export function renameVerdicts(seen: readonly Seen[], check: string, dir = join(root, 'precision')): { renamed: number; left: string[] } {
+  const at = (x: { folder: string; file: string | null; line: number }): string => `${x.folder}\0${x.file ?? ''}\0${x.line}`;
+  const byLine = new Map<string, Seen[]>();
+  for (const s of seen) if (s.check === check && s.rule !== check) byLine.set(at(s), [...(byLine.get(at(s)) ?? []), s]);
+  let renamed = 0;
+  const left: string[] = [];
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+    const lines = readFileSync(join(dir, f), 'utf8').split('\n');
+    let changed = false;
+    const out = lines.map((l) => {
+      if (!l) return l;
+      const v = JSON.parse(l) as Verdict;
+      if (v.rule !== check) return l;
+      const there = byLine.get(at(v)) ?? [];
+      const rules = new Set(there.filter((s) => s.column === v.column).map((s) => s.rule));
+      const rule = rules.size === 1 ? [...rules][0]! : rules.size === 0 && there.length === 1 ? there[0]!.rule : null;
+      const was = `"rule": ${JSON.stringify(check)}`;
+      if (rule === null || !l.includes(was)) {
+        left.push(`${f}: ${v.folder} ${v.file ? `${v.file}:` : ''}${v.line}:${v.column}`);
+        return l;
+      }
+      renamed++;
+      changed = true;
+      return l.replace(was, `"rule": ${JSON.stringify(rule)}`);
+    });
+    if (changed) writeFileSync(join(dir, f), out.join('\n'));
+  }
+  return { renamed, left };
 }
 
 interface Tally {
@@ -84,13 +125,21 @@ async function main(): Promise<number> {
     return 0;
   }
   const seen = await reviewFindings();
+  const rename = process.argv.indexOf('--rename-verdicts');
+  if (rename >= 0) {
+    const check = process.argv[rename + 1] ?? '';
+    const { renamed, left } = renameVerdicts(seen, check);
+    console.log(`--rename-verdicts ${check}: ${renamed} verdicts renamed${left.length ? `; ${left.length} left under ${check} (no finding of it there):\n  ${left.join('\n  ')}` : ''}`);
+  }
   const { reviewed, unreviewed, gone } = matchVerdicts(seen, loadVerdicts());
   const all = tally(reviewed);
   const bySeverity = (['error', 'warning', 'info'] as Severity[]).map((s) => [s, tally(reviewed.filter((r) => r.seen.severity === s))] as const);
-  const categories = [...new Set(reviewed.map((r) => r.seen.rule.split('/')[0]!))].sort();
-  const byCategory = categories.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule.startsWith(`${c}/`)))] as const);
-  const rules = [...new Set(reviewed.map((r) => r.seen.rule))].sort();
-  const byRule = rules.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule === c))] as const);
+  const categories = [...new Set(reviewed.map((r) => r.seen.category))].sort();
+  const byCategory = categories.map((c) => [c, tally(reviewed.filter((r) => r.seen.category === c))] as const);
+  // Each rule, and a check whose findings carry rule ids of their own (correctness/shellcheck for shellcheck/SC…) as a whole too.
+  const rules = [...new Set(reviewed.flatMap((r) => (r.seen.check !== r.seen.rule ? [r.seen.rule, r.seen.check] : [r.seen.rule])))].sort();
+  const byRule = rules.map((c) => [c, tally(reviewed.filter((r) => r.seen.rule === c || r.seen.check === c))] as const);
+  const wholeCheck = new Set(reviewed.filter((r) => r.seen.check !== r.seen.rule).map((r) => r.seen.check));
   const back = reviewed.filter((r) => r.counted === 'wrong' && !r.verdict.unfixed);
   const accepted = reviewed.filter((r) => r.counted === 'wrong' && r.verdict.unfixed);
 
@@ -144,7 +193,7 @@ async function main(): Promise<number> {
     '## By rule',
     '',
     ...head,
-    ...byRule.map(([c, t]) => row(`\`${c}\``, t)),
+    ...byRule.map(([c, t]) => row(wholeCheck.has(c) ? `\`${c}\` (all its rules)` : `\`${c}\``, t)),
     '',
     `Verdicts whose finding no longer appears (fixed, or the check changed): ${gone.length} (${gone.filter((v) => v.verdict === 'wrong').length} wrong, ${gone.filter((v) => v.verdict === 'debatable').length} debatable, ${gone.filter((v) => v.verdict === 'right').length} right).`,
     '',
