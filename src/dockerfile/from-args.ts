@@ -2,6 +2,7 @@
 import type { DockerfileFacts, Stage } from './model.js';
 import { PLATFORM_ARGS, expand } from './vars.js';
 import { OFFICIAL_IMAGES, hubRepository } from '../knowledge/image-ref.js';
+import { editDistance } from '../util/distance.js';
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
@@ -54,20 +55,10 @@ export function nearestName(name: string, names: Iterable<string>): string | nul
     if (++looked > MAX_HINT_CANDIDATES) break;
     // The edit distance is at least the difference in length.
     if (Math.abs(n.length - name.length) >= bestDistance) continue;
-    const d = distance(lower, n.toLowerCase());
+    const d = editDistance(lower, n.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [n, d];
   }
   return best;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 const SENTINEL = /^(placeholder|non-?existing|must[-_]?be[-_]?(set|given|passed)|unset|undefined|none|null|required|replace[-_]?me|change[-_]?me|override[-_]?me|dummy|todo|invalid|missing|set[-_]?me)$/i;
