@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fingerprintText } from '../src/engine/baseline.js';
+import type { Finding } from '../src/engine/types.js';
 
 const cli = join(import.meta.dirname, '..', 'dist/cli.js');
 
@@ -109,5 +111,22 @@ describe('--changed-since', () => {
     const bad = run(dir, ['--changed-since', 'no-such-ref', '.']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('shipshape: --changed-since no-such-ref: not a commit in this repository\n');
+  });
+});
+
+describe('the text a fingerprint is about', () => {
+  const finding = (line: number, rule = 'size/package-cache-left') => ({ rule, category: 'size', severity: 'warning', message: 'm', messageId: 'x', location: { kind: 'dockerfile', range: { line, column: 1, endLine: line, endColumn: 2 } } }) as unknown as Finding;
+  it('is the span\'s lines, trimmed and with spaces collapsed; past 16 KB, their hash (fuzz campaign, seed 11: thousands of findings on one 200 KB line each hashed the whole line)', () => {
+    const short = 'RUN   apt-get install   curl ';
+    const long = `RUN ${'apt-get install curl && '.repeat(1000)}true`;
+    const lines = ['FROM debian:12', short, long];
+    const lineText = (_file: string | null, n: number): string | null => lines[n - 1] ?? null;
+    expect(fingerprintText(finding(2), lineText)).toBe('\nRUN apt-get install curl');
+    const text = fingerprintText(finding(3), lineText);
+    expect(text).toMatch(/^\nsha256:[0-9a-f]{64}$/);
+    // The same span gives the same text for every finding on it, and a different long line another.
+    expect(fingerprintText(finding(3, 'cache/consecutive-run'), lineText)).toBe(text);
+    const other = [...lines.slice(0, 2), long.replace('curl', 'wget')];
+    expect(fingerprintText(finding(3), (_f, n) => other[n - 1] ?? null)).not.toBe(text);
   });
 });

@@ -315,6 +315,17 @@ describe('a credential written where a message quotes the input (fuzz campaign, 
       expect(r.stdout).toContain('npm_…');
     }
   });
+
+  it('a secret-named ARG swallowed by a RUN continuation: its value is cut where the RUN\'s words are quoted (fuzz campaign, seed 11)', () => {
+    const dir = join(tmp, 'swallowed-arg');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM golang:1.22\nRUN go get -u golang.org/x/lint/golint \\\nARG AWS_SECRET_ACCESS_KEY=v6v0d30ugBlo0dcudZm\n\tgithub.com/fzipp/gocyclo\nUSER 10001\n');
+    for (const format of ['text', 'json', 'sarif', 'github', 'markdown']) {
+      const r = spawnSync(process.execPath, [cli, '--shellcheck', 'off', '--format', format, join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
+      expect(r.stdout + r.stderr).not.toContain('d30ugBlo');
+      expect(r.stdout).toContain('AWS_SECRET_ACCESS_KEY=v6v0…');
+    }
+  });
 });
 
 describe('the largest Dockerfile analyzed (MAX_DOCKERFILE_BYTES, 512 KiB)', () => {

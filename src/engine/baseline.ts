@@ -39,10 +39,29 @@ export function fingerprintText(f: Finding, lineText: (file: string | null, line
   const l = f.location;
   if (l.kind === 'image') return `image ${l.path ?? ''} ${l.field ?? ''}`;
   const file = l.kind === 'file' ? l.file : null;
-  const lines: string[] = [];
-  for (let n = l.range.line; n <= Math.min(l.range.endLine, l.range.line + 50); n++) lines.push((lineText(file, n) ?? '').trim().replace(/\s+/g, ' '));
-  return `${file ?? ''}\n${lines.join('\n')}`;
+  const end = Math.min(l.range.endLine, l.range.line + 50);
+  // Many findings on the same long lines (a generated file): each span is put together and, past
+  // LONG_TEXT, hashed once per run of lineText, not once per finding.
+  let spans = spanCache.get(lineText);
+  if (!spans) spanCache.set(lineText, (spans = new Map()));
+  const key = `${file ?? ''}\0${l.range.line}\0${end}`;
+  let text = spans.get(key);
+  if (text === undefined) {
+    const lines: string[] = [];
+    for (let n = l.range.line; n <= end; n++) lines.push((lineText(file, n) ?? '').trim().replace(/\s+/g, ' '));
+    text = `${file ?? ''}\n${lines.join('\n')}`;
+    if (text.length > LONG_TEXT) text = `${file ?? ''}\nsha256:${sha256Hex(text)}`;
+    spans.set(key, text);
+  }
+  return text;
 }
+
+/**
+ * Text longer than this is fingerprinted by its own hash: no real Dockerfile line comes near (the
+ * largest real Dockerfile is 25 KB), and each finding then hashes a few dozen bytes.
+ */
+const LONG_TEXT = 16 * 1024;
+const spanCache = new WeakMap<(file: string | null, line: number) => string | null, Map<string, string>>();
 
 /**
  * A short stable fingerprint of a finding: its check, message id and the text it is about. The check's

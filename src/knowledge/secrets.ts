@@ -113,8 +113,19 @@ export function secretVariable(name: string, value: string | null): { by: 'value
 export function redactSecrets(text: string): string {
   let out = text;
   for (const re of REDACT) out = out.replace(re, (m) => `${m.slice(0, 4)}…`);
+  // A secret-named assignment quoted whole (`AWS_SECRET_ACCESS_KEY=…` among a RUN's words, where a
+  // continuation swallowed an ARG line): its value is cut too, whatever its shape.
+  if (out.includes('=')) {
+    out = out.replace(ASSIGNMENT, (m, name: string, value: string) => {
+      if (value.length < 8 || value.startsWith('$') || isPathValue(value) || !isSecretName(name)) return m;
+      return `${name}=${value.slice(0, 4)}…`;
+    });
+  }
   return out;
 }
+
+/** `NAME=value` in quoted text (the value up to a space, a quote or a separator). */
+const ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*)=([^\s,;'"`]+)/g;
 
 /** VALUE_PATTERNS made global once (every finding's message data goes through `redactSecrets`). */
 const REDACT = VALUE_PATTERNS.map(([, re]) => new RegExp(re.source, `${re.flags.replace('g', '')}g`));
