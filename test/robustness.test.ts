@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel } from '../src/dockerfile/parse.js';
@@ -325,6 +325,24 @@ describe('a credential written where a message quotes the input (fuzz campaign, 
       expect(r.stdout + r.stderr).not.toContain('d30ugBlo');
       expect(r.stdout).toContain('AWS_SECRET_ACCESS_KEY=v6v0…');
     }
+  });
+
+  it('a fix whose edit would print a credential the file holds is reported without its edits; --fix still applies it (fuzz campaign, seed 12)', () => {
+    const dir = join(tmp, 'legacy-secret');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'Dockerfile');
+    writeFileSync(file, 'FROM alpine:3.20\nENV API_TOKEN abcdefgh12345678\nUSER 10001\n');
+    for (const format of ['json', 'sarif', 'text', 'github', 'markdown']) {
+      const r = spawnSync(process.execPath, [cli, '--shellcheck', 'off', '--format', format, file], { encoding: 'utf8', timeout: HANG });
+      expect(r.stdout + r.stderr).not.toContain('efgh1234');
+    }
+    const json = JSON.parse(spawnSync(process.execPath, [cli, '--shellcheck', 'off', '--format', 'json', file], { encoding: 'utf8', timeout: HANG }).stdout);
+    const legacy = json.targets[0].findings.find((f: { rule: string }) => f.rule === 'correctness/legacy-key-value');
+    expect(legacy.fixable).toBe('safe');
+    expect(legacy.fix.edits).toBeUndefined();
+    expect(legacy.fix.withheld).toMatch(/credential/);
+    spawnSync(process.execPath, [cli, '--shellcheck', 'off', '--fix', file], { encoding: 'utf8', timeout: HANG });
+    expect(readFileSync(file, 'utf8')).toBe('FROM alpine:3.20\nENV API_TOKEN=abcdefgh12345678\nUSER 10001\n');
   });
 });
 

@@ -1,6 +1,6 @@
 /** The JSON report: DESIGN.md's stable contract. */
 import type { Finding } from '../engine/types.js';
-import { summarize, type TargetResult } from './model.js';
+import { fixHoldsCredential, summarize, type TargetResult } from './model.js';
 import { VERSION } from '../version.js';
 
 /** One finding as the JSON contract spells it. */
@@ -26,7 +26,8 @@ export function jsonFinding(f: Finding): Record<string, unknown> {
   if (f.detail) Object.assign(out, { detail: f.detail });
   // `fixable`: what --fix (safe) or --fix-unsafe (suggested) does about it; the edits are 1-based ranges of the file as read.
   out.fixable = f.fix?.kind ?? 'none';
-  if (f.fix) out.fix = { kind: f.fix.kind, title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...(e.file !== undefined ? { file: e.file } : {}), ...e.range, text: e.text })) };
+  if (f.fix && fixHoldsCredential(f)) out.fix = { kind: f.fix.kind, title: f.fix.title, withheld: 'its edits would print a credential the file holds; --fix and --diff apply and show it locally' };
+  else if (f.fix) out.fix = { kind: f.fix.kind, title: f.fix.title, edits: f.fix.edits.map((e) => ({ ...(e.file !== undefined ? { file: e.file } : {}), ...e.range, text: e.text })) };
   return out;
 }
 

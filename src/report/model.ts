@@ -1,5 +1,6 @@
 /** What reporters receive: one result per target. */
 import type { Counterpart, Finding, Severity } from '../engine/types.js';
+import { redactSecrets } from '../knowledge/secrets.js';
 
 /** A finding's other input in a few words: `Dockerfile:5`, `app.tar config User`, `app.tar /app/entrypoint.sh:3`. */
 export function counterpartText(c: Counterpart): string {
@@ -27,6 +28,15 @@ export function summarize(results: readonly TargetResult[]): Record<Severity, nu
 }
 
 /** ` (fixable with --fix)` after a message whose finding has a fix, for formats with no field of their own for it. */
+/**
+ * True when a fix's edits would print a credential the file holds (`ENV API_TOKEN abc…` made
+ * `ENV API_TOKEN=abc…`): reports then say the finding is fixable but leave the edits out; `--fix`
+ * and `--diff` still apply and show them, on the user's own machine.
+ */
+export function fixHoldsCredential(f: Finding): boolean {
+  return f.fix?.edits.some((e) => redactSecrets(e.text) !== e.text) ?? false;
+}
+
 export function fixNote(f: Finding): string {
   return f.fix ? ` (fixable with ${f.fix.kind === 'safe' ? '--fix' : '--fix-unsafe'})` : '';
 }

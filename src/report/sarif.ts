@@ -7,7 +7,7 @@ import { isAbsolute, posix, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Check, Finding, Severity } from '../engine/types.js';
 import { renderRuleDoc } from '../engine/docs.js';
-import type { TargetResult } from './model.js';
+import { fixHoldsCredential, type TargetResult } from './model.js';
 import { VERSION } from '../version.js';
 
 /** Where the rule pages live; `helpUri` of each rule is `<base><id>.md`. */
@@ -118,7 +118,8 @@ export function sarifLog(results: readonly TargetResult[], rules: readonly Check
       if (f.check) props.check = f.check;
       if (f.detail) props.detail = f.detail;
       res.properties = props;
-      if (f.fix) res.fixes = [sarifFix(f, t)];
+      // A fix whose edits would print a credential from the file is left out (model.ts, fixHoldsCredential).
+      if (f.fix && !fixHoldsCredential(f)) res.fixes = [sarifFix(f, t)];
       // An image finding traced to its Dockerfile (--dockerfile): the instruction that made the layer.
       if (f.dockerfile) res.relatedLocations = [{ id: 1, message: { text: 'the Dockerfile instruction that made this layer or setting' }, physicalLocation: { artifactLocation: { uri: toUri(f.dockerfile.file) }, region: { startLine: f.dockerfile.line } } }];
       // A Kubernetes container finding: the place in the image or Dockerfile the manifest meets.
