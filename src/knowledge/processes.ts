@@ -221,11 +221,25 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 /** Commands that do not count as a second process when backgrounded or run last. */
 const NOT_A_SERVICE = new Set(['wait', 'sleep', 'tail', 'true', 'false', ':', 'exit', 'echo', 'printf', 'cat', 'trap', 'kill', 'read']);
 
+const wrappedMemo = new WeakMap<readonly ShellCommand[], Map<ShellCommand, ShellCommand>>();
+
+/** For each wrapper (`exec`, `nohup`, `gosu app`), the first command it wraps; built once per list. */
+function firstWrapped(all: readonly ShellCommand[]): Map<ShellCommand, ShellCommand> {
+  let m = wrappedMemo.get(all);
+  if (!m) {
+    m = new Map();
+    for (const x of all) if (x.wrappedBy && !m.has(x.wrappedBy)) m.set(x.wrappedBy, x);
+    wrappedMemo.set(all, m);
+  }
+  return m;
+}
+
 /** The innermost program a command runs (`nohup nginx` -> nginx, `exec gosu app node` -> node). */
 export function innermost(c: ShellCommand, all: readonly ShellCommand[]): ShellCommand {
+  const wrapped = firstWrapped(all);
   let cur = c;
   for (let guard = 0; guard < 8; guard++) {
-    const inner = all.find((x) => x.wrappedBy === cur);
+    const inner = wrapped.get(cur);
     if (!inner) break;
     cur = inner;
   }
@@ -254,15 +268,18 @@ export function servicesStarted(script: ShellScript): ServiceStart[] {
   const running: ServiceStart[] = [];
   // A program started in the background and stopped again later (`"$@" --skip-networking & pid=$!;
   // …; kill "$pid"; wait "$pid"`): the temporary server of a database entrypoint's setup.
+  // Exclusivity is compared in pairs: past MAX_COMPARED² pairs, any later kill counts.
+  const kills = all.filter((k) => k.base === 'kill');
+  const pairwise = kills.length * all.length <= MAX_COMPARED * MAX_COMPARED;
   const killedAfter = (c: ShellCommand): boolean =>
-    all.some((k) => k.base === 'kill' && (k.range.line > c.range.line || (k.range.line === c.range.line && k.range.column > c.range.column)) && !exclusive(k, c));
+    kills.some((k) => (k.range.line > c.range.line || (k.range.line === c.range.line && k.range.column > c.range.column)) && (!pairwise || !exclusive(k, c)));
   // The commands of `sh -c "…"` are the script's own.
   const top = (c: ShellCommand): boolean => !c.wrappedBy || SHELLS.has(c.wrappedBy.base);
   let lastStatement = -1;
   for (const c of all) if (top(c) && c.statement > lastStatement) lastStatement = c.statement;
   let finalProgram: ShellCommand | null = null;
   for (const c of all) {
-    if (!top(c) || (SHELLS.has(c.base) && all.some((x) => x.wrappedBy === c))) continue;
+    if (!top(c) || (SHELLS.has(c.base) && firstWrapped(all).has(c))) continue;
     const prog = innermost(c, all);
     const svc = serviceStart(prog);
     if (svc) {
