@@ -15,6 +15,7 @@ import { renderRuleDoc, renderRuleText } from '../engine/docs.js';
 import { designates, findingIdOf, findingRule, isKnownName, nameKey, namesFindings, peerTool, unknownName } from '../engine/names.js';
 import { BASELINE_FILE } from '../engine/baseline.js';
 import { addSourceOptions, SOURCES_HELP, sourceOptionsOf, type SourceFlags } from './sources.js';
+import { analyzeInParallel, defaultJobs, MIN_FILES, serveAsWorker, WORKER_MARK } from './parallel.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -52,6 +53,16 @@ interface CheckOptions extends SourceFlags {
   diff?: boolean;
   image: string[];
   imagesFromEngine?: boolean;
+  /** --jobs: threads for a large batch of Dockerfiles (default: the cores, at most 4). */
+  jobs?: number;
+}
+
+const MIN_FILES_TEXT = String(MIN_FILES);
+
+function jobsOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new UsageError(`--jobs ${value}: a whole number of threads from 1 to 64`);
+  return n;
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -85,7 +96,7 @@ async function analyzeFor(targets: string[], opts: CheckOptions, io: Io): Promis
   };
   let results: AnalyzedTarget[];
   try {
-    results = await analyzeTargets(inputs, request);
+    results = (await analyzeInParallel(inputs, request, opts.jobs ?? defaultJobs())) ?? (await analyzeTargets(inputs, request));
   } catch (e) {
     // A bad config file or --dockerfile: machine-readable output stays a document, each target carrying the error.
     if (!(e instanceof UsageError) || (opts.format !== 'json' && opts.format !== 'sarif')) throw e;
@@ -316,9 +327,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--fix', 'rewrite the Dockerfiles (and entrypoint scripts) with the safe fixes, then report what is left')
     .option('--fix-unsafe', 'also apply suggested fixes, which change behaviour you should review')
     .option('--diff', 'print the fixes as a unified diff instead of writing them (exit 1 when there are changes)')
+    .option('--jobs <n>', `threads over a batch of ${MIN_FILES_TEXT} or more Dockerfiles (default: the machine's cores, at most 4; 1: one thread); the report is the same`, jobsOption)
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
-    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .\n  shipshape --shellcheck off Dockerfile\n  shipshape --shellcheck /opt/shellcheck/shellcheck --ignore shellcheck/SC2086 .")
+    .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .\n  shipshape --shellcheck off Dockerfile\n  shipshape --shellcheck /opt/shellcheck/shellcheck --ignore shellcheck/SC2086 .\n  shipshape --jobs 1 --format json monorepo/")
 
     // Examples of the image-source flags, and how a target that is no file is read.
     .addHelpText('after', '  shipshape --insecure-registry localhost:5000 docker://localhost:5000/team/app:1.4\n  SHIPSHAPE_REGISTRY_PASSWORD=$TOKEN shipshape --registry-user ci-bot ghcr.io/acme/app:1.4\n  shipshape --pull never --timeout 60 docker-daemon:app:1.2')
@@ -395,7 +407,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 // The Action bundle (dist/action.js) imports `run` and must not start the CLI itself.
-const isMain = !import.meta.url.endsWith('/action.js') && (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shipshape') || /cli\.c?js$/.test(process.argv[1] ?? ''));
+const isWorker = process.argv.includes(WORKER_MARK);
+if (isWorker) void serveAsWorker();
+const isMain = !isWorker && !import.meta.url.endsWith('/action.js') && (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shipshape') || /cli\.c?js$/.test(process.argv[1] ?? ''));
 if (isMain) {
   // One short run never pays back V8's optimizing compile of the bash grammar's wasm (about 400 ms
   // that blocks exit); the baseline compiler alone starts in a tenth of that.
