@@ -277,6 +277,17 @@ if (dockerfileOnly) {
 }
 const { scalingBenchmarks } = await import('./scaling.mjs');
 await scalingBenchmarks({ root, results, md, median, fmt });
+// Section 7b (bench/image-scaling.mjs): generated images, kept from the last full run with --dockerfile-only.
+const imageScaling = await import('./image-scaling.mjs');
+if (!dockerfileOnly) await imageScaling.imageScalingBenchmarks({ root, results, md, median, fmt });
+else {
+  const last = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
+  if (last.imageScaling !== undefined) results.imageScaling = last.imageScaling;
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+  const a = doc.indexOf(imageScaling.START);
+  const b = doc.indexOf(imageScaling.END);
+  if (a >= 0 && b > a) md.push(doc.slice(a, b + imageScaling.END.length), '');
+}
 await throughput();
 
 mkdirSync(join(root, 'bench'), { recursive: true });
@@ -288,7 +299,7 @@ const header = [
   'Every figure is the median of several runs after a warm-up; ratios compare tools measured in the same run, since these shared machines are noisy.',
   'Machine-readable results: `bench/results.json`.',
   '',
-  'Commands: `npm run bench` (which runs `node scripts/build.mjs && node bench/run.mjs`); `BENCH_RUNS=N` changes the number of runs; `node bench/run.mjs --dockerfile-only` reruns every section but the image ones (5, 6), which it keeps from the last full run (`--no-lsp` skips sections 3-4); `node bench/process.mjs` prints section 1 alone, `node bench/scaling.mjs` section 7 (and writes its charts to docs/perf/); `node bench/lsp.mjs` reruns only sections 3-4 (`BENCH_LSP_EDITS=N` for fewer than 10,000 edits); `node bench/image.mjs` reruns only the image sections.',
+  'Commands: `npm run bench` (which runs `node scripts/build.mjs && node bench/run.mjs`); `BENCH_RUNS=N` changes the number of runs; `node bench/run.mjs --dockerfile-only` reruns every section but the image ones (5, 6, 7b), which it keeps from the last full run (`--no-lsp` skips sections 3-4); `node bench/process.mjs` prints section 1 alone, `node bench/scaling.mjs` section 7 (and writes its charts to docs/perf/), `node bench/image-scaling.mjs` section 7b (generated images; `BENCH_IMAGE_SCALING_MAX_MB=N` for a shorter size curve); `node bench/lsp.mjs` reruns only sections 3-4 (`BENCH_LSP_EDITS=N` for fewer than 10,000 edits); `node bench/image.mjs` reruns only the image sections.',
   '',
 ];
 writeFileSync(docPath, [...header, ...md].join('\n'));

@@ -81,12 +81,29 @@ function treeSize(m: Merge, path: string): number {
   return n;
 }
 
-function efficiencyOf(perPath: Map<string, { cumulative: number; min: number; layers: number[] }>, sizes: number[]): Efficiency {
+/** The sizes a path had in the layers that wrote it: a number while one layer did (see `packOnce`), then the record. */
+type PathSizes = number | { cumulative: number; min: number; layers: number[] };
+
+/**
+ * A path written by one layer, packed as size * 1024 + layer (MAX_LAYERS is 1024) so that an image of
+ * 500,000 files does not keep 500,000 records and arrays for the few paths two layers write; sizes
+ * from 2^42 bytes (4 TB) get the record (they never fit a real archive anyway).
+ */
+const PACK = 1024;
+const packOnce = (size: number, layer: number): PathSizes => (size < 2 ** 42 && layer < PACK ? size * PACK + layer : { cumulative: size, min: size, layers: [layer] });
+
+function efficiencyOf(perPath: Map<string, PathSizes>, sizes: number[]): Efficiency {
   let minimum = 0;
   let discovered = 0;
   const inefficiencies: Inefficiency[] = [];
   let wastedBytes = 0;
   for (const [path, d] of perPath) {
+    if (typeof d === 'number') {
+      const size = Math.floor(d / PACK);
+      minimum += size;
+      discovered += size;
+      continue;
+    }
     minimum += d.min;
     discovered += d.cumulative;
     if (d.layers.length >= 2) {
@@ -171,11 +188,14 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
 
   // Merge the layers in order: each layer's whiteouts hide what lower layers added, then its entries land.
   const m: Merge = { files: new Map(), children: new Map(), shadowed: [], wasted: scans.map(() => 0) };
-  const perPath = new Map<string, { cumulative: number; min: number; layers: number[] }>();
+  const perPath = new Map<string, PathSizes>();
   const seen = (path: string, size: number, layer: number): void => {
     const d = perPath.get(path);
-    if (!d) perPath.set(path, { cumulative: size, min: size, layers: [layer] });
-    else {
+    if (d === undefined) perPath.set(path, packOnce(size, layer));
+    else if (typeof d === 'number') {
+      const first = Math.floor(d / PACK);
+      perPath.set(path, { cumulative: first + size, min: Math.min(first, size), layers: [d % PACK, layer] });
+    } else {
       d.cumulative += size;
       d.min = Math.min(d.min, size);
       d.layers.push(layer);
