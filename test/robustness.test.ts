@@ -185,6 +185,14 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     expect(oneApp.map((f) => f.message).join('\n')).not.toMatch(/worker/);
   });
 
+  it('a RUN of 12,000 expansions after a broken `case` is left unread (was: tree-sitter-bash\'s error recovery, quadratic in them: 4.4 s for 122 KB, fuzz campaign seed 13)', () => {
+    const findings = analyze('case-expansions', `FROM alpine:3.20\nRUN case "$arch" in ;; 'x') ;; ${Array(12000).fill('$((1+2))').join(' ')}\nRUN apt-get install -y curl\nUSER 10001\n`);
+    const rules = findings.map((f) => f.rule);
+    // The broken RUN gives no command findings; the next RUN is read as usual.
+    expect(rules).toContain('reproducibility/unpinned-package');
+    expect(findings.filter((f) => f.line === 2 && f.rule !== 'shellcheck/SC1072')).toEqual([]);
+  });
+
   it('an entrypoint script holding a 100 KB word (an unterminated quote) is read in linear time (was: minutes in a regular expression that tried every position of the word)', () => {
     const findings = analyze('long-word-script', 'FROM alpine:3.20\nCOPY entrypoint.sh /\nUSER 10001\nENTRYPOINT ["/entrypoint.sh"]\n', { 'entrypoint.sh': `#!/bin/sh\nset -e\necho '${'x'.repeat(100_000)}\nexec "$@"\n` });
     expect(findings.map((f) => f.rule)).toContain('tags/no-digest');

@@ -152,6 +152,19 @@ export function parseSimpleShell(source: MappedText, index: LineIndex): ShellScr
 }
 
 const MAX_PIPES = 2000;
+/**
+ * Expansions (`$`) in one body, at most: tree-sitter-bash's error recovery is quadratic in the
+ * expansions that follow some errors (`case x in $x $x …`: 12,000 of them took 3 s, 4,000 take a
+ * tenth of that; fuzz campaign, seed 13). The real corpus's largest body has a few hundred.
+ */
+const MAX_EXPANSIONS = 4000;
+
+/** The number of `$` in a text, counting up to `limit + 1`. */
+function dollars(text: string, limit: number): number {
+  let n = 0;
+  for (let i = text.indexOf('$'); i !== -1 && n <= limit; i = text.indexOf('$', i + 1)) n++;
+  return n;
+}
 /** Functions defined inside functions are read this deep; deeper ones stay plain nested commands. */
 const MAX_FUNCTION_DEPTH = 4;
 
@@ -172,8 +185,8 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   // tree-sitter-bash needs memory that grows faster than linearly with a pipeline's length: 5,000
   // `|` take 300 MB and 20,000 exhaust the wasm heap, which aborts the module for the whole
   // process. No real RUN comes near; such a body is left unread (no commands), like one that
-  // does not parse.
-  if (pipes(source.text) > MAX_PIPES) return unread;
+  // does not parse. So is a body of more than MAX_EXPANSIONS expansions.
+  if (pipes(source.text) > MAX_PIPES || dollars(source.text, MAX_EXPANSIONS) > MAX_EXPANSIONS) return unread;
   const tree = parser.parse(source.text);
   if (!tree) return unread;
   const b = new Builder(source, index);
