@@ -14,6 +14,7 @@ import { missingTarget, parseDockerfile, ShellCache, type ParseOptions } from '.
 import { cachingReader, directoryReader, type ContextReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
+import { grammarFailure } from './shell/shell.js';
 import { MAX_FINDINGS_PER_CHECK, runDockerfileChecks, runImageChecks, sortFindings } from './engine/run.js';
 import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
@@ -305,8 +306,11 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
       ...(request.fix ? { shellCache: new ShellCache() } : {}),
     };
     const reader = contextDir ? readerFor(contextDir) : undefined;
+    const failedBefore = grammarFailure()?.count ?? 0;
     const { facts, findings, overflow } = await analyzeDockerfile(input.text, { ...options, ...(reader ? { reader } : {}) });
     notes.push(...overflowNotes(input.path, overflow));
+    const grammar = grammarFailure();
+    if (grammar && grammar.count > failedBefore) notes.push(`${input.path}: the shell grammar (tree-sitter-bash) failed on a shell body (${grammar.message}); that body and every shell body after it in this run are not read`);
     const variant = build ? { build } : {};
     if (facts.shellcheck?.error) notes.push(`${input.path}: ShellCheck: ${facts.shellcheck.error}`);
     const noTarget = missingTarget(facts, stage);

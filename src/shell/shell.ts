@@ -129,6 +129,19 @@ export function loadShellParser(): Promise<Parser> {
   return loading;
 }
 
+/**
+ * Set when tree-sitter's wasm module failed (a trap such as "memory access out of bounds": its own
+ * stack overflowed on some body; fuzz campaign, seed 13). A trapped module is not safe to call
+ * again (its stack pointer is left where the trap was), so from then on every body the grammar
+ * would read is left unread, and the run says so once (`grammarFailure`).
+ */
+let failed: { message: string; count: number } | null = null;
+
+/** How many times the shell grammar has failed in this process, and how. */
+export function grammarFailure(): { message: string; count: number } | null {
+  return failed;
+}
+
 /** True once the parser is loaded, so the synchronous `parseShell` may be called. */
 export function shellParserReady(): boolean {
   return parser !== undefined;
@@ -190,7 +203,20 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   // process. No real RUN comes near; such a body is left unread (no commands), like one that
   // does not parse. So is a body with a `case` and more than MAX_EXPANSIONS expansions.
   if (pipes(source.text) > MAX_PIPES || (dollars(source.text, MAX_EXPANSIONS) > MAX_EXPANSIONS && /\bcase\b/.test(source.text))) return unread;
-  const tree = parser.parse(source.text);
+  if (failed) return unread;
+  const trapped = (e: unknown): boolean => {
+    const RuntimeError = (globalThis as { WebAssembly?: { RuntimeError: abstract new () => Error } }).WebAssembly?.RuntimeError;
+    if (!RuntimeError || !(e instanceof RuntimeError)) return false;
+    failed = { message: e.message, count: (failed?.count ?? 0) + 1 };
+    return true;
+  };
+  let tree: ReturnType<Parser['parse']>;
+  try {
+    tree = parser.parse(source.text);
+  } catch (e) {
+    if (trapped(e)) return unread;
+    throw e;
+  }
   if (!tree) return unread;
   const b = new Builder(source, index);
   try {
@@ -200,10 +226,10 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
     return b.script(tree.rootNode.hasError);
   } catch (e) {
     // Thousands of nested `$(`, `(` or `if`: the walk recurses once per level. Left unread too.
-    if (e instanceof RangeError) return unread;
+    if (e instanceof RangeError || trapped(e)) return unread;
     throw e;
   } finally {
-    tree.delete();
+    if (!failed) tree.delete();
   }
 }
 
