@@ -193,6 +193,24 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     expect(rules).toContain('tags/no-digest');
   });
 
+  it('a trap in the shell grammar\'s wasm (its stack overflows on 41 heredocs, 31 left open over 2,045 comment lines) ends nothing: the body is left unread and a note says so (was: internal error, exit 2, nothing on stdout; fuzz campaign seed 13, dockerfile:60847)', () => {
+    const dir = join(tmp, 'heredoc-trap');
+    mkdirSync(dir, { recursive: true });
+    let text = `FROM alpine:3.20\nRUN apt-get install -y curl\nRUN ${Array.from({ length: 41 }, (_, i) => `<<E${i}`).join(' ')} cat\n`;
+    for (let i = 0; i < 10; i++) text += `x\nE${i}\n`;
+    text += `x\n${'# c\n'.repeat(2045)}`;
+    writeFileSync(join(dir, 'Dockerfile'), text);
+    const r = spawnSync(process.execPath, [cli, '--shellcheck', 'off', '--format', 'json', join(dir, 'Dockerfile')], { encoding: 'utf8', timeout: HANG });
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+    const notes = r.stderr.split('\n').filter(Boolean);
+    // tree-sitter 0.25's wasm traps on it: one note, nothing else.
+    expect(notes).toHaveLength(1);
+    for (const n of notes) expect(n).toMatch(/^shipshape: note: .*Dockerfile: the shell grammar \(tree-sitter-bash\) failed on a shell body \(.+\); that body and every shell body after it in this run are not read$/);
+    const rules = (JSON.parse(r.stdout).targets[0].findings as { rule: string }[]).map((f) => f.rule);
+    expect(rules).toContain('reproducibility/unpinned-package');
+  });
+
   it('an entrypoint script holding a 100 KB word (an unterminated quote) is read in linear time (was: minutes in a regular expression that tried every position of the word)', () => {
     const findings = analyze('long-word-script', 'FROM alpine:3.20\nCOPY entrypoint.sh /\nUSER 10001\nENTRYPOINT ["/entrypoint.sh"]\n', { 'entrypoint.sh': `#!/bin/sh\nset -e\necho '${'x'.repeat(100_000)}\nexec "$@"\n` });
     expect(findings.map((f) => f.rule)).toContain('tags/no-digest');
