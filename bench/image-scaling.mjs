@@ -9,11 +9,10 @@
 //   BENCH_IMAGE_SCALING_MAX_MB=300        a smaller size curve (the default goes to 2 GB)
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chart } from './scaling.mjs';
+import { chart, fit, runOnce } from './scaling.mjs';
 
 export const START = '<!-- bench:image-scaling:start -->';
 export const END = '<!-- bench:image-scaling:end -->';
@@ -170,30 +169,6 @@ export function imageOfSize(mb) {
 
 // --- Measuring ------------------------------------------------------------------------------
 
-function runOnce(cmd, args, timeFile) {
-  const time = existsSync('/usr/bin/time');
-  const opts = { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 600_000 };
-  const t0 = performance.now();
-  const r = time ? spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%M', cmd, ...args], opts) : spawnSync(cmd, args, opts);
-  const wall = performance.now() - t0;
-  const rss = time ? Number(/(\d+)\s*$/.exec(readFileSync(timeFile, 'utf8'))?.[1] ?? NaN) / 1024 : NaN;
-  return { wall, rss, status: r.status, stderr: r.stderr ?? '' };
-}
-
-/** Least-squares line and R². */
-function fit(points) {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
-  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
-  const b = sxx === 0 ? 0 : sxy / sxx;
-  const a = my - b * mx;
-  const ssr = points.reduce((s, p) => s + (p.y - (a + b * p.x)) ** 2, 0);
-  const sst = points.reduce((s, p) => s + (p.y - my) ** 2, 0);
-  return { a, b, r2: sst === 0 ? 1 : 1 - ssr / sst };
-}
-
 const CURVES = [
   { key: 'layers', title: 'layers', unit: 'layer', points: [1, 2, 4, 8, 16, 32, 64, 127], make: imageOfLayers, fmtX: String },
   { key: 'files', title: 'files in one layer', unit: 'file', points: [1, 10, 100, 1000, 10_000, 100_000, 500_000], make: imageOfFiles, fmtX: (x) => (x >= 1000 ? `${x / 1000}k` : String(x)) },
@@ -220,7 +195,7 @@ export async function imageScalingBenchmarks({ root, results, md, median, fmt, r
         const base = [];
         let refused = null;
         for (let r = -1; r < runs; r++) {
-          const a = runOnce(process.execPath, [cli, '--format', 'json', '--fail-on', 'none', file], timeFile);
+          const a = runOnce(process.execPath, [cli, '--format', 'json', '--fail-on', 'none', file], timeFile, 600_000);
           const b = runOnce(process.execPath, ['-e', '0'], timeFile);
           if (a.status !== 0) {
             refused = a.stderr.trim().split('\n')[0] || `exit status ${a.status}`;

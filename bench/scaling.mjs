@@ -48,9 +48,9 @@ export function dockerfileOfStages(n) {
 }
 
 /** One run: wall ms, and peak RSS in MB when /usr/bin/time is there (NaN otherwise). */
-function runOnce(cmd, args, timeFile) {
+export function runOnce(cmd, args, timeFile, timeout = 300_000) {
   const time = existsSync('/usr/bin/time');
-  const opts = { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 };
+  const opts = { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout, maxBuffer: 64 << 20 };
   const t0 = performance.now();
   const r = time ? spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%M', cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const wall = performance.now() - t0;
@@ -59,13 +59,13 @@ function runOnce(cmd, args, timeFile) {
 }
 
 /** Least-squares line y = a + b·x and its R². */
-function fit(points) {
+export function fit(points) {
   const n = points.length;
   const mx = points.reduce((s, p) => s + p.x, 0) / n;
   const my = points.reduce((s, p) => s + p.y, 0) / n;
   const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
   const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
-  const b = sxy / sxx;
+  const b = sxx === 0 ? 0 : sxy / sxx;
   const a = my - b * mx;
   const ssr = points.reduce((s, p) => s + (p.y - (a + b * p.x)) ** 2, 0);
   const sst = points.reduce((s, p) => s + (p.y - my) ** 2, 0);
