@@ -336,6 +336,15 @@ ${lines(n, (i) => `apt-get install -y c${i}\nE${i}\n`)}`;
 });
 
 describe('a credential written where a message quotes the input (fuzz campaign, seed 7)', () => {
+  it('an ARG line mangled into one long name (its `=` replaced, the value joined to the name) is quoted up to the first character no name has (fuzz campaign, seed 13)', () => {
+    const value = 'vdMtaoTMkVEtbY3jYJY';
+    const findings = analyze('mangled-arg', `FROM alpine:3.20\nARG SECRET\u00ffKEY${value}\nUSER 10001\n`);
+    const secret = findings.filter((f) => f.rule === 'security/secret-in-arg-env');
+    expect(secret.map((f) => f.message.split(' looks like')[0])).toEqual(['ARG SECRET…']);
+    expect(JSON.stringify(findings)).not.toContain(value);
+    // A real name is quoted whole.
+    expect(analyze('plain-arg', 'FROM alpine:3.20\nARG GITHUB_TOKEN\nUSER 10001\n').filter((f) => f.rule === 'security/secret-in-arg-env').map((f) => f.message.split(' looks like')[0])).toEqual(['ARG GITHUB_TOKEN']);
+  });
   it('a token as a label key or a COPY destination is cut to its first four characters in every format', () => {
     const dir = join(tmp, 'quoted-secret');
     mkdirSync(dir, { recursive: true });

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
-import { secretVariable } from '../../src/knowledge/secrets.js';
+import { secretVariable, shownName } from '../../src/knowledge/secrets.js';
 import { envOrigin } from '../../src/image/secrets.js';
 import { baseSeverity } from '../../src/image/origin.js';
 import { layersShip } from '../../src/dockerfile/stages.js';
@@ -60,7 +60,7 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
         const secret = secretVariable(p.name, known && !known.unresolved && known.value !== '' ? known.value : p.value);
         if (!secret) continue;
         if (secret.by === 'value') {
-          ctx.report({ messageId: 'value', data: { keyword: ins.keyword, name: p.name, kind: secret.kind }, at: p.range });
+          ctx.report({ messageId: 'value', data: { keyword: ins.keyword, name: shownName(p.name), kind: secret.kind }, at: p.range });
           continue;
         }
         const given = p.value !== null && p.value !== '';
@@ -69,10 +69,10 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
         // A builder's ARG default is a stand-in the build needs; only a value passed in can leak, into its cache.
         if (ins.keyword === 'ARG' && !ships && (given || secret.telemetry)) continue;
         if (secret.telemetry) {
-          ctx.report({ messageId: 'telemetry', data: { keyword: ins.keyword, name: p.name, where: ins.keyword === 'ENV' ? ' config' : ' history' }, at: p.range, severity: 'info' });
+          ctx.report({ messageId: 'telemetry', data: { keyword: ins.keyword, name: shownName(p.name), where: ins.keyword === 'ENV' ? ' config' : ' history' }, at: p.range, severity: 'info' });
         } else if (ins.keyword === 'ARG' && !ships) {
-          ctx.report({ messageId: 'argBuildOnly', data: { name: p.name }, at: p.range, severity: 'info' });
-        } else ctx.report({ messageId: ins.keyword === 'ENV' ? 'envName' : 'argName', data: { name: p.name }, at: p.range });
+          ctx.report({ messageId: 'argBuildOnly', data: { name: shownName(p.name) }, at: p.range, severity: 'info' });
+        } else ctx.report({ messageId: ins.keyword === 'ENV' ? 'envName' : 'argName', data: { name: shownName(p.name) }, at: p.range });
       }
     };
     return { ARG: visit, ENV: visit };

@@ -106,6 +106,18 @@ export function secretVariable(name: string, value: string | null): { by: 'value
 }
 
 /**
+ * A variable's name as a message quotes it: a real name (letters, digits, `_`, at most 64) whole;
+ * anything else up to its first character no name has, then `…`. A line mangled into one long name
+ * (`ARG SECRET\u00b7KEYvdMt…`, the `=` gone) would otherwise print its value inside the name
+ * (fuzz campaign, seed 13).
+ */
+export function shownName(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return name;
+  const m = /^[A-Za-z0-9_]{0,64}/.exec(name)![0];
+  return `${m}…`;
+}
+
+/**
  * The text with every credential value it holds cut to its first four characters (`AKIA…`,
  * `ghp_…`), for messages that quote a history entry or a file: a finding must not spread the
  * secret it reports into CI logs.
