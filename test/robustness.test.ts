@@ -336,6 +336,12 @@ ${lines(n, (i) => `apt-get install -y c${i}\nE${i}\n`)}`;
 });
 
 describe('a credential written where a message quotes the input (fuzz campaign, seed 7)', () => {
+  it('a lone carriage return that splits a secret ARG line: the value standing where a keyword goes is quoted as its first character and … (fuzz campaign, seed 13)', () => {
+    const value = 'v6AynWygiZT5S99jScp';
+    const findings = analyze('cr-split', `FROM alpine:3.20\nUSER 10001\nARG AW;_SECRET_ACCESS_KE\r=${value}\n`);
+    expect(JSON.stringify(findings).toLowerCase()).not.toContain(value.toLowerCase());
+    expect(findings.filter((f) => f.rule === 'correctness/unknown-instruction').map((f) => f.message)).toEqual(['=… is not a Dockerfile instruction, so the build fails here']);
+  });
   it('an ARG line mangled into one long name (its `=` replaced, the value joined to the name) is quoted up to the first character no name has (fuzz campaign, seed 13)', () => {
     const value = 'vdMtaoTMkVEtbY3jYJY';
     const findings = analyze('mangled-arg', `FROM alpine:3.20\nARG SECRET\u00ffKEY${value}\nUSER 10001\n`);

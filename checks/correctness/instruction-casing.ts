@@ -1,5 +1,7 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { replace, safeFix } from '../../src/fix/edits.js';
+import { shownKeyword } from '../../src/knowledge/secrets.js';
+import { KNOWN_INSTRUCTIONS } from '../../src/dockerfile/model.js';
 
 export default defineCheck({
   id: 'correctness/instruction-casing',
@@ -32,7 +34,7 @@ ENTRYPOINT ["cat", "/greeting.txt"]
       const majority = lower > upper ? 'lower' : 'upper';
       for (const i of all) {
         const want = majority === 'lower' ? i.written.toLowerCase() : i.written.toUpperCase();
-        if (i.written !== want) ctx.report({ messageId: 'casing', data: { written: i.written, majority }, at: i.keywordRange, fix: safeFix(`Write ${want}`, [replace(i.keywordRange, want)]) });
+        if (i.written !== want) ctx.report({ messageId: 'casing', data: { written: shownKeyword(i.written), majority }, at: i.keywordRange, ...(KNOWN_INSTRUCTIONS.has(i.keyword) ? { fix: safeFix(`Write ${want}`, [replace(i.keywordRange, want)]) } : {}) });
       }
     },
   }),

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { KNOWN_INSTRUCTIONS } from '../../src/dockerfile/model.js';
+import { shownKeyword } from '../../src/knowledge/secrets.js';
 
 export default defineCheck({
   id: 'correctness/unknown-instruction',
@@ -21,7 +22,7 @@ RUN apk add --no-cache curl
   },
   dockerfile: (ctx) => ({
     instruction(ins) {
-      if (!KNOWN_INSTRUCTIONS.has(ins.keyword)) ctx.report({ messageId: 'unknown', data: { keyword: ins.written }, at: ins.keywordRange });
+      if (!KNOWN_INSTRUCTIONS.has(ins.keyword)) ctx.report({ messageId: 'unknown', data: { keyword: shownKeyword(ins.written) }, at: ins.keywordRange });
     },
   }),
 });

@@ -106,6 +106,17 @@ export function secretVariable(name: string, value: string | null): { by: 'value
 }
 
 /**
+ * An instruction keyword as a message quotes it: a word of letters, digits, `_` and `-` (at most 32)
+ * whole; anything else up to its first other character, then `…`. A lone carriage return splits a
+ * line, and a secret's value then stands where the keyword goes (`=v6Ay…`; fuzz campaign, seed 13).
+ */
+export function shownKeyword(word: string): string {
+  if (/^[A-Za-z0-9_-]{1,32}$/.test(word)) return word;
+  const m = /^[A-Za-z0-9_-]{0,32}/.exec(word)![0];
+  return `${m || [...word][0] || ''}…`;
+}
+
+/**
  * A variable's name as a message quotes it: a real name (letters, digits, `_`, at most 64) whole;
  * anything else up to its first character no name has, then `…`. A line mangled into one long name
  * (`ARG SECRET\u00b7KEYvdMt…`, the `=` gone) would otherwise print its value inside the name
