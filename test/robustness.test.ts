@@ -211,6 +211,11 @@ describe('hostile Dockerfiles and build contexts (issue 13, found by test/fuzz/)
     expect(rules).toContain('reproducibility/unpinned-package');
   });
 
+  it('an unterminated here-document whose one line holds 100 KB of expansions is left unread (was: tree-sitter-bash counted the column of each expansion from the line\'s start: 7-9 s, fuzz campaign seed 13, dockerfile:27045)', () => {
+    const findings = analyze('heredoc-long-line', `FROM alpine:3.20\nRUN apt-get install -y curl\nRUN cat <<EOF >> /etc/profile\n${'K="${K:-v}" '.repeat(8000)}\nUSER 10001\n`);
+    expect(findings.map((f) => f.rule)).toContain('reproducibility/unpinned-package');
+  });
+
   it('an entrypoint script holding a 100 KB word (an unterminated quote) is read in linear time (was: minutes in a regular expression that tried every position of the word)', () => {
     const findings = analyze('long-word-script', 'FROM alpine:3.20\nCOPY entrypoint.sh /\nUSER 10001\nENTRYPOINT ["/entrypoint.sh"]\n', { 'entrypoint.sh': `#!/bin/sh\nset -e\necho '${'x'.repeat(100_000)}\nexec "$@"\n` });
     expect(findings.map((f) => f.rule)).toContain('tags/no-digest');

@@ -175,6 +175,26 @@ const MAX_PIPES = 2000;
  */
 const MAX_EXPANSIONS = 4000;
 
+/**
+ * The longest line, in a body with a here-document, the grammar is given: tree-sitter-bash asks for
+ * the column of every expansion in a here-document, and the column is counted from the line's start,
+ * so a long line of expansions costs its length squared (100 KB of `K="${K:-v}"` in an unterminated
+ * `cat <<EOF`: 8.5 s; 16 KB: a fiftieth of that; fuzz campaign, seed 13). Real lines are far shorter.
+ */
+const MAX_HEREDOC_LINE = 16 * 1024;
+
+/** The length of a text's longest line. */
+function longestLine(text: string): number {
+  let longest = 0;
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    if (stop - start > longest) longest = stop - start;
+    start = stop + 1;
+  }
+  return longest;
+}
+
 /** The number of `$` in a text, counting up to `limit + 1`. */
 function dollars(text: string, limit: number): number {
   let n = 0;
@@ -201,8 +221,10 @@ export function parseShellTree(source: MappedText, index: LineIndex): ShellScrip
   // tree-sitter-bash needs memory that grows faster than linearly with a pipeline's length: 5,000
   // `|` take 300 MB and 20,000 exhaust the wasm heap, which aborts the module for the whole
   // process. No real RUN comes near; such a body is left unread (no commands), like one that
-  // does not parse. So is a body with a `case` and more than MAX_EXPANSIONS expansions.
+  // does not parse. So is a body with a `case` and more than MAX_EXPANSIONS expansions, and one
+  // with a here-document and a line longer than MAX_HEREDOC_LINE.
   if (pipes(source.text) > MAX_PIPES || (dollars(source.text, MAX_EXPANSIONS) > MAX_EXPANSIONS && /\bcase\b/.test(source.text))) return unread;
+  if (source.text.includes('<<') && longestLine(source.text) > MAX_HEREDOC_LINE) return unread;
   if (failed) return unread;
   const trapped = (e: unknown): boolean => {
     const RuntimeError = (globalThis as { WebAssembly?: { RuntimeError: abstract new () => Error } }).WebAssembly?.RuntimeError;
