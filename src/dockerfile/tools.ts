@@ -113,36 +113,58 @@ function removedLater(install: PackageInstall, name: string, r: Removals): boole
   return (r.byName.get(name) ?? -1) > at || (virtual !== null && (r.byWord.get(virtual) ?? -1) > at) || (r.broad.get(install.instruction) ?? -1) > at;
 }
 
-/** The compilers, SDKs and headers an OS package install leaves in the image (removals later in the chain subtracted). */
-export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage[]): Word[] {
-  if (!OS_MANAGERS.has(install.manager)) return [];
-  const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
-  if (wanted.length === 0) return [];
-  const virtual = optionValue(install.command, ['-t', '--virtual']);
-  const removed = new Set<string>();
-  let wholeRunRemoved = false;
-  let seen = false;
+/**
+ * The removals of a stage chain, indexed once per chain (the array `stageChain` gives): each RUN
+ * command's position, per removed package name the position of the last command removing it, and
+ * per RUN the last command there that removes more than it names. Each install's question is then a
+ * few lookups (a file of 7,000 installs scanned the chain once per install: 8.6 s for 310 KB; fuzz
+ * campaign, seed 13).
+ */
+interface ChainRemovals {
+  at: Map<ShellCommand, number>;
+  lastRemoved: Map<string, number>;
+  broad: Map<Instruction, number>;
+}
+
+const chainRemovalsMemo = new WeakMap<readonly Stage[], ChainRemovals>();
+
+function chainRemovals(chain: readonly Stage[]): ChainRemovals {
+  let r = chainRemovalsMemo.get(chain);
+  if (r) return r;
+  r = { at: new Map(), lastRemoved: new Map(), broad: new Map() };
+  let n = 0;
   for (const s of chain) {
     for (const ins of s.instructions) {
       const i = ins.trigger ?? ins;
       if (i.keyword !== 'RUN' || !i.shell) continue;
       for (const c of i.shell.commands) {
-        if (c === install.command) {
-          seen = true;
-          continue;
-        }
-        if (!seen) continue;
+        const pos = n++;
+        if (!r.at.has(c)) r.at.set(c, pos);
         const pm = packageCommand(c);
         if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
         const names = positionals(c).slice(1);
-        for (const w of names) removed.add(packageName(pm.manager, w.value));
+        for (const w of names) r.lastRemoved.set(packageName(pm.manager, w.value), pos);
         // `apt-get purge --auto-remove $buildDeps` after `apt-mark auto`: the build deps go away with the same layer
-        if (i === install.instruction && (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove')) wholeRunRemoved = true;
+        if (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove') r.broad.set(i, pos);
       }
     }
   }
-  if (wholeRunRemoved || (virtual && removed.has(virtual))) return [];
-  return wanted.filter((w) => !removed.has(packageName(install.manager, w.value)));
+  chainRemovalsMemo.set(chain, r);
+  return r;
+}
+
+/** The compilers, SDKs and headers an OS package install leaves in the image (removals later in the chain subtracted). */
+export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage[]): Word[] {
+  if (!OS_MANAGERS.has(install.manager)) return [];
+  const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
+  if (wanted.length === 0) return [];
+  const r = chainRemovals(chain);
+  const at = r.at.get(install.command);
+  if (at === undefined) return wanted;
+  const later = (name: string): boolean => (r.lastRemoved.get(name) ?? -1) > at;
+  const virtual = optionValue(install.command, ['-t', '--virtual']);
+  if ((r.broad.get(install.instruction) ?? -1) > at || (virtual && later(virtual))) return [];
+  return wanted.filter((w) => !later(packageName(install.manager, w.value)));
 }
 
 function optionValue(cmd: ShellCommand, options: readonly string[]): string | null {
