@@ -53,7 +53,7 @@ interface CheckOptions extends SourceFlags {
   diff?: boolean;
   image: string[];
   imagesFromEngine?: boolean;
-  /** --jobs: threads for a large batch of Dockerfiles (default: the cores, at most 4). */
+  /** --jobs: threads for a large batch of Dockerfiles (default: see defaultJobs). */
   jobs?: number;
 }
 
@@ -327,7 +327,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--fix', 'rewrite the Dockerfiles (and entrypoint scripts) with the safe fixes, then report what is left')
     .option('--fix-unsafe', 'also apply suggested fixes, which change behaviour you should review')
     .option('--diff', 'print the fixes as a unified diff instead of writing them (exit 1 when there are changes)')
-    .option('--jobs <n>', `threads over a batch of ${MIN_FILES_TEXT} or more Dockerfiles (default: the machine's cores, at most 4; 1: one thread); the report is the same`, jobsOption)
+    .option('--jobs <n>', `threads over a batch of ${MIN_FILES_TEXT} or more Dockerfiles (default: one fewer than the machine's cores, at most 4, and 1 below 3 cores; 1: one thread); the report is the same`, jobsOption)
     .addHelpText('after', '\nExamples:\n  shipshape Dockerfile\n  shipshape --format json app.tar\n  shipshape --fail-on error --ignore tags/no-digest .\n  shipshape --format sarif --output shipshape.sarif Dockerfile\n  shipshape --format github --config ci/.shipshape.yaml services/\n  shipshape --min-severity warning --context . docker/api.Dockerfile\n  shipshape --platform linux/arm64 --image-ref app:1.2 images.tar\n  shipshape --base-findings app.tar\n  shipshape --dockerfile Dockerfile app.tar\n  docker save app:1.2 | shipshape -')
     // Examples of the repository, baseline and colour flags (continuing the list above).
     .addHelpText('after', "  shipshape --target build Dockerfile\n  shipshape --exclude 'legacy/**' --exclude vendor-images .\n  shipshape --baseline .shipshape-baseline.json --changed-since origin/main .\n  shipshape --no-color --format text . | less\n  shipshape k8s/ --image app.tar --images-from-engine\n  shipshape --fix Dockerfile\n  shipshape --diff --fix-unsafe .\n  shipshape --shellcheck off Dockerfile\n  shipshape --shellcheck /opt/shellcheck/shellcheck --ignore shellcheck/SC2086 .\n  shipshape --jobs 1 --format json monorepo/")
