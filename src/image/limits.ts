@@ -49,5 +49,31 @@ export const MAX_EXPANSION = 64;
 /** Uncompressed bytes always allowed on top of MAX_EXPANSION × the compressed size: small layers of sparse files. */
 export const MAX_EXPANSION_SLACK = 256 * 1024 * 1024;
 
+/**
+ * Empty blocks in one zstd stream. An encoder writes at most one per frame (the last block of a
+ * frame whose input ended on a block boundary); three zero bytes after a frame header are already
+ * an empty block, so a run of zeros is millions of them, each costing the JavaScript decoder (Node
+ * 20 has no zstd of its own) an allocation: 100 MB of zeros took 20 s.
+ */
+export const MAX_ZSTD_EMPTY_BLOCKS = 65_536;
+
+/**
+ * A zstd frame's window (what the decoder keeps of the output): compression levels up to 20 use at
+ * most 32 MiB (8 MiB up to level 19); the JavaScript decoder allocates it whole, so a header asking
+ * 2 GB would cost 2 GB.
+ */
+export const MAX_ZSTD_WINDOW = 32 * 1024 * 1024;
+
+/**
+ * Bytes the JavaScript zstd decoder may move per byte read: it moves its whole window once per
+ * block, so blocks of a few bytes in a large window cost far more than the stream's size (1-byte
+ * blocks in a 128 KiB window: 32,000 bytes moved per byte, 2 s for 6 MB). Real streams move tens to
+ * a few hundred (128 KiB blocks compressed 2-20 times in a 2-8 MiB window).
+ */
+export const MAX_ZSTD_COPY_RATIO = 1024;
+
+/** Window moves always allowed on top of MAX_ZSTD_COPY_RATIO times the bytes read (about a second). */
+export const MAX_ZSTD_COPY_SLACK = 64 * 1024 * 1024 * 1024;
+
 /** Heads of files named like secrets (`*.key`, `.env`) kept in all: past it a layer of thousands of such files is indexed but not read. */
 export const SECRET_HEAD_BUDGET = 4 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { posix } from 'node:path';
-import { Decompress as ZstdDecompress } from 'fzstd';
+import { zstdStream } from './zstd.js';
 import { Hasher, type StreamHash } from './hasher.js';
 import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
 import { MAX_ENTRIES, MAX_EXPANSION, MAX_EXPANSION_SLACK, SECRET_HEAD_BUDGET } from './limits.js';
@@ -201,35 +201,6 @@ function entryType(t: string | null | undefined): RawEntry['type'] {
     default:
       return 'other';
   }
-}
-
-/** A zstd decompressor: Node's own where it has one (22.15+), fzstd otherwise. */
-export function zstdStream(): Transform {
-  const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-  if (typeof native === 'function') return native();
-  let out: Transform;
-  const d = new ZstdDecompress((chunk) => {
-    out.push(Buffer.from(chunk));
-  });
-  out = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      try {
-        d.push(chunk);
-        cb();
-      } catch (e) {
-        cb(new Error(`corrupt zstd stream (${(e as Error).message})`));
-      }
-    },
-    flush(cb) {
-      try {
-        d.push(new Uint8Array(0), true);
-        cb();
-      } catch (e) {
-        cb(new Error(`truncated or corrupt zstd stream (${(e as Error).message})`));
-      }
-    },
-  });
-  return out;
 }
 
 /** Human wording for decompression and tar errors. */

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { buildArchive, type ArchiveSpec, type EntrySpec, type GraphNode, type ImageRecipe } from '../fuzz/archives.js';
-import { gnuLongName, paxHeader, sha256, tar, type TarEntry } from '../fuzz/tar.js';
-import { MAX_DESCRIPTORS, MAX_EXPANSION, MAX_INDEX_DEPTH, MAX_META_BYTES, MAX_PATH_BYTES } from '../../src/image/limits.js';
+import { gnuLongName, paxHeader, sha256, tar, zstdRaw, type TarEntry } from '../fuzz/tar.js';
+import { MAX_DESCRIPTORS, MAX_EXPANSION, MAX_INDEX_DEPTH, MAX_META_BYTES, MAX_PATH_BYTES, MAX_ZSTD_EMPTY_BLOCKS, MAX_ZSTD_WINDOW } from '../../src/image/limits.js';
 
 const root = join(import.meta.dirname, '../..');
 /** Only stops a hang: far above what any case needs, so a busy machine cannot fail a test. */
@@ -199,6 +199,49 @@ describe('layers', { timeout: 3 * HANG }, () => {
     const msg = refused(run('bomb.tar', buildArchive(spec([recipe]))));
     expect(msg).toMatch(new RegExp(`decompresses to more than ${MAX_EXPANSION} times its size .*: a decompression bomb, not read further`));
   }, 120_000);
+});
+
+describe('zstd layers (Node 20 decodes zstd in JavaScript)', { timeout: 3 * HANG }, () => {
+  const ZSTD_HEAD = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]);
+  const zstdLayer = (blob: Buffer, diffId = '0'.repeat(64)): ImageRecipe => ({ ...image([[]]), layers: [{ compression: 'none' as const, entries: [], raw: blob.toString('latin1') }], keepDiffIds: true, config: { ...image([[]]).config as object, rootfs: { type: 'layers', diff_ids: [`sha256:${diffId}`] } } as never });
+
+  it('a 24 MB zstd layer read from a file decodes whole: blocks cut by the reader\'s chunks survive the reuse of its buffers (was: fzstd kept views of a reused buffer, the stream decoded into garbage and millions of empty blocks, 59 s; fuzz campaign seed 13, archive:3044)', () => {
+    const noise = Buffer.alloc(24 << 20);
+    for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE(((Math.imul(i, 2654435761) >>> 0) ^ (i >>> 7)) >>> 0, i);
+    const inner = tar([{ name: 'opt/data.bin', body: noise }, { name: 'usr/bin/sudo', body: 'x', mode: 0o4755 }]);
+    const r = run('zstd-big.tar', buildArchive(spec([zstdLayer(zstdRaw(inner), sha256(inner))])));
+    expect(r.doc.targets[0]!.error).toBeNull();
+    expect(r.doc.targets[0]!.findings.map((f) => f.rule)).toContain('tools/sudo');
+  });
+
+  it(`a zstd frame header followed by zero bytes (each three of them an empty block) is refused past ${MAX_ZSTD_EMPTY_BLOCKS} empty blocks (JavaScript decoding costs about 20 s for 100 MB of them)`, () => {
+    const msg = refused(run('zeros.tar', buildArchive(spec([zstdLayer(Buffer.concat([ZSTD_HEAD, Buffer.alloc(4 << 20)]))]))));
+    expect(msg).toContain(`more than ${MAX_ZSTD_EMPTY_BLOCKS} empty zstd blocks, which no encoder writes (a run of zero bytes?)`);
+  });
+
+  /** A zstd frame (128 KiB window) holding the tar one byte per block: four bytes of zstd per byte. */
+  const oneByteBlocks = (inner: Buffer): Buffer => {
+    const parts = [ZSTD_HEAD];
+    for (let i = 0; i < inner.length; i++) parts.push(Buffer.from([(1 << 3) | (i === inner.length - 1 ? 1 : 0), 0, 0, inner[i]!]));
+    return Buffer.concat(parts);
+  };
+
+  it('a small zstd layer of one-byte blocks is read whole; a large one is refused before the decoder moves its window once per byte (was: 8.7 s and 362 MB for 6 MB)', () => {
+    const small = tar([{ name: 'usr/bin/sudo', body: 'x'.repeat(20_000), mode: 0o4755 }, { name: 'etc/passwd', body: 'root:x:0:0::/root:/bin/sh\n' }]);
+    const r = run('small-blocks.tar', buildArchive(spec([zstdLayer(oneByteBlocks(small), sha256(small))])));
+    expect(r.doc.targets[0]!.error).toBeNull();
+    expect(r.doc.targets[0]!.findings.map((f) => f.rule)).toContain('tools/sudo');
+    const large = tar([{ name: 'usr/bin/sudo', body: 'x'.repeat(1_500_000), mode: 0o4755 }]);
+    const msg = refused(run('tiny-blocks.tar', buildArchive(spec([zstdLayer(oneByteBlocks(large), sha256(large))]))));
+    expect(msg).toMatch(/: [\d,]+ zstd blocks in \d MB, each moving the decoder's 128 KB window: more than 1024 times the bytes read; not read further$/);
+  });
+
+  it(`a zstd frame asking a window over ${MAX_ZSTD_WINDOW / 1048576} MiB is refused before it is allocated`, () => {
+    // Window descriptor 0xa8: 2^(10+21) = 2 GiB.
+    const frame = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa8]), Buffer.from([(5 << 3) | 1, 0, 0]), Buffer.from('hello')]);
+    const msg = refused(run('window.tar', buildArchive(spec([zstdLayer(frame)]))));
+    expect(msg).toContain('a zstd frame asks for a 2048 MB window, more than the 32 MB any compression level up to 20 uses; not read');
+  });
 });
 
 describe('JSON documents', { timeout: 3 * HANG }, () => {
