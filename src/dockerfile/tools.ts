@@ -75,11 +75,12 @@ export function toolsLeft(facts: DockerfileFacts, lookup: (name: string) => stri
 }
 
 /**
- * The removals among the shipped RUN commands, indexed once per Dockerfile: for each package name
- * (and each raw word, for `apk del` of a `--virtual` group) the position of the last command that
- * removes it, and per RUN the last command that removes more than it names. Asking whether an
- * install is removed later is then a few lookups, not a pass over every later command (thousands
- * of installs in one file made that quadratic: 12,000 `apk add` lines took 13 s).
+ * The removals among RUN commands, indexed once per list of commands (the shipped ones of a
+ * Dockerfile, or a stage chain's): for each package name (lower-case) and each raw word (for `apk
+ * del` of a `--virtual` group) the position of the last command that removes it, and per RUN the
+ * last command that removes more than it names. Asking whether an install is removed later is then
+ * a few lookups, not a pass over every later command (thousands of installs in one file made that
+ * quadratic: 12,000 `apk add` lines took 13 s, 7,000 compiler installs 8.6 s).
  */
 interface Removals {
   at: Map<ShellCommand, number>;
@@ -88,24 +89,30 @@ interface Removals {
   broad: Map<Instruction, number>;
 }
 
-function packageRemovals(facts: DockerfileFacts): Removals {
+function indexRemovals(runs: Iterable<{ command: ShellCommand; instruction: Instruction }>): Removals {
   const r: Removals = { at: new Map(), byName: new Map(), byWord: new Map(), broad: new Map() };
-  const runs = shippedRunCommands(facts);
-  runs.forEach(({ command: c, instruction }, n) => {
-    if (!r.at.has(c)) r.at.set(c, n);
+  let n = 0;
+  for (const { command: c, instruction } of runs) {
+    const pos = n++;
+    if (!r.at.has(c)) r.at.set(c, pos);
     const pm = packageCommand(c);
-    if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) return;
+    if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
     const names = positionals(c).slice(1);
     for (const w of names) {
-      r.byName.set(packageName(pm.manager, w.value).toLowerCase(), n);
-      r.byWord.set(w.value, n);
+      r.byName.set(packageName(pm.manager, w.value).toLowerCase(), pos);
+      r.byWord.set(w.value, pos);
     }
-    // `apt-mark auto …; apt-get purge -y --auto-remove` after the build: the same layer drops them
-    if (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove') r.broad.set(instruction, n);
-  });
+    // `apt-mark auto …; apt-get purge -y --auto-remove $buildDeps` after the build: the same layer drops them
+    if (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove') r.broad.set(instruction, pos);
+  }
   return r;
 }
 
+function packageRemovals(facts: DockerfileFacts): Removals {
+  return indexRemovals(shippedRunCommands(facts));
+}
+
+/** Whether a later command of the list `r` indexes removes the package `name` (lower-case) of this install, or its `--virtual` group. */
 function removedLater(install: PackageInstall, name: string, r: Removals): boolean {
   const at = r.at.get(install.command);
   if (at === undefined) return false;
@@ -113,44 +120,26 @@ function removedLater(install: PackageInstall, name: string, r: Removals): boole
   return (r.byName.get(name) ?? -1) > at || (virtual !== null && (r.byWord.get(virtual) ?? -1) > at) || (r.broad.get(install.instruction) ?? -1) > at;
 }
 
-/**
- * The removals of a stage chain, indexed once per chain (the array `stageChain` gives): each RUN
- * command's position, per removed package name the position of the last command removing it, and
- * per RUN the last command there that removes more than it names. Each install's question is then a
- * few lookups (a file of 7,000 installs scanned the chain once per install: 8.6 s for 310 KB; fuzz
- * campaign, seed 13).
- */
-interface ChainRemovals {
-  at: Map<ShellCommand, number>;
-  lastRemoved: Map<string, number>;
-  broad: Map<Instruction, number>;
+const chainRemovalsMemo = new WeakMap<readonly Stage[], Removals>();
+
+/** The removals of a stage chain (the array `stageChain` gives), indexed once per chain. */
+function chainRemovals(chain: readonly Stage[]): Removals {
+  let r = chainRemovalsMemo.get(chain);
+  if (!r) {
+    r = indexRemovals(chainRunCommands(chain));
+    chainRemovalsMemo.set(chain, r);
+  }
+  return r;
 }
 
-const chainRemovalsMemo = new WeakMap<readonly Stage[], ChainRemovals>();
-
-function chainRemovals(chain: readonly Stage[]): ChainRemovals {
-  let r = chainRemovalsMemo.get(chain);
-  if (r) return r;
-  r = { at: new Map(), lastRemoved: new Map(), broad: new Map() };
-  let n = 0;
+function* chainRunCommands(chain: readonly Stage[]): Generator<{ command: ShellCommand; instruction: Instruction }> {
   for (const s of chain) {
     for (const ins of s.instructions) {
       const i = ins.trigger ?? ins;
       if (i.keyword !== 'RUN' || !i.shell) continue;
-      for (const c of i.shell.commands) {
-        const pos = n++;
-        if (!r.at.has(c)) r.at.set(c, pos);
-        const pm = packageCommand(c);
-        if (!pm || !OS_MANAGERS.has(pm.manager) || !REMOVE_ACTIONS.has(pm.action)) continue;
-        const names = positionals(c).slice(1);
-        for (const w of names) r.lastRemoved.set(packageName(pm.manager, w.value), pos);
-        // `apt-get purge --auto-remove $buildDeps` after `apt-mark auto`: the build deps go away with the same layer
-        if (names.some((w) => !w.literal) || hasOption(c, '', '--auto-remove') || pm.action === 'autoremove') r.broad.set(i, pos);
-      }
+      for (const command of i.shell.commands) yield { command, instruction: i };
     }
   }
-  chainRemovalsMemo.set(chain, r);
-  return r;
 }
 
 /** The compilers, SDKs and headers an OS package install leaves in the image (removals later in the chain subtracted). */
@@ -159,12 +148,7 @@ export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage
   const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
   if (wanted.length === 0) return [];
   const r = chainRemovals(chain);
-  const at = r.at.get(install.command);
-  if (at === undefined) return wanted;
-  const later = (name: string): boolean => (r.lastRemoved.get(name) ?? -1) > at;
-  const virtual = optionValue(install.command, ['-t', '--virtual']);
-  if ((r.broad.get(install.instruction) ?? -1) > at || (virtual && later(virtual))) return [];
-  return wanted.filter((w) => !later(packageName(install.manager, w.value)));
+  return wanted.filter((w) => !removedLater(install, packageName(install.manager, w.value).toLowerCase(), r));
 }
 
 function optionValue(cmd: ShellCommand, options: readonly string[]): string | null {
