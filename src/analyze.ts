@@ -10,7 +10,7 @@
  */
 import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, posix, resolve as resolvePath } from 'node:path';
-import { missingTarget, parseDockerfile, ShellCache, type ParseOptions } from './dockerfile/parse.js';
+import { MAX_GRAMMAR_HEREDOCS, MAX_GRAMMAR_SHELL_BYTES, MAX_SHELL_COMMANDS, missingTarget, parseDockerfile, ShellCache, type ParseOptions } from './dockerfile/parse.js';
 import { cachingReader, directoryReader, type ContextReader } from './dockerfile/context.js';
 import { filePragmas } from './dockerfile/pragmas.js';
 import { KNOWN_INSTRUCTIONS, type DockerfileFacts } from './dockerfile/model.js';
@@ -313,6 +313,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     if (grammar && grammar.count > failedBefore) notes.push(`${input.path}: the shell grammar (tree-sitter-bash) failed on a shell body (${grammar.message}); that body and every shell body after it in this run are not read`);
     const variant = build ? { build } : {};
     if (facts.shellcheck?.error) notes.push(`${input.path}: ShellCheck: ${facts.shellcheck.error}`);
+    if (facts.unreadBodies) notes.push(`${input.path}: ${facts.unreadBodies.toLocaleString('en-US')} shell ${facts.unreadBodies === 1 ? 'body' : 'bodies'} not read: past what one Dockerfile is read for (${MAX_SHELL_COMMANDS.toLocaleString('en-US')} commands, ${MAX_GRAMMAR_SHELL_BYTES / 1024} KB of shell text the full grammar reads, ${MAX_GRAMMAR_HEREDOCS} here-documents in one body)`);
     const noTarget = missingTarget(facts, stage);
     if (noTarget) {
       results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${build?.target ? `${build.file} (${build.name}) builds a stage it does not have: ` : ''}${noTarget}`, findings: [], ...about, ...variant, notes });
