@@ -224,12 +224,15 @@ const MUTATORS: Record<string, Mutator> = {
   heredocs(rng, f) {
     const n = rng.scale(rng.chance(0.7) ? 6 : 12);
     const body = rng.chance(0.5) ? hostileShell(rng) : 'echo hello';
+    // At most 8 MB of body (a long hostile line repeated 20,000 times passed V8's longest string:
+    // the generator died, seed 14); the CLI refuses a Dockerfile over 512 KiB anyway.
+    const copies = Math.min(n, 20000, Math.floor(8_000_000 / (body.length + 1)));
     switch (rng.int(5)) {
       case 0:
-        f.Dockerfile = insertAt(rng, text(f), `RUN <<EOF\n${`${body}\n`.repeat(Math.min(n, 20000))}EOF`);
+        f.Dockerfile = insertAt(rng, text(f), `RUN <<EOF\n${`${body}\n`.repeat(copies)}EOF`);
         break;
       case 1:
-        f.Dockerfile = `${text(f)}\nRUN <<EOF\n${`${body}\n`.repeat(Math.min(n, 20000))}`; // unterminated
+        f.Dockerfile = `${text(f)}\nRUN <<EOF\n${`${body}\n`.repeat(copies)}`; // unterminated
         break;
       case 2:
         f.Dockerfile = insertAt(rng, text(f), `RUN ${Array.from({ length: Math.min(n, 4000) }, (_, i) => `<<E${i}`).join(' ')} cat\n${Array.from({ length: Math.min(n, 4000) }, (_, i) => `x\nE${i}`).join('\n')}`);
