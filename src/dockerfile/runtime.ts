@@ -354,17 +354,36 @@ const NEED = /\b(run[- ]?time|required|needed|needs?|depends? on|used by|for (th
  * above the instruction. Authors write that next to what they keep on purpose.
  */
 export function commentSaysNeeded(facts: DockerfileFacts, ins: Instruction, line: number): boolean {
-  for (let l = line - 1; l >= ins.range.line; l--) {
-    const t = facts.lines.lineText(l).trim();
-    if (t.startsWith('#')) return NEED.test(t);
+  let m = neededByLine.get(ins);
+  if (!m) {
+    // One pass over the instruction's lines, once (asked per package, a scan up from each package
+    // was quadratic in a RUN of thousands of lines; fuzz campaign seed 14).
+    let above = false;
+    for (let l = ins.range.line - 1; l >= 1; l--) {
+      const t = facts.lines.lineText(l).trim();
+      if (!t.startsWith('#')) break;
+      if (NEED.test(t)) {
+        above = true;
+        break;
+      }
+    }
+    const verdicts: boolean[] = [];
+    let nearest: boolean | null = null;
+    for (let l = ins.range.line; l <= ins.range.endLine; l++) {
+      verdicts.push(nearest ?? above);
+      const t = facts.lines.lineText(l).trim();
+      if (t.startsWith('#')) nearest = NEED.test(t);
+    }
+    m = { verdicts, above };
+    neededByLine.set(ins, m);
   }
-  for (let l = ins.range.line - 1; l >= 1; l--) {
-    const t = facts.lines.lineText(l).trim();
-    if (!t.startsWith('#')) break;
-    if (NEED.test(t)) return true;
-  }
-  return false;
+  const k = line - ins.range.line;
+  if (k < 0) return m.above;
+  return m.verdicts[k] ?? m.verdicts[m.verdicts.length - 1] ?? m.above;
 }
+
+/** Per instruction: for each of its lines, what `commentSaysNeeded` answers; and for the comment block above it. */
+const neededByLine = new WeakMap<Instruction, { verdicts: boolean[]; above: boolean }>();
 
 /** A path the running container writes to, with how the Dockerfile or its context shows it. */
 export interface RuntimeWrite {

@@ -58,6 +58,7 @@ export function toolsLeft(facts: DockerfileFacts, lookup: (name: string) => stri
   for (const s of stageChain(facts.finalStage)) {
     for (const install of stageInstalls(s)) {
       if (!OS_MANAGERS.has(install.manager)) continue;
+      const removed = removedLater(install, removals);
       const named = new Set<string>();
       for (const word of install.packages) {
         if (!word.literal) continue;
@@ -66,7 +67,7 @@ export function toolsLeft(facts: DockerfileFacts, lookup: (name: string) => stri
         named.add(name);
         const tool = lookup(name);
         if (!tool || allowed.includes(tool) || allowed.includes(name)) continue;
-        if (removedLater(install, name, removals)) continue;
+        if (removed(name)) continue;
         out.push({ word, name, tool, install });
       }
     }
@@ -112,12 +113,17 @@ function packageRemovals(facts: DockerfileFacts): Removals {
   return indexRemovals(shippedRunCommands(facts));
 }
 
-/** Whether a later command of the list `r` indexes removes the package `name` (lower-case) of this install, or its `--virtual` group. */
-function removedLater(install: PackageInstall, name: string, r: Removals): boolean {
+/**
+ * For one install, whether a later command of the list `r` indexes removes a package of it (by
+ * lower-case name), its `--virtual` group or everything it named; asked per package, so what the
+ * install shares is looked up once.
+ */
+function removedLater(install: PackageInstall, r: Removals): (name: string) => boolean {
   const at = r.at.get(install.command);
-  if (at === undefined) return false;
+  if (at === undefined) return () => false;
   const virtual = optionValue(install.command, ['-t', '--virtual']);
-  return (r.byName.get(name) ?? -1) > at || (virtual !== null && (r.byWord.get(virtual) ?? -1) > at) || (r.broad.get(install.instruction) ?? -1) > at;
+  if ((virtual !== null && (r.byWord.get(virtual) ?? -1) > at) || (r.broad.get(install.instruction) ?? -1) > at) return () => true;
+  return (name) => (r.byName.get(name) ?? -1) > at;
 }
 
 const chainRemovalsMemo = new WeakMap<readonly Stage[], Removals>();
@@ -147,8 +153,8 @@ export function buildPackagesLeft(install: PackageInstall, chain: readonly Stage
   if (!OS_MANAGERS.has(install.manager)) return [];
   const wanted = install.packages.filter((w) => w.literal && isBuildPackage(packageName(install.manager, w.value)));
   if (wanted.length === 0) return [];
-  const r = chainRemovals(chain);
-  return wanted.filter((w) => !removedLater(install, packageName(install.manager, w.value).toLowerCase(), r));
+  const removed = removedLater(install, chainRemovals(chain));
+  return wanted.filter((w) => !removed(packageName(install.manager, w.value).toLowerCase()));
 }
 
 function optionValue(cmd: ShellCommand, options: readonly string[]): string | null {
