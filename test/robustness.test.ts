@@ -362,6 +362,13 @@ describe('checks that asked a question of the whole stage for each instruction (
     expect(left.filter((f) => f.rule === 'multi-stage/build-tools-in-final').map((f) => f.line)).toEqual([4]);
   });
 
+  it('4,000 installs of curl, each used by a later RUN: each install finds its next use in an index (tools/download-tools-left scanned the later commands per install; fuzz campaign seed 14, dockerfile:27687)', () => {
+    const all = analyze('many-curls', `FROM alpine:3.20\nUSER 10001\n${lines(4000, (i) => `RUN apk add --no-cache curl${i % 2 ? '' : '=8.9.1-r0'}\nRUN curl -fsSLo /tmp/f${i} http://x/f${i}\n`)}CMD ["app"]\n`);
+    const found = all.filter((f) => f.rule === 'tools/download-tools-left');
+    expect(found.length + (all.omitted['tools/download-tools-left'] ?? 0)).toBe(4000);
+    expect(found[0]!.message).toContain('line 4');
+  });
+
   it('40k EXPOSE 22, and again in an image that runs sshd (security/expose-ssh read the final stage per EXPOSE)', () => {
     const text = 'FROM debian:12\nUSER 10001\n' + lines(40000, () => 'EXPOSE 22\n');
     const all = analyze('many-expose', text);

@@ -3,6 +3,7 @@ import type { ImageConfig } from '../../src/image/facts.js';
 import { findTools, toolReport } from '../../src/image/binaries.js';
 import { DOWNLOAD_TOOLS } from '../../src/knowledge/tools.js';
 import { shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
+import type { ShellCommand } from '../../src/shell/shell.js';
 import { isToolchainImage, usedAtRuntime } from '../../src/dockerfile/runtime.js';
 
 /** Every word of the image's Entrypoint, Cmd and Healthcheck, by base name (`["sh", "-c", "curl -f …"]` included). */
@@ -66,14 +67,31 @@ CMD ["/usr/local/bin/app"]
       // A toolchain or base image offers its tools to the builds run in it or on it.
       if (left.length === 0 || isToolchainImage(ctx.facts)) return;
       const runs = shippedRunCommands(ctx.facts);
+      // Indexed once: where each command is, and where each command name is used (`curl
+      // --version` is no use), in order; a scan of the later commands per tool was quadratic
+      // (fuzz campaign seed 14).
+      const position = new Map<ShellCommand, number>();
+      const uses = new Map<string, number[]>();
+      runs.forEach(({ command: c }, i) => {
+        if (!position.has(c)) position.set(c, i);
+        if (c.argv.every((a) => VERSION_ONLY.test(a))) return;
+        const list = uses.get(c.base);
+        if (list) list.push(i);
+        else uses.set(c.base, [i]);
+      });
       for (const t of left) {
         const commands = DOWNLOAD_TOOLS.commandsOf(t.tool);
         if (usedAtRuntime(ctx.facts, commands)) continue;
         // A use at or after the install (`curl --version` is none): the tool was installed for the build.
         // One only before it means this install is for something else: the application at run time.
-        const at = runs.findIndex((r) => r.command === t.install.command);
-        const use = runs.slice(at + 1).find((r) => commands.includes(r.command.base) && !r.command.argv.every((a) => /^(-V|--version|-h|--help)$/.test(a)));
-        if (!use) continue;
+        const at = position.get(t.install.command) ?? -1;
+        let first = -1;
+        for (const name of commands) {
+          const k = firstAfter(uses.get(name), at);
+          if (k !== -1 && (first === -1 || k < first)) first = k;
+        }
+        if (first === -1) continue;
+        const use = runs[first]!;
         ctx.report({ messageId: 'leftBehind', data: { package: t.name, line: use.command.range.line }, at: t.word });
       }
     },
@@ -86,3 +104,18 @@ CMD ["/usr/local/bin/app"]
     }
   },
 });
+
+const VERSION_ONLY = /^(-V|--version|-h|--help)$/;
+
+/** The first position in the ascending list greater than `after`, or -1. */
+function firstAfter(list: readonly number[] | undefined, after: number): number {
+  if (!list) return -1;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < list.length ? list[lo]! : -1;
+}
