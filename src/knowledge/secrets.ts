@@ -111,9 +111,7 @@ export function secretVariable(name: string, value: string | null): { by: 'value
  * line, and a secret's value then stands where the keyword goes (`=v6Ay…`; fuzz campaign, seed 13).
  */
 export function shownKeyword(word: string): string {
-  if (/^[A-Za-z0-9_-]{1,32}$/.test(word)) return word;
-  const m = /^[A-Za-z0-9_-]{0,32}/.exec(word)![0];
-  return `${m || [...word][0] || ''}…`;
+  return shownUpTo(word, /^[A-Za-z0-9_-]{1,32}$/, /^[A-Za-z0-9_-]{0,32}/, true);
 }
 
 /**
@@ -123,9 +121,14 @@ export function shownKeyword(word: string): string {
  * (fuzz campaign, seed 13).
  */
 export function shownName(name: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return name;
-  const m = /^[A-Za-z0-9_]{0,64}/.exec(name)![0];
-  return `${m}…`;
+  return shownUpTo(name, /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, /^[A-Za-z0-9_]{0,64}/, false);
+}
+
+/** `text` whole when `whole` matches it; else the start `start` matches (or, when that is empty and `orFirst`, the first character), then `…`. */
+function shownUpTo(text: string, whole: RegExp, start: RegExp, orFirst: boolean): string {
+  if (whole.test(text)) return text;
+  const m = start.exec(text)![0];
+  return `${m || (orFirst ? ([...text][0] ?? '') : '')}…`;
 }
 
 /**
