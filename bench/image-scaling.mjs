@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chart, fit, runOnce } from './scaling.mjs';
+import { median, fmt } from './stats.mjs';
 
 export const START = '<!-- bench:image-scaling:start -->';
 export const END = '<!-- bench:image-scaling:end -->';
@@ -272,12 +273,6 @@ export function imageScalingMarkdown(out, fmt) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   if (!existsSync(join(root, 'dist/cli.cjs'))) throw new Error('dist/cli.cjs is missing: run npm run build');
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
-  const fmt = (x, d = 1) => x.toFixed(d);
   const resultsPath = join(root, 'bench/results.json');
   const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : { machine: { cpus: cpus().length } };
   const md = [];

@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { sourceBenchmarks, sourceMarkdown, SOURCES_START, SOURCES_END } from './sources.mjs';
+import { median, fmt } from './stats.mjs';
 
 const START = '<!-- bench:image:start -->';
 const END = '<!-- bench:image:end -->';
@@ -394,12 +395,6 @@ export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
-  const fmt = (x, d = 1) => x.toFixed(d);
   const resultsPath = join(root, 'bench/results.json');
   const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', node: process.version }, runs: RUNS };
   const md = [];

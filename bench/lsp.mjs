@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { median } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -168,11 +169,6 @@ export async function lspBenchmarks({ root, results, md, median, fmt }) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const results = {};
   const md = [];
   await lspBenchmarks({ root, results, md, median, fmt: (x, d = 1) => x.toFixed(d) });

@@ -7,6 +7,7 @@ import { readFileSync, existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync 
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tmpdir, loadavg } from 'node:os';
+import { median } from './stats.mjs';
 
 const TIME = '/usr/bin/time';
 
@@ -191,11 +192,6 @@ export async function processBenchmarks({ root, corpus, results, md, RUNS, media
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { cpus } = await import('node:os');
   const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const results = { machine: { cpus: cpus().length } };
   const md = [];
   await processBenchmarks({ root, corpus: join(root, '..', 'shared', 'corpus', 'real'), results, md, RUNS: Number(process.env.BENCH_RUNS ?? 5), median, fmt: (x, d = 1) => x.toFixed(d) });

@@ -6,6 +6,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, loadavg } from 'node:os';
+import { median, fmt } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -14,12 +15,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const results = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', node: process.version }, runs: RUNS };
 const md = [];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (x, d = 1) => x.toFixed(d);
 
 async function timed(fn, runs = RUNS) {
   await fn(); // warm-up

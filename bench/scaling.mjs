@@ -6,6 +6,7 @@ import { writeFileSync, mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tmpdir, loadavg } from 'node:os';
+import { median } from './stats.mjs';
 
 /** One block of a realistic single-stage Dockerfile (package installs, a shell script that needs the grammar, copies, env). */
 function block(i) {
@@ -233,11 +234,6 @@ export async function scalingBenchmarks({ root, results, md, median, fmt, runs =
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   const { cpus } = await import('node:os');
   const root = join(new URL('.', import.meta.url).pathname, '..');
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const results = { machine: { cpus: cpus().length } };
   const md = [];
   if (process.argv.includes('--markdown-from-results')) {

@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { compare } from './image.mjs';
+import { median, fmt } from './stats.mjs';
 
 const q = (p) => `'${p.replace(/'/g, `'\\''`)}'`;
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -182,12 +183,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const image = { oci: join(work, 'built/bench-l8.oci.tar'), docker: join(work, 'built/bench-l8.docker.tar') };
   if (!existsSync(image.oci) || !existsSync(image.docker)) throw new Error('bench: the bench images are not built; run node bench/image.mjs once');
   const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
-  const fmt = (x, d = 1) => x.toFixed(d);
   const r = await sourceBenchmarks({ root, work, image, runs: RUNS, median });
   const resultsPath = join(root, 'bench/results.json');
   const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
