@@ -313,7 +313,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     if (grammar && grammar.count > failedBefore) notes.push(`${input.path}: the shell grammar (tree-sitter-bash) failed on a shell body (${grammar.message}); that body and every shell body after it in this run are not read`);
     const variant = build ? { build } : {};
     if (facts.shellcheck?.error) notes.push(`${input.path}: ShellCheck: ${facts.shellcheck.error}`);
-    if (facts.unreadBodies) notes.push(`${input.path}: ${facts.unreadBodies.toLocaleString('en-US')} shell ${facts.unreadBodies === 1 ? 'body' : 'bodies'} not read: past what one Dockerfile is read for (${MAX_SHELL_COMMANDS.toLocaleString('en-US')} commands, ${MAX_GRAMMAR_SHELL_BYTES / 1024} KB of shell text the full grammar reads, ${MAX_GRAMMAR_HEREDOCS} here-documents in one body)`);
+    if (facts.unreadShell) notes.push(`${input.path}: ${facts.unreadShell.toLocaleString('en-US')} shell ${facts.unreadShell === 1 ? 'body or script' : 'bodies or scripts'} not read: past what one Dockerfile is read for (${MAX_SHELL_COMMANDS.toLocaleString('en-US')} commands, ${MAX_GRAMMAR_SHELL_BYTES / 1024} KB of shell text the full grammar reads, ${MAX_GRAMMAR_HEREDOCS} here-documents in one body)`);
     const noTarget = missingTarget(facts, stage);
     if (noTarget) {
       results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${build?.target ? `${build.file} (${build.name}) builds a stage it does not have: ` : ''}${noTarget}`, findings: [], ...about, ...variant, notes });

@@ -105,8 +105,8 @@ export interface DockerfileFacts {
   context: BuildContext;
   /** What ShellCheck said about the RUN bodies and entrypoint scripts; absent when it did not run (`src/dockerfile/shellcheck.ts`). */
   shellcheck?: ShellcheckFacts;
-  /** Shell bodies left unread for the bounds of one Dockerfile (src/dockerfile/parse.ts: grammar bytes, here-documents, commands); absent when none. */
-  unreadBodies?: number;
+  /** Shell bodies and context scripts left unread for the bounds of one Dockerfile (src/dockerfile/parse.ts: grammar bytes, here-documents, commands); absent when none. */
+  unreadShell?: number;
 }
 
 /** A script from the context that the image runs as its ENTRYPOINT or CMD. */
