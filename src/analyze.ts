@@ -32,6 +32,8 @@ import type { ManifestJob, PairingSources } from './analyze-manifests.js';
 import { checks as allChecks } from '../checks/index.js';
 
 export { allChecks as checks };
+/** How many times the shell grammar has failed in this process, and how (a long-lived front end says so once). */
+export { grammarFailure };
 export type { Finding, Check, Severity };
 
 /** A problem with what the user asked for (a flag, a config file, the `--dockerfile`): one line, exit status 2. */

@@ -20,6 +20,8 @@ import {
   DidChangeWatchedFilesNotification,
   DiagnosticSeverity,
   DocumentDiagnosticReportKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   createConnection,
@@ -31,7 +33,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDockerfile, checks as allChecks, configLoader } from '../analyze.js';
+import { analyzeDockerfile, checks as allChecks, configLoader, grammarFailure } from '../analyze.js';
 import { directoryReader, type ContextReader } from '../dockerfile/context.js';
 import { ShellCache } from '../dockerfile/parse.js';
 import type { Finding, Fix, Severity } from '../engine/types.js';
@@ -120,12 +122,14 @@ export function startServer(options: ServerOptions = {}): Connection {
       setup = await (await config())(path);
     } catch (e) {
       // A broken .shipshape.yaml: said once, and the file analyzed with the defaults meanwhile.
-      connection.window.showErrorMessage(`shipshape: ${(e as Error).message}`);
+      // As a notification: window/showMessageRequest would wait for an answer, and reject (an unhandled rejection ends the server) when the client has none.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `shipshape: ${(e as Error).message}` });
       const defaults = async (): Promise<typeof setup> => ({ checks: [...allChecks], ignore: [], shellcheck: null, severity: undefined, findingSeverity: undefined, settings: {}, failOn: 'warning', target: undefined, config: null, baseline: null, notes: [], images: [] });
       loader = Promise.resolve(defaults);
       setup = await defaults();
     }
     const contextDir = path ? dirname(path) : null;
+    const failedBefore = grammarFailure()?.count ?? 0;
     const { facts, findings } = await analyzeDockerfile(text, {
       path: path ? relative(process.cwd(), path) || path : uri,
       checks: setup.checks,
@@ -139,6 +143,12 @@ export function startServer(options: ServerOptions = {}): Connection {
       ...(contextDir ? { reader: contextReader(contextDir) } : {}),
       shellCache: shellCaches.get(uri) ?? shellCaches.set(uri, new ShellCache()).get(uri)!,
     });
+    // A trapped shell grammar is not called again in this process (src/shell/shell.ts): said once, with what to do.
+    const grammar = grammarFailure();
+    if (grammar && grammar.count > failedBefore && failedBefore === 0) {
+      // A notification (window/showMessage), not a request: nothing waits for the client's answer.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `shipshape: the shell grammar (tree-sitter-bash) failed on a shell body of ${basename(path ?? uri)} (${grammar.message}); RUN bodies and scripts are not read until the language server restarts` });
+    }
     const scripts = new Set(contextDir ? facts.context.scripts.map((s) => resolve(contextDir, s.path)) : []);
     const a: Analysis = { version: doc.version, text, findings, scripts, contextDir };
     analyses.set(uri, a);
