@@ -380,6 +380,13 @@ describe('checks that asked a question of the whole stage for each instruction (
     expect(small.map((f) => f.rule)).toContain('pid1/script-without-exec');
   });
 
+  it('2,000 apt-get installs under 2,000 comments: a comment wanting recommends is found in an index of the file\'s comments (size/install-recommends built a map of every comment per install; fuzz campaign seed 14, dockerfile:56586: 10 s of CPU for 347 KB)', () => {
+    const all = analyze('many-recommends', `FROM debian:12\nUSER 10001\n${lines(2000, (i) => `# step ${i}\nRUN apt-get install -y pkg${i}\n`)}# we want the recommends here\nRUN apt-get install -y docs\n`);
+    const found = all.filter((f) => f.rule === 'size/install-recommends');
+    expect(found.length + (all.omitted['size/install-recommends'] ?? 0)).toBe(2000);
+    expect(found[0]!.line).toBe(4);
+  });
+
   it('40k EXPOSE 22, and again in an image that runs sshd (security/expose-ssh read the final stage per EXPOSE)', () => {
     const text = 'FROM debian:12\nUSER 10001\n' + lines(40000, () => 'EXPOSE 22\n');
     const all = analyze('many-expose', text);
