@@ -4,6 +4,7 @@ import { settingOrigin } from '../../src/image/origin.js';
 import { isShellLessBase } from '../../src/knowledge/image-ref.js';
 import { unpinnableBase } from '../../src/dockerfile/from-args.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
+import { commentsByLine } from '../../src/util/comments.js';
 
 /** Shells and REPLs: a container started with one alone waits for a person, not a probe. */
 const INTERACTIVE = new Set(['bash', 'sh', 'zsh', 'ash', 'fish', 'irb', 'pry', 'python', 'python3', 'node', 'R', 'iex', 'erl', 'ghci', 'jshell', 'psql']);
@@ -49,7 +50,8 @@ HEALTHCHECK --interval=30s --timeout=3s CMD wget -q --spider http://localhost/ |
     end() {
       const final = ctx.facts.finalStage;
       if (!final) return;
-      const forTests = (i: Instruction): boolean => ctx.facts.comments.some((c) => c.range.line === i.range.line - 1 && /\btest/i.test(c.text));
+      const comments = commentsByLine(ctx.facts);
+      const forTests = (i: Instruction): boolean => /\btest/i.test(comments.get(i.range.line - 1) ?? '');
       const chain = stageChain(final).flatMap((s) => s.instructions);
       if (chain.some((i) => i.keyword === 'HEALTHCHECK')) return;
       // No shell, no HTTP client (scratch, distroless), or a base chosen at build time: no probe can be written here.

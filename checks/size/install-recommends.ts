@@ -8,6 +8,8 @@ import { insertAfter, safeFix } from '../../src/fix/edits.js';
 import { written } from '../../src/fix/dockerfile-edits.js';
 import { removedAgain } from '../../src/dockerfile/removals.js';
 import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
+import { commentsByLine } from '../../src/util/comments.js';
+import { memoized } from '../../src/util/memo.js';
 
 /** A comment that says recommends are wanted (`# we DO want recommends here`), not one that avoids them. */
 const WANTS = (text: string): boolean => /recommend/i.test(text) && !/\b(without|no|not|skip|avoid|don'?t)\b[\w\s]{0,20}recommend|no-install-recommends/i.test(text);
@@ -31,15 +33,12 @@ function recommendsWanted(facts: DockerfileFacts, ins: Instruction, cmd: ShellCo
  * per file: asked per install, a map and a scan of every comment per install were quadratic (fuzz
  * campaign seed 14, dockerfile:56586: 10 s of CPU for 347 KB).
  */
-function commentIndex(facts: DockerfileFacts): { commentLines: Set<number>; wanted: number[] } {
-  let ix = commentIndexes.get(facts);
-  if (!ix) {
-    ix = { commentLines: new Set(facts.comments.map((c) => c.range.line)), wanted: facts.comments.filter((c) => WANTS(c.text)).map((c) => c.range.line).sort((a, b) => a - b) };
-    commentIndexes.set(facts, ix);
-  }
-  return ix;
+function commentIndex(facts: DockerfileFacts): { commentLines: ReadonlyMap<number, string>; wanted: number[] } {
+  return memoized(facts, 'recommendsWantedComments', () => ({
+    commentLines: commentsByLine(facts),
+    wanted: facts.comments.filter((c) => WANTS(c.text)).map((c) => c.range.line).sort((a, b) => a - b),
+  }));
 }
-const commentIndexes = new WeakMap<DockerfileFacts, { commentLines: Set<number>; wanted: number[] }>();
 
 /** Whether the ascending list holds a line in [from, to). */
 function anyIn(lines: readonly number[], from: number, to: number): boolean {

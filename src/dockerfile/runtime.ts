@@ -15,9 +15,9 @@ import type { Range } from '../util/text.js';
 import { stageChain } from './stages.js';
 import { dockerfileLaunch, finalCommands } from './launch.js';
 import { namedAsToolchainImage } from '../knowledge/build-tools.js';
+import { memoized } from '../util/memo.js';
 import { SHELLS } from '../knowledge/launch.js';
 import { isRootUser } from '../knowledge/users.js';
-import { memoized } from '../util/memo.js';
 import { toolsLeft } from './tools.js';
 import { SSH_SERVERS } from '../knowledge/tools.js';
 
@@ -354,10 +354,9 @@ const NEED = /\b(run[- ]?time|required|needed|needs?|depends? on|used by|for (th
  * above the instruction. Authors write that next to what they keep on purpose.
  */
 export function commentSaysNeeded(facts: DockerfileFacts, ins: Instruction, line: number): boolean {
-  let m = neededByLine.get(ins);
-  if (!m) {
-    // One pass over the instruction's lines, once (asked per package, a scan up from each package
-    // was quadratic in a RUN of thousands of lines; fuzz campaign seed 14).
+  // One pass over the instruction's lines, once (asked per package, a scan up from each package
+  // was quadratic in a RUN of thousands of lines; fuzz campaign seed 14).
+  const m = memoized(ins, 'commentSaysNeeded', () => {
     let above = false;
     for (let l = ins.range.line - 1; l >= 1; l--) {
       const t = facts.lines.lineText(l).trim();
@@ -367,6 +366,7 @@ export function commentSaysNeeded(facts: DockerfileFacts, ins: Instruction, line
         break;
       }
     }
+    // For each line of the instruction: what the nearest comment line above it inside the instruction says, else the block above.
     const verdicts: boolean[] = [];
     let nearest: boolean | null = null;
     for (let l = ins.range.line; l <= ins.range.endLine; l++) {
@@ -374,16 +374,12 @@ export function commentSaysNeeded(facts: DockerfileFacts, ins: Instruction, line
       const t = facts.lines.lineText(l).trim();
       if (t.startsWith('#')) nearest = NEED.test(t);
     }
-    m = { verdicts, above };
-    neededByLine.set(ins, m);
-  }
+    return { verdicts, above };
+  });
   const k = line - ins.range.line;
   if (k < 0) return m.above;
   return m.verdicts[k] ?? m.verdicts[m.verdicts.length - 1] ?? m.above;
 }
-
-/** Per instruction: for each of its lines, what `commentSaysNeeded` answers; and for the comment block above it. */
-const neededByLine = new WeakMap<Instruction, { verdicts: boolean[]; above: boolean }>();
 
 /** A path the running container writes to, with how the Dockerfile or its context shows it. */
 export interface RuntimeWrite {

@@ -126,16 +126,9 @@ function removedLater(install: PackageInstall, r: Removals): (name: string) => b
   return (name) => (r.byName.get(name) ?? -1) > at;
 }
 
-const chainRemovalsMemo = new WeakMap<readonly Stage[], Removals>();
-
 /** The removals of a stage chain (the array `stageChain` gives), indexed once per chain. */
 function chainRemovals(chain: readonly Stage[]): Removals {
-  let r = chainRemovalsMemo.get(chain);
-  if (!r) {
-    r = indexRemovals(chainRunCommands(chain));
-    chainRemovalsMemo.set(chain, r);
-  }
-  return r;
+  return memoized(chain, 'removals', () => indexRemovals(chainRunCommands(chain)));
 }
 
 function* chainRunCommands(chain: readonly Stage[]): Generator<{ command: ShellCommand; instruction: Instruction }> {

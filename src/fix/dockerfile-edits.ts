@@ -4,6 +4,7 @@
  * text is not one it can edit without touching what lies outside the edit (comments, continuations,
  * heredocs), so a check then reports without a fix.
  */
+import { commentsByLine } from '../util/comments.js';
 import type { DockerfileFacts, Instruction } from '../dockerfile/model.js';
 import type { Target, TextEdit } from '../engine/types.js';
 import type { Range } from '../util/text.js';
@@ -77,7 +78,7 @@ export function eol(facts: DockerfileFacts): string {
  */
 export function insertLineBefore(facts: DockerfileFacts, ins: Instruction, line: string): TextEdit {
   let first = ins.range.line;
-  const comments = new Set(facts.comments.map((c) => c.range.line));
+  const comments = commentsByLine(facts);
   while (first > 1 && comments.has(first - 1)) first--;
   const indent = /^[ \t]*/.exec(facts.lines.lineText(ins.range.line))![0];
   return insertBefore({ line: first, column: 1, endLine: first, endColumn: 1 }, `${indent}${line}${eol(facts)}`);
@@ -145,6 +146,6 @@ export function manifestsFirst(facts: DockerfileFacts, copy: Instruction, run: I
  */
 export function removeInstruction(facts: DockerfileFacts, ins: Instruction): TextEdit | null {
   const range = wholeInstruction(facts, ins);
-  if (!range || facts.comments.some((c) => c.range.line === ins.range.line - 1)) return null;
+  if (!range || commentsByLine(facts).has(ins.range.line - 1)) return null;
   return remove(range);
 }
