@@ -135,6 +135,14 @@ describe('long stage chains and many instructions', { timeout: HANG + 30_000 }, 
     expect(few.at(-1)!.message).toContain('line 2');
   });
 
+  it('15k relative WORKDIRs in scratch: correctness/run-without-shell stops following the path past PATH_MAX, and still finds a RUN with no shell, or the shell a COPY put at an absolute path (was: quadratic, 12 s of CPU for 307 KB; fuzz campaign seed 14, dockerfile:66359)', () => {
+    const workdirs = lines(15000, () => 'WORKDIR c:\\system32\n');
+    const none = analyze('workdirs-no-shell', `FROM scratch\n${workdirs}RUN echo hi\n`);
+    expect(none.filter((x) => x.rule === 'correctness/run-without-shell').map((x) => x.line)).toEqual([15002]);
+    const copied = analyze('workdirs-shell', `FROM scratch\n${workdirs}COPY --from=busybox:1.36 /bin/busybox /bin/sh\nRUN echo hi\n`);
+    expect(copied.filter((x) => x.rule === 'correctness/run-without-shell')).toEqual([]);
+  });
+
   it('20k relative WORKDIRs (a path longer than PATH_MAX is not followed)', () => {
     const text = 'FROM alpine:3.20\nWORKDIR /app\n' + lines(20000, (i) => `WORKDIR d${i}\n`) + 'COPY . .\nRUN chown -R app /app\nUSER 10001\n';
     const findings = analyze('many-workdirs', text);

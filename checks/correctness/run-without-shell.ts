@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { expand } from '../../src/dockerfile/vars.js';
+import { PATH_MAX } from '../../src/dockerfile/context.js';
 import type { Instruction, Stage } from '../../src/dockerfile/model.js';
 
 /** The PATH BuildKit gives a RUN when no ENV sets one. */
@@ -25,8 +26,10 @@ function covers(dir: string, path: string): boolean {
 function place(text: string, ins: Instruction, workdir: string | null): string | null {
   const v = expand(text, ins.vars);
   if (v.unresolved || v.value.includes('$')) return null;
-  if (v.value.startsWith('/')) return normal(v.value);
-  return workdir === null ? null : normal(`${workdir}/${v.value}`);
+  const dir = v.value.startsWith('/') ? normal(v.value) : workdir === null ? null : normal(`${workdir}/${v.value}`);
+  // Past PATH_MAX no directory exists, and thousands of relative WORKDIRs would grow the path
+  // without end (15,000 made this check quadratic: 12 s; fuzz campaign seed 14, dockerfile:66359).
+  return dir !== null && dir.length <= PATH_MAX ? dir : null;
 }
 
 /** The paths a RUN needs to start: its shell (SHELL, else /bin/sh), or an exec form's program (looked up in PATH). */

@@ -2,6 +2,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { hasOption, positionals } from '../../src/shell/shell.js';
 import { expand } from '../../src/dockerfile/vars.js';
+import { PATH_MAX } from '../../src/dockerfile/context.js';
 import { shippedInstructions } from '../../src/dockerfile/tools.js';
 import { posix } from 'node:path';
 
@@ -56,7 +57,7 @@ CMD ["node", "server.js"]
         if (ins.keyword === 'WORKDIR' && ins.args[0]) {
           // Past Linux's PATH_MAX a directory cannot exist (and 100k relative WORKDIRs would make every later path quadratic).
           const next = abs(ins.args[0].value, ins);
-          if (next.length <= 4096) workdir = next;
+          if (next.length <= PATH_MAX) workdir = next;
         }
         if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !ins.flags.some((f) => f.name === 'chown')) {
           const dest = ins.json ? ins.json[ins.json.length - 1] : ins.args[ins.args.length - 1]?.value;

@@ -3,6 +3,7 @@ import { defineCheck } from '../../src/engine/types.js';
 import type { Instruction } from '../../src/dockerfile/model.js';
 import { stageChain } from '../../src/dockerfile/stages.js';
 import { expand } from '../../src/dockerfile/vars.js';
+import { PATH_MAX } from '../../src/dockerfile/context.js';
 import { isWindowsImage, runtimeWrites, type RuntimeWrite } from '../../src/dockerfile/runtime.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { positionals } from '../../src/shell/shell.js';
@@ -90,7 +91,7 @@ CMD ["node", "/srv/server.js", "--data-dir", "/srv/data"]
         } else if (ins.keyword === 'WORKDIR' && ins.args[0]) {
           const w = resolved(ins.args[0].value, ins);
           const next = w === null ? null : abs(w);
-          if (next !== null && next.length <= 4096) make((workdir = next));
+          if (next !== null && next.length <= PATH_MAX) make((workdir = next));
         } else if (ins.keyword === 'VOLUME') {
           for (const v of ins.json ?? ins.args.map((a) => a.value)) make(abs(v));
         } else if (ins.keyword === 'RUN') {

@@ -229,7 +229,7 @@ function executableOf(argv: readonly string[]): string | null {
 }
 
 /** Linux's PATH_MAX: a longer working directory cannot exist; past it WORKDIRs are not followed. */
-const PATH_MAX = 4096;
+export const PATH_MAX = 4096;
 
 /** The working directory before each instruction of the stage chain that ends in `stage`, in one pass. */
 function workdirsOf(stage: Stage): Map<Instruction, string> {
