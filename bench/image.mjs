@@ -17,7 +17,7 @@
 // bench/results.json; `node bench/image.mjs` runs this part alone and replaces only its own key
 // (`image`) in bench/results.json and only its own section (between the image markers) in
 // docs/performance.md, so the Dockerfile part's figures are kept.
-import { readFileSync, writeFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -266,7 +266,8 @@ const PROFILE_NOTES = [
 ];
 
 export async function imageBenchmarks({ root, results, md, RUNS, median, fmt }) {
-  const work = join(root, 'bench', 'work');
+  // Its real path: Podman's database records the path it was made under, and bench/work may be a link to a kept copy.
+  const work = existsSync(join(root, 'bench', 'work')) ? realpathSync(join(root, 'bench', 'work')) : join(root, 'bench', 'work');
   const heading = ['## 5. Image throughput', ''];
   const problem = ensureTools();
   if (problem) {

@@ -15,7 +15,7 @@
 // each reference run is deleted after it is timed. Targets: registry <= 1.0x skopeo with peak RSS
 // <= 200 MB; podman <= 1.2x podman image save.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -179,7 +179,8 @@ export const SOURCES_START = '<!-- bench:sources:start -->';
 export const SOURCES_END = '<!-- bench:sources:end -->';
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const work = join(root, 'bench', 'work');
+  // Its real path: Podman's database records the path it was made under, and bench/work may be a link to a kept copy.
+  const work = existsSync(join(root, 'bench', 'work')) ? realpathSync(join(root, 'bench', 'work')) : join(root, 'bench', 'work');
   const image = { oci: join(work, 'built/bench-l8.oci.tar'), docker: join(work, 'built/bench-l8.docker.tar') };
   if (!existsSync(image.oci) || !existsSync(image.docker)) throw new Error('bench: the bench images are not built; run node bench/image.mjs once');
   const RUNS = Number(process.env.BENCH_RUNS ?? 5);
