@@ -34,6 +34,10 @@ export class ZstdWalk {
   private skip = 0;
   private window = 0;
   private checksum = false;
+  /** The frame header descriptor's fields: single segment, frame content size flag, dictionary id bytes. */
+  private single = false;
+  private fcf = 0;
+  private dictBytes = 0;
   read = 0;
   blocks = 0;
   copies = 0;
@@ -84,21 +88,17 @@ export class ZstdWalk {
         return;
       case 'frame-header': {
         const fhd = h[4]!;
-        const single = (fhd >> 5) & 1;
-        const fcf = fhd >> 6;
-        const dictBytes = [0, 1, 2, 4][fhd & 3]!;
-        const sizeBytes = fcf === 0 ? single : 1 << fcf;
+        this.single = ((fhd >> 5) & 1) === 1;
+        this.fcf = fhd >> 6;
+        this.dictBytes = [0, 1, 2, 4][fhd & 3]!;
+        const sizeBytes = this.fcf === 0 ? (this.single ? 1 : 0) : 1 << this.fcf;
         this.checksum = ((fhd >> 2) & 1) === 1;
         this.state = 'frame-rest';
-        this.need = 5 + (single ? 0 : 1) + dictBytes + sizeBytes;
-        if (this.need === this.have) this.header();
+        this.need = 5 + (this.single ? 0 : 1) + this.dictBytes + sizeBytes;
         return;
       }
       case 'frame-rest': {
-        const fhd = h[4]!;
-        const single = (fhd >> 5) & 1;
-        const fcf = fhd >> 6;
-        const dictBytes = [0, 1, 2, 4][fhd & 3]!;
+        const { single, fcf, dictBytes } = this;
         let window: number;
         if (!single) {
           const d = h[5]!;
