@@ -5,6 +5,7 @@ import type { ShellCommand } from '../../src/shell/shell.js';
 import { runCommands } from '../../src/dockerfile/run.js';
 import { expand } from '../../src/dockerfile/vars.js';
 import { exclusive } from '../../src/shell/shell.js';
+import { firstAbove } from '../../src/util/search.js';
 
 export default defineCheck({
   id: 'security/unverified-download',
@@ -150,13 +151,5 @@ function stageUses(stage: Stage | null): StageUses {
 
 /** The first use on a line after `line` (uses are in line order). */
 function firstAfter(uses: readonly Use[] | undefined, line: number): Use | null {
-  if (!uses) return null;
-  let lo = 0;
-  let hi = uses.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (uses[mid]!.line > line) hi = mid;
-    else lo = mid + 1;
-  }
-  return uses[lo] ?? null;
+  return uses ? (uses[firstAbove(uses, line, (u) => u.line)] ?? null) : null;
 }

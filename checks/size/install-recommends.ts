@@ -10,6 +10,7 @@ import { removedAgain } from '../../src/dockerfile/removals.js';
 import type { DockerfileFacts, Instruction } from '../../src/dockerfile/model.js';
 import { commentsByLine } from '../../src/util/comments.js';
 import { memoized } from '../../src/util/memo.js';
+import { firstAbove } from '../../src/util/search.js';
 
 /** A comment that says recommends are wanted (`# we DO want recommends here`), not one that avoids them. */
 const WANTS = (text: string): boolean => /recommend/i.test(text) && !/\b(without|no|not|skip|avoid|don'?t)\b[\w\s]{0,20}recommend|no-install-recommends/i.test(text);
@@ -42,14 +43,8 @@ function commentIndex(facts: DockerfileFacts): { commentLines: ReadonlyMap<numbe
 
 /** Whether the ascending list holds a line in [from, to). */
 function anyIn(lines: readonly number[], from: number, to: number): boolean {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lines[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < lines.length && lines[lo]! < to;
+  const first = lines[firstAbove(lines, from - 1, (l) => l)];
+  return first !== undefined && first < to;
 }
 
 export default defineCheck({

@@ -4,6 +4,7 @@ import { findTools, toolReport } from '../../src/image/binaries.js';
 import { DOWNLOAD_TOOLS } from '../../src/knowledge/tools.js';
 import { shippedRunCommands, toolsLeft } from '../../src/dockerfile/tools.js';
 import type { ShellCommand } from '../../src/shell/shell.js';
+import { firstAbove } from '../../src/util/search.js';
 import { isToolchainImage, usedAtRuntime } from '../../src/dockerfile/runtime.js';
 
 /** Every word of the image's Entrypoint, Cmd and Healthcheck, by base name (`["sh", "-c", "curl -f …"]` included). */
@@ -87,8 +88,9 @@ CMD ["/usr/local/bin/app"]
         const at = position.get(t.install.command) ?? -1;
         let first = -1;
         for (const name of commands) {
-          const k = firstAfter(uses.get(name), at);
-          if (k !== -1 && (first === -1 || k < first)) first = k;
+          const list = uses.get(name) ?? [];
+          const k = list[firstAbove(list, at, (i) => i)];
+          if (k !== undefined && (first === -1 || k < first)) first = k;
         }
         if (first === -1) continue;
         const use = runs[first]!;
@@ -106,16 +108,3 @@ CMD ["/usr/local/bin/app"]
 });
 
 const VERSION_ONLY = /^(-V|--version|-h|--help)$/;
-
-/** The first position in the ascending list greater than `after`, or -1. */
-function firstAfter(list: readonly number[] | undefined, after: number): number {
-  if (!list) return -1;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! > after) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo < list.length ? list[lo]! : -1;
-}

@@ -5,6 +5,7 @@ import { packageArgs } from '../knowledge/packages.js';
 import { cacheCleaned, cacheDisabledBy, cacheFilledBy, cacheMounted, mayFillCache, removesDir, sameCache, type CacheKind, type RunMount } from '../knowledge/package-cache.js';
 import { memoized } from '../util/memo.js';
 import { expand } from './vars.js';
+import { firstAbove } from '../util/search.js';
 
 /** The mounts of a RUN (`type` defaults to bind, as BuildKit does); a target through ARG/ENV (`target=${PIP_CACHE_DIR}`) is expanded. */
 export function runMounts(ins: Instruction): RunMount[] {
@@ -182,14 +183,7 @@ export function laterAptInstallWithoutUpdate(facts: DockerfileFacts, ins: Instru
   });
   const position = memoized(facts, 'instructionPositions', () => new Map(facts.instructions.map((i, n) => [i, n] as const)));
   const here = position.get(ins) ?? -1;
-  let lo = 0;
-  let hi = relying.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (relying[mid]!.at <= here) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < relying.length; k++) if (builtOn(relying[k]!.ins.stage)) return true;
+  for (let k = firstAbove(relying, here, (r) => r.at); k < relying.length; k++) if (builtOn(relying[k]!.ins.stage)) return true;
   return false;
 }
 
