@@ -96,6 +96,17 @@ afterEach(async () => {
 
 const codes = (p: PublishDiagnosticsParams): string[] => p.diagnostics.map((d) => `${d.range.start.line + 1} ${String(d.code)}`);
 
+/** Writes `text` as the Dockerfile of `dir`, starts a server there and opens the file: the session, its URI and the first diagnostics. */
+async function openDockerfile(dir: string, text: string): Promise<{ s: Session; uri: string; opened: PublishDiagnosticsParams }> {
+  const file = join(dir, 'Dockerfile');
+  writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const s = await start(dir);
+  const first = s.next(uri);
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+  return { s, uri, opened: await first };
+}
+
 function apply(text: string, edits: TextEdit[]): string {
   return TextDocument.applyEdits(TextDocument.create('x', 'dockerfile', 0, text), edits);
 }
@@ -103,14 +114,7 @@ function apply(text: string, edits: TextEdit[]): string {
 describe('shipshape lsp (protocol client over stdio)', () => {
   it('publishes diagnostics on open and change, offers fixes, hover and ignore completion, and shuts down', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipshape-lsp-'));
-    const file = join(dir, 'Dockerfile');
-    const text = 'FROM node:20\nUSER 1000\nCMD node server.js\n';
-    writeFileSync(file, text);
-    const uri = pathToFileURL(file).href;
-    const s = await start(dir);
-    const first = s.next(uri);
-    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-    const opened = await first;
+    const { s, uri, opened } = await openDockerfile(dir, 'FROM node:20\nUSER 1000\nCMD node server.js\n');
     expect(codes(opened)).toContain('3 pid1/shell-form-command');
 
     // A change: the diagnostics follow the new text.
@@ -162,13 +166,8 @@ describe('shipshape lsp (protocol client over stdio)', () => {
     let text = `FROM alpine:3.20\nRUN apt-get install -y curl\nRUN ${Array.from({ length: 41 }, (_, i) => `<<E${i}`).join(' ')} cat\n`;
     for (let i = 0; i < 10; i++) text += `x\nE${i}\n`;
     text += `x\n${'# c\n'.repeat(2045)}`;
-    const file = join(dir, 'Dockerfile');
-    writeFileSync(file, text);
-    const uri = pathToFileURL(file).href;
-    const s = await start(dir);
-    const first = s.next(uri);
-    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-    expect(codes(await first)).toContain('2 reproducibility/unpinned-package');
+    const { s, uri, opened } = await openDockerfile(dir, text);
+    expect(codes(opened)).toContain('2 reproducibility/unpinned-package');
     const again = s.next(uri, (p) => p.version === 2);
     await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}# more\n` }] });
     await again;
@@ -180,14 +179,8 @@ describe('shipshape lsp (protocol client over stdio)', () => {
   it('a broken .shipshape.yaml is said once as an error message (a notification: a client that answers no window/showMessageRequest keeps its server) and the file is analyzed with the defaults', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipshape-lsp-badconf-'));
     writeFileSync(join(dir, '.shipshape.yaml'), 'ignore: [unclosed\n');
-    const file = join(dir, 'Dockerfile');
-    const text = 'FROM node:20\nUSER 1000\nCMD node server.js\n';
-    writeFileSync(file, text);
-    const uri = pathToFileURL(file).href;
-    const s = await start(dir);
-    const first = s.next(uri);
-    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-    expect(codes(await first)).toContain('3 pid1/shell-form-command');
+    const { s, opened } = await openDockerfile(dir, 'FROM node:20\nUSER 1000\nCMD node server.js\n');
+    expect(codes(opened)).toContain('3 pid1/shell-form-command');
     const errors = s.messages.filter((m) => m.type === MessageType.Error);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/^shipshape: .*\.shipshape\.yaml/);
