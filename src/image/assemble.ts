@@ -13,10 +13,24 @@ function verify(label: string, what: string, ref: BlobRef, sha256: string): void
 }
 
 interface Merge {
+  /** In the order paths were added; a directory a later layer writes again keeps its place. */
   files: Map<string, FileEntry>;
-  children: Map<string, Set<string>>;
+  /**
+   * The paths shown under each directory, in `files`' order: built from `files` the first time a
+   * whiteout or an overwrite reaches a directory that may hold entries (`parents`), then kept. An
+   * image whose layers only add files never builds it.
+   */
+  children: Map<string, Set<string>> | null;
+  /** Every directory an added path was put in (while `children` is not built): those that may hold entries. */
+  parents: Set<string>;
   shadowed: ShadowedFile[];
   wasted: number[];
+  /**
+   * The sizes of every path a layer wrote or deleted, except a file still shown whose one write is
+   * its entry (`layer`, `size`): the common case, kept by the entry itself rather than a map entry per
+   * file. A path joins the map when its file is hidden or a second layer writes or deletes it.
+   */
+  perPath: Map<string, PathSizes>;
 }
 
 function parentOf(p: string): string {
@@ -27,9 +41,28 @@ function parentOf(p: string): string {
 function add(m: Merge, e: FileEntry): void {
   m.files.set(e.path, e);
   const parent = parentOf(e.path);
+  if (!m.children) {
+    m.parents.add(parent);
+    return;
+  }
   let set = m.children.get(parent);
   if (!set) m.children.set(parent, (set = new Set()));
   set.add(e.path);
+}
+
+/** The children index, built when first needed; null when nothing can lie under `path`. */
+function childrenUnder(m: Merge, path: string): Map<string, Set<string>> | null {
+  if (m.children) return m.children;
+  if (!m.parents.has(path)) return null;
+  const children = new Map<string, Set<string>>();
+  for (const p of m.files.keys()) {
+    const parent = parentOf(p);
+    let set = children.get(parent);
+    if (!set) children.set(parent, (set = new Set()));
+    set.add(p);
+  }
+  m.parents.clear();
+  return (m.children = children);
 }
 
 /**
@@ -38,11 +71,18 @@ function add(m: Merge, e: FileEntry): void {
  */
 function removeTree(m: Merge, path: string, by: number, how: ShadowedFile['how'], keepSelf = false): number {
   let bytes = 0;
+  const children = childrenUnder(m, path);
+  if (!children) {
+    // Nothing lies under the path: the entry alone, if it is shown.
+    const e = keepSelf ? undefined : m.files.get(path);
+    if (e) bytes += hide(m, e, by, how);
+    return bytes;
+  }
   // Depth first, children before their parent, in the order the recursion visited them.
   const stack: Array<{ path: string; expanded: boolean }> = [{ path, expanded: false }];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
-    const kids = m.children.get(top.path);
+    const kids = children.get(top.path);
     if (!top.expanded && kids && kids.size) {
       top.expanded = true;
       const list = [...kids];
@@ -53,27 +93,35 @@ function removeTree(m: Merge, path: string, by: number, how: ShadowedFile['how']
     const self = top.path === path;
     if (kids) {
       if (self && keepSelf) kids.clear();
-      else m.children.delete(top.path);
+      else children.delete(top.path);
     }
     if (self && keepSelf) continue;
     const e = m.files.get(top.path);
     if (e) {
-      m.files.delete(top.path);
-      m.children.get(parentOf(top.path))?.delete(top.path);
-      m.shadowed.push({ ...e, hiddenBy: by, how });
-      m.wasted[e.layer] = (m.wasted[e.layer] ?? 0) + e.size;
-      bytes += e.size;
+      children.get(parentOf(top.path))?.delete(top.path);
+      bytes += hide(m, e, by, how);
     }
   }
   return bytes;
 }
 
+/** Takes one entry out of the merged view: its bytes still ship, in the layer that wrote it. */
+function hide(m: Merge, e: FileEntry, by: number, how: ShadowedFile['how']): number {
+  m.files.delete(e.path);
+  if (e.type !== 'dir' && !m.perPath.has(e.path)) m.perPath.set(e.path, packOnce(e.size, e.layer));
+  m.shadowed.push({ ...e, hiddenBy: by, how });
+  m.wasted[e.layer] = (m.wasted[e.layer] ?? 0) + e.size;
+  return e.size;
+}
+
 /** Size of what lies under a path in the current merged view (dive sizes a directory whiteout this way); a loop, like removeTree. */
 function treeSize(m: Merge, path: string): number {
   let n = 0;
+  const children = childrenUnder(m, path);
+  if (!children) return 0;
   const stack = [path];
   while (stack.length) {
-    for (const k of m.children.get(stack.pop()!) ?? []) {
+    for (const k of children.get(stack.pop()!) ?? []) {
       n += m.files.get(k)?.size ?? 0;
       stack.push(k);
     }
@@ -92,9 +140,15 @@ type PathSizes = number | { cumulative: number; min: number; layers: number[] };
 const PACK = 1024;
 const packOnce = (size: number, layer: number): PathSizes => (size < 2 ** 42 && layer < PACK ? size * PACK + layer : { cumulative: size, min: size, layers: [layer] });
 
-function efficiencyOf(perPath: Map<string, PathSizes>, sizes: number[]): Efficiency {
+function efficiencyOf({ perPath, files }: Merge, sizes: number[]): Efficiency {
   let minimum = 0;
   let discovered = 0;
+  // Files shown whose one write is their entry (see Merge.perPath).
+  for (const [path, f] of files) {
+    if (f.type === 'dir' || perPath.has(path)) continue;
+    minimum += f.size;
+    discovered += f.size;
+  }
   const inefficiencies: Inefficiency[] = [];
   let wastedBytes = 0;
   for (const [path, d] of perPath) {
@@ -187,15 +241,25 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   }
 
   // Merge the layers in order: each layer's whiteouts hide what lower layers added, then its entries land.
-  const m: Merge = { files: new Map(), children: new Map(), shadowed: [], wasted: scans.map(() => 0) };
-  const perPath = new Map<string, PathSizes>();
-  const seen = (path: string, size: number, layer: number): void => {
+  const m: Merge = { files: new Map(), children: null, parents: new Set(), shadowed: [], wasted: scans.map(() => 0), perPath: new Map() };
+  const perPath = m.perPath;
+  /** A path's sizes so far: the map's, or those of the file shown when its entry holds them. */
+  const sizesOf = (path: string): PathSizes | undefined => {
     const d = perPath.get(path);
-    if (d === undefined) perPath.set(path, packOnce(size, layer));
-    else if (typeof d === 'number') {
+    if (d !== undefined) return d;
+    const f = m.files.get(path);
+    return f && f.type !== 'dir' ? packOnce(f.size, f.layer) : undefined;
+  };
+  /** A layer wrote (`write`: the entry now shown, whose earlier version is hidden) or deleted a path. */
+  const seen = (path: string, size: number, layer: number, write = false): void => {
+    const d = write ? perPath.get(path) : sizesOf(path);
+    if (d === undefined) {
+      if (!write) perPath.set(path, packOnce(size, layer));
+    } else if (typeof d === 'number') {
       const first = Math.floor(d / PACK);
       perPath.set(path, { cumulative: first + size, min: Math.min(first, size), layers: [d % PACK, layer] });
     } else {
+      if (!perPath.has(path)) perPath.set(path, d);
       d.cumulative += size;
       d.min = Math.min(d.min, size);
       d.layers.push(layer);
@@ -204,30 +268,29 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   const sizes: number[] = [];
   scans.forEach((scan, L) => {
     let size = 0;
-    for (const e of scan.entries) {
-      if (!e.whiteout) continue;
-      const path = '/' + e.path;
-      if (e.whiteout === 'file') {
+    for (const w of scan.whiteouts) {
+      const path = w.path;
+      if (w.kind === 'file') {
         const prev = m.files.get(path);
         seen(path, prev?.type === 'dir' ? treeSize(m, path) : 0, L);
         removeTree(m, path, L, 'deleted');
       } else removeTree(m, path, L, 'deleted', true);
     }
     for (const e of scan.entries) {
-      if (e.whiteout) continue;
-      const path = '/' + e.path;
+      const path = e.path;
       const prev = m.files.get(path);
       if (prev) {
-        if (prev.type === 'dir' && e.type === 'dir') {
-          m.files.delete(path);
-        } else removeTree(m, path, L, 'overwritten');
+        if (prev.type !== 'dir' || e.type !== 'dir') removeTree(m, path, L, 'overwritten');
       }
-      const f: FileEntry = { path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, layer: L };
-      if (e.linkTarget !== undefined) f.linkTarget = e.linkTarget;
+      // The scan's entry is the file system's entry; a layer listed twice, or shared by two images
+      // of one archive at another index, gets a copy.
+      let f = e;
+      if (e.layer === -1) e.layer = L;
+      else if (e.layer !== L) f = { ...e, layer: L };
       if (prev?.type === 'dir' && e.type === 'dir') m.files.set(path, f);
       else add(m, f);
       size += e.size;
-      if (e.type !== 'dir') seen(path, e.size, L);
+      if (e.type !== 'dir') seen(path, e.size, L, true);
     }
     sizes.push(size);
   });
@@ -240,7 +303,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     compression: s.compression,
     size: sizes[i]!,
     wastedBytes: m.wasted[i] ?? 0,
-    entries: s.entries.length,
+    entries: s.entries.length + s.whiteouts.length,
     createdBy: layerHistory[i]?.createdBy ?? '',
     fromBase: (layerHistory[i] ? entryIndex.get(layerHistory[i]!)! : Infinity) <= baseEnd,
   }));
@@ -272,7 +335,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
     shadowed: m.shadowed,
     captured,
     captures,
-    efficiency: efficiencyOf(perPath, sizes),
+    efficiency: efficiencyOf(m, sizes),
     manifest: spec.manifest,
     base,
     notes,

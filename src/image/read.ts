@@ -13,6 +13,7 @@ import { zstdStream } from './zstd.js';
 import { Hasher, type StreamHash } from './hasher.js';
 import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
 import { MAX_ENTRIES, MAX_EXPANSION, MAX_EXPANSION_SLACK, SECRET_HEAD_BUDGET } from './limits.js';
+import type { FileEntry } from './facts.js';
 
 const HEX64 = /^[a-f0-9]{64}$/;
 
@@ -38,17 +39,17 @@ export function sniffBlob(head: Buffer): Compression | 'tar-empty' | null {
   return null;
 }
 
-/** One entry of a layer's tar, path normalized (no leading `/`, no trailing `/`). */
-export interface RawEntry {
+/**
+ * One entry of a layer's tar, path absolute and normalized (`/usr/bin/nc`). It is already the
+ * merged file system's entry: `layer` is -1 until assemble.ts places it, so an image of 500,000
+ * files keeps one object and one path string per file, not a copy of each.
+ */
+export type RawEntry = FileEntry;
+
+/** A whiteout of a layer: `file`, a `.wh.<name>` entry (path is the removed path); `opaque`, `.wh..wh..opq` (path is the directory). */
+export interface Whiteout {
   path: string;
-  type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  linkTarget?: string;
-  /** `file`: a `.wh.<name>` entry (path is the removed path); `opaque`: `.wh..wh..opq` (path is the directory). */
-  whiteout?: 'file' | 'opaque';
+  kind: 'file' | 'opaque';
 }
 
 export interface RawCapture {
@@ -68,6 +69,8 @@ export interface LayerScan {
   diffId?: string;
   uncompressedSize: number;
   entries: RawEntry[];
+  /** The layer's whiteouts, in tar order (applied before its entries). */
+  whiteouts: Whiteout[];
   captures: RawCapture[];
 }
 
@@ -349,9 +352,9 @@ class LayerSink {
       if (this.failed) throw this.failed;
       this.walker.end();
     }
-    const { entries, captures } = this.scanner;
-    if (!this.input) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, captures };
-    const scan: LayerScan = { compression: this.compression, uncompressedSize: this.uncompressed, entries, captures };
+    const { entries, whiteouts, captures } = this.scanner;
+    if (!this.input) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, whiteouts, captures };
+    const scan: LayerScan = { compression: this.compression, uncompressedSize: this.uncompressed, entries, whiteouts, captures };
     if (this.diff) scan.diffId = await this.diff.digest();
     return scan;
   }
@@ -359,9 +362,16 @@ class LayerSink {
 
 type Collecting = { path: string; size: number; want: NonNullable<Want>; parts: Buffer[]; kept: number; drop: boolean; checked: boolean };
 
+/**
+ * `/` + path as one flat string: `'/' + path` would keep a two-part string (a 32-byte node beside the
+ * flat copy V8 makes when the path is first hashed), for every file of every layer.
+ */
+const flatSlashed = (path: string): string => ['/', path].join('');
+
 /** What one layer's tar holds: its entries, and the bodies wanted() asks for. */
 class LayerScanner {
   readonly entries: RawEntry[] = [];
+  readonly whiteouts: Whiteout[] = [];
   readonly captures: RawCapture[] = [];
   /** Per capture: the budget it draws on and how much (bytes), applied in layer order by commit(). */
   readonly costs: Array<{ kind: 'scripts' | 'configs' | 'secrets'; bytes: number } | null> = [];
@@ -388,17 +398,14 @@ class LayerScanner {
     const base = slash === -1 ? path : path.slice(slash + 1);
     if (base.charCodeAt(0) === 0x2e && base.startsWith('.wh.')) {
       const dir = slash === -1 ? '' : path.slice(0, slash);
-      if (base === '.wh..wh..opq') entries.push({ path: dir, type: 'dir', mode: Number.isFinite(h.mode) ? h.mode : 0, uid: Number.isFinite(h.uid) ? h.uid : 0, gid: Number.isFinite(h.gid) ? h.gid : 0, size: 0, whiteout: 'opaque' });
-      else if (!base.startsWith('.wh..wh.')) {
-        const target = (dir ? dir + '/' : '') + base.slice(4);
-        entries.push({ path: target, type: 'other', mode: 0, uid: 0, gid: 0, size: 0, whiteout: 'file' });
-      }
+      if (base === '.wh..wh..opq') this.whiteouts.push({ path: '/' + dir, kind: 'opaque' });
+      else if (!base.startsWith('.wh..wh.')) this.whiteouts.push({ path: '/' + (dir ? dir + '/' : '') + base.slice(4), kind: 'file' });
       return null;
     }
     const type = entryType(h.type);
     // A damaged numeric field reads as NaN: 0, so that no figure in a message is NaN.
     const num = (n: number): number => (Number.isFinite(n) ? n : 0);
-    const e: RawEntry = { path, type, mode: num(h.mode), uid: num(h.uid), gid: num(h.gid), size: type === 'file' ? num(h.size) : 0 };
+    const e: RawEntry = { path: flatSlashed(path), type, mode: num(h.mode), uid: num(h.uid), gid: num(h.gid), size: type === 'file' ? num(h.size) : 0, layer: -1 };
     if (type === 'symlink' && h.linkname) e.linkTarget = h.linkname;
     if (type === 'hardlink' && h.linkname) e.linkTarget = '/' + (normalizeLayerPath(h.linkname) ?? '');
     entries.push(e);

@@ -214,6 +214,40 @@ describe('archives built by hand', () => {
     }
   });
 
+  it('merges layers that write a directory again, overwrite files and delete a tree built over several layers', async () => {
+    const data = await dockerArchive({
+      layers: [
+        [
+          { name: 'srv/', type: 'directory' },
+          { name: 'srv/a', body: 'a'.repeat(10) },
+          { name: 'srv/d/', type: 'directory' },
+          { name: 'srv/d/x', body: 'x'.repeat(20) },
+          { name: 'keep', body: 'k'.repeat(5) },
+        ],
+        // Writes srv/ again (a directory keeps its place), adds under it, overwrites keep.
+        [{ name: 'srv/', type: 'directory', mode: 0o700 }, { name: 'srv/b', body: 'b'.repeat(30) }, { name: 'keep', body: 'K'.repeat(7) }],
+        // Deletes the whole tree: what lies under it first, depth first, in the order it was added.
+        [{ name: '.wh.srv' }, { name: 'new', body: 'n' }],
+      ],
+    });
+    const [img] = await readImages({ path: 'img.tar', data });
+    expect([...img!.files.keys()]).toEqual(['/keep', '/new']);
+    expect(img!.files.get('/keep')).toMatchObject({ size: 7, layer: 1 });
+    expect(img!.shadowed.map((s) => [s.path, s.layer, s.hiddenBy, s.how])).toEqual([
+      ['/keep', 0, 1, 'overwritten'],
+      ['/srv/a', 0, 2, 'deleted'],
+      ['/srv/d/x', 0, 2, 'deleted'],
+      ['/srv/d', 0, 2, 'deleted'],
+      ['/srv/b', 1, 2, 'deleted'],
+      ['/srv', 1, 2, 'deleted'],
+    ]);
+    expect(img!.layers.map((l) => l.wastedBytes)).toEqual([10 + 20 + 5, 30, 0]);
+    // Each path once: /keep written by two layers (5 then 7 bytes); the whiteout of /srv counts the
+    // 60 bytes under it, as dive does; /srv/a, /srv/d/x, /srv/b and /new were written once.
+    expect(img!.efficiency.inefficiencies.map((i) => [i.path, i.cumulativeSize, i.layers])).toEqual([['/keep', 12, [0, 1]]]);
+    expect(img!.efficiency.score).toBe((5 + 60 + 10 + 20 + 30 + 1) / (12 + 60 + 10 + 20 + 30 + 1));
+  });
+
   it('rejects a config whose name does not match its digest', async () => {
     const data = await dockerArchive({ layers }, (ms) => {
       const cfg = ms[0]!;
