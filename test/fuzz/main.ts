@@ -85,6 +85,8 @@ function parseArgs(argv: string[]): Options {
 
 /** Input `index` of a family for a seed: its own generator, so any input can be made again alone. */
 function makeInput(family: FamilyName, seed: number, index: number, seeds: readonly Seed[]): DirInput {
+  // Fault injection for the fuzzer's own test: the generator throws on this input (`family:index`).
+  if (process.env.SHIPSHAPE_FUZZ_GENERATOR_FAULT === `${family}:${index}`) throw new Error(`injected generator fault at ${family}:${index}`);
   const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ (family === 'archive' ? 0x5bd1e995 : 0)) >>> 0);
   return family === 'dockerfile' ? dockerfileInput(rng, seeds) : archiveInput(rng);
 }
@@ -94,6 +96,12 @@ const DETERMINISTIC = new Set<Violation['kind']>(['exit-status', 'stack-trace', 
 /** Violations measured on the machine (time, peak RSS): a busy machine inflates them. */
 const MEASURED = new Set<Violation['kind']>(['time', 'memory']);
 const isMemoryDeath = (v: Violation): boolean => v.kind === 'crash' && /OUT_OF_MEMORY|out of memory/i.test(v.detail);
+
+/** An input the fuzzer could not make or run. */
+interface FuzzerError {
+  input: string;
+  error: string;
+}
 
 interface Failure {
   family: FamilyName;
@@ -162,6 +170,7 @@ async function main(): Promise<number> {
     inflight: string[];
     crashes: number;
     later: Array<{ family: FamilyName; index: number }>;
+    fuzzerErrors?: FuzzerError[];
   }
   const saved: State | null = opts.resume && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as State) : null;
   const stats: Record<FamilyName, Stats> = saved?.stats ?? { dockerfile: newStats(), archive: newStats() };
@@ -171,11 +180,14 @@ async function main(): Promise<number> {
   const deadline = started + opts.timeS * 1000;
   const slow: Array<{ family: FamilyName; index: number; ratio: number }> = saved?.slow ?? [];
   const later: Array<{ family: FamilyName; index: number }> = saved?.later ?? [];
+  // Inputs the fuzzer itself could not make or run (its generator threw, say): recorded and reported,
+  // never a silent end of one worker loop (seed 14: the other loop ran on, and the process hung at the end).
+  const fuzzerErrors: FuzzerError[] = saved?.fuzzerErrors ?? [];
   const inflight = new Set<string>();
   const suspects = saved?.inflight ?? [];
   let crashes = (saved?.crashes ?? 0) + (saved ? 1 : 0);
   const persist = (): void => {
-    const state: State = { stats, failures, bySignature: [...bySignature], next: Object.fromEntries(queues.map((q) => [q.family, Math.min(q.next, ...[...inflight].filter((k) => k.startsWith(`${q.family}:`)).map((k) => Number(k.split(':')[1])))])) as Record<FamilyName, number>, elapsedMs: Date.now() - started, slow, inflight: [...inflight], crashes, later };
+    const state: State = { stats, failures, bySignature: [...bySignature], next: Object.fromEntries(queues.map((q) => [q.family, Math.min(q.next, ...[...inflight].filter((k) => k.startsWith(`${q.family}:`)).map((k) => Number(k.split(':')[1])))])) as Record<FamilyName, number>, elapsedMs: Date.now() - started, slow, inflight: [...inflight], crashes, later, fuzzerErrors };
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state));
     renameSync(`${stateFile}.tmp`, stateFile);
   };
@@ -307,7 +319,16 @@ async function main(): Promise<number> {
   await Promise.all(
     Array.from({ length: opts.workers }, async () => {
       for (let job = pull(); job; job = pull()) {
-        await one(job.family, job.index);
+        try {
+          await one(job.family, job.index);
+        } catch (e) {
+          const key = `${job.family}:${job.index}`;
+          inflight.delete(key);
+          const error = String((e as Error)?.stack ?? e).split('\n').slice(0, 3).join(' | ');
+          fuzzerErrors.push({ input: key, error });
+          persist();
+          log(`  FUZZER ERROR ${key}: ${error}; the input is not judged, the campaign goes on\n`);
+        }
         if (Date.now() - lastLog > 30_000) {
           lastLog = Date.now();
           log(`  ${Math.round((Date.now() - started) / 1000)} s: ${stats.dockerfile.runs} Dockerfiles, ${stats.archive.runs} archives, ${failures.length} failures\n`);
@@ -359,6 +380,7 @@ async function main(): Promise<number> {
     violations: failures.length,
     bySignature: Object.fromEntries(bySignature),
     failures: failures.map((f) => ({ input: `${f.family}:${f.index}`, bytes: f.bytes, recipe: f.recipe, violations: f.violations, saved: f.saved ?? null, reducedBytes: f.reducedBytes ?? null })),
+    fuzzerErrors,
   };
   writeFileSync(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const line = (f: FamilyName): string => {
@@ -372,8 +394,9 @@ async function main(): Promise<number> {
   console.log(line('dockerfile'));
   console.log(line('archive'));
   console.log(`contract violations: ${failures.length}${failures.length ? ` (${[...bySignature].map(([k, n]) => `${n}× ${k}`).join('; ')}); reproducers in ${join(opts.out, 'failures')}` : ''}`);
+  if (fuzzerErrors.length) console.log(`fuzzer errors: ${fuzzerErrors.length}, inputs not judged (${fuzzerErrors.map((f) => f.input).join(', ')}); the fuzzer, not shipshape, failed on them`);
   console.log(`summary: ${join(opts.out, 'summary.json')}`);
-  return failures.length === 0 ? 0 : 1;
+  return failures.length === 0 && fuzzerErrors.length === 0 ? 0 : 1;
 }
 
 function newStats(): Stats {
