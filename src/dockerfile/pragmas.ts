@@ -45,8 +45,10 @@ const PRAGMA = /^(shipshape|hadolint)\s+(global\s+|stage\s+)?ignore\s*=\s*(.*)$/
  * Trivy's ignore comments in one comment's text: each space-separated `trivy:ignore:ID` (or tfsec's
  * `tfsec:ignore:ID`), with `:exp:YYYY-MM-DD` sections; an expired one is left out, as Trivy does.
  */
-export function parseTrivyIgnores(text: string, today: string = new Date().toISOString().slice(0, 10)): string[] | null {
+export function parseTrivyIgnores(text: string, today?: string): string[] | null {
   if (!/(?:^|[\s#/*])(?:trivy|tfsec):ignore:/.test(text)) return null;
+  // The date only when an ignore is there: a default parameter made one for every comment.
+  today ??= new Date().toISOString().slice(0, 10);
   const ids: string[] = [];
   for (const raw of text.trim().split(/\s+/)) {
     const part = raw.replace(/^[#/*]+/, '');
