@@ -128,8 +128,19 @@ RUN --mount=type=cache,target=/var/cache/apk apk add curl
   dockerfile: (ctx) => ({
     end() {
       const facts = ctx.facts;
+      const at = (n: number): Line => ({ n, text: n === 1 ? facts.lines.lineText(n).replace(/^\uFEFF/, '') : facts.lines.lineText(n) });
+      // The lines that can matter: the head of the file up to its first line that is not blank or
+      // a comment (where directives are), and past it only lines that name a Dockerfile frontend
+      // (ignoredSyntax); a file with none of those is not split into lines at all.
       const lines: Line[] = [];
-      for (let n = 1; n <= facts.lines.starts.length; n++) lines.push({ n, text: n === 1 ? facts.lines.lineText(n).replace(/^\uFEFF/, '') : facts.lines.lineText(n) });
+      const count = facts.lines.starts.length;
+      let n = 1;
+      for (; n <= count; n++) {
+        const l = at(n);
+        lines.push(l);
+        if (!/^\s*($|#|\/\/)/.test(l.text)) break;
+      }
+      if (n < count && /dockerfile/i.test(facts.lines.text.slice(facts.lines.starts[n]!))) for (n++; n <= count; n++) lines.push(at(n));
       const used = effectiveSyntax(lines);
       if (used) {
         const bad = badReference(used.value);

@@ -14,28 +14,35 @@ const PIP = /^pip(3(\.\d+)?)?$/;
 const RPM_MANAGERS = new Set(['dnf', 'yum', 'tdnf', 'microdnf', 'dnf5']);
 const FALSE = /^(false|0|no|off)$/i;
 
+/** The first literal argument that passes `test`. */
+function findArg(cmd: ShellCommand, test: (v: string) => boolean): Word | undefined {
+  for (const w of cmd.args) if (w.literal && test(w.value)) return w;
+  return undefined;
+}
+const hit = (w: Word | undefined, what: Insecure['what']): Insecure | null => (w ? { at: w, what, option: w.value } : null);
+const tls = (w: Word | undefined): Insecure | null => hit(w, 'TLS certificates');
+const sig = (w: Word | undefined): Insecure | null => hit(w, 'package signatures');
+const CURL_INSECURE = (v: string): boolean => v === '--insecure' || v === '--proxy-insecure';
+const CURL_K = (v: string): boolean => /^-[A-Za-z]+$/.test(v) && v.slice(1).includes('k');
+
 /** The first option of a command that disables verification, or null. */
 export function insecureOption(cmd: ShellCommand): Insecure | null {
-  const find = (test: (v: string) => boolean): Word | undefined => cmd.args.find((w) => w.literal && test(w.value));
-  const hit = (w: Word | undefined, what: Insecure['what']): Insecure | null => (w ? { at: w, what, option: w.value } : null);
-  const tls = (w: Word | undefined): Insecure | null => hit(w, 'TLS certificates');
-  const sig = (w: Word | undefined): Insecure | null => hit(w, 'package signatures');
-  const shortFlag = (letter: string): Word | undefined => find((v) => /^-[A-Za-z]+$/.test(v) && v.slice(1).includes(letter));
+  // Called for every command of every RUN: no closure is made before a command is known to matter.
   switch (cmd.base) {
     case 'curl':
-      return tls(find((v) => v === '--insecure' || v === '--proxy-insecure') ?? shortFlag('k'));
+      return tls(findArg(cmd, CURL_INSECURE) ?? findArg(cmd, CURL_K));
     case 'wget':
-      return tls(find((v) => v === '--no-check-certificate'));
+      return tls(findArg(cmd, (v) => v === '--no-check-certificate'));
     case 'apk':
-      return sig(find((v) => v === '--allow-untrusted'));
+      return sig(findArg(cmd, (v) => v === '--allow-untrusted'));
     case 'apt-get':
     case 'apt':
     case 'aptitude':
-      return sig(find((v) => v === '--allow-unauthenticated' || v === '--force-yes' || /AllowUnauthenticated=(true|1|yes)|AllowInsecureRepositories=(true|1|yes)/i.test(v)));
+      return sig(findArg(cmd, (v) => v === '--allow-unauthenticated' || v === '--force-yes' || /AllowUnauthenticated=(true|1|yes)|AllowInsecureRepositories=(true|1|yes)/i.test(v)));
     case 'rpm':
-      return sig(find((v) => ['--nosignature', '--nodigest', '--noverify', '--nofiledigest'].includes(v)));
+      return sig(findArg(cmd, (v) => ['--nosignature', '--nodigest', '--noverify', '--nofiledigest'].includes(v)));
     case 'git': {
-      const c = find((v) => /^http\.sslverify=(false|0|no)$/i.test(v));
+      const c = findArg(cmd, (v) => /^http\.sslverify=(false|0|no)$/i.test(v));
       if (c) return tls(c);
       const i = cmd.argv.findIndex((v) => /^http\.sslverify$/i.test(v));
       return i >= 0 && FALSE.test(cmd.argv[i + 1] ?? '') ? tls(cmd.args[i]) : null;
@@ -43,20 +50,20 @@ export function insecureOption(cmd: ShellCommand): Insecure | null {
     case 'npm':
     case 'yarn':
     case 'pnpm': {
-      const flag = find((v) => /^--strict-ssl=(false|0)$/i.test(v));
+      const flag = findArg(cmd, (v) => /^--strict-ssl=(false|0)$/i.test(v));
       if (flag) return tls(flag);
       const i = cmd.argv.findIndex((v) => v === 'strict-ssl' || v === 'strictSsl' || v === 'enableStrictSsl');
-      return i >= 0 && FALSE.test(cmd.argv[i + 1] ?? '') ? tls(cmd.args[i]) : tls(find((v) => /^(strict-ssl|strictSsl)=(false|0)$/i.test(v)));
+      return i >= 0 && FALSE.test(cmd.argv[i + 1] ?? '') ? tls(cmd.args[i]) : tls(findArg(cmd, (v) => /^(strict-ssl|strictSsl)=(false|0)$/i.test(v)));
     }
     default:
       break;
   }
   if (PIP.test(cmd.base) || cmd.base === 'uv' || (/^python/.test(cmd.base) && cmd.argv.includes('pip'))) {
-    return tls(find((v) => v === '--trusted-host' || v.startsWith('--trusted-host=') || /^global\.trusted-host$/.test(v)));
+    return tls(findArg(cmd, (v) => v === '--trusted-host' || v.startsWith('--trusted-host=') || /^global\.trusted-host$/.test(v)));
   }
-  if (RPM_MANAGERS.has(cmd.base)) return sig(find((v) => v === '--nogpgcheck' || /^--setopt=.*(gpgcheck|sslverify)=(0|false)$/i.test(v)));
+  if (RPM_MANAGERS.has(cmd.base)) return sig(findArg(cmd, (v) => v === '--nogpgcheck' || /^--setopt=.*(gpgcheck|sslverify)=(0|false)$/i.test(v)));
   // `echo sslverify=false >> /etc/yum.conf`, `echo gpgcheck=0 >> …repo`
-  if (cmd.base === 'echo' || cmd.base === 'printf') return tls(find((v) => /\bsslverify\s*=\s*(0|false)\b/i.test(v)));
+  if (cmd.base === 'echo' || cmd.base === 'printf') return tls(findArg(cmd, (v) => /\bsslverify\s*=\s*(0|false)\b/i.test(v)));
   return null;
 }
 
