@@ -16,11 +16,19 @@ export function memoOf(owner: object): Record<string, unknown> {
   return m;
 }
 
-/** `compute()` once per owner and key; later calls return the same value. */
+const MEMOS = Symbol('shipshape.memos');
+
+/**
+ * `compute()` once per owner and key; later calls return the same value. Kept in a Map: a record
+ * taking dozens of keys in whatever order the checks ask made every look-up a megamorphic one.
+ */
 export function memoized<T>(owner: object, key: string, compute: () => T): T {
-  const m = memoOf(owner);
-  if (key in m) return m[key] as T;
-  const v = compute();
-  m[key] = v;
-  return v;
+  const o = owner as { [MEMOS]?: Map<string, unknown> };
+  let m = o[MEMOS];
+  if (!m) Object.defineProperty(o, MEMOS, { value: (m = new Map()) });
+  const v = m.get(key);
+  if (v !== undefined || m.has(key)) return v as T;
+  const r = compute();
+  m.set(key, r);
+  return r;
 }
