@@ -137,6 +137,9 @@ function shownUpTo(text: string, whole: RegExp, start: RegExp, orFirst: boolean)
  * secret it reports into CI logs.
  */
 export function redactSecrets(text: string): string {
+  // Nothing shorter holds a value any pattern takes (the shortest, a password in a URL, `a://b:c@`),
+  // nor a secret-named assignment of 8 characters or more; most message data (a tool, a line) is.
+  if (text.length < 8) return text;
   let out = text;
   for (const re of REDACT) out = out.replace(re, (m) => `${m.slice(0, 4)}…`);
   // A secret-named assignment quoted whole (`AWS_SECRET_ACCESS_KEY=…` among a RUN's words, where a
