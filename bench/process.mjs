@@ -105,6 +105,8 @@ const PROFILE_NOTES = [
   '',
   'Tried and dropped: V8 flags for the batch, set by the launcher before it compiles (so the code cache stays valid): `--maglev`, `--always-sparkplug`, and letting the shell grammar\'s wasm tier up to TurboFan instead of `--liftoff-only` (3 alternating rounds, load 9-10): CPU 0.97x, 1.06x and 1.22x the default, within the noise or worse, so the flags stay as they were. Worker threads over files (`--jobs N`, issue 18\'s third part) are built: on this 2-core machine, idle, the 689 files took 3.10 s wall and 4.7 s of CPU with `--jobs 1` and 3.25 s and 5.7 s with `--jobs 2` (+40 MB; 5 alternating rounds), since one process already keeps the second core busy with V8\'s compiler and GC threads; so the default is one thread below 3 cores, else one fewer than the cores (at most 4), and the rows above run with the default.',
   '',
+  'Also tried and dropped (2026-12-06): an earlier tier-up for the batch, `--interrupt-budget=16384` and `=32768` (V8\'s default is 67584) on the node command line: 1.6x and 1.3x the CPU of the default over the 689 files (2 alternating runs each; more code is optimized, and the optimizing costs more than it saves in a run this short); `--no-lazy-feedback-allocation`: the same CPU as the default.',
+  '',
 ];
 
 export async function processBenchmarks({ root, corpus, results, md, RUNS, median, fmt }) {
