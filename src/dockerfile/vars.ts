@@ -1,4 +1,5 @@
 /** ARG and ENV substitution, as the Dockerfile frontend does it for the forms it supports. */
+import { firstAbove } from '../util/search.js';
 
 /** ARGs every build defines without a declaration in the global scope. */
 export const PLATFORM_ARGS = [
@@ -119,18 +120,10 @@ class VarView implements ReadonlyMap<string, string | null> {
   private at(h: History | undefined): number {
     if (!h) return -1;
     const vs = h.versions;
-    let hi = vs.length - 1;
-    if (vs[hi]! <= this.version) return hi;
-    let lo = 0;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (vs[mid]! <= this.version) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+    const last = vs.length - 1;
+    if (vs[last]! <= this.version) return last;
+    // The last version at or before this view's.
+    return firstAbove(vs, this.version, (v) => v) - 1;
   }
 
   get(name: string): string | null | undefined {

@@ -21,6 +21,7 @@ import type { FilePragmas, Pragma, PragmaEntry } from '../dockerfile/pragmas.js'
 import { formatMessage } from './run.js';
 import { checkIdOf, designates, designatesFinding, namesFindings, peerTool } from './names.js';
 import type { Check, Finding, Severity } from './types.js';
+import { firstAbove } from '../util/search.js';
 
 /** The id of the check the suppression step reports stale and unknown ignores under. */
 export const UNUSED_IGNORE_ID = 'correctness/unused-ignore';
@@ -54,17 +55,7 @@ function pragmaSpans(pragmas: readonly Pragma[]): { covering(line: number | null
       const out = [...global];
       for (const spans of sorted) {
         // The last span starting at or before the line.
-        let lo = 0;
-        let hi = spans.length - 1;
-        let at = -1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if (spans[mid]!.line <= line) {
-            at = mid;
-            lo = mid + 1;
-          } else hi = mid - 1;
-        }
-        const span = spans[at];
+        const span = spans[firstAbove(spans, line, (s) => s.line) - 1];
         if (span && line <= span.endLine) for (const p of span.pragmas) out.push(p);
       }
       return out.length === global.length ? global : out.sort((a, b) => a - b);

@@ -1,4 +1,5 @@
 /** Positions in a source text: 1-based lines and columns, converted in exactly one place. */
+import { firstAbove } from './search.js';
 
 /** A 1-based, end-inclusive-line / end-exclusive-column range in a source file. */
 export interface Range {
@@ -20,13 +21,8 @@ export class LineIndex {
   /** 1-based line and column of a string offset. */
   position(offset: number): { line: number; column: number } {
     const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    // The last line starting at or before the offset.
+    const lo = Math.max(0, firstAbove(starts, offset, (s) => s) - 1);
     return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   }
 
