@@ -1,10 +1,12 @@
 /** Builds image facts from an indexed archive and one image's manifest: integrity, config, history, merged file system, waste. */
 import type { CapturedFile, Efficiency, FileEntry, HistoryEntry, ImageFacts, Inefficiency, LayerFacts, ShadowedFile } from './facts.js';
 import { ImageReadError, type ArchiveIndex, type LayerScan } from './read.js';
+import type { EntryStore } from './file-table.js';
 import { resolveMember, type BlobRef, type ImageSpec } from './layout.js';
 import { digestInName } from './read.js';
 import { firstIssue, imageConfigSchema, toHistory, toImageConfig } from './schema.js';
 import { findBase } from './base.js';
+import { FileView } from './file-table.js';
 
 function verify(label: string, what: string, ref: BlobRef, sha256: string): void {
   if (ref.sha256 && ref.sha256 !== sha256) {
@@ -14,7 +16,7 @@ function verify(label: string, what: string, ref: BlobRef, sha256: string): void
 
 interface Merge {
   /** In the order paths were added; a directory a later layer writes again keeps its place. */
-  files: Map<string, FileEntry>;
+  files: FileView;
   /**
    * The paths shown under each directory, in `files`' order: built from `files` the first time a
    * whiteout or an overwrite reaches a directory that may hold entries (`parents`), then kept. An
@@ -31,6 +33,8 @@ interface Merge {
    * file. A path joins the map when its file is hidden or a second layer writes or deletes it.
    */
   perPath: Map<string, PathSizes>;
+  /** `stores[L]`: layer L's entries. */
+  stores: EntryStore[];
 }
 
 function parentOf(p: string): string {
@@ -38,16 +42,18 @@ function parentOf(p: string): string {
   return i <= 0 ? '/' : p.slice(0, i);
 }
 
-function add(m: Merge, e: FileEntry): void {
-  m.files.set(e.path, e);
-  const parent = parentOf(e.path);
+/** Shows entry `local` of layer `L` (its path is not shown); `path` when the caller has it. */
+function add(m: Merge, L: number, local: number, path?: string): void {
+  m.files.append(L, local);
   if (!m.children) {
-    m.parents.add(parent);
+    m.parents.add(m.stores[L]!.dirOf(local) || '/');
     return;
   }
+  path ??= m.stores[L]!.path(local);
+  const parent = parentOf(path);
   let set = m.children.get(parent);
   if (!set) m.children.set(parent, (set = new Set()));
-  set.add(e.path);
+  set.add(path);
 }
 
 /** The children index, built when first needed; null when nothing can lie under `path`. */
@@ -144,10 +150,12 @@ function efficiencyOf({ perPath, files }: Merge, sizes: number[]): Efficiency {
   let minimum = 0;
   let discovered = 0;
   // Files shown whose one write is their entry (see Merge.perPath).
-  for (const [path, f] of files) {
-    if (f.type === 'dir' || perPath.has(path)) continue;
-    minimum += f.size;
-    discovered += f.size;
+  const some = perPath.size > 0;
+  for (const pos of files.positions()) {
+    if (files.typeOf(pos) === 'dir' || (some && perPath.has(files.pathAt(pos)))) continue;
+    const size = files.sizeOf(pos);
+    minimum += size;
+    discovered += size;
   }
   const inefficiencies: Inefficiency[] = [];
   let wastedBytes = 0;
@@ -241,7 +249,10 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   }
 
   // Merge the layers in order: each layer's whiteouts hide what lower layers added, then its entries land.
-  const m: Merge = { files: new Map(), children: null, parents: new Set(), shadowed: [], wasted: scans.map(() => 0), perPath: new Map() };
+  const stores = scans.map((s) => s.entries);
+  const files = new FileView(stores);
+  files.reserve(stores.reduce((n, s) => n + s.length, 0));
+  const m: Merge = { files, children: null, parents: new Set(), shadowed: [], wasted: scans.map(() => 0), perPath: new Map(), stores };
   const perPath = m.perPath;
   /** A path's sizes so far: the map's, or those of the file shown when its entry holds them. */
   const sizesOf = (path: string): PathSizes | undefined => {
@@ -276,21 +287,21 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
         removeTree(m, path, L, 'deleted');
       } else removeTree(m, path, L, 'deleted', true);
     }
-    for (const e of scan.entries) {
-      const path = e.path;
-      const prev = m.files.get(path);
-      if (prev) {
-        if (prev.type !== 'dir' || e.type !== 'dir') removeTree(m, path, L, 'overwritten');
+    const store = scan.entries;
+    for (let i = 0; i < store.length; i++) {
+      const type = store.type(i);
+      const pos = m.files.findEntry(L, i);
+      let path: string | undefined;
+      if (pos === -1) add(m, L, i);
+      else if (type === 'dir' && m.files.typeOf(pos) === 'dir') m.files.replace(pos, L, i);
+      else {
+        path = store.path(i);
+        removeTree(m, path, L, 'overwritten');
+        add(m, L, i, path);
       }
-      // The scan's entry is the file system's entry; a layer listed twice, or shared by two images
-      // of one archive at another index, gets a copy.
-      let f = e;
-      if (e.layer === -1) e.layer = L;
-      else if (e.layer !== L) f = { ...e, layer: L };
-      if (prev?.type === 'dir' && e.type === 'dir') m.files.set(path, f);
-      else add(m, f);
-      size += e.size;
-      if (e.type !== 'dir') seen(path, e.size, L, true);
+      const fileSize = store.size(i);
+      size += fileSize;
+      if (type !== 'dir' && perPath.size > 0) seen(path ?? store.path(i), fileSize, L, true);
     }
     sizes.push(size);
   });

@@ -169,7 +169,7 @@ export interface ImageFacts {
   history: HistoryEntry[];
   layers: LayerFacts[];
   /** The merged file system, whiteouts applied. Keys are absolute paths; holds the members layers wrote (a parent directory no layer wrote is absent). */
-  files: Map<string, FileEntry>;
+  files: ReadonlyMap<string, FileEntry>;
   /** Files added by some layer and hidden by a later one (deleted or overwritten), in layer order. */
   shadowed: ShadowedFile[];
   /** Small files captured during the pass, as the final file system shows them (absolute path -> text). */

@@ -14,6 +14,7 @@ import { Hasher, type StreamHash } from './hasher.js';
 import { TarWalker, type TarHeader, type BodySink } from './tar-walk.js';
 import { MAX_ENTRIES, MAX_EXPANSION, MAX_EXPANSION_SLACK, SECRET_HEAD_BUDGET } from './limits.js';
 import type { FileEntry } from './facts.js';
+import { EntryStore } from './file-table.js';
 
 const HEX64 = /^[a-f0-9]{64}$/;
 
@@ -39,11 +40,7 @@ export function sniffBlob(head: Buffer): Compression | 'tar-empty' | null {
   return null;
 }
 
-/**
- * One entry of a layer's tar, path absolute and normalized (`/usr/bin/nc`). It is already the
- * merged file system's entry: `layer` is -1 until assemble.ts places it, so an image of 500,000
- * files keeps one object and one path string per file, not a copy of each.
- */
+/** One entry of a layer's tar as the merged file system shows it (`layer` -1 until placed). */
 export type RawEntry = FileEntry;
 
 /** A whiteout of a layer: `file`, a `.wh.<name>` entry (path is the removed path); `opaque`, `.wh..wh..opq` (path is the directory). */
@@ -68,7 +65,8 @@ export interface LayerScan {
    */
   diffId?: string;
   uncompressedSize: number;
-  entries: RawEntry[];
+  /** The layer's entries, in tar order (whiteouts apart). */
+  entries: EntryStore;
   /** The layer's whiteouts, in tar order (applied before its entries). */
   whiteouts: Whiteout[];
   captures: RawCapture[];
@@ -362,15 +360,9 @@ class LayerSink {
 
 type Collecting = { path: string; size: number; want: NonNullable<Want>; parts: Buffer[]; kept: number; drop: boolean; checked: boolean };
 
-/**
- * `/` + path as one flat string: `'/' + path` would keep a two-part string (a 32-byte node beside the
- * flat copy V8 makes when the path is first hashed), for every file of every layer.
- */
-const flatSlashed = (path: string): string => ['/', path].join('');
-
 /** What one layer's tar holds: its entries, and the bodies wanted() asks for. */
 class LayerScanner {
-  readonly entries: RawEntry[] = [];
+  readonly entries = new EntryStore();
   readonly whiteouts: Whiteout[] = [];
   readonly captures: RawCapture[] = [];
   /** Per capture: the budget it draws on and how much (bytes), applied in layer order by commit(). */
@@ -405,13 +397,12 @@ class LayerScanner {
     const type = entryType(h.type);
     // A damaged numeric field reads as NaN: 0, so that no figure in a message is NaN.
     const num = (n: number): number => (Number.isFinite(n) ? n : 0);
-    const e: RawEntry = { path: flatSlashed(path), type, mode: num(h.mode), uid: num(h.uid), gid: num(h.gid), size: type === 'file' ? num(h.size) : 0, layer: -1 };
-    if (type === 'symlink' && h.linkname) e.linkTarget = h.linkname;
-    if (type === 'hardlink' && h.linkname) e.linkTarget = '/' + (normalizeLayerPath(h.linkname) ?? '');
-    entries.push(e);
-    const want = type === 'file' ? wanted(path, e.size) : null;
+    const size = type === 'file' ? num(h.size) : 0;
+    const link = !h.linkname ? undefined : type === 'symlink' ? h.linkname : type === 'hardlink' ? '/' + (normalizeLayerPath(h.linkname) ?? '') : undefined;
+    entries.add(path, type, num(h.mode), num(h.uid), num(h.gid), size, link);
+    const want = type === 'file' ? wanted(path, size) : null;
     if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0) || (want.kind === 'head' && budget.secrets <= 0)) return null;
-    const cur: Collecting = { path, size: e.size, want, parts: [], kept: 0, drop: false, checked: false };
+    const cur: Collecting = { path, size, want, parts: [], kept: 0, drop: false, checked: false };
     this.cur = cur;
     return (chunk) => {
       if (cur.drop || cur.kept >= want.limit) return;
