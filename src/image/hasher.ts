@@ -12,7 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 
 /** Blobs at least this large are hashed on the worker. */
 export const OFFLOAD_MIN = 4 * 1024 * 1024;
-const MAX_INFLIGHT = 16 * 1024 * 1024;
+const MAX_INFLIGHT = 4 * 1024 * 1024;
 /** Chunks are copied into buffers of this size, which the worker hands back for reuse. */
 const SLAB = 1024 * 1024;
 
