@@ -18,8 +18,12 @@ const BITS = 13;
 const CHUNK = 1 << BITS;
 const MASK = CHUNK - 1;
 
-/** A growable column in chunks of 8,192 values: no copy when it grows, at most one chunk unused. */
-class Column<A extends Uint32Array | Uint16Array | Float64Array> {
+/**
+ * A growable column in chunks of 8,192 values: no copy when it grows past a chunk, at most one chunk
+ * unused. The first chunk starts at 64 values and doubles, so that a layer of a few files (an image
+ * may have a hundred such layers) does not hold whole chunks.
+ */
+class Column<A extends Uint32Array | Uint16Array> {
   readonly chunks: A[] = [];
   constructor(private readonly make: (n: number) => A) {}
   get(i: number): number {
@@ -27,18 +31,30 @@ class Column<A extends Uint32Array | Uint16Array | Float64Array> {
   }
   set(i: number, v: number): void {
     const c = i >>> BITS;
-    (this.chunks[c] ??= this.make(CHUNK))[i & MASK] = v;
+    const k = i & MASK;
+    let a = this.chunks[c];
+    if (a === undefined || k >= a.length) a = this.grow(c, k);
+    a[k] = v;
+  }
+  private grow(c: number, k: number): A {
+    const old = this.chunks[c];
+    let size = old ? old.length * 2 : c === 0 ? 64 : CHUNK;
+    while (size <= k) size *= 2;
+    const a = this.make(Math.min(size, CHUNK));
+    if (old) a.set(old);
+    return (this.chunks[c] = a);
   }
 }
 
 /**
- * Paths are kept in strings of about this many characters, joined from the layer's paths as they come:
- * a path is then a slice of one (no copy, and as fast as a flat string for the checks' regular
- * expressions), and the strings are large objects V8 never moves.
+ * Paths are kept in strings of this many characters: each path's characters are written into a
+ * buffer as the tar gives them, and a full buffer becomes one string. A path is then a slice of it
+ * (no copy, and as fast as a flat string for the checks' regular expressions); the strings are large
+ * objects V8 never moves, and no string per path outlives the header it came from.
  */
 const POOL_CHARS = 1 << 18;
 const POOL_BITS = 18;
-/** pathLen's mark for a path kept as its own string (`long`): 65,535 characters or more. */
+/** pathLen's mark for a path kept as its own string (`long`): 65,535 characters or more, or a character past U+00FF. */
 const LONG = 0xffff;
 /** Sizes from 2^32 - 1 bytes are kept in a map (`big`). */
 const BIG = 0xffffffff;
@@ -71,9 +87,9 @@ export class EntryStore {
   private readonly attrGid: number[] = [];
   private readonly attrIds = new Map<string, number>();
   private lastAttr = -1;
-  /** Joined paths; `pending` holds those of the string not yet joined (`/`, then the path without it). */
+  /** Full pool strings; `pending` holds the characters of the next one (one byte each, Latin-1). */
   private readonly pool: string[] = [];
-  private pending: string[] = [];
+  private pending: Buffer | null = null;
   private pendingChars = 0;
   private readonly dir = new Column((n) => new Uint32Array(n));
   private readonly pathRef = new Column((n) => new Uint32Array(n));
@@ -131,21 +147,40 @@ export class EntryStore {
     }
     if (linkTarget !== undefined) this.links.set(i, linkTarget);
     const n = rel.length + 1;
-    if (n >= LONG) {
-      this.long.set(i, '/' + rel);
-      this.pathLen.set(i, LONG);
-      return;
+    if (n < LONG) {
+      if (this.pendingChars + n > POOL_CHARS) this.join();
+      const at = this.pendingChars;
+      let buf = this.pending;
+      if (!buf || at + n > buf.length) {
+        // From 4 KiB, doubled as needed: a layer of a few files does not hold 256 KiB.
+        let size = buf ? buf.length : 4096;
+        while (size < at + n) size *= 2;
+        const grown = Buffer.allocUnsafeSlow(Math.min(size, POOL_CHARS));
+        if (buf) buf.copy(grown, 0, 0, at);
+        buf = this.pending = grown;
+      }
+      buf[at] = 0x2f;
+      let k = 0;
+      for (; k < rel.length; k++) {
+        const c = rel.charCodeAt(k);
+        if (c > 0xff) break;
+        buf[at + 1 + k] = c;
+      }
+      if (k === rel.length) {
+        this.pathRef.set(i, (this.pool.length << POOL_BITS) | at);
+        this.pathLen.set(i, n);
+        this.pendingChars += n;
+        return;
+      }
     }
-    if (this.pendingChars + n > POOL_CHARS) this.join();
-    this.pathRef.set(i, (this.pool.length << POOL_BITS) | this.pendingChars);
-    this.pathLen.set(i, n);
-    this.pending.push('/', rel);
-    this.pendingChars += n;
+    this.long.set(i, '/' + rel);
+    this.pathLen.set(i, LONG);
   }
 
+  /** The pending characters become the next pool string. */
   private join(): void {
-    this.pool.push(this.pending.join(''));
-    this.pending = [];
+    this.pool.push(this.pending ? this.pending.toString('latin1', 0, this.pendingChars) : '');
+    this.pending = null;
     this.pendingChars = 0;
   }
 
