@@ -487,7 +487,7 @@ const QUEUE_BUDGET = 16 * 1024 * 1024;
 /** Layers decompressing at once (each on a libuv thread) before the reader waits. */
 const MAX_INFLATING = 3;
 /** Read size for archive files. */
-const READ_SIZE = 4 * 1024 * 1024;
+const READ_SIZE = 1024 * 1024;
 
 /**
  * An archive file read in large reads into reused buffers, the next read under way while the
