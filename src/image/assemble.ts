@@ -19,12 +19,13 @@ interface Merge {
   files: FileView;
   /**
    * The paths shown under each directory, in `files`' order: built from `files` the first time a
-   * whiteout or an overwrite reaches a directory that may hold entries (`parents`), then kept. An
-   * image whose layers only add files never builds it.
+   * whiteout or an overwrite reaches a directory that may hold entries (one that a layer merged so
+   * far, or the one being merged, put an entry right under: `EntryStore.hasDir`), then kept. An image
+   * whose layers only add files never builds it.
    */
   children: Map<string, Set<string>> | null;
-  /** Every directory an added path was put in (while `children` is not built): those that may hold entries. */
-  parents: Set<string>;
+  /** The layer being merged. */
+  layer: number;
   shadowed: ShadowedFile[];
   wasted: number[];
   /**
@@ -45,10 +46,7 @@ function parentOf(p: string): string {
 /** Shows entry `local` of layer `L` (its path is not shown); `path` when the caller has it. */
 function add(m: Merge, L: number, local: number, path?: string): void {
   m.files.append(L, local);
-  if (!m.children) {
-    m.parents.add(m.stores[L]!.dirOf(local) || '/');
-    return;
-  }
+  if (!m.children) return;
   path ??= m.stores[L]!.path(local);
   const parent = parentOf(path);
   let set = m.children.get(parent);
@@ -59,7 +57,9 @@ function add(m: Merge, L: number, local: number, path?: string): void {
 /** The children index, built when first needed; null when nothing can lie under `path`. */
 function childrenUnder(m: Merge, path: string): Map<string, Set<string>> | null {
   if (m.children) return m.children;
-  if (!m.parents.has(path)) return null;
+  let may = false;
+  for (let L = 0; L <= m.layer && !may; L++) may = m.stores[L]!.hasDir(path);
+  if (!may) return null;
   const children = new Map<string, Set<string>>();
   for (const p of m.files.keys()) {
     const parent = parentOf(p);
@@ -67,7 +67,6 @@ function childrenUnder(m: Merge, path: string): Map<string, Set<string>> | null 
     if (!set) children.set(parent, (set = new Set()));
     set.add(p);
   }
-  m.parents.clear();
   return (m.children = children);
 }
 
@@ -252,7 +251,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   const stores = scans.map((s) => s.entries);
   const files = new FileView(stores);
   files.reserve(stores.reduce((n, s) => n + s.length, 0));
-  const m: Merge = { files, children: null, parents: new Set(), shadowed: [], wasted: scans.map(() => 0), perPath: new Map(), stores };
+  const m: Merge = { files, children: null, layer: 0, shadowed: [], wasted: scans.map(() => 0), perPath: new Map(), stores };
   const perPath = m.perPath;
   /** A path's sizes so far: the map's, or those of the file shown when its entry holds them. */
   const sizesOf = (path: string): PathSizes | undefined => {
@@ -278,6 +277,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   };
   const sizes: number[] = [];
   scans.forEach((scan, L) => {
+    m.layer = L;
     let size = 0;
     for (const w of scan.whiteouts) {
       const path = w.path;

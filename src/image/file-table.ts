@@ -1,8 +1,9 @@
 /**
- * The file index of an image kept outside the JavaScript heap: typed-array columns and a pool of name
- * bytes instead of an object, a path string and a map slot per file (about 50 bytes a file against
- * about 190). An image of 500,000 files holds 25 MB here; as objects it held 111 MB of live heap, and
- * the young generation grew to match the rate they survived at.
+ * The file index of an image kept outside the JavaScript heap's objects: typed-array columns (14
+ * bytes a file in its layer's store, 4 in the merged view, about 8 in the view's hash table) and its
+ * path's characters in pooled strings, instead of an object, a path string and a map slot per file:
+ * about 50 bytes a file for paths of 25 characters, against about 190. 500,000 such files: about 25
+ * MB, against 111 MB of live heap as objects.
  *
  * `EntryStore`: one layer's entries in tar order, append-only. `FileView`: the merged file system,
  * positions in the order a `Map` would keep them (a path set again keeps its place; one deleted and
@@ -73,10 +74,9 @@ function fnv(s: string, from: number, to: number): number {
 /** One layer's entries, in tar order. Paths are absolute (`/usr/bin/nc`). */
 export class EntryStore {
   length = 0;
-  /** Directory strings (`/usr/bin`; `` for the root) and their ids. */
-  private readonly dirs: string[] = [];
-  private readonly dirIds = new Map<string, number>();
-  private lastDir = -1;
+  /** The directories entries were added under (`/usr/bin`; `` for the root). */
+  private readonly dirs = new Set<string>();
+  private lastDir = false;
   /** The last entry's directory as the tar names it (`usr/bin`), and its length (-1 for the root). */
   private lastRel = '';
   private lastRelLength = -2;
@@ -91,7 +91,6 @@ export class EntryStore {
   private readonly pool: string[] = [];
   private pending: Buffer | null = null;
   private pendingChars = 0;
-  private readonly dir = new Column((n) => new Uint32Array(n));
   private readonly pathRef = new Column((n) => new Uint32Array(n));
   private readonly pathLen = new Column((n) => new Uint16Array(n));
   private readonly attr = new Column((n) => new Uint32Array(n));
@@ -100,14 +99,9 @@ export class EntryStore {
   private readonly big = new Map<number, number>();
   private readonly links = new Map<number, string>();
 
-  private dirId(dir: string): number {
-    let id = this.dirIds.get(dir);
-    if (id === undefined) {
-      id = this.dirs.length;
-      this.dirs.push(dir);
-      this.dirIds.set(dir, id);
-    }
-    return id;
+  /** Whether an entry was added right under `dir` (`/` for the root). */
+  hasDir(dir: string): boolean {
+    return this.dirs.has(dir === '/' ? '' : dir);
   }
 
   private attrId(type: number, mode: number, uid: number, gid: number): number {
@@ -130,15 +124,14 @@ export class EntryStore {
   add(rel: string, type: EntryType, mode: number, uid: number, gid: number, size: number, linkTarget?: string): void {
     const i = this.length++;
     const slash = rel.lastIndexOf('/');
-    // Entries come grouped by directory: the last one's is tried before the map.
-    let d = this.lastDir;
-    if (d === -1 || this.lastRelLength !== slash || (slash !== -1 && !rel.startsWith(this.lastRel))) {
+    // Entries come grouped by directory: the last one's is tried before the set.
+    if (!this.lastDir || this.lastRelLength !== slash || (slash !== -1 && !rel.startsWith(this.lastRel))) {
       const relDir = slash === -1 ? '' : rel.slice(0, slash);
-      d = this.lastDir = this.dirId(slash === -1 ? '' : '/' + relDir);
+      this.dirs.add(slash === -1 ? '' : '/' + relDir);
+      this.lastDir = true;
       this.lastRel = relDir;
       this.lastRelLength = slash;
     }
-    this.dir.set(i, d);
     this.attr.set(i, this.attrId(TYPES.indexOf(type), mode, uid, gid));
     if (size < BIG) this.sizes.set(i, size);
     else {
@@ -202,10 +195,6 @@ export class EntryStore {
     return true;
   }
 
-  dirOf(i: number): string {
-    return this.dirs[this.dir.get(i)]!;
-  }
-
   path(i: number): string {
     return this.locate(i) ? this.s.substring(this.from, this.to) : this.long.get(i)!;
   }
@@ -262,16 +251,20 @@ export class EntryStore {
 
 /** No position (a slot of the table that is empty). */
 const EMPTY = 0;
-/** `local` of a position whose entry was deleted. */
+/** A position whose entry was deleted. */
 const GONE = 0xffffffff;
+/** A position is layer << SHIFT | entry: entries under 2^20 (MAX_ENTRIES is 1,000,000), layers under 4,095 (MAX_LAYERS is 1,024). */
+const SHIFT = 20;
+const LOCAL = (1 << SHIFT) - 1;
+const MAX_LAYER = 4094;
 
 /** The merged file system: positions in `Map` order, each a layer and an entry of its store; a hash table from path to position. */
 export class FileView implements ReadonlyMap<string, FileEntry> {
   private count = 0;
   /** Positions used, deleted ones included. */
   private used = 0;
-  private readonly layerAt = new Column((n) => new Uint16Array(n));
-  private readonly localAt = new Column((n) => new Uint32Array(n));
+  /** Per position, layer * 2^20 + entry (MAX_ENTRIES is under 2^20 and MAX_LAYERS under 2^12), or GONE. */
+  private readonly at = new Column((n) => new Uint32Array(n));
   /** Open addressing, linear probing: position + 1, or EMPTY. */
   private table = new Int32Array(1 << 10);
 
@@ -283,7 +276,7 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
   }
 
   private alive(pos: number): boolean {
-    return this.localAt.get(pos) !== GONE;
+    return this.at.get(pos) !== GONE;
   }
 
   /** The position of `path`, or -1. */
@@ -294,8 +287,8 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
       const v = this.table[slot]!;
       if (v === EMPTY) return -1;
       const pos = v - 1;
-      const local = this.localAt.get(pos);
-      if (local !== GONE && this.stores[this.layerAt.get(pos)]!.is(local, path)) return pos;
+      const ref = this.at.get(pos);
+      if (ref !== GONE && this.stores[ref >>> SHIFT]!.is(ref & LOCAL, path)) return pos;
       slot = (slot + 1) & mask;
     }
   }
@@ -309,31 +302,35 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
       const v = this.table[slot]!;
       if (v === EMPTY) return -1;
       const pos = v - 1;
-      const l = this.localAt.get(pos);
-      if (l !== GONE && this.stores[this.layerAt.get(pos)]!.same(l, store, local)) return pos;
+      const ref = this.at.get(pos);
+      if (ref !== GONE && this.stores[ref >>> SHIFT]!.same(ref & LOCAL, store, local)) return pos;
       slot = (slot + 1) & mask;
     }
   }
 
   layerOf(pos: number): number {
-    return this.layerAt.get(pos);
+    return this.at.get(pos) >>> SHIFT;
   }
 
   typeOf(pos: number): EntryType {
-    return this.stores[this.layerAt.get(pos)]!.type(this.localAt.get(pos));
+    const ref = this.at.get(pos);
+    return this.stores[ref >>> SHIFT]!.type(ref & LOCAL);
   }
 
   sizeOf(pos: number): number {
-    return this.stores[this.layerAt.get(pos)]!.size(this.localAt.get(pos));
+    const ref = this.at.get(pos);
+    return this.stores[ref >>> SHIFT]!.size(ref & LOCAL);
   }
 
   entryAt(pos: number, path?: string): FileEntry {
-    const L = this.layerAt.get(pos);
-    return this.stores[L]!.entry(this.localAt.get(pos), L, path);
+    const ref = this.at.get(pos);
+    const L = ref >>> SHIFT;
+    return this.stores[L]!.entry(ref & LOCAL, L, path);
   }
 
   pathAt(pos: number): string {
-    return this.stores[this.layerAt.get(pos)]!.path(this.localAt.get(pos));
+    const ref = this.at.get(pos);
+    return this.stores[ref >>> SHIFT]!.path(ref & LOCAL);
   }
 
   /** Makes room for `n` positions at once, instead of doubling the table on the way. */
@@ -345,10 +342,10 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
 
   /** Adds entry `local` of layer `layer` at the end; its path must not be shown. */
   append(layer: number, local: number): void {
+    if (layer > MAX_LAYER || local > LOCAL) throw new RangeError(`file index: layer ${layer}, entry ${local} out of range`);
     if ((this.used + 1) * 2 > this.table.length) this.grow();
     const pos = this.used++;
-    this.layerAt.set(pos, layer);
-    this.localAt.set(pos, local);
+    this.at.set(pos, layer * (LOCAL + 1) + local);
     this.count++;
     const mask = this.table.length - 1;
     let slot = this.stores[layer]!.hash(local) & mask;
@@ -358,52 +355,43 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
 
   /** Puts entry `local` of layer `layer` in the place of position `pos` (same path). */
   replace(pos: number, layer: number, local: number): void {
-    this.layerAt.set(pos, layer);
-    this.localAt.set(pos, local);
+    this.at.set(pos, layer * (LOCAL + 1) + local);
   }
 
   /** Takes position `pos` out; its slot in the table stays until the table is rebuilt. */
   remove(pos: number): void {
-    this.localAt.set(pos, GONE);
+    this.at.set(pos, GONE);
     this.count--;
+  }
+
+  /** The slot for position `pos` in `table` (its path's hash, then the first empty slot). */
+  private place(table: Int32Array, pos: number): void {
+    const mask = table.length - 1;
+    const ref = this.at.get(pos);
+    let slot = this.stores[ref >>> SHIFT]!.hash(ref & LOCAL) & mask;
+    while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
+    table[slot] = pos + 1;
   }
 
   /** A table twice as large (or as large, when deleted positions made it full), without deleted positions. */
   private grow(): void {
     const size = this.count * 2 >= this.table.length / 2 ? this.table.length * 2 : this.table.length;
-    const table = new Int32Array(size);
-    const mask = size - 1;
-    for (let pos = 0; pos < this.used; pos++) {
-      const local = this.localAt.get(pos);
-      if (local === GONE) continue;
-      let slot = this.stores[this.layerAt.get(pos)]!.hash(local) & mask;
-      while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
-      table[slot] = pos + 1;
-    }
-    this.table = table;
     if (this.count * 2 < this.used) this.compact();
+    const table = new Int32Array(size);
+    for (let pos = 0; pos < this.used; pos++) if (this.alive(pos)) this.place(table, pos);
+    this.table = table;
   }
 
-  /** Drops deleted positions from the order (the table is rebuilt after). */
+  /** Drops deleted positions from the order (the caller rebuilds the table). */
   private compact(): void {
     let to = 0;
     for (let pos = 0; pos < this.used; pos++) {
-      const local = this.localAt.get(pos);
-      if (local === GONE) continue;
-      if (to !== pos) {
-        this.layerAt.set(to, this.layerAt.get(pos));
-        this.localAt.set(to, local);
-      }
+      const ref = this.at.get(pos);
+      if (ref === GONE) continue;
+      if (to !== pos) this.at.set(to, ref);
       to++;
     }
     this.used = to;
-    this.table.fill(EMPTY);
-    const mask = this.table.length - 1;
-    for (let pos = 0; pos < this.used; pos++) {
-      let slot = this.stores[this.layerAt.get(pos)]!.hash(this.localAt.get(pos)) & mask;
-      while (this.table[slot] !== EMPTY) slot = (slot + 1) & mask;
-      this.table[slot] = pos + 1;
-    }
   }
 
   get(path: string): FileEntry | undefined {

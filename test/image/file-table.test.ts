@@ -47,9 +47,11 @@ describe('EntryStore', () => {
       expect(store.path(i)).toBe(e.path);
       expect(store.type(i)).toBe(e.type);
       expect(store.size(i)).toBe(e.size);
-      expect(store.dirOf(i)).toBe(e.path.slice(0, e.path.lastIndexOf('/')));
+      expect(store.hasDir(e.path.slice(0, e.path.lastIndexOf('/')) || '/')).toBe(true);
     });
     expect([...store].map((e) => e.path)).toEqual(added.map((e) => e.path));
+    expect(store.hasDir('/srv')).toBe(false);
+    expect(store.hasDir('/')).toBe(true);
   });
 
   it('keeps the key order of the entry a reader gave before (path, type, mode, uid, gid, size, layer, linkTarget)', () => {
