@@ -262,6 +262,12 @@ const PROFILE_NOTES = [
   '',
   'Before and after this round, whole CLI, 5 alternating runs, medians (load average 1.3–2.4 from other work): bench-l8 oci-archive 1.79 s → 1.18 s wall (floor 1.48 s), CPU 2.05 s → 1.66 s; docker-archive 0.83 s → 0.70 s (CPU 1.06 s → 0.83 s); bench-l4 oci 1.46 s → 0.98 s (floor 1.14 s), docker 0.70 s → 0.55 s; bench-l1 oci 0.83 s → 0.64 s (floor 0.66 s), docker 0.50 s → 0.39 s. Peak RSS of the oci-archive rose from 114–141 MB to 153–165 MB (the queue of compressed bytes); docker-archive 98–118 MB. The hashing worker still measured slower than the in-place hash at every load seen this round (0.6–2.3): its start alone costs about 50 ms of CPU, and sharing the read buffers with it instead of copying them gained nothing measurable.',
   '',
+  'A third round, on memory (2026-12-07; 4 alternating runs, load average 1-1.9; the JSON of the 61 sample, corpus and bench images unchanged):',
+  '',
+  '9. **The file index outside the heap** (`src/image/file-table.ts`): an object, a path string and a map slot per file became typed-array columns and slices of pooled path strings, about 50 bytes a file against about 190 (section 7b).',
+  '10. **The young generation**: the reader\'s garbage made V8 double the young generation up to 16 MB semi-spaces, 32 MB resident. When a target is an image the CLI now sets `--semi-space-growth-factor=1`, a V8 flag read at each doubling, so the young generation keeps the size startup gave it: bench-l8 docker-archive 110 → 87 MB, oci-archive 146 → 132 MB (medians), wall and CPU the same. (V8 reads `--max-semi-space-size` only when the heap is made, which a bin cannot reach.)',
+  '11. **Read and hash buffers**: 1 MiB reads of the archive file instead of 4 MiB (two in use at once), and at most 4 MiB of slabs in flight to the hashing worker instead of 16: docker-archive 91 → 84 MB, oci-archive 134 → 127 MB, time the same.',
+  '',
   "What is left: on the gzip archive shipshape's CPU time is now below the floor's (which inflates with `pigz` and runs `tar`), and the rest is Node's start and loading the bundle (about 0.15 s) and the checks over every file. On the docker-archive the floor only copies bytes; shipshape must hash all of them (about 0.22 s of CPU for 398 MB with the CPU's SHA extensions, the integrity requirement), index every entry and run the checks (about 0.1 s), and Node's start and the bundle take about 0.15 s, so 600 MB/s is reached only when the machine leaves the process its core.",
 ];
 

@@ -4,11 +4,12 @@
  * the second core has room. One worker per archive read keeps the hashes; each chunk is copied to
  * it (a memcpy, several times cheaper than hashing) and the caller waits only when more than
  * MAX_INFLIGHT bytes are queued, so memory stays bounded when the machine is busy. Small blobs are
- * hashed in place: a worker costs more than they do.
+ * hashed in place: a worker costs more than they do. The worker is off unless asked for (see
+ * `offload`).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 
 /** Blobs at least this large are hashed on the worker. */
 export const OFFLOAD_MIN = 4 * 1024 * 1024;
@@ -60,15 +61,17 @@ export class Hasher {
   private readonly digests = new Map<number, { resolve: (hex: string) => void; reject: (e: Error) => void }>();
 
   /**
-   * Offloading pays only when a core is free: on a machine already busy (load average at or above
-   * the core count less one) the copies and the worker's start are extra work for the same cores,
-   * and the benchmark measured the in-place hash faster there (docs/performance.md).
+   * Off by default. It was meant for a machine with a core to spare, but every measurement here
+   * (2 cores, load average 0.6 to 9, three rounds of the benchmark) found it no faster than hashing
+   * in place, with more CPU for the copies and 24-32 MB more peak memory for the worker's isolate and
+   * slabs (500,000-file image: 117 MB in place, 146-149 MB with the worker; docs/performance.md).
+   * `SHIPSHAPE_HASH_WORKER=1` turns it on, for a machine where that is worth measuring.
    */
   private readonly offload: boolean;
 
-  /** `offload`: force the choice (tests); by default it follows the machine's load. */
+  /** `offload`: force the choice (tests); by default `SHIPSHAPE_HASH_WORKER=1` in the environment. */
   constructor(opts: { offload?: boolean } = {}) {
-    this.offload = opts.offload ?? (availableParallelism() >= 2 && loadavg()[0]! < availableParallelism() - 1);
+    this.offload = opts.offload ?? (process.env.SHIPSHAPE_HASH_WORKER === '1' && availableParallelism() >= 2);
   }
 
   /** A hash for a stream of about `sizeHint` bytes. */
