@@ -55,8 +55,16 @@ class Column<A extends Uint32Array | Uint16Array> {
  */
 const POOL_CHARS = 1 << 18;
 const POOL_BITS = 18;
-/** pathLen's mark for a path kept as its own string (`long`): 65,535 characters or more, or a character past U+00FF. */
+/**
+ * pathRef's flag for a path kept as its own string (`long`): 65,535 characters or more, or a
+ * character past U+00FF. Otherwise pathRef is the pool string's index (13 bits) and the offset in it
+ * (18 bits); a path ends where the next entry's begins, or at the end of its pool string.
+ */
+const LONG_FLAG = 0x80000000;
 const LONG = 0xffff;
+const MAX_POOLS = 1 << 13;
+/** attr's mark for an entry whose tuple id is 65,535 or more (kept in `wideAttr`). */
+const WIDE_ATTR = 0xffff;
 /** Sizes from 2^32 - 1 bytes are kept in a map (`big`). */
 const BIG = 0xffffffff;
 
@@ -92,8 +100,8 @@ export class EntryStore {
   private pending: Buffer | null = null;
   private pendingChars = 0;
   private readonly pathRef = new Column((n) => new Uint32Array(n));
-  private readonly pathLen = new Column((n) => new Uint16Array(n));
-  private readonly attr = new Column((n) => new Uint32Array(n));
+  private readonly attr = new Column((n) => new Uint16Array(n));
+  private readonly wideAttr = new Map<number, number>();
   private readonly sizes = new Column((n) => new Uint32Array(n));
   private readonly long = new Map<number, string>();
   private readonly big = new Map<number, number>();
@@ -132,7 +140,12 @@ export class EntryStore {
       this.lastRel = relDir;
       this.lastRelLength = slash;
     }
-    this.attr.set(i, this.attrId(TYPES.indexOf(type), mode, uid, gid));
+    const a = this.attrId(TYPES.indexOf(type), mode, uid, gid);
+    if (a < WIDE_ATTR) this.attr.set(i, a);
+    else {
+      this.attr.set(i, WIDE_ATTR);
+      this.wideAttr.set(i, a);
+    }
     if (size < BIG) this.sizes.set(i, size);
     else {
       this.sizes.set(i, BIG);
@@ -160,14 +173,24 @@ export class EntryStore {
         buf[at + 1 + k] = c;
       }
       if (k === rel.length) {
-        this.pathRef.set(i, (this.pool.length << POOL_BITS) | at);
-        this.pathLen.set(i, n);
+        this.pathRef.set(i, this.ref(at));
         this.pendingChars += n;
         return;
       }
     }
     this.long.set(i, '/' + rel);
-    this.pathLen.set(i, LONG);
+    // Where the next path will begin, so that the entry before this one ends there.
+    this.pathRef.set(i, (this.ref(this.pendingChars) | LONG_FLAG) >>> 0);
+  }
+
+  private ref(at: number): number {
+    if (this.pool.length >= MAX_POOLS) throw new RangeError(`file index: more than ${MAX_POOLS} path pools in one layer`);
+    return (this.pool.length << POOL_BITS) | at;
+  }
+
+  private attrOf(i: number): number {
+    const a = this.attr.get(i);
+    return a === WIDE_ATTR ? this.wideAttr.get(i)! : a;
   }
 
   /** The pending characters become the next pool string. */
@@ -184,14 +207,16 @@ export class EntryStore {
 
   /** Sets `s`, `from` and `to` to entry `i`'s path; false for a path kept in `long`. */
   private locate(i: number): boolean {
-    const len = this.pathLen.get(i);
-    if (len === LONG) return false;
     const ref = this.pathRef.get(i);
+    if ((ref & LONG_FLAG) !== 0) return false;
     const c = ref >>> POOL_BITS;
     if (c === this.pool.length) this.join();
-    this.s = this.pool[c]!;
+    const s = (this.s = this.pool[c]!);
     this.from = ref & (POOL_CHARS - 1);
-    this.to = this.from + len;
+    if (i + 1 < this.length) {
+      const next = this.pathRef.get(i + 1) & ~LONG_FLAG;
+      this.to = next >>> POOL_BITS === c ? next & (POOL_CHARS - 1) : s.length;
+    } else this.to = s.length;
     return true;
   }
 
@@ -200,7 +225,7 @@ export class EntryStore {
   }
 
   type(i: number): EntryType {
-    return TYPES[this.attrType[this.attr.get(i)]!]!;
+    return TYPES[this.attrType[this.attrOf(i)]!]!;
   }
 
   size(i: number): number {
@@ -226,7 +251,7 @@ export class EntryStore {
 
   /** Whether entry `i` here and entry `j` of `other` have the same path. */
   same(i: number, other: EntryStore, j: number): boolean {
-    if (!this.locate(i)) return other.pathLen.get(j) === LONG && this.long.get(i) === other.long.get(j);
+    if (!this.locate(i)) return other.long.has(j) && this.long.get(i) === other.long.get(j);
     const { s, from, to } = this;
     if (!other.locate(j)) return false;
     const { s: t, from: start, to: end } = other;
@@ -237,7 +262,7 @@ export class EntryStore {
 
   /** The entry as the checks see it, placed in `layer` (-1: not placed). */
   entry(i: number, layer: number, path = this.path(i)): FileEntry {
-    const a = this.attr.get(i);
+    const a = this.attrOf(i);
     const e: FileEntry = { path, type: TYPES[this.attrType[a]!]!, mode: this.attrMode[a]!, uid: this.attrUid[a]!, gid: this.attrGid[a]!, size: this.size(i), layer };
     const link = this.links.get(i);
     if (link !== undefined) e.linkTarget = link;

@@ -54,6 +54,18 @@ describe('EntryStore', () => {
     expect(store.hasDir('/')).toBe(true);
   });
 
+  it('keeps entries right past 65,535 distinct (type, mode, owner) tuples, and a long path between two pooled ones', () => {
+    const store = new EntryStore();
+    const n = 66_000;
+    for (let i = 0; i < n; i++) store.add(`o/${i}`, 'file', 0o600, i, i % 7, 1);
+    store.add('x/' + 'y'.repeat(70_000), 'dir', 0o755, 0, 0, 0);
+    store.add('z', 'file', 0o644, 0, 0, 5);
+    for (const i of [0, 65_534, 65_535, 65_536, n - 1]) expect(store.entry(i, 0)).toEqual({ path: `/o/${i}`, type: 'file', mode: 0o600, uid: i, gid: i % 7, size: 1, layer: 0 });
+    expect(store.path(n)).toBe('/x/' + 'y'.repeat(70_000));
+    expect(store.path(n - 1)).toBe(`/o/${n - 1}`);
+    expect(store.path(n + 1)).toBe('/z');
+  });
+
   it('keeps the key order of the entry a reader gave before (path, type, mode, uid, gid, size, layer, linkTarget)', () => {
     const store = new EntryStore();
     store.add('bin/sh', 'symlink', 0o777, 0, 0, 0, 'busybox');
