@@ -1,5 +1,5 @@
 /**
- * The file index of an image kept outside the JavaScript heap's objects: typed-array columns (14
+ * The file index of an image kept outside the JavaScript heap's objects: typed-array columns (10
  * bytes a file in its layer's store, 4 in the merged view, about 8 in the view's hash table) and its
  * path's characters in pooled strings, instead of an object, a path string and a map slot per file:
  * about 50 bytes a file for paths of 25 characters, against about 190. 500,000 such files: about 25
