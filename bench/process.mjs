@@ -5,13 +5,12 @@
 // alike; figures are medians, ratios are medians of the per-round ratios.
 import { readFileSync, existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { tmpdir, loadavg } from 'node:os';
 import { median } from './stats.mjs';
 
 const TIME = '/usr/bin/time';
-/** Every category: `--ignore` of each turns every check off. */
-const CATEGORIES = ['cache', 'correctness', 'multi-stage', 'one-app', 'pid1', 'reproducibility', 'security', 'size', 'tags', 'tools', 'user'];
 
 /** One run: wall ms (measured here), and CPU ms and peak RSS MB when /usr/bin/time is there. */
 function runOnce([cmd, args, env], timeFile) {
@@ -110,6 +109,9 @@ const PROFILE_NOTES = [
 ];
 
 export async function processBenchmarks({ root, corpus, results, md, RUNS, median, fmt }) {
+  // The categories of the built checks: `--ignore` of each turns every check off.
+  const { checks } = await import(pathToFileURL(join(root, 'dist/api.js')).href);
+  const categories = [...new Set(checks.map((c) => c.category))].sort();
   const rounds = Math.max(RUNS, 5);
   const manifest = JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8'));
   const files = manifest.map((m) => join(corpus, m.file));
@@ -127,7 +129,7 @@ export async function processBenchmarks({ root, corpus, results, md, RUNS, media
       // The floor: the two parsers DESIGN.md prescribes, used plainly, and nothing else.
       parseFloor: [node, [join(root, 'bench/parse-floor.mjs'), ...files]],
       // shipshape with every check off: its parse, model and report alone.
-      noChecks: [node, [cli, '--shellcheck', 'off', '--format', 'json', '--fail-on', 'none', ...CATEGORIES.flatMap((c) => ['--ignore', c]), ...files]],
+      noChecks: [node, [cli, '--shellcheck', 'off', '--format', 'json', '--fail-on', 'none', ...categories.flatMap((c) => ['--ignore', c]), ...files]],
     };
     const corpusRun = alternate(corpusCmds, rounds, median, timeFile);
     load.push(loadavg()[0]);
@@ -179,7 +181,7 @@ export async function processBenchmarks({ root, corpus, results, md, RUNS, media
       `| \`node dist/cli.cjs --shellcheck off --format json --fail-on none FILES…\` (every file of \`../shared/corpus/real/\`) | ${files.length} | ${ms(c.shipshape.wallMs)} | ${ms(c.shipshape.cpuMs)} | ${ms(c.shipshape.peakRssMB)} | — | — |`,
       `| \`node bench/dockerfile-utils-validate.cjs FILES…\` (dockerfile-utils \`validate()\` on each, JSON out) | ${files.length} | ${ms(c.dockerfileUtils.wallMs)} | ${ms(c.dockerfileUtils.cpuMs)} | ${ms(c.dockerfileUtils.peakRssMB)} | **${fmt(corpusRatio, 2)}x** | ${corpusCpuRatio === null ? '—' : `${fmt(corpusCpuRatio, 2)}x`} |`,
       `| floor: \`node bench/parse-floor.mjs FILES…\` (dockerfile-ast \`parse()\` of each file and tree-sitter-bash over every shell-form RUN, CMD and ENTRYPOINT body, nothing else) | ${files.length} | ${ms(c.parseFloor.wallMs)} | ${ms(c.parseFloor.cpuMs)} | ${ms(c.parseFloor.peakRssMB)} | (the floor is ${fmt(floorRatio, 2)}x dockerfile-utils) | — |`,
-      `| shipshape with every check off (\`--ignore\` each of the ${CATEGORIES.length} categories): its parse, model and report alone | ${files.length} | ${ms(c.noChecks.wallMs)} | ${ms(c.noChecks.cpuMs)} | ${ms(c.noChecks.peakRssMB)} | (${fmt(noChecksRatio, 2)}x dockerfile-utils) | — |`,
+      `| shipshape with every check off (\`--ignore\` each of the ${categories.length} categories): its parse, model and report alone | ${files.length} | ${ms(c.noChecks.wallMs)} | ${ms(c.noChecks.cpuMs)} | ${ms(c.noChecks.peakRssMB)} | (${fmt(noChecksRatio, 2)}x dockerfile-utils) | — |`,
       ...(w.tally.skipped
         ? [`| tally | — | — | — | — | skipped: ${w.tally.skipped} | — |`]
         : [
