@@ -53,11 +53,11 @@ class Column<A extends Uint32Array | Uint16Array> {
  * (no copy, and as fast as a flat string for the checks' regular expressions); the strings are large
  * objects V8 never moves, and no string per path outlives the header it came from.
  */
-const POOL_CHARS = 1 << 18;
 const POOL_BITS = 18;
+const POOL_CHARS = 1 << POOL_BITS;
 /**
- * pathRef's flag for a path kept as its own string (`long`): 65,535 characters or more, or a
- * character past U+00FF. Otherwise pathRef is the pool string's index (13 bits) and the offset in it
+ * pathRef's flag for a path kept as its own string (`long`): LONG characters or more (a pooled
+ * path must fit in one pool string), or a character past U+00FF. Otherwise pathRef is the pool string's index (13 bits) and the offset in it
  * (18 bits); a path ends where the next entry's begins, or at the end of its pool string.
  */
 const LONG_FLAG = 0x80000000;
@@ -84,8 +84,7 @@ export class EntryStore {
   length = 0;
   /** The directories entries were added under (`/usr/bin`; `` for the root). */
   private readonly dirs = new Set<string>();
-  private lastDir = false;
-  /** The last entry's directory as the tar names it (`usr/bin`), and its length (-1 for the root). */
+  /** The last entry's directory as the tar names it (`usr/bin`), and its length (-1 for the root; -2 before the first entry). */
   private lastRel = '';
   private lastRelLength = -2;
   /** (type, mode, uid, gid) tuples: few distinct in an image. */
@@ -133,10 +132,9 @@ export class EntryStore {
     const i = this.length++;
     const slash = rel.lastIndexOf('/');
     // Entries come grouped by directory: the last one's is tried before the set.
-    if (!this.lastDir || this.lastRelLength !== slash || (slash !== -1 && !rel.startsWith(this.lastRel))) {
+    if (this.lastRelLength !== slash || (slash !== -1 && !rel.startsWith(this.lastRel))) {
       const relDir = slash === -1 ? '' : rel.slice(0, slash);
       this.dirs.add(slash === -1 ? '' : '/' + relDir);
-      this.lastDir = true;
       this.lastRel = relDir;
       this.lastRelLength = slash;
     }
@@ -268,10 +266,6 @@ export class EntryStore {
     if (link !== undefined) e.linkTarget = link;
     return e;
   }
-
-  *[Symbol.iterator](): IterableIterator<FileEntry> {
-    for (let i = 0; i < this.length; i++) yield this.entry(i, -1);
-  }
 }
 
 /** No position (a slot of the table that is empty). */
@@ -331,10 +325,6 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
       if (ref !== GONE && this.stores[ref >>> SHIFT]!.same(ref & LOCAL, store, local)) return pos;
       slot = (slot + 1) & mask;
     }
-  }
-
-  layerOf(pos: number): number {
-    return this.at.get(pos) >>> SHIFT;
   }
 
   typeOf(pos: number): EntryType {

@@ -40,9 +40,6 @@ export function sniffBlob(head: Buffer): Compression | 'tar-empty' | null {
   return null;
 }
 
-/** One entry of a layer's tar as the merged file system shows it (`layer` -1 until placed). */
-export type RawEntry = FileEntry;
-
 /** A whiteout of a layer: `file`, a `.wh.<name>` entry (path is the removed path); `opaque`, `.wh..wh..opq` (path is the directory). */
 export interface Whiteout {
   path: string;
@@ -188,7 +185,7 @@ export function normalizeArchivePath(name: string): string {
   return posix.normalize(name).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }
 
-function entryType(t: string | null | undefined): RawEntry['type'] {
+function entryType(t: string | null | undefined): FileEntry['type'] {
   switch (t) {
     case 'file':
     case 'contiguous-file':
