@@ -76,5 +76,5 @@ export const MAX_ZSTD_COPY_RATIO = 2048;
 /** Window moves always allowed on top of MAX_ZSTD_COPY_RATIO times the bytes read (about a second). */
 export const MAX_ZSTD_COPY_SLACK = 64 * 1024 * 1024 * 1024;
 
-/** Heads of files named like secrets (`*.key`, `.env`) kept in all: past it a layer of thousands of such files is indexed but not read. */
+/** Heads of files named like secrets (`*.key`, `.env`) kept in all (each charged also its path and 256 bytes): past it a layer of thousands of such files is indexed but not read. */
 export const SECRET_HEAD_BUDGET = 4 * 1024 * 1024;

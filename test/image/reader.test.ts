@@ -353,6 +353,27 @@ describe('archives built by hand', () => {
   });
 });
 
+describe('the capture budgets', () => {
+  it('charges each small configuration file its path and the capture\'s own cost, not only its text: 20,000 files of 100 bytes stop at 2 MiB', async () => {
+    const files: Member[] = Array.from({ length: 20_000 }, (_, i) => ({ name: `srv/d${Math.floor(i / 1000)}/file-${i}.json`, body: `{"n":${String(i).padStart(94, '0')}}` }));
+    const [img] = await readImages({ path: 'many.tar', data: await dockerArchive({ layers: [files] }) });
+    expect(img!.files.size).toBe(20_000);
+    const kept = img!.captures.filter((c) => c.path.startsWith('/srv/'));
+    // Admitted in archive order while the budget has anything left, each charged 100 bytes of
+    // text, its path and 256 bytes: about 5,600 files, where counting the text alone kept 20,000.
+    let left = 2 * 1024 * 1024;
+    let expected = 0;
+    for (const f of files) {
+      if (left <= 0) break;
+      left -= 100 + f.name.length + 256;
+      expected++;
+    }
+    expect(expected).toBeLessThan(6_000);
+    expect(kept.map((c) => c.path)).toEqual(files.slice(0, expected).map((f) => '/' + f.name));
+    expect(kept.every((c) => c.text.length === 100 && !c.truncated)).toBe(true);
+  });
+});
+
 describe('gzip layers larger than a read, decompressing while the next ones arrive', () => {
   /** Bytes that do not compress (a fixed xorshift sequence), so the gzip blobs span several reads. */
   function noise(n: number, seed: number): Buffer {
@@ -366,8 +387,9 @@ describe('gzip layers larger than a read, decompressing while the next ones arri
     }
     return b;
   }
-  // 61,450-byte `#!` scripts: the 4 MiB script budget admits 69 of them (the last one starts while
-  // 15,704 bytes are left), 40 from layer 0 and 29 from layer 1, as a sequential read keeps them.
+  // 61,450-byte `#!` scripts, each charged with its path and 256 bytes for the capture itself: the
+  // 4 MiB script budget admits 68 of them (the last one starts while 59,352 bytes are left), 40 from
+  // layer 0 and 28 from layer 1, as a sequential read keeps them.
   const scripts = (layer: number): Member[] => Array.from({ length: 40 }, (_, i) => ({ name: `opt/l${layer}/s${i}`, body: '#!/bin/sh\n' + '#'.repeat(60 * 1024), mode: 0o755 }));
   const layers: Member[][] = [
     [{ name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\n' }, { name: 'data/a.bin', body: noise(5 << 20, 1) }, ...scripts(0)],
@@ -413,7 +435,7 @@ describe('gzip layers larger than a read, decompressing while the next ones arri
         expect(img.files.get('/data/c.bin')).toMatchObject({ size: 3 << 20, layer: 2 });
         expect(img.files.size).toBe(fromFile.files.size);
         const scriptsKept = [0, 1].map((L) => img.captures.filter((c) => c.layer === L && c.path.startsWith(`/opt/l${L}/`)).length);
-        expect(scriptsKept).toEqual([40, 29]);
+        expect(scriptsKept).toEqual([40, 28]);
         expect(img.captured.get('/docker-entrypoint.sh')).toBe('#!/bin/sh\nexec "$@"\n');
         expect(img.captured.get('/etc/passwd')).toMatch(/^root:x:0:0:/);
       }
