@@ -48,7 +48,9 @@ ship in their layer, and the finding says which layer hid them. Reported are pri
 files, credential files (\`.aws/credentials\`, \`.docker/config.json\` with \`auths\`, \`.npmrc\` with
 an \`_authToken\`, \`.git-credentials\`, \`.netrc\`, \`.pypirc\`, keystores) and tokens (AWS \`AKIA…\`,
 GitHub \`ghp_…\`, Slack \`xox…\`, private keys, passwords in URLs) in small configuration files and
-scripts. Only the first 4 KiB of a file is read. Secrets in the base image's layers are info.`,
+scripts. Only the first 4 KiB of a file is read, and the heads of at most 2 MiB of small configuration
+files and 4 MiB of files named like secrets in all: past that, a note says how many files the scan
+did not see. Secrets in the base image's layers are info.`,
     bad: `FROM node:20-slim
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

@@ -3,7 +3,7 @@ import type { CapturedFile, Efficiency, FileEntry, HistoryEntry, ImageFacts, Ine
 import { ImageReadError, type ArchiveIndex, type LayerScan } from './read.js';
 import type { EntryStore } from './file-table.js';
 import { resolveMember, type BlobRef, type ImageSpec } from './layout.js';
-import { digestInName } from './read.js';
+import { BUDGETS, digestInName } from './read.js';
 import { firstIssue, imageConfigSchema, toHistory, toImageConfig } from './schema.js';
 import { findBase } from './base.js';
 import { FileView } from './file-table.js';
@@ -329,6 +329,10 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
       if (visible) captured.set(path, c.text);
     }
   });
+  for (const [k, b] of Object.entries(BUDGETS) as Array<[keyof typeof BUDGETS, (typeof BUDGETS)[keyof typeof BUDGETS]]>) {
+    const n = scans.reduce((sum, s) => sum + s.unread[k], 0);
+    if (n > 0) notes.push(`${label}: ${b.readBy} did not see ${n.toLocaleString('en-US')} ${b.files}: the reader keeps at most ${b.bytes / 1048576} MiB of ${b.kept}`);
+  }
 
   const platform = [raw.os, raw.architecture, raw.variant].filter(Boolean).join('/') || spec.platform || '';
   return {

@@ -67,7 +67,12 @@ export interface LayerScan {
   /** The layer's whiteouts, in tar order (applied before its entries). */
   whiteouts: Whiteout[];
   captures: RawCapture[];
+  /** Files wanted() asked for but left unread because their budget had run out, per budget. */
+  unread: Unread;
 }
+
+/** Per capture budget: files left unread once it ran out. */
+export type Unread = Record<'scripts' | 'configs' | 'secrets', number>;
 
 export interface BlobInfo {
   name: string;
@@ -121,6 +126,14 @@ const ENTRYPOINT_NAME = /(^|\/)[^/]*entrypoint[^/]*$|^[^/]+\.sh$/i;
 
 type Want = { limit: number; kind: 'whole' | 'head' | 'script' | 'config' } | null;
 type Budget = { scripts: number; configs: number; secrets: number };
+/** What each budget starts at, and what a note says of the files left unread. */
+export const BUDGETS: Record<keyof Budget, { bytes: number; files: string; readBy: string; kept: string }> = {
+  scripts: { bytes: SCRIPT_BUDGET, files: '`#!` scripts', readBy: 'the checks of scripts (PID 1, shells, daemons)', kept: 'scripts' },
+  configs: { bytes: CONFIG_BUDGET, files: 'small configuration files', readBy: 'the secret scan', kept: 'their heads' },
+  secrets: { bytes: SECRET_HEAD_BUDGET, files: 'files named like secrets', readBy: 'the secret scan', kept: 'their heads' },
+};
+/** The budget each kind of capture draws on (files read whole draw on none). */
+const BUDGET_OF: Record<NonNullable<Want>['kind'], keyof Budget | null> = { whole: null, script: 'scripts', config: 'configs', head: 'secrets' };
 
 /**
  * What the whole archive has cost so far, for the bounds in limits.ts: bytes read from the input,
@@ -354,9 +367,9 @@ class LayerSink {
       if (this.failed) throw this.failed;
       this.walker.end();
     }
-    const { entries, whiteouts, captures } = this.scanner;
-    if (!this.input) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, whiteouts, captures };
-    const scan: LayerScan = { compression: this.compression, uncompressedSize: this.uncompressed, entries, whiteouts, captures };
+    const { entries, whiteouts, captures, unread } = this.scanner;
+    if (!this.input) return { compression: this.compression, diffId: storedSha256, uncompressedSize: this.written, entries, whiteouts, captures, unread };
+    const scan: LayerScan = { compression: this.compression, uncompressedSize: this.uncompressed, entries, whiteouts, captures, unread };
     if (this.diff) scan.diffId = await this.diff.digest();
     return scan;
   }
@@ -369,6 +382,8 @@ class LayerScanner {
   readonly entries = new EntryStore();
   readonly whiteouts: Whiteout[] = [];
   readonly captures: RawCapture[] = [];
+  /** Counted as they are left unread; commit() adds the captures it drops (the same object is the scan's). */
+  readonly unread: Unread = { scripts: 0, configs: 0, secrets: 0 };
   /** Per capture: the budget it draws on and how much (bytes), applied in layer order by commit(). */
   readonly costs: Array<{ kind: 'scripts' | 'configs' | 'secrets'; bytes: number } | null> = [];
   /** The capture being collected for the current entry. */
@@ -405,7 +420,24 @@ class LayerScanner {
     const link = !h.linkname ? undefined : type === 'symlink' ? h.linkname : type === 'hardlink' ? '/' + (normalizeLayerPath(h.linkname) ?? '') : undefined;
     entries.add(path, type, num(h.mode), num(h.uid), num(h.gid), size, link);
     const want = type === 'file' ? wanted(path, size) : null;
-    if (!want || (want.kind === 'script' && budget.scripts <= 0) || (want.kind === 'config' && budget.configs <= 0) || (want.kind === 'head' && budget.secrets <= 0)) return null;
+    if (!want) return null;
+    const drawsOn = BUDGET_OF[want.kind];
+    if (drawsOn && budget[drawsOn] <= 0) {
+      if (want.kind !== 'script') {
+        this.unread[drawsOn]++;
+        return null;
+      }
+      // A script candidate is a script only when it starts with `#!`: its first two bytes say
+      // whether one was left unread.
+      let seen = 0;
+      let first = 0;
+      return (chunk) => {
+        for (let i = 0; seen < 2 && i < chunk.length; i++, seen++) {
+          if (seen === 0) first = chunk[i]!;
+          else if (first === 0x23 && chunk[i] === 0x21) this.unread.scripts++;
+        }
+      };
+    }
     const cur: Collecting = { path, size, want, parts: [], kept: 0, drop: false, checked: false };
     this.cur = cur;
     return (chunk) => {
@@ -456,7 +488,10 @@ class LayerScanner {
     this.captures.forEach((c, i) => {
       const cost = this.costs[i];
       if (cost) {
-        if (shared[cost.kind] <= 0) return;
+        if (shared[cost.kind] <= 0) {
+          this.unread[cost.kind]++;
+          return;
+        }
         shared[cost.kind] -= cost.bytes;
       }
       kept.push(c);
@@ -570,7 +605,7 @@ export async function indexArchive(source: AsyncIterable<Buffer> | Iterable<Buff
   const blobs = new Map<string, BlobInfo>();
   const links = new Map<string, string>();
   // The budget as committed by the layers settled so far, in archive order.
-  const budget: Budget = { scripts: SCRIPT_BUDGET, configs: CONFIG_BUDGET, secrets: SECRET_HEAD_BUDGET };
+  const budget: Budget = { scripts: BUDGETS.scripts.bytes, configs: BUDGETS.configs.bytes, secrets: BUDGETS.secrets.bytes };
   const meter: Meter = options.meter ?? { input: 0, inflated: 0, entries: 0 };
   const countInput = !options.meter;
   const hasher = new Hasher();

@@ -371,6 +371,8 @@ describe('the capture budgets', () => {
     expect(expected).toBeLessThan(6_000);
     expect(kept.map((c) => c.path)).toEqual(files.slice(0, expected).map((f) => '/' + f.name));
     expect(kept.every((c) => c.text.length === 100 && !c.truncated)).toBe(true);
+    // The user is told what the scan did not see.
+    expect(img!.notes).toEqual([`many.tar: the secret scan did not see ${(20_000 - expected).toLocaleString('en-US')} small configuration files: the reader keeps at most 2 MiB of their heads`]);
   });
 });
 
@@ -436,6 +438,7 @@ describe('gzip layers larger than a read, decompressing while the next ones arri
         expect(img.files.size).toBe(fromFile.files.size);
         const scriptsKept = [0, 1].map((L) => img.captures.filter((c) => c.layer === L && c.path.startsWith(`/opt/l${L}/`)).length);
         expect(scriptsKept).toEqual([40, 28]);
+        expect(img.notes.filter((n) => n.includes('did not see'))).toEqual([`${img.path}: the checks of scripts (PID 1, shells, daemons) did not see 12 \`#!\` scripts: the reader keeps at most 4 MiB of scripts`]);
         expect(img.captured.get('/docker-entrypoint.sh')).toBe('#!/bin/sh\nexec "$@"\n');
         expect(img.captured.get('/etc/passwd')).toMatch(/^root:x:0:0:/);
       }
