@@ -30,6 +30,7 @@ import type { Input } from './targets.js';
 import type { TargetResult } from './report/model.js';
 import type { ManifestJob, PairingSources } from './analyze-manifests.js';
 import { checks as allChecks } from '../checks/index.js';
+import { thousands } from './util/count.js';
 
 export { allChecks as checks };
 /** How many times the shell grammar has failed in this process, and how (a long-lived front end says so once). */
@@ -83,7 +84,7 @@ export async function analyzeDockerfile(text: string, options: AnalyzeOptions = 
 
 /** The note for the findings a check had past MAX_FINDINGS_PER_CHECK on one file. */
 export function overflowNotes(path: string, overflow: ReadonlyMap<string, number>): string[] {
-  return [...overflow].map(([rule, n]) => `${path}: ${n.toLocaleString('en-US')} more findings of ${rule} not reported (at most ${MAX_FINDINGS_PER_CHECK.toLocaleString('en-US')} per rule and file)`);
+  return [...overflow].map(([rule, n]) => `${path}: ${thousands(n)} more findings of ${rule} not reported (at most ${thousands(MAX_FINDINGS_PER_CHECK)} per rule and file)`);
 }
 
 /**
@@ -315,7 +316,7 @@ export async function analyzeTargets(inputs: readonly Input[], request: RunReque
     if (grammar && grammar.count > failedBefore) notes.push(`${input.path}: the shell grammar (tree-sitter-bash) failed on a shell body (${grammar.message}); that body and every shell body after it in this run are not read`);
     const variant = build ? { build } : {};
     if (facts.shellcheck?.error) notes.push(`${input.path}: ShellCheck: ${facts.shellcheck.error}`);
-    if (facts.unreadShell) notes.push(`${input.path}: ${facts.unreadShell.toLocaleString('en-US')} shell ${facts.unreadShell === 1 ? 'body or script' : 'bodies or scripts'} not read: past what one Dockerfile is read for (${MAX_SHELL_COMMANDS.toLocaleString('en-US')} commands, ${MAX_GRAMMAR_SHELL_BYTES / 1024} KB of shell text the full grammar reads, ${MAX_GRAMMAR_HEREDOCS} here-documents in one body)`);
+    if (facts.unreadShell) notes.push(`${input.path}: ${thousands(facts.unreadShell)} shell ${facts.unreadShell === 1 ? 'body or script' : 'bodies or scripts'} not read: past what one Dockerfile is read for (${thousands(MAX_SHELL_COMMANDS)} commands, ${MAX_GRAMMAR_SHELL_BYTES / 1024} KB of shell text the full grammar reads, ${MAX_GRAMMAR_HEREDOCS} here-documents in one body)`);
     const noTarget = missingTarget(facts, stage);
     if (noTarget) {
       results.push({ path: input.path, kind: 'dockerfile', error: `${input.path}: ${build?.target ? `${build.file} (${build.name}) builds a stage it does not have: ` : ''}${noTarget}`, findings: [], ...about, ...variant, notes });

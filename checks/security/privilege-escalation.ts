@@ -1,5 +1,6 @@
 import { defineCheck } from '../../src/engine/types.js';
 import { imageLine } from '../../src/pair/place.js';
+import { compareText } from '../../src/util/order.js';
 
 export default defineCheck({
   id: 'security/privilege-escalation',
@@ -58,7 +59,7 @@ spec:
       const image = c.source?.image;
       const s = c.security;
       if (!image || s.allowPrivilegeEscalation?.value === false || s.privileged?.value === true || c.user.uid === null || c.user.uid === 0) continue;
-      const setuid = [...image.files.values()].filter((f) => f.type === 'file' && (f.mode & 0o6000) !== 0).sort((a, b) => a.path.localeCompare(b.path));
+      const setuid = [...image.files.values()].filter((f) => f.type === 'file' && (f.mode & 0o6000) !== 0).sort((a, b) => compareText(a.path, b.path));
       const first = setuid[0];
       if (!first) continue;
       const shown = setuid.slice(0, 3).map((f) => f.path).join(', ') + (setuid.length > 3 ? ', …' : '');

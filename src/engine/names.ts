@@ -7,6 +7,7 @@
  */
 import type { Check, Finding, FindingRules, PeerRuleId, RuleId } from './types.js';
 import { editDistance } from '../util/distance.js';
+import { compareText } from '../util/order.js';
 
 type Named = Pick<Check, 'id' | 'category' | 'aliases'> & { findingIds?: RegExp | undefined; findingRules?: FindingRules | undefined };
 
@@ -145,7 +146,7 @@ export function closestNames(name: string, checks: readonly Named[], limit = 3):
     }
   }
   if (!tool) for (const cat of new Set(checks.map((c) => c.category))) add({ name: cat, check: null }, distance(key, cat));
-  const best = scored.sort((x, y) => x.score - y.score || x.s.name.localeCompare(y.s.name));
+  const best = scored.sort((x, y) => x.score - y.score || compareText(x.s.name, y.s.name));
   // Nothing within half the name's length is a guess, not a suggestion.
   const bound = Math.max(2, Math.ceil(key.length / 2));
   return best.filter((x) => x.score <= bound).slice(0, limit).map((x) => x.s);

@@ -7,6 +7,7 @@ import { BUDGETS, digestInName } from './read.js';
 import { firstIssue, imageConfigSchema, toHistory, toImageConfig } from './schema.js';
 import { findBase } from './base.js';
 import { FileView } from './file-table.js';
+import { thousands } from '../util/count.js';
 
 function verify(label: string, what: string, ref: BlobRef, sha256: string): void {
   if (ref.sha256 && ref.sha256 !== sha256) {
@@ -331,7 +332,7 @@ export function assemble(label: string, index: ArchiveIndex, spec: ImageSpec, no
   });
   for (const [k, b] of Object.entries(BUDGETS) as Array<[keyof typeof BUDGETS, (typeof BUDGETS)[keyof typeof BUDGETS]]>) {
     const n = scans.reduce((sum, s) => sum + s.unread[k], 0);
-    if (n > 0) notes.push(`${label}: ${b.readBy} did not see ${n.toLocaleString('en-US')} ${b.files}: the reader keeps at most ${b.bytes / 1048576} MiB of ${b.kept}`);
+    if (n > 0) notes.push(`${label}: ${b.readBy} did not see ${thousands(n)} ${b.files}: the reader keeps at most ${b.bytes / 1048576} MiB of ${b.kept}`);
   }
 
   const platform = [raw.os, raw.architecture, raw.variant].filter(Boolean).join('/') || spec.platform || '';

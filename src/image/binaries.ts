@@ -20,6 +20,7 @@ import type { Severity } from '../knowledge/practices.js';
 import type { FileEntry, ImageFacts } from './facts.js';
 import { baseSeverity, layerOrigin, type OriginContext } from './origin.js';
 import { redactSecrets } from '../knowledge/secrets.js';
+import { compareText } from '../util/order.js';
 
 const MAX_HOPS = 40;
 
@@ -128,8 +129,8 @@ export function findTools(
     return i < 0 ? order.length : i;
   };
   const out = mergeMultiCall([...found.values()]);
-  for (const t of out) t.commands.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
-  return out.sort((a, b) => a.layer - b.layer || a.commands[0]!.path.localeCompare(b.commands[0]!.path));
+  for (const t of out) t.commands.sort((a, b) => rank(a) - rank(b) || compareText(a.path, b.path));
+  return out.sort((a, b) => a.layer - b.layer || compareText(a.commands[0]!.path, b.commands[0]!.path));
 }
 
 /** Tools of one layer whose names all lead to one file (busybox applets) become one result. */

@@ -12,6 +12,7 @@ import { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { MAX_ZSTD_COPY_RATIO, MAX_ZSTD_COPY_SLACK, MAX_ZSTD_EMPTY_BLOCKS, MAX_ZSTD_WINDOW } from './limits.js';
+import { thousands } from '../util/count.js';
 
 const ZSTD_MAGIC = 0xfd2fb528;
 
@@ -135,7 +136,7 @@ export class ZstdWalk {
         this.copies += this.window;
         if (this.copies > MAX_ZSTD_COPY_RATIO * this.read + MAX_ZSTD_COPY_SLACK) {
           throw new ZstdBoundError(
-            `${this.blocks.toLocaleString('en-US')} zstd blocks in ${mb(this.read)}, each moving the decoder's ${mb(this.window)} window: more than ${MAX_ZSTD_COPY_RATIO} times the bytes read; not read further`,
+            `${thousands(this.blocks)} zstd blocks in ${mb(this.read)}, each moving the decoder's ${mb(this.window)} window: more than ${MAX_ZSTD_COPY_RATIO} times the bytes read; not read further`,
           );
         }
         const body = type === 1 ? 1 : size;
