@@ -19,7 +19,7 @@ import { MAX_FINDINGS_PER_CHECK, runDockerfileChecks, runImageChecks, sortFindin
 import type { Check, CheckSettings, Finding, FixKind, KnownImage, Severity } from './engine/types.js';
 import { applySuppressions } from './engine/suppress.js';
 import { checkIdOf, designates, designatesFinding, findingIdOf, findingNames } from './engine/names.js';
-import type { ShellcheckOptions } from './dockerfile/shellcheck.js';
+import type { ShellcheckFacts, ShellcheckOptions } from './dockerfile/shellcheck.js';
 import { fingerprint, fingerprintText, type BaselineOutcome } from './engine/baseline.js';
 import { ConfigError, configFinder, findingSeverityFrom, HADOLINT_CONFIG_NAMES, resolveFor, severityFrom, type FailOn, type LoadedConfig, type ShellcheckMode } from './engine/config-resolve.js';
 import type { FindingSeverity } from './engine/run.js';
@@ -67,16 +67,25 @@ export async function analyzeDockerfile(text: string, options: AnalyzeOptions = 
   // Names of kinds of findings (`SC2086`, `shellcheck/SC2086`) in the ignore list: those findings go, their check stays.
   const dropped = findingNames(known, options.ignore ?? []);
   const shellchecking = checks.filter((c) => c.needs?.includes('shellcheck'));
+  let shellcheck: Promise<ShellcheckFacts> | null = null;
   if (options.shellcheck && shellchecking.length) {
     // Loaded (with node:child_process) only for a run that has ShellCheck to run.
     const { runShellcheck } = await import('./dockerfile/shellcheck.js');
     // ShellCheck itself skips the codes ignored (as it writes them: SC2086).
     const exclude = dropped.flatMap((n) => shellchecking.map((c) => findingIdOf(c, n)).filter((id): id is string => id !== null));
-    facts.shellcheck = await runShellcheck(facts, { ...options.shellcheck, exclude });
+    // Started here and awaited after the other checks, which run meanwhile; findings are sorted
+    // below, so the report is the same. The catch only keeps a throw of the other checks from
+    // leaving this promise's failure unhandled: it is awaited, and so rethrown, below.
+    shellcheck = runShellcheck(facts, { ...options.shellcheck, exclude });
+    shellcheck.catch(() => undefined);
   }
   const overflow = new Map<string, number>();
   const runOpts = { ...(options.severity ? { severity: options.severity } : {}), ...(options.findingSeverity ? { findingSeverity: options.findingSeverity } : {}), ...(options.settings ? { settings: options.settings } : {}), overflow };
-  let raw = runDockerfileChecks(facts, checks, runOpts);
+  let raw = runDockerfileChecks(facts, shellcheck ? checks.filter((c) => !shellchecking.includes(c)) : checks, runOpts);
+  if (shellcheck) {
+    facts.shellcheck = await shellcheck;
+    raw = raw.concat(runDockerfileChecks(facts, shellchecking, runOpts));
+  }
   if (dropped.length) raw = raw.filter((f) => !dropped.some((n) => designatesFinding(checks.find((c) => c.id === checkIdOf(f)) ?? { id: checkIdOf(f), category: f.category }, f.messageId, n)));
   const { findings } = applySuppressions(filePragmas(facts), raw, { ran: checks, known, ...(options.severity ? { severity: options.severity } : {}) });
   return { facts, findings: sortFindings(findings), overflow };

@@ -15,7 +15,8 @@
  * character of it knows where it is in the Dockerfile.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DockerfileFacts, Instruction, ScriptFile, ShellcheckComment, ShellcheckFacts, ShellcheckLevel, Stage } from './model.js';
@@ -329,7 +330,7 @@ function withoutCompanions(comments: ShellcheckComment[]): ShellcheckComment[] {
   return comments.filter((c) => !((c.code === 'SC1009' || c.code === 'SC1072') && named.has(key(c))));
 }
 
-/** Runs ShellCheck once over the RUN bodies and entrypoint scripts of a parsed Dockerfile. */
+/** Runs ShellCheck once over the RUN bodies and entrypoint scripts of a parsed Dockerfile; the process starts before this returns its promise. */
 export async function runShellcheck(facts: DockerfileFacts, options: ShellcheckOptions): Promise<ShellcheckFacts> {
   const all = unitsOf(facts);
   // ShellCheck's time grows much faster than the number of variables a body uses or declares: a body past
@@ -341,9 +342,11 @@ export async function runShellcheck(facts: DockerfileFacts, options: ShellcheckO
   const bytes = units.reduce((n, u) => n + u.text.length, 0);
   if (units.length > MAX_FILES || bytes > MAX_BYTES) return { comments: [], error: `too large for ShellCheck (${units.length} shell bodies, ${Math.round(bytes / 1024)} KB); not checked` };
   const exclude = [...new Set([...HADOLINT_EXCLUDED, ...NOT_REPORTED, ...(options.exclude ?? [])].map((c) => c.toUpperCase()))];
-  const dir = await mkdtemp(join(tmpdir(), 'shipshape-shellcheck-'));
+  // Written and started before the first await: the caller runs its other checks while ShellCheck
+  // runs in its own process (the main thread is busy until then, so an await here would wait for it).
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-shellcheck-'));
   try {
-    await Promise.all(units.map((u) => writeFile(join(dir, u.name), u.text)));
+    for (const u of units) writeFileSync(join(dir, u.name), u.text);
     const args = ['--format=json1', '--norc', '--severity=info', `--exclude=${exclude.join(',')}`, ...units.map((u) => u.name)];
     const r = await run(options.binary, args, dir, options.timeoutMs ?? 5 * 60_000);
     if (r.code !== 0 && r.code !== 1) return { comments: [], error: `shellcheck (${options.binary}) failed: ${(r.stderr.trim().split('\n', 1)[0] ?? '') || `exit status ${r.code}`}` };

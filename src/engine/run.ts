@@ -108,7 +108,12 @@ interface Calls {
   trigger: boolean[];
 }
 
-let lastPlan: Plan | null = null;
+/**
+ * The plans of the last check sets run, newest last: a run with ShellCheck runs its checks in two
+ * sets per file (the others while ShellCheck runs, then the ShellCheck check), so one is not enough.
+ */
+const lastPlans: Plan[] = [];
+const KEPT_PLANS = 4;
 
 function shapeOf(v: DockerfileVisitor): Plan['shapes'][number] {
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -139,11 +144,15 @@ function hookNames(v: DockerfileVisitor, shape: Plan['shapes'][number]): (name: 
 }
 
 function planFor(checks: readonly Check[], visitors: readonly DockerfileVisitor[]): Plan {
-  const p = lastPlan;
-  if (p && p.checks.length === checks.length && p.checks.every((c, i) => c === checks[i]) && visitors.every((v, i) => sameShape(v, p.shapes[i] ?? null))) return p;
+  for (const p of lastPlans) {
+    if (p.checks.length === checks.length && p.checks.every((c, i) => c === checks[i]) && visitors.every((v, i) => sameShape(v, p.shapes[i] ?? null))) return p;
+  }
   const plan: Plan = { checks: [...checks], shapes: visitors.map(shapeOf), calls: new Map() };
   // A visitor that is not a plain object may answer differently per file: such a plan is not kept.
-  if (plan.shapes.every((s) => s !== null)) lastPlan = plan;
+  if (plan.shapes.every((s) => s !== null)) {
+    lastPlans.push(plan);
+    if (lastPlans.length > KEPT_PLANS) lastPlans.shift();
+  }
   return plan;
 }
 
