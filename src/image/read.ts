@@ -72,7 +72,7 @@ export interface LayerScan {
 }
 
 /** Per capture budget: files left unread once it ran out. */
-export type Unread = Record<'scripts' | 'configs' | 'secrets', number>;
+export type Unread = Record<keyof Budget, number>;
 
 export interface BlobInfo {
   name: string;
@@ -132,6 +132,8 @@ export const BUDGETS: Record<keyof Budget, { bytes: number; files: string; readB
   configs: { bytes: CONFIG_BUDGET, files: 'small configuration files', readBy: 'the secret scan', kept: 'their heads' },
   secrets: { bytes: SECRET_HEAD_BUDGET, files: 'files named like secrets', readBy: 'the secret scan', kept: 'their heads' },
 };
+/** What one capture draws from a budget: its text, its path and CAPTURE_COST. */
+type Cost = { kind: keyof Budget; bytes: number };
 /** The budget each kind of capture draws on (files read whole draw on none). */
 const BUDGET_OF: Record<NonNullable<Want>['kind'], keyof Budget | null> = { whole: null, script: 'scripts', config: 'configs', head: 'secrets' };
 
@@ -385,7 +387,7 @@ class LayerScanner {
   /** Counted as they are left unread; commit() adds the captures it drops (the same object is the scan's). */
   readonly unread: Unread = { scripts: 0, configs: 0, secrets: 0 };
   /** Per capture: the budget it draws on and how much (bytes), applied in layer order by commit(). */
-  readonly costs: Array<{ kind: 'scripts' | 'configs' | 'secrets'; bytes: number } | null> = [];
+  readonly costs: Array<Cost | null> = [];
   /** The capture being collected for the current entry. */
   private cur: Collecting | null = null;
 
@@ -465,17 +467,10 @@ class LayerScanner {
     const { want, path } = cur;
     const budget = this.budget;
     const body = Buffer.concat(cur.parts);
-    let cost: { kind: 'scripts' | 'configs' | 'secrets'; bytes: number } | null = null;
-    if (want.kind === 'head') cost = { kind: 'secrets', bytes: body.length };
-    if (want.kind === 'script') {
-      if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0)) return;
-      cost = { kind: 'scripts', bytes: body.length };
-    }
-    if (want.kind === 'config') {
-      if (body.includes(0)) return;
-      cost = { kind: 'configs', bytes: body.length };
-    }
-    if (cost) cost.bytes += path.length + CAPTURE_COST;
+    if (want.kind === 'script' && (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21 || body.includes(0))) return;
+    if (want.kind === 'config' && body.includes(0)) return;
+    const kind = BUDGET_OF[want.kind];
+    const cost: Cost | null = kind ? { kind, bytes: body.length + path.length + CAPTURE_COST } : null;
     // This layer's own copy of the budget, so that it stops collecting once it alone used it up.
     if (cost) budget[cost.kind] -= cost.bytes;
     this.costs.push(cost);
