@@ -362,10 +362,7 @@ export class FileView implements ReadonlyMap<string, FileEntry> {
     const pos = this.used++;
     this.at.set(pos, layer * (LOCAL + 1) + local);
     this.count++;
-    const mask = this.table.length - 1;
-    let slot = this.stores[layer]!.hash(local) & mask;
-    while (this.table[slot] !== EMPTY) slot = (slot + 1) & mask;
-    this.table[slot] = pos + 1;
+    this.place(this.table, pos);
   }
 
   /** Puts entry `local` of layer `layer` in the place of position `pos` (same path). */
